@@ -1,0 +1,74 @@
+#include "cli/cli.hpp"
+
+#include <fmt/format.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+namespace muster::cli {
+
+Result<std::unique_ptr<Store>> Context::Open(bool create) const { return OpenStore(db, StoreOptions{.create = create}); }
+
+Result<Policy> Context::LoadPolicy() const {
+  if (policy_path.empty()) return DefaultPolicy();
+  return LoadPolicyFile(policy_path);
+}
+
+std::string Context::Actor() const {
+  if (!actor.empty()) return actor;
+  const char* user = std::getenv("USER");
+  if (user == nullptr || *user == '\0') {
+    if (const passwd* pw = getpwuid(getuid())) user = pw->pw_name;
+  }
+  return fmt::format("cli:{}", user ? user : "unknown");
+}
+
+int ExitCode(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kOk: return kExitOk;
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kNotFound:
+    case StatusCode::kAlreadyExists:
+    case StatusCode::kFailedPrecondition:
+    case StatusCode::kPermissionDenied:
+      return kExitBadInput;
+    default:
+      return kExitFailure;
+  }
+}
+
+int Fail(const Context& ctx, const Status& status) {
+  if (ctx.json) {
+    PrintJson({{"error", {{"code", std::string(StatusCodeName(status.code()))}, {"message", status.message()}}}});
+  } else {
+    fmt::print(stderr, "muster: {}\n", status.message());
+  }
+  return ExitCode(status);
+}
+
+void PrintJson(const nlohmann::json& j) { std::cout << j.dump(2) << '\n'; }
+
+Progress::Progress(std::string label) : label_(std::move(label)), enabled_(isatty(STDERR_FILENO) == 1) {}
+
+Progress::~Progress() { Finish(); }
+
+void Progress::Update(size_t done, size_t total) {
+  if (!enabled_ || total == 0) return;
+  int percent = static_cast<int>(std::min<size_t>(100, done * 100 / total));
+  if (percent == last_percent_) return;
+  last_percent_ = percent;
+  constexpr int kWidth = 30;
+  int filled = percent * kWidth / 100;
+  fmt::print(stderr, "\r{} [{}{}] {:3}%", label_, std::string(static_cast<size_t>(filled), '#'),
+             std::string(static_cast<size_t>(kWidth - filled), '.'), percent);
+  std::fflush(stderr);
+}
+
+void Progress::Finish() {
+  if (enabled_ && !finished_ && last_percent_ >= 0) fmt::print(stderr, "\n");
+  finished_ = true;
+}
+
+}  // namespace muster::cli

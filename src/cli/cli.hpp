@@ -1,0 +1,62 @@
+// Shared plumbing of the `muster` subcommands: global options, opening the store and policy,
+// printing results as text or JSON, and turning a Status into an exit code.
+//
+// Exit codes: 0 success, 1 usage error, 2 bad input (invalid, not found, not allowed now),
+// 3 storage or system failure.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+
+#include "core/policy.hpp"
+#include "core/status.hpp"
+#include "core/time.hpp"
+#include "store/store.hpp"
+
+namespace muster::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitUsage = 1;
+inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitFailure = 3;
+
+struct Context {
+  std::string db = "muster.db";
+  std::string policy_path;  // empty: the built-in default policy
+  std::string actor;        // --as; default "cli:<system user>"
+  bool json = false;
+  SystemClock clock;
+
+  Result<std::unique_ptr<Store>> Open(bool create = false) const;
+  Result<Policy> LoadPolicy() const;
+  std::string Actor() const;
+};
+
+// Prints `status` to stderr (or as JSON on stdout with --json) and returns its exit code.
+int Fail(const Context& ctx, const Status& status);
+int ExitCode(const Status& status);
+// Prints `j` pretty (2-space indent) on stdout.
+void PrintJson(const nlohmann::json& j);
+
+// A progress bar on standard error when it is a terminal; silent otherwise.
+class Progress {
+ public:
+  explicit Progress(std::string label);
+  ~Progress();
+  void Update(size_t done, size_t total);
+  void Finish();
+
+ private:
+  std::string label_;
+  bool enabled_;
+  bool finished_ = false;
+  int last_percent_ = -1;
+};
+
+// Each area adds its subcommands; `exit_code` receives the chosen command's result.
+void AddRegistryCommands(CLI::App& app, Context& ctx, int& exit_code);
+
+}  // namespace muster::cli

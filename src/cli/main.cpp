@@ -1,0 +1,31 @@
+// muster: the command-line interface to the registry and summons service.
+#include <cstdlib>
+
+#include "cli/cli.hpp"
+
+int main(int argc, char** argv) {
+  using namespace muster::cli;
+  CLI::App app{"muster: military registration and summons service.\n"
+               "Exit codes: 0 success, 1 usage error, 2 bad input, 3 storage or system failure."};
+  app.name("muster");
+  app.require_subcommand(1);
+  app.fallthrough();
+  Context ctx;
+  if (const char* db = std::getenv("MUSTER_DB"); db != nullptr && *db != '\0') ctx.db = db;
+  app.add_option("--db", ctx.db, "database: SQLite file path (default ./muster.db, or $MUSTER_DB)");
+  app.add_option("--policy", ctx.policy_path, "policy TOML file (default: the built-in policies/default.toml)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--as", ctx.actor, "who performs a state change (default cli:<system user>)");
+  app.add_flag("--json", ctx.json, "print results as JSON");
+
+  int exit_code = kExitOk;
+  AddRegistryCommands(app, ctx, exit_code);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitUsage;
+  }
+  return exit_code;
+}

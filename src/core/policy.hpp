@@ -1,0 +1,69 @@
+// The legal rules muster applies, loaded from a TOML policy file (policies/default.toml).
+//
+// Immutable once loaded; share it by const reference between threads.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/national_id.hpp"
+#include "core/status.hpp"
+
+namespace muster {
+
+enum class DeliveryMode { kOnEntry, kAfterDays };
+enum class ExitBanFrom { kNoShow, kDelivery };
+// Where a 29 February birthday falls in a year without 29 February.
+enum class LeapDayBirthday { kFeb28, kMar1 };
+
+struct RestrictionRule {
+  std::string kind;    // "exit_ban", "driving", ...
+  int after_days = 0;  // days after the no-show before it takes effect
+};
+
+struct AgeRange {
+  int min = 0;  // inclusive
+  int max = 0;  // inclusive
+};
+
+struct Policy {
+  NationalIdRule national_id;
+  std::vector<std::string> fitness_categories;
+  std::vector<std::string> deferment_kinds;
+
+  DeliveryMode delivery_mode = DeliveryMode::kOnEntry;
+  int delivery_days = 0;  // for kAfterDays
+
+  int grace_hours = 24;
+
+  std::vector<RestrictionRule> restrictions;
+  ExitBanFrom exit_ban_from = ExitBanFrom::kNoShow;
+
+  std::vector<std::string> fitness_eligible;
+  std::vector<std::string> blocking_deferments;
+  LeapDayBirthday leap_day_birthday = LeapDayBirthday::kMar1;
+  std::map<std::string, AgeRange, std::less<>> age;  // by campaign kind
+
+  int first_appointment_minutes = 9 * 60;  // office-local minutes after midnight
+  int last_appointment_minutes = 17 * 60;
+  bool skip_weekends = true;
+
+  bool IsFitnessCategory(std::string_view f) const;
+  bool IsDefermentKind(std::string_view k) const;
+  bool IsCampaignKind(std::string_view k) const;
+  // "conscription, data_verification, ..." for messages.
+  std::string CampaignKinds() const;
+};
+
+// Parses a policy; `source` names it in messages. Every problem is reported, each with its key
+// path and line, e.g. "policy.toml:12: deadline.grace_hours: expected an integer".
+Result<Policy> ParsePolicy(std::string_view toml_text, std::string_view source);
+Result<Policy> LoadPolicyFile(const std::string& path);
+// The text of policies/default.toml, built into the binary.
+std::string_view DefaultPolicyText();
+// The default policy (parsed once).
+const Policy& DefaultPolicy();
+
+}  // namespace muster

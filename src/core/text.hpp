@@ -1,0 +1,17 @@
+// Text checks shared by every input path (CSV, CLI, HTTP).
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace muster {
+
+// True when `text` is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
+bool IsValidUtf8(std::string_view text);
+// Number of code points in well-formed UTF-8 `text`.
+size_t CodePointCount(std::string_view text);
+// True when `text` holds an ASCII control character (U+0000–U+001F, U+007F) other than those
+// in `allowed` (e.g. "\n\t").
+bool HasControlCharacter(std::string_view text, std::string_view allowed = {});
+
+}  // namespace muster

@@ -1,0 +1,75 @@
+// A thin RAII layer over the SQLite C API: one connection, cached prepared statements.
+// Not thread-safe: the owner serialises access.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/status.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace muster::sqlite {
+
+class Statement {
+ public:
+  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // Binds by 1-based index; strings are copied by SQLite (SQLITE_TRANSIENT).
+  Statement& Bind(int index, int64_t value);
+  Statement& Bind(int index, std::string_view value);
+  Statement& Bind(int index, const std::optional<int64_t>& value);
+  Statement& BindNull(int index);
+
+  // Steps once: true when a row is available, false when done.
+  Result<bool> Step();
+  // Steps to completion, ignoring rows.
+  Status Run();
+  // Resets and clears bindings so the statement can be reused.
+  void Reset();
+
+  int64_t Int(int column) const;
+  std::string Text(int column) const;
+  bool IsNull(int column) const;
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+class Database {
+ public:
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Opens `path`; creates it only when `create` is true.
+  static Result<std::unique_ptr<Database>> Open(const std::string& path, bool create);
+
+  Status Exec(std::string_view sql);
+  // A cached statement, reset and ready to bind. Valid until the Database is destroyed.
+  Result<Statement*> Prepare(std::string_view sql);
+
+  int64_t LastInsertRowId() const;
+  int Changes() const;
+  std::string ErrorMessage() const;
+  sqlite3* handle() { return db_; }
+
+ private:
+  explicit Database(sqlite3* db) : db_(db) {}
+
+  sqlite3* db_;
+  std::map<std::string, std::unique_ptr<Statement>, std::less<>> cache_;
+};
+
+// Maps a SQLite result code to a Status, naming `what` was attempted.
+Status FromSqlite(int rc, sqlite3* db, std::string_view what);
+
+}  // namespace muster::sqlite

@@ -1,0 +1,14 @@
+// Store on an SQLite file: WAL journal, foreign keys on, prepared statements, one connection
+// whose use is serialised by a mutex (one writer at a time, as SQLite allows).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/store.hpp"
+
+namespace muster::sqlite {
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const StoreOptions& options);
+
+}  // namespace muster::sqlite
