@@ -124,6 +124,15 @@ std::string FormatLocalTime(Timestamp t, std::string_view zone) {
   }
 }
 
+CivilDate LocalDate(Timestamp t, std::string_view zone) {
+  try {
+    auto local = date::locate_zone(zone)->to_local(t);
+    return CivilDate{std::chrono::sys_days{std::chrono::floor<days>(local.time_since_epoch())}};
+  } catch (const std::exception&) {
+    return UtcDate(t);
+  }
+}
+
 Result<Timestamp> LocalToUtc(CivilDate date, int minutes, std::string_view zone) {
   try {
     const date::time_zone* tz = date::locate_zone(zone);

@@ -38,6 +38,8 @@ bool IsKnownTimeZone(std::string_view zone);
 // The wall-clock time of `t` in `zone`, "YYYY-MM-DD HH:MM" followed by the zone's abbreviation;
 // falls back to UTC when the zone is unknown.
 std::string FormatLocalTime(Timestamp t, std::string_view zone);
+// The calendar day that the wall clock in `zone` shows at `t` (UTC's when the zone is unknown).
+CivilDate LocalDate(Timestamp t, std::string_view zone);
 // The instant at which the wall clock in `zone` shows `date` `minutes` past midnight.
 Result<Timestamp> LocalToUtc(CivilDate date, int minutes, std::string_view zone);
 

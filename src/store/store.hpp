@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <utility>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +18,7 @@
 
 #include "core/status.hpp"
 #include "registry/person.hpp"
+#include "summons/summons.hpp"
 
 namespace muster {
 
@@ -26,6 +28,17 @@ struct PersonFilter {
   std::optional<std::string> district;
   std::string after_national_id;  // cursor: only IDs greater than this
   size_t limit = 100;
+};
+
+// The part of a person that campaign planning reads.
+struct Candidate {
+  int64_t person_id = 0;
+  std::string national_id;
+  CivilDate birth_date;
+  std::string district;
+  std::string category;
+  std::string fitness;
+  PersonStatus status = PersonStatus::kActive;
 };
 
 class Tx {
@@ -49,6 +62,63 @@ class Tx {
   virtual Result<Deferment> GetDeferment(DefermentId id) = 0;  // NotFound
   virtual Result<std::vector<Deferment>> ListDeferments(std::string_view national_id) = 0;
   virtual Status EndDeferment(DefermentId id, Timestamp ended_at) = 0;
+  // Deferments not ended early (expired ones included), for planning.
+  virtual Result<std::vector<Deferment>> ListOpenDeferments() = 0;
+
+  // Campaigns.
+  virtual Result<int64_t> InsertCampaign(const Campaign& campaign) = 0;
+  virtual Result<Campaign> GetCampaign(int64_t id) = 0;  // NotFound
+  virtual Result<std::vector<Campaign>> ListCampaigns() = 0;
+  // Persons in `districts`, in national ID order.
+  virtual Status ScanCandidates(const std::vector<std::string>& districts,
+                                const std::function<void(const Candidate&)>& fn) = 0;
+  virtual Result<std::vector<int64_t>> CampaignPersonIds(int64_t campaign_id) = 0;
+  // Every summons not cancelled with appear_at in [from, to), as (office, appear_at).
+  virtual Status ForEachAppointment(Timestamp from, Timestamp to,
+                                    const std::function<void(std::string_view office, Timestamp at)>& fn) = 0;
+  // Counts of summonses per state, for one campaign or (nullopt) all.
+  virtual Result<std::vector<std::pair<std::string, int64_t>>> CountSummonsByState(std::optional<int64_t> campaign) = 0;
+
+  // Summonses. Ids are assigned by the caller from MaxSummonsId() inside the same write.
+  virtual Result<int64_t> MaxSummonsId() = 0;
+  virtual Status InsertSummons(const Summons& summons) = 0;  // AlreadyExists: number or (campaign, person)
+  virtual Status UpdateSummons(const Summons& summons) = 0;  // state and timestamps
+  virtual Result<Summons> GetSummons(std::string_view number) = 0;  // NotFound
+  virtual Result<Summons> GetSummonsById(int64_t id) = 0;
+  virtual Result<std::vector<Summons>> ListSummonsOfPerson(std::string_view national_id) = 0;
+  // Issued (not yet delivered) summonses entered before `issued_before`.
+  virtual Result<std::vector<Summons>> ListUndelivered(Timestamp issued_before, size_t limit) = 0;
+  // Delivered or viewed summonses with appear_at before `appear_before` and no pending appeal.
+  virtual Result<std::vector<Summons>> ListOverdue(Timestamp appear_before, size_t limit) = 0;
+
+  // Appeals.
+  virtual Result<int64_t> InsertAppeal(const Appeal& appeal) = 0;
+  virtual Status UpdateAppeal(const Appeal& appeal) = 0;
+  virtual Result<Appeal> GetAppeal(int64_t id) = 0;  // NotFound
+  // Appeals in `state` (all when nullopt), of one summons when given, oldest first.
+  virtual Result<std::vector<Appeal>> ListAppeals(std::optional<AppealState> state,
+                                                  std::optional<int64_t> summons_id) = 0;
+
+  // Restrictions.
+  virtual Result<int64_t> InsertRestriction(const Restriction& restriction) = 0;
+  virtual Status UpdateRestriction(const Restriction& restriction) = 0;  // lifting
+  virtual Result<std::vector<Restriction>> ListRestrictionsOfSummons(int64_t summons_id) = 0;
+  virtual Result<std::vector<Restriction>> ListRestrictionsOfPerson(std::string_view national_id) = 0;
+  // Every restriction of `kind` not lifted.
+  virtual Status ForEachActiveRestriction(std::string_view kind, const std::function<void(const Restriction&)>& fn) = 0;
+
+  // Eligibility overrides.
+  virtual Result<int64_t> InsertOverride(const OverrideRequest& request) = 0;
+  virtual Status UpdateOverride(const OverrideRequest& request) = 0;
+  virtual Result<OverrideRequest> GetOverride(int64_t id) = 0;  // NotFound
+
+  // Exit checks asked, for the record.
+  virtual Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
+                                 std::string_view asked_by, Timestamp asked_at) = 0;
+
+  // Domain events, in order.
+  virtual Result<int64_t> AppendEvent(const Event& event) = 0;  // returns seq
+  virtual Result<std::vector<Event>> ListEvents(int64_t after_seq, size_t limit) = 0;
 };
 
 class Store {

@@ -1,0 +1,601 @@
+#include "summons/service.hpp"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "summons/number.hpp"
+
+namespace muster {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kExitBan = "exit_ban";
+
+Status CheckText(std::string_view field, std::string_view value, size_t max) {
+  if (value.empty()) return Status::InvalidArgument(fmt::format("{}: is required", field));
+  if (value.size() > max) return Status::InvalidArgument(fmt::format("{}: is longer than {} bytes", field, max));
+  return Status::Ok();
+}
+
+json SummonsPayload(const Summons& s) {
+  json j = {{"number", s.number}, {"national_id", s.national_id}, {"office", s.office}, {"kind", s.kind},
+            {"appear_at", FormatTimestamp(s.appear_at)}, {"state", std::string(SummonsStateName(s.state))}};
+  if (s.campaign_id) j["campaign_id"] = *s.campaign_id;
+  return j;
+}
+
+}  // namespace
+
+Status EmitEvent(Tx& tx, std::string_view type, Timestamp at, std::string_view actor, std::string_view subject,
+                 const json& payload) {
+  Event e{0, std::string(type), at, std::string(actor), std::string(subject), payload.dump()};
+  auto seq = tx.AppendEvent(e);
+  return seq.status();
+}
+
+bool DeliveredOnEntry(const Policy& policy) { return policy.delivery_mode == DeliveryMode::kOnEntry; }
+
+SummonsService::SummonsService(Store& store, const Policy& policy, const Clock& clock)
+    : store_(store), policy_(policy), clock_(clock), check_counter_(std::random_device{}()) {}
+
+Status SummonsService::Write(const std::function<Status(Tx&, std::vector<IndexChange>&)>& work) {
+  std::vector<IndexChange> changes;
+  MUSTER_RETURN_IF_ERROR(store_.Write([&](Tx& tx) {
+    changes.clear();
+    return work(tx, changes);
+  }));
+  for (const auto& c : changes) {
+    if (c.add) {
+      exit_bans_.Add(c.national_id, c.restriction_id, c.effective_at);
+    } else {
+      exit_bans_.Remove(c.national_id, c.restriction_id);
+    }
+  }
+  return Status::Ok();
+}
+
+Status SummonsService::LoadExitBans() {
+  exit_bans_.Clear();
+  return store_.Read([&](Tx& tx) {
+    return tx.ForEachActiveRestriction(kExitBan, [&](const Restriction& r) {
+      exit_bans_.Add(r.national_id, r.id, r.effective_at);
+    });
+  });
+}
+
+Result<Deferment> SummonsService::AddDeferment(std::string_view national_id, std::string_view kind, CivilDate until,
+                                               std::string_view basis, std::string_view actor) {
+  if (!policy_.IsDefermentKind(kind)) {
+    return Status::InvalidArgument(
+        fmt::format("kind: '{}' is not a deferment kind of the policy ({})", kind, fmt::join(policy_.deferment_kinds, ", ")));
+  }
+  MUSTER_RETURN_IF_ERROR(CheckText("basis", basis, 1000));
+  Deferment d;
+  d.national_id = std::string(national_id);
+  d.kind = std::string(kind);
+  d.until = until;
+  d.basis = std::string(basis);
+  d.created_by = std::string(actor);
+  d.created_at = clock_.Now();
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>&) {
+    MUSTER_ASSIGN_OR_RETURN(d.id, tx.InsertDeferment(d));
+    return EmitEvent(tx, "deferment.added", d.created_at, actor, national_id,
+                     {{"deferment_id", d.id.value}, {"national_id", d.national_id}, {"kind", d.kind},
+                      {"until", FormatCivilDate(d.until)}});
+  }));
+  return d;
+}
+
+Result<Deferment> SummonsService::EndDeferment(DefermentId id, std::string_view actor) {
+  Deferment d;
+  Timestamp now = clock_.Now();
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>&) {
+    MUSTER_ASSIGN_OR_RETURN(d, tx.GetDeferment(id));
+    MUSTER_RETURN_IF_ERROR(tx.EndDeferment(id, now));
+    d.ended_at = now;
+    return EmitEvent(tx, "deferment.ended", now, actor, d.national_id,
+                     {{"deferment_id", id.value}, {"national_id", d.national_id}, {"kind", d.kind}});
+  }));
+  return d;
+}
+
+Result<Eligibility> SummonsService::CheckPerson(std::string_view national_id, std::string_view office,
+                                                std::string_view kind, Timestamp appear_at) {
+  if (!policy_.IsCampaignKind(kind)) {
+    return Status::InvalidArgument(fmt::format("kind: '{}' is not one of {}", kind, policy_.CampaignKinds()));
+  }
+  Eligibility result;
+  MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
+    MUSTER_ASSIGN_OR_RETURN(Person person, tx.GetPerson(national_id));
+    MUSTER_ASSIGN_OR_RETURN(Office o, tx.GetOffice(office.empty() ? person.district : office));
+    MUSTER_ASSIGN_OR_RETURN(auto deferments, tx.ListDeferments(national_id));
+    result = CheckEligibility(person, deferments, kind, LocalDate(appear_at, o.timezone), policy_);
+    return Status::Ok();
+  }));
+  return result;
+}
+
+Status SummonsService::CheckRequest(Tx& tx, const IssueRequest& r, Office& office) {
+  if (!policy_.IsCampaignKind(r.kind)) {
+    return Status::InvalidArgument(fmt::format("kind: '{}' is not one of {}", r.kind, policy_.CampaignKinds()));
+  }
+  MUSTER_RETURN_IF_ERROR(CheckText("place", r.place, 500));
+  MUSTER_RETURN_IF_ERROR(CheckText("purpose", r.purpose, 500));
+  MUSTER_ASSIGN_OR_RETURN(office, tx.GetOffice(r.office));
+  if (r.appear_at <= clock_.Now()) {
+    return Status::InvalidArgument(fmt::format("appear_at: {} is not in the future", FormatTimestamp(r.appear_at)));
+  }
+  return Status::Ok();
+}
+
+Result<Summons> SummonsService::Enter(Tx& tx, const IssueRequest& r, int64_t id,
+                                      std::optional<int64_t> campaign_id, std::string_view actor,
+                                      const std::string& override_reason, const std::string& approved_by,
+                                      Timestamp now, std::vector<IndexChange>& changes) {
+  Summons s;
+  s.id = id;
+  s.number = FormatSummonsNumber(static_cast<int>(UtcDate(now).year()), id);
+  s.national_id = r.national_id;
+  s.office = r.office;
+  s.kind = r.kind;
+  s.campaign_id = campaign_id;
+  s.appear_at = r.appear_at;
+  s.place = r.place;
+  s.purpose = r.purpose;
+  s.issued_at = now;
+  s.issued_by = std::string(actor);
+  s.override_reason = override_reason;
+  s.override_approved_by = approved_by;
+  if (DeliveredOnEntry(policy_)) {
+    // Entered into the cabinet and deemed delivered in the same moment: one row write.
+    s.state = SummonsState::kDelivered;
+    s.delivered_at = now;
+  }
+  MUSTER_RETURN_IF_ERROR(tx.InsertSummons(s));
+  json payload = SummonsPayload(s);
+  payload["state"] = "issued";
+  if (!override_reason.empty()) payload["override"] = {{"reason", override_reason}, {"approved_by", approved_by}};
+  MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.issued", now, actor, s.number, payload));
+  if (s.delivered_at) MUSTER_RETURN_IF_ERROR(Delivered(tx, s, actor, changes));
+  return s;
+}
+
+Result<Summons> SummonsService::EnterNext(Tx& tx, const IssueRequest& r, std::string_view actor,
+                                          const std::string& override_reason, const std::string& approved_by,
+                                          std::vector<IndexChange>& changes) {
+  MUSTER_ASSIGN_OR_RETURN(int64_t max_id, tx.MaxSummonsId());
+  return Enter(tx, r, max_id + 1, std::nullopt, actor, override_reason, approved_by, clock_.Now(), changes);
+}
+
+Result<Summons> SummonsService::Issue(const IssueRequest& r, std::string_view actor) {
+  Summons issued;
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>& changes) {
+    Office office;
+    MUSTER_RETURN_IF_ERROR(CheckRequest(tx, r, office));
+    MUSTER_ASSIGN_OR_RETURN(Person person, tx.GetPerson(r.national_id));
+    MUSTER_ASSIGN_OR_RETURN(auto deferments, tx.ListDeferments(r.national_id));
+    Eligibility e = CheckEligibility(person, deferments, r.kind, LocalDate(r.appear_at, office.timezone), policy_);
+    if (!e.eligible()) {
+      return Status::FailedPrecondition(fmt::format(
+          "{} is not eligible for {}: {}; an override needs a justification and a second person's approval",
+          r.national_id, r.kind, fmt::join(e.reasons, ", ")));
+    }
+    MUSTER_ASSIGN_OR_RETURN(issued, EnterNext(tx, r, actor, "", "", changes));
+    return Status::Ok();
+  }));
+  return issued;
+}
+
+Result<OverrideRequest> SummonsService::RequestOverride(const IssueRequest& r, std::string_view justification,
+                                                        std::string_view actor) {
+  MUSTER_RETURN_IF_ERROR(CheckText("justification", justification, 2000));
+  OverrideRequest o;
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>&) {
+    Office office;
+    MUSTER_RETURN_IF_ERROR(CheckRequest(tx, r, office));
+    MUSTER_ASSIGN_OR_RETURN(Person person, tx.GetPerson(r.national_id));
+    MUSTER_ASSIGN_OR_RETURN(auto deferments, tx.ListDeferments(r.national_id));
+    Eligibility e = CheckEligibility(person, deferments, r.kind, LocalDate(r.appear_at, office.timezone), policy_);
+    if (e.eligible()) {
+      return Status::FailedPrecondition(fmt::format("{} is eligible for {}: issue the summons without an override",
+                                                    r.national_id, r.kind));
+    }
+    o = OverrideRequest{0, r.national_id, r.office, r.kind, r.appear_at, r.place, r.purpose, e.reasons,
+                        std::string(justification), std::string(actor), clock_.Now()};
+    MUSTER_ASSIGN_OR_RETURN(o.id, tx.InsertOverride(o));
+    return Status::Ok();
+  }));
+  return o;
+}
+
+Result<Summons> SummonsService::ApproveOverride(int64_t override_id, std::string_view actor) {
+  Summons issued;
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>& changes) {
+    MUSTER_ASSIGN_OR_RETURN(OverrideRequest o, tx.GetOverride(override_id));
+    if (o.state != OverrideState::kPending) {
+      return Status::FailedPrecondition(fmt::format("override {} is already {}", o.id, OverrideStateName(o.state)));
+    }
+    if (o.requested_by == actor) {
+      return Status::PermissionDenied(fmt::format(
+          "override {} was requested by {}; a second person must approve it (four eyes)", o.id, actor));
+    }
+    IssueRequest r{o.national_id, o.office, o.kind, o.appear_at, o.place, o.purpose};
+    std::string reason = fmt::format("{} (overrides {})", o.justification, fmt::join(o.reasons, ", "));
+    MUSTER_ASSIGN_OR_RETURN(issued, EnterNext(tx, r, o.requested_by, reason, std::string(actor), changes));
+    o.state = OverrideState::kApproved;
+    o.decided_by = std::string(actor);
+    o.decided_at = clock_.Now();
+    o.summons_id = issued.id;
+    return tx.UpdateOverride(o);
+  }));
+  return issued;
+}
+
+Result<OverrideRequest> SummonsService::RejectOverride(int64_t override_id, std::string_view actor) {
+  OverrideRequest o;
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>&) {
+    MUSTER_ASSIGN_OR_RETURN(o, tx.GetOverride(override_id));
+    if (o.state != OverrideState::kPending) {
+      return Status::FailedPrecondition(fmt::format("override {} is already {}", o.id, OverrideStateName(o.state)));
+    }
+    o.state = OverrideState::kRejected;
+    o.decided_by = std::string(actor);
+    o.decided_at = clock_.Now();
+    return tx.UpdateOverride(o);
+  }));
+  return o;
+}
+
+Status SummonsService::Deliver(Tx& tx, Summons& s, Timestamp at, std::string_view actor,
+                               std::vector<IndexChange>& changes) {
+  MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kDeliver));
+  s.state = SummonsState::kDelivered;
+  s.delivered_at = at;
+  MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
+  return Delivered(tx, s, actor, changes);
+}
+
+Status SummonsService::Delivered(Tx& tx, const Summons& s, std::string_view actor, std::vector<IndexChange>& changes) {
+  MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.delivered", *s.delivered_at, actor, s.number,
+                                   {{"number", s.number}, {"national_id", s.national_id},
+                                    {"delivered_at", FormatTimestamp(*s.delivered_at)}}));
+  if (policy_.exit_ban_from == ExitBanFrom::kDelivery) {
+    MUSTER_RETURN_IF_ERROR(Impose(tx, s, RestrictionRule{std::string(kExitBan), 0}, *s.delivered_at, actor, changes));
+  }
+  return Status::Ok();
+}
+
+Status SummonsService::Impose(Tx& tx, const Summons& s, const RestrictionRule& rule, Timestamp at,
+                              std::string_view actor, std::vector<IndexChange>& changes) {
+  Restriction r;
+  r.national_id = s.national_id;
+  r.summons_id = s.id;
+  r.summons_number = s.number;
+  r.kind = rule.kind;
+  r.imposed_at = at;
+  r.effective_at = at + std::chrono::days(rule.after_days);
+  MUSTER_ASSIGN_OR_RETURN(r.id, tx.InsertRestriction(r));
+  MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "restriction.imposed", at, actor, s.number,
+                                   {{"restriction_id", r.id}, {"kind", r.kind}, {"national_id", s.national_id},
+                                    {"summons", s.number}, {"effective_at", FormatTimestamp(r.effective_at)}}));
+  if (r.kind == kExitBan) changes.push_back({true, r.national_id, r.id, r.effective_at});
+  return Status::Ok();
+}
+
+Status SummonsService::LiftAll(Tx& tx, const Summons& s, Timestamp at, std::string_view reason,
+                               std::string_view actor, std::vector<IndexChange>& changes) {
+  MUSTER_ASSIGN_OR_RETURN(auto restrictions, tx.ListRestrictionsOfSummons(s.id));
+  for (Restriction& r : restrictions) {
+    if (r.lifted_at) continue;
+    r.lifted_at = at;
+    r.lift_reason = std::string(reason);
+    MUSTER_RETURN_IF_ERROR(tx.UpdateRestriction(r));
+    MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "restriction.lifted", at, actor, s.number,
+                                     {{"restriction_id", r.id}, {"kind", r.kind}, {"national_id", s.national_id},
+                                      {"summons", s.number}, {"reason", r.lift_reason}}));
+    if (r.kind == kExitBan) changes.push_back({false, r.national_id, r.id, r.effective_at});
+  }
+  return Status::Ok();
+}
+
+Result<Campaign> SummonsService::CreateCampaign(Campaign c, std::string_view actor) {
+  c.created_by = std::string(actor);
+  c.created_at = clock_.Now();
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>&) {
+    MUSTER_ASSIGN_OR_RETURN(auto offices, tx.ListOffices());
+    MUSTER_RETURN_IF_ERROR(ValidateCampaign(c, policy_, offices, UtcDate(c.created_at)));
+    MUSTER_ASSIGN_OR_RETURN(c.id, tx.InsertCampaign(c));
+    return Status::Ok();
+  }));
+  return c;
+}
+
+Result<Campaign> SummonsService::GetCampaign(int64_t id) {
+  Campaign c;
+  MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
+    MUSTER_ASSIGN_OR_RETURN(c, tx.GetCampaign(id));
+    return Status::Ok();
+  }));
+  return c;
+}
+
+Result<CampaignPlan> SummonsService::Plan(Tx& tx, const Campaign& c) {
+  MUSTER_ASSIGN_OR_RETURN(auto offices, tx.ListOffices());
+  MUSTER_ASSIGN_OR_RETURN(auto deferments, tx.ListOpenDeferments());
+  MUSTER_ASSIGN_OR_RETURN(auto already, tx.CampaignPersonIds(c.id));
+  CampaignPlanner planner(c, policy_, offices, deferments, already);
+  // Appointments already booked in the window (with a day of margin for time zones).
+  MUSTER_RETURN_IF_ERROR(tx.ForEachAppointment(StartOfDay(AddDays(c.appear_from, -1)),
+                                               StartOfDay(AddDays(c.appear_until, 2)),
+                                               [&](std::string_view office, Timestamp at) { planner.Booked(office, at); }));
+  MUSTER_RETURN_IF_ERROR(tx.ScanCandidates(c.districts, [&](const Candidate& cand) { planner.Add(cand); }));
+  return planner.Finish();
+}
+
+Result<CampaignPlan> SummonsService::PreviewCampaign(int64_t id) {
+  CampaignPlan plan;
+  MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
+    MUSTER_ASSIGN_OR_RETURN(Campaign c, tx.GetCampaign(id));
+    MUSTER_ASSIGN_OR_RETURN(plan, Plan(tx, c));
+    return Status::Ok();
+  }));
+  return plan;
+}
+
+Result<CampaignPlan> SummonsService::IssueCampaign(int64_t id, std::string_view actor,
+                                                   const std::function<void(size_t, size_t)>& progress, size_t batch) {
+  Campaign c;
+  CampaignPlan plan;
+  MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
+    MUSTER_ASSIGN_OR_RETURN(c, tx.GetCampaign(id));
+    MUSTER_ASSIGN_OR_RETURN(plan, Plan(tx, c));
+    return Status::Ok();
+  }));
+  std::unordered_map<std::string, std::string> office_names;
+  MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
+    MUSTER_ASSIGN_OR_RETURN(auto offices, tx.ListOffices());
+    for (auto& o : offices) office_names[o.code] = o.name;
+    return Status::Ok();
+  }));
+  const size_t total = plan.assignments.size();
+  for (size_t start = 0; start < total; start += batch) {
+    size_t end = std::min(total, start + batch);
+    MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>& changes) {
+      MUSTER_ASSIGN_OR_RETURN(int64_t max_id, tx.MaxSummonsId());
+      Timestamp now = clock_.Now();
+      IssueRequest r;
+      r.kind = c.kind;
+      r.purpose = c.purpose;
+      for (size_t i = start; i < end; ++i) {
+        const CampaignAssignment& a = plan.assignments[i];
+        r.national_id = a.national_id;
+        r.office = a.office;
+        r.appear_at = a.appear_at;
+        r.place = c.place.empty() ? office_names[a.office] : c.place;
+        MUSTER_RETURN_IF_ERROR(Enter(tx, r, ++max_id, c.id, actor, "", "", now, changes).status());
+      }
+      return Status::Ok();
+    }));
+    if (progress) progress(end, total);
+  }
+  return plan;
+}
+
+Result<Summons> SummonsService::Get(std::string_view number) {
+  MUSTER_ASSIGN_OR_RETURN(std::string canonical, ParseSummonsNumber(number));
+  Summons s;
+  MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
+    MUSTER_ASSIGN_OR_RETURN(s, tx.GetSummons(canonical));
+    return Status::Ok();
+  }));
+  return s;
+}
+
+Result<Summons> SummonsService::View(std::string_view number, std::string_view actor) {
+  MUSTER_ASSIGN_OR_RETURN(std::string canonical, ParseSummonsNumber(number));
+  Summons s;
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>& changes) {
+    MUSTER_ASSIGN_OR_RETURN(s, tx.GetSummons(canonical));
+    if (s.viewed_at) return Status::Ok();  // only the first opening counts
+    Timestamp now = clock_.Now();
+    if (s.state == SummonsState::kIssued) MUSTER_RETURN_IF_ERROR(Deliver(tx, s, now, actor, changes));
+    s.viewed_at = now;
+    if (s.state == SummonsState::kDelivered) s.state = SummonsState::kViewed;
+    MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
+    return EmitEvent(tx, "summons.viewed", now, actor, s.number,
+                     {{"number", s.number}, {"viewed_at", FormatTimestamp(now)}});
+  }));
+  return s;
+}
+
+Result<Summons> SummonsService::Appear(std::string_view number, std::optional<Timestamp> at, std::string_view actor) {
+  MUSTER_ASSIGN_OR_RETURN(std::string canonical, ParseSummonsNumber(number));
+  Timestamp now = clock_.Now();
+  Timestamp when = at.value_or(now);
+  if (when > now) return Status::InvalidArgument(fmt::format("at: {} is in the future", FormatTimestamp(when)));
+  Summons s;
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>& changes) {
+    MUSTER_ASSIGN_OR_RETURN(s, tx.GetSummons(canonical));
+    MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kAppear));
+    if (when < s.issued_at) {
+      return Status::InvalidArgument(fmt::format("at: {} is before the summons was issued", FormatTimestamp(when)));
+    }
+    s.state = SummonsState::kAppeared;
+    s.appeared_at = when;
+    MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
+    MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.appeared", now, actor, s.number,
+                                     {{"number", s.number}, {"appeared_at", FormatTimestamp(when)}}));
+    return LiftAll(tx, s, now, "appeared", actor, changes);
+  }));
+  return s;
+}
+
+Result<Summons> SummonsService::Cancel(std::string_view number, std::string_view reason, std::string_view actor) {
+  MUSTER_ASSIGN_OR_RETURN(std::string canonical, ParseSummonsNumber(number));
+  MUSTER_RETURN_IF_ERROR(CheckText("reason", reason, 1000));
+  Summons s;
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>& changes) {
+    MUSTER_ASSIGN_OR_RETURN(s, tx.GetSummons(canonical));
+    MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kCancel));
+    Timestamp now = clock_.Now();
+    s.state = SummonsState::kCancelled;
+    s.closed_at = now;
+    s.close_reason = std::string(reason);
+    MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
+    MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.cancelled", now, actor, s.number,
+                                     {{"number", s.number}, {"reason", s.close_reason}}));
+    return LiftAll(tx, s, now, "summons cancelled", actor, changes);
+  }));
+  return s;
+}
+
+Result<Appeal> SummonsService::FileAppeal(std::string_view number, AppealReason reason, std::string_view text,
+                                          std::string_view actor) {
+  MUSTER_ASSIGN_OR_RETURN(std::string canonical, ParseSummonsNumber(number));
+  MUSTER_RETURN_IF_ERROR(CheckText("text", text, 5000));
+  Appeal a;
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>&) {
+    MUSTER_ASSIGN_OR_RETURN(Summons s, tx.GetSummons(canonical));
+    MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kFileAppeal));
+    MUSTER_ASSIGN_OR_RETURN(auto pending, tx.ListAppeals(AppealState::kPending, s.id));
+    if (!pending.empty()) {
+      return Status::FailedPrecondition(
+          fmt::format("summons {} already has appeal {} pending", s.number, pending.front().id));
+    }
+    a.summons_id = s.id;
+    a.summons_number = s.number;
+    a.reason = reason;
+    a.text = std::string(text);
+    a.filed_by = std::string(actor);
+    a.filed_at = clock_.Now();
+    MUSTER_ASSIGN_OR_RETURN(a.id, tx.InsertAppeal(a));
+    return EmitEvent(tx, "appeal.filed", a.filed_at, actor, s.number,
+                     {{"appeal_id", a.id}, {"summons", s.number}, {"reason", std::string(AppealReasonName(reason))}});
+  }));
+  return a;
+}
+
+Result<Appeal> SummonsService::DecideAppeal(int64_t appeal_id, bool grant, std::string_view reason,
+                                            std::string_view actor) {
+  MUSTER_RETURN_IF_ERROR(CheckText("reason", reason, 2000));
+  Appeal a;
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>& changes) {
+    MUSTER_ASSIGN_OR_RETURN(a, tx.GetAppeal(appeal_id));
+    if (a.state != AppealState::kPending) {
+      return Status::FailedPrecondition(fmt::format("appeal {} is already {}", a.id, AppealStateName(a.state)));
+    }
+    MUSTER_ASSIGN_OR_RETURN(Summons s, tx.GetSummonsById(a.summons_id));
+    if (s.issued_by == actor) {
+      return Status::PermissionDenied(
+          fmt::format("{} issued summons {} and may not decide its appeal", actor, s.number));
+    }
+    Timestamp now = clock_.Now();
+    a.state = grant ? AppealState::kGranted : AppealState::kDenied;
+    a.decided_by = std::string(actor);
+    a.decided_at = now;
+    a.decision_reason = std::string(reason);
+    MUSTER_RETURN_IF_ERROR(tx.UpdateAppeal(a));
+    MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "appeal.decided", now, actor, s.number,
+                                     {{"appeal_id", a.id}, {"summons", s.number},
+                                      {"decision", std::string(AppealStateName(a.state))}}));
+    if (!grant) return Status::Ok();
+    MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kExcuse));
+    s.state = SummonsState::kExcused;
+    s.closed_at = now;
+    s.close_reason = std::string(reason);
+    MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
+    MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.excused", now, actor, s.number,
+                                     {{"number", s.number}, {"appeal_id", a.id}}));
+    return LiftAll(tx, s, now, "appeal granted", actor, changes);
+  }));
+  return a;
+}
+
+Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor, size_t batch) {
+  SweepSummary summary;
+  // 1. after_days delivery that fell due.
+  if (policy_.delivery_mode == DeliveryMode::kAfterDays) {
+    Timestamp issued_before = now - std::chrono::days(policy_.delivery_days);
+    while (true) {
+      size_t done = 0;
+      MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>& changes) {
+        MUSTER_ASSIGN_OR_RETURN(auto due, tx.ListUndelivered(issued_before, batch));
+        for (Summons& s : due) {
+          MUSTER_RETURN_IF_ERROR(Deliver(tx, s, s.issued_at + std::chrono::days(policy_.delivery_days), actor, changes));
+        }
+        done = due.size();
+        return Status::Ok();
+      }));
+      summary.delivered += done;
+      if (done < batch) break;
+    }
+  }
+  // 2. no-shows: past appear_at + grace, not appeared, no appeal pending or granted.
+  Timestamp appear_before = now - std::chrono::hours(policy_.grace_hours);
+  while (true) {
+    size_t done = 0, imposed = 0;
+    MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>& changes) {
+      done = imposed = 0;
+      MUSTER_ASSIGN_OR_RETURN(auto overdue, tx.ListOverdue(appear_before, batch));
+      for (Summons& s : overdue) {
+        MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kMarkNoShow));
+        s.state = SummonsState::kNoShow;
+        s.closed_at = now;
+        MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
+        MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.no_show", now, actor, s.number,
+                                         {{"number", s.number}, {"national_id", s.national_id},
+                                          {"deadline", FormatTimestamp(s.appear_at + std::chrono::hours(policy_.grace_hours))}}));
+        for (const RestrictionRule& rule : policy_.restrictions) {
+          // Under exit_ban_from = "delivery" the exit ban has been in force since delivery.
+          if (rule.kind == kExitBan && policy_.exit_ban_from == ExitBanFrom::kDelivery) continue;
+          MUSTER_RETURN_IF_ERROR(Impose(tx, s, rule, now, actor, changes));
+          ++imposed;
+        }
+      }
+      done = overdue.size();
+      return Status::Ok();
+    }));
+    summary.no_show += done;
+    summary.restrictions_imposed += imposed;
+    if (done < batch) break;
+  }
+  return summary;
+}
+
+Result<ExitCheckAnswer> SummonsService::ExitCheck(std::string_view national_id, std::string_view asked_by) {
+  MUSTER_RETURN_IF_ERROR(policy_.national_id.Validate(national_id).WithContext("national_id"));
+  Timestamp now = clock_.Now();
+  ExitCheckAnswer answer;
+  answer.allow = !exit_bans_.Barred(national_id, now);
+  uint64_t n = check_counter_.fetch_add(1, std::memory_order_relaxed);
+  answer.reference = fmt::format("XC-{:x}-{:04x}", now.time_since_epoch().count(), n & 0xffff);
+  std::lock_guard lock(checks_mu_);
+  pending_checks_.push_back({answer.reference, std::string(national_id), answer.allow, std::string(asked_by), now});
+  return answer;
+}
+
+Status SummonsService::FlushExitChecks() {
+  std::vector<ExitCheckRecord> records;
+  {
+    std::lock_guard lock(checks_mu_);
+    records.swap(pending_checks_);
+  }
+  if (records.empty()) return Status::Ok();
+  Status st = store_.Write([&](Tx& tx) {
+    for (const auto& r : records) {
+      MUSTER_RETURN_IF_ERROR(
+          tx.InsertExitCheck(r.reference, r.national_id, r.allow ? "allow" : "deny", r.asked_by, r.at));
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) {
+    std::lock_guard lock(checks_mu_);
+    pending_checks_.insert(pending_checks_.begin(), records.begin(), records.end());
+  }
+  return st;
+}
+
+}  // namespace muster

@@ -1,0 +1,159 @@
+// The summons lifecycle as services: deferments, eligibility, single summonses and their
+// four-eyes overrides, delivery, viewing, appearance, cancellation, appeals, the sweep,
+// restrictions and the exit check. The CLI and the HTTP API call exactly these; every rule lives
+// here once.
+//
+// Every state change runs in one Store::Write transaction together with the domain events it
+// emits, so a failure leaves nothing half-written. `actor` names who acts ("cli:alice",
+// "officer:bob", "system:sweep"). Thread-safe as far as the Store is; the exit-ban index is
+// updated only after a transaction commits.
+#pragma once
+
+#include <atomic>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "core/policy.hpp"
+#include "core/time.hpp"
+#include "store/store.hpp"
+#include "summons/campaign.hpp"
+#include "summons/eligibility.hpp"
+#include "summons/exit_ban_index.hpp"
+#include "summons/summons.hpp"
+
+namespace muster {
+
+struct IssueRequest {
+  std::string national_id;
+  std::string office;
+  std::string kind;  // a campaign kind of the policy
+  Timestamp appear_at;
+  std::string place;
+  std::string purpose;
+};
+
+struct SweepSummary {
+  size_t delivered = 0;             // after_days deliveries that fell due
+  size_t no_show = 0;               // summonses marked no_show
+  size_t restrictions_imposed = 0;
+};
+
+struct ExitCheckAnswer {
+  bool allow = true;
+  std::string reference;  // quote this to the office; it never reveals the reason
+};
+
+// Appends one domain event to `tx`; `payload` is written as canonical JSON.
+Status EmitEvent(Tx& tx, std::string_view type, Timestamp at, std::string_view actor, std::string_view subject,
+                 const nlohmann::json& payload);
+
+class SummonsService {
+ public:
+  SummonsService(Store& store, const Policy& policy, const Clock& clock);
+
+  // Builds the exit-ban index from the store. Call once before ExitCheck.
+  Status LoadExitBans();
+  const ExitBanIndex& exit_bans() const { return exit_bans_; }
+
+  Result<Deferment> AddDeferment(std::string_view national_id, std::string_view kind, CivilDate until,
+                                 std::string_view basis, std::string_view actor);
+  Result<Deferment> EndDeferment(DefermentId id, std::string_view actor);
+
+  // Eligibility of a person for `kind` on the office-local day of `appear_at`.
+  Result<Eligibility> CheckPerson(std::string_view national_id, std::string_view office, std::string_view kind,
+                                  Timestamp appear_at);
+
+  // Issues one summons. FailedPrecondition listing every reason when the person is not
+  // eligible; an override then goes through RequestOverride and ApproveOverride.
+  Result<Summons> Issue(const IssueRequest& request, std::string_view actor);
+  Result<OverrideRequest> RequestOverride(const IssueRequest& request, std::string_view justification,
+                                          std::string_view actor);
+  // Issues the summons of a pending override; the approver must not be the requester.
+  Result<Summons> ApproveOverride(int64_t override_id, std::string_view actor);
+  Result<OverrideRequest> RejectOverride(int64_t override_id, std::string_view actor);
+
+  // Campaigns: create (validated, defaults filled), preview (the plan, nothing written) and
+  // issue in batches of `batch` per transaction. Issue is idempotent and resumable: a rerun
+  // never summons a person twice for one campaign and completes what a crash left undone.
+  Result<Campaign> CreateCampaign(Campaign campaign, std::string_view actor);
+  Result<Campaign> GetCampaign(int64_t id);
+  Result<CampaignPlan> PreviewCampaign(int64_t id);
+  // Returns the plan that was carried out; `progress(done, total)` runs after each batch.
+  Result<CampaignPlan> IssueCampaign(int64_t id, std::string_view actor,
+                                     const std::function<void(size_t, size_t)>& progress = {}, size_t batch = 5000);
+
+  Result<Summons> Get(std::string_view number);
+  // The citizen opens the summons: sets viewed_at once (later calls change nothing), and under
+  // after_days delivery counts as delivery if that had not happened yet.
+  Result<Summons> View(std::string_view number, std::string_view actor);
+  Result<Summons> Appear(std::string_view number, std::optional<Timestamp> at, std::string_view actor);
+  Result<Summons> Cancel(std::string_view number, std::string_view reason, std::string_view actor);
+
+  Result<Appeal> FileAppeal(std::string_view number, AppealReason reason, std::string_view text,
+                            std::string_view actor);
+  // The decider must not be the one who issued the summons. Granting excuses the summons and
+  // lifts its restrictions.
+  Result<Appeal> DecideAppeal(int64_t appeal_id, bool grant, std::string_view reason, std::string_view actor);
+
+  // Delivers after_days summonses that fell due and marks overdue ones no_show, imposing the
+  // policy's restrictions. Idempotent; works in batches of `batch` summonses per transaction.
+  Result<SweepSummary> Sweep(Timestamp now, std::string_view actor = "system:sweep", size_t batch = 5000);
+
+  // Answers from the in-memory index (no SQL) and records the question for the audit trail
+  // (written by FlushExitChecks). InvalidArgument for an ID the policy rejects.
+  Result<ExitCheckAnswer> ExitCheck(std::string_view national_id, std::string_view asked_by);
+  Status FlushExitChecks();
+
+ private:
+  struct IndexChange {
+    bool add;
+    std::string national_id;
+    int64_t restriction_id;
+    Timestamp effective_at;
+  };
+  // Runs `work` in a write transaction and applies the index changes it queued once committed.
+  Status Write(const std::function<Status(Tx&, std::vector<IndexChange>&)>& work);
+
+  Status Deliver(Tx& tx, Summons& s, Timestamp at, std::string_view actor, std::vector<IndexChange>& changes);
+  // Records a delivery that has happened (events, and the exit ban under exit_ban_from = "delivery").
+  Status Delivered(Tx& tx, const Summons& s, std::string_view actor, std::vector<IndexChange>& changes);
+  Status Impose(Tx& tx, const Summons& s, const RestrictionRule& rule, Timestamp at, std::string_view actor,
+                std::vector<IndexChange>& changes);
+  Status LiftAll(Tx& tx, const Summons& s, Timestamp at, std::string_view reason, std::string_view actor,
+                 std::vector<IndexChange>& changes);
+  // Enters a new summons with id `id` (numbers derive from ids) and delivers it on entry when
+  // the policy says so. The one place a summons comes into being.
+  Result<Summons> Enter(Tx& tx, const IssueRequest& request, int64_t id, std::optional<int64_t> campaign_id,
+                        std::string_view actor, const std::string& override_reason, const std::string& approved_by,
+                        Timestamp now, std::vector<IndexChange>& changes);
+  Result<Summons> EnterNext(Tx& tx, const IssueRequest& request, std::string_view actor,
+                            const std::string& override_reason, const std::string& approved_by,
+                            std::vector<IndexChange>& changes);
+  Result<CampaignPlan> Plan(Tx& tx, const Campaign& campaign);
+  Status CheckRequest(Tx& tx, const IssueRequest& request, Office& office);
+
+  Store& store_;
+  const Policy& policy_;
+  const Clock& clock_;
+  ExitBanIndex exit_bans_;
+
+  struct ExitCheckRecord {
+    std::string reference;
+    std::string national_id;
+    bool allow;
+    std::string asked_by;
+    Timestamp at;
+  };
+  std::mutex checks_mu_;
+  std::vector<ExitCheckRecord> pending_checks_;
+  std::atomic<uint64_t> check_counter_;
+};
+
+// Delivers `s` if the policy deems it delivered at `at` on entry; shared by single and bulk issue.
+bool DeliveredOnEntry(const Policy& policy);
+
+}  // namespace muster
