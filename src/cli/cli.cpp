@@ -9,7 +9,20 @@
 
 namespace muster::cli {
 
-Result<std::unique_ptr<Store>> Context::Open(bool create) const { return OpenStore(db, StoreOptions{.create = create}); }
+CliClock::CliClock() {
+  const char* now = std::getenv("MUSTER_NOW");
+  if (now == nullptr || *now == '\0') return;
+  auto parsed = ParseTimestamp(now);
+  if (parsed.ok()) {
+    fixed_ = *parsed;
+  } else {
+    status_ = parsed.status().WithContext("MUSTER_NOW");
+  }
+}
+
+Result<std::unique_ptr<Store>> Context::Open(bool create) const {
+  if (!clock.status().ok()) return clock.status();
+  return OpenStore(db, StoreOptions{.create = create}); }
 
 Result<Policy> Context::LoadPolicy() const {
   if (policy_path.empty()) return DefaultPolicy();

@@ -23,12 +23,26 @@ inline constexpr int kExitUsage = 1;
 inline constexpr int kExitBadInput = 2;
 inline constexpr int kExitFailure = 3;
 
+// The system clock, unless $MUSTER_NOW holds an RFC 3339 time to stand in for "now" (drills,
+// tests and replaying a day's work).
+class CliClock final : public Clock {
+ public:
+  CliClock();
+  Timestamp Now() const override { return fixed_ ? *fixed_ : system_.Now(); }
+  const Status& status() const { return status_; }
+
+ private:
+  SystemClock system_;
+  std::optional<Timestamp> fixed_;
+  Status status_;
+};
+
 struct Context {
   std::string db = "muster.db";
   std::string policy_path;  // empty: the built-in default policy
   std::string actor;        // --as; default "cli:<system user>"
   bool json = false;
-  SystemClock clock;
+  CliClock clock;
 
   Result<std::unique_ptr<Store>> Open(bool create = false) const;
   Result<Policy> LoadPolicy() const;
@@ -58,5 +72,7 @@ class Progress {
 
 // Each area adds its subcommands; `exit_code` receives the chosen command's result.
 void AddRegistryCommands(CLI::App& app, Context& ctx, int& exit_code);
+void AddLedgerCommands(CLI::App& app, Context& ctx, int& exit_code);
+void AddLifecycleCommands(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace muster::cli

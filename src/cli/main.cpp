@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
 
   int exit_code = kExitOk;
   AddRegistryCommands(app, ctx, exit_code);
+  AddLedgerCommands(app, ctx, exit_code);
+  AddLifecycleCommands(app, ctx, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -263,12 +263,12 @@ Status SummonsService::Delivered(Tx& tx, const Summons& s, std::string_view acto
                                    {{"number", s.number}, {"national_id", s.national_id},
                                     {"delivered_at", FormatTimestamp(*s.delivered_at)}}));
   if (policy_.exit_ban_from == ExitBanFrom::kDelivery) {
-    MUSTER_RETURN_IF_ERROR(Impose(tx, s, RestrictionRule{std::string(kExitBan), 0}, *s.delivered_at, actor, changes));
+    MUSTER_RETURN_IF_ERROR(Impose(tx, s, RestrictionRule{std::string(kExitBan), 0}, *s.delivered_at, *s.delivered_at, actor, changes));
   }
   return Status::Ok();
 }
 
-Status SummonsService::Impose(Tx& tx, const Summons& s, const RestrictionRule& rule, Timestamp at,
+Status SummonsService::Impose(Tx& tx, const Summons& s, const RestrictionRule& rule, Timestamp at, Timestamp from,
                               std::string_view actor, std::vector<IndexChange>& changes) {
   Restriction r;
   r.national_id = s.national_id;
@@ -276,7 +276,7 @@ Status SummonsService::Impose(Tx& tx, const Summons& s, const RestrictionRule& r
   r.summons_number = s.number;
   r.kind = rule.kind;
   r.imposed_at = at;
-  r.effective_at = at + std::chrono::days(rule.after_days);
+  r.effective_at = from + std::chrono::days(rule.after_days);
   MUSTER_ASSIGN_OR_RETURN(r.id, tx.InsertRestriction(r));
   MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "restriction.imposed", at, actor, s.number,
                                    {{"restriction_id", r.id}, {"kind", r.kind}, {"national_id", s.national_id},
@@ -542,16 +542,18 @@ Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor
       MUSTER_ASSIGN_OR_RETURN(auto overdue, tx.ListOverdue(appear_before, batch));
       for (Summons& s : overdue) {
         MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kMarkNoShow));
+        // The person failed to appear at the deadline; restriction delays count from then.
+        Timestamp deadline = s.appear_at + std::chrono::hours(policy_.grace_hours);
         s.state = SummonsState::kNoShow;
         s.closed_at = now;
         MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
         MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.no_show", now, actor, s.number,
                                          {{"number", s.number}, {"national_id", s.national_id},
-                                          {"deadline", FormatTimestamp(s.appear_at + std::chrono::hours(policy_.grace_hours))}}));
+                                          {"deadline", FormatTimestamp(deadline)}}));
         for (const RestrictionRule& rule : policy_.restrictions) {
           // Under exit_ban_from = "delivery" the exit ban has been in force since delivery.
           if (rule.kind == kExitBan && policy_.exit_ban_from == ExitBanFrom::kDelivery) continue;
-          MUSTER_RETURN_IF_ERROR(Impose(tx, s, rule, now, actor, changes));
+          MUSTER_RETURN_IF_ERROR(Impose(tx, s, rule, now, deadline, actor, changes));
           ++imposed;
         }
       }

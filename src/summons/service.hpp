@@ -121,8 +121,9 @@ class SummonsService {
   Status Deliver(Tx& tx, Summons& s, Timestamp at, std::string_view actor, std::vector<IndexChange>& changes);
   // Records a delivery that has happened (events, and the exit ban under exit_ban_from = "delivery").
   Status Delivered(Tx& tx, const Summons& s, std::string_view actor, std::vector<IndexChange>& changes);
-  Status Impose(Tx& tx, const Summons& s, const RestrictionRule& rule, Timestamp at, std::string_view actor,
-                std::vector<IndexChange>& changes);
+  // Imposes `rule` at `at`, taking effect `rule.after_days` after `from` (the missed deadline).
+  Status Impose(Tx& tx, const Summons& s, const RestrictionRule& rule, Timestamp at, Timestamp from,
+                std::string_view actor, std::vector<IndexChange>& changes);
   Status LiftAll(Tx& tx, const Summons& s, Timestamp at, std::string_view reason, std::string_view actor,
                  std::vector<IndexChange>& changes);
   // Enters a new summons with id `id` (numbers derive from ids) and delivers it on entry when
