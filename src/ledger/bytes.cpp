@@ -1,0 +1,79 @@
+#include "ledger/bytes.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+
+namespace muster::ledger {
+
+Hash Sha256(ByteView data) {
+  Hash out;
+  crypto_hash_sha256(out.data(), data.data(), data.size());
+  return out;
+}
+
+std::string HexEncode(ByteView bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (uint8_t b : bytes) {
+    out.push_back(kDigits[b >> 4]);
+    out.push_back(kDigits[b & 0x0f]);
+  }
+  return out;
+}
+
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+Result<Bytes> HexDecode(std::string_view hex) {
+  if (hex.size() % 2 != 0) return Status::InvalidArgument("hex string has an odd number of digits");
+  Bytes out;
+  out.reserve(hex.size() / 2);
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    int hi = HexValue(hex[i]);
+    int lo = HexValue(hex[i + 1]);
+    if (hi < 0 || lo < 0) return Status::InvalidArgument("hex string has a character that is not a hex digit");
+    out.push_back(static_cast<uint8_t>(hi << 4 | lo));
+  }
+  return out;
+}
+
+Result<Hash> HexDecodeHash(std::string_view hex) {
+  if (hex.size() != 2 * kHashSize) return Status::InvalidArgument("hash is not 64 hex digits");
+  MUSTER_ASSIGN_OR_RETURN(Bytes bytes, HexDecode(hex));
+  Hash out;
+  std::copy(bytes.begin(), bytes.end(), out.begin());
+  return out;
+}
+
+std::string Base64Encode(ByteView bytes) {
+  constexpr int kVariant = sodium_base64_VARIANT_ORIGINAL;
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), kVariant), '\0');
+  sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), kVariant);
+  out.resize(out.size() - 1);  // the terminating NUL
+  return out;
+}
+
+Result<Bytes> Base64Decode(std::string_view text) {
+  Bytes out(text.size() / 4 * 3 + 3);
+  size_t len = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), /*ignore=*/nullptr, &len, &end,
+                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      end != text.data() + text.size()) {
+    return Status::InvalidArgument("not valid base64");
+  }
+  out.resize(len);
+  return out;
+}
+
+}  // namespace muster::ledger
