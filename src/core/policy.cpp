@@ -88,14 +88,15 @@ class PolicyReader {
   std::vector<std::string> errors_;
 };
 
-int ParseClock(PolicyReader& r, std::string_view path, const std::string& text, int fallback) {
+int ParseClock(PolicyReader& r, const toml::table& root, std::string_view path, const std::string& text,
+               int fallback) {
   int h = 0, m = 0;
   char colon = 0;
   std::istringstream in(text);
   if (text.size() == 5 && (in >> h >> colon >> m) && colon == ':' && h >= 0 && h < 24 && m >= 0 && m < 60) {
     return h * 60 + m;
   }
-  r.Error(path, nullptr, fmt::format("'{}' is not a time of day HH:MM", text));
+  r.Error(path, root.at_path(path).node(), fmt::format("'{}' is not a time of day HH:MM", text));
   return fallback;
 }
 
@@ -246,18 +247,20 @@ Result<Policy> ParsePolicy(std::string_view toml_text, std::string_view source) 
     }
     if (ages->empty()) r.Error("eligibility.age", ages, "names no campaign kind");
   } else {
-    r.Error("eligibility.age", nullptr, "missing table of campaign kinds and [min, max] ages");
+    r.Error("eligibility.age", root.at_path("eligibility.age").node(),
+            "missing table of campaign kinds and [min, max] ages");
   }
 
   std::string first, last;
   if (r.Read("schedule.first_appointment", first)) {
-    policy.first_appointment_minutes = ParseClock(r, "schedule.first_appointment", first, 9 * 60);
+    policy.first_appointment_minutes = ParseClock(r, root, "schedule.first_appointment", first, 9 * 60);
   }
   if (r.Read("schedule.last_appointment", last)) {
-    policy.last_appointment_minutes = ParseClock(r, "schedule.last_appointment", last, 17 * 60);
+    policy.last_appointment_minutes = ParseClock(r, root, "schedule.last_appointment", last, 17 * 60);
   }
   if (policy.last_appointment_minutes < policy.first_appointment_minutes) {
-    r.Error("schedule.last_appointment", nullptr, "is before schedule.first_appointment");
+    r.Error("schedule.last_appointment", root.at_path("schedule.last_appointment").node(),
+            "is before schedule.first_appointment");
   }
   r.Read("schedule.skip_weekends", policy.skip_weekends);
 

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <cstring>
 
 namespace muster {
@@ -35,8 +36,11 @@ CsvReader::CsvReader(CsvReader&& other) noexcept
       line_(other.line_),
       record_newlines_(other.record_newlines_),
       last_terminator_(other.last_terminator_),
-      fields_(std::move(other.fields_)),
-      ready_(std::move(other.ready_)) {
+      field_count_(other.field_count_),
+      ready_(std::move(other.ready_)),
+      ready_count_(other.ready_count_),
+      next_ready_(other.next_ready_),
+      chunk_(std::move(other.chunk_)) {
   other.file_ = nullptr;
   other.owns_file_ = false;
 }
@@ -54,7 +58,8 @@ Result<CsvReader> CsvReader::Open(const std::string& path) {
   }
   reader.file_ = std::fopen(path.c_str(), "rb");
   if (reader.file_ == nullptr) {
-    return Status::IoError(fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
+    std::string message = fmt::format("cannot open '{}': {}", path, std::strerror(errno));
+    return errno == ENOENT ? Status::NotFound(message) : Status::IoError(message);
   }
   reader.owns_file_ = true;
   struct stat st {};
@@ -75,34 +80,42 @@ CsvReader CsvReader::FromString(std::string text) {
 
 void CsvReader::OnField(void* data, size_t len, void* self_ptr) {
   auto* self = static_cast<CsvReader*>(self_ptr);
-  const char* text = static_cast<const char*>(data);
+  const char* text = data == nullptr ? "" : static_cast<const char*>(data);
   for (size_t i = 0; i < len; ++i) {
     if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == len || text[i + 1] != '\n'))) {
       ++self->record_newlines_;
     }
   }
-  self->fields_.emplace_back(text == nullptr ? "" : std::string(text, len));
+  // Parsed records wait in slots that are reused, so that their strings keep their capacity.
+  if (self->ready_count_ == self->ready_.size()) self->ready_.emplace_back();
+  std::vector<std::string>& fields = self->ready_[self->ready_count_].fields;
+  if (self->field_count_ < fields.size()) {
+    fields[self->field_count_].assign(text, len);
+  } else {
+    fields.emplace_back(text, len);
+  }
+  ++self->field_count_;
 }
 
 void CsvReader::OnRecordEnd(int terminator, void* self_ptr) {
   auto* self = static_cast<CsvReader*>(self_ptr);
-  if (self->fields_.empty()) {
+  if (self->field_count_ == 0) {
     // A line break outside any record: a blank line, or the LF of a CRLF pair.
     bool lf_of_crlf = terminator == '\n' && self->last_terminator_ == '\r';
     if (!lf_of_crlf && terminator != -1) ++self->line_;
     self->last_terminator_ = terminator;
     return;
   }
-  CsvRecord record{self->line_, std::move(self->fields_)};
-  self->fields_.clear();
+  CsvRecord& record = self->ready_[self->ready_count_++];
+  record.fields.resize(self->field_count_);
+  record.line = self->line_;
+  self->field_count_ = 0;
   self->line_ += 1 + self->record_newlines_;
   self->record_newlines_ = 0;
   self->last_terminator_ = terminator;
-  self->ready_.push_back(std::move(record));
 }
 
 Status CsvReader::Fill() {
-  std::string buffer;
   const char* data = nullptr;
   size_t n = 0;
   if (from_memory_) {
@@ -110,10 +123,10 @@ Status CsvReader::Fill() {
     n = std::min(kChunk, memory_.size() - memory_pos_);
     memory_pos_ += n;
   } else {
-    buffer.resize(kChunk);
-    n = std::fread(buffer.data(), 1, kChunk, file_);
+    chunk_.resize(kChunk);
+    n = std::fread(chunk_.data(), 1, kChunk, file_);
     if (n < kChunk && std::ferror(file_)) return Status::IoError("read failed");
-    data = buffer.data();
+    data = chunk_.data();
   }
   if (at_start_ && n > 0) {
     at_start_ = false;
@@ -125,8 +138,11 @@ Status CsvReader::Fill() {
   }
   if (n == 0) {
     eof_ = true;
+    // libcsv reports an unclosed quote at the end only in strict mode, which would also refuse
+    // stray quotes inside unquoted fields; so turn strict mode on just for the end.
+    csv_set_opts(parser_.get(), static_cast<unsigned char>(csv_get_opts(parser_.get()) | CSV_STRICT));
     if (csv_fini(parser_.get(), OnField, OnRecordEnd, this) != 0) {
-      // The last record's quote was never closed: deliver what was read, then report it.
+      // The last record's quote was never closed; the record is not delivered.
       return Status::InvalidArgument("quoted field is not closed before the end of the file");
     }
     return Status::Ok();
@@ -139,12 +155,17 @@ Status CsvReader::Fill() {
 }
 
 Result<bool> CsvReader::Next(CsvRecord& out) {
-  while (ready_.empty() && !eof_) {
-    MUSTER_RETURN_IF_ERROR(Fill());
+  if (next_ready_ == ready_count_) {
+    // All parsed records are handed out; a record still being parsed moves to the first slot.
+    if (ready_count_ > 0 && ready_count_ < ready_.size()) std::swap(ready_[0], ready_[ready_count_]);
+    next_ready_ = ready_count_ = 0;
+    while (ready_count_ == 0 && !eof_) {
+      MUSTER_RETURN_IF_ERROR(Fill());
+    }
+    if (ready_count_ == 0) return false;
   }
-  if (ready_.empty()) return false;
-  out = std::move(ready_.front());
-  ready_.pop_front();
+  // Swapping hands the caller this record and takes back its previous strings for reuse.
+  std::swap(out, ready_[next_ready_++]);
   return true;
 }
 

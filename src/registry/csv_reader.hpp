@@ -8,7 +8,6 @@
 #pragma once
 
 #include <cstdio>
-#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,14 +29,15 @@ class CsvReader {
   CsvReader(CsvReader&&) noexcept;
   CsvReader& operator=(CsvReader&&) = delete;
 
-  // Opens `path` for reading ("-" reads standard input).
+  // Opens `path` for reading ("-" reads standard input). A missing file is NotFound.
   static Result<CsvReader> Open(const std::string& path);
   // Reads from memory (tests); `text` is copied.
   static CsvReader FromString(std::string text);
 
   // Fills `out` with the next record and returns true, or returns false at the end of input.
   // An unterminated quoted field at the end is an InvalidArgument; line() then names the line
-  // where that record starts.
+  // where that record starts. `out`'s previous strings are recycled, so passing the same record
+  // on every call reads without allocating once the buffers have grown.
   Result<bool> Next(CsvRecord& out);
 
   // The line where the next record starts.
@@ -70,8 +70,11 @@ class CsvReader {
   size_t line_ = 1;             // line where the next record starts
   size_t record_newlines_ = 0;  // line breaks inside quoted fields of the current record
   int last_terminator_ = 0;
-  std::vector<std::string> fields_;
-  std::deque<CsvRecord> ready_;
+  size_t field_count_ = 0;        // fields of the record being parsed, in ready_[ready_count_]
+  std::vector<CsvRecord> ready_;  // parsed records [next_ready_, ready_count_), then spare slots
+  size_t ready_count_ = 0;
+  size_t next_ready_ = 0;
+  std::vector<char> chunk_;
 };
 
 }  // namespace muster

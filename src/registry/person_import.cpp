@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <fstream>
@@ -179,24 +180,31 @@ Result<ImportSummary> ImportPersons(CsvReader& reader, Store& store, const Polic
   PersonRowChecker checker(policy, std::move(districts), UtcDate(clock.Now()));
 
   std::unordered_map<std::string, size_t> first_line;  // national ID -> line it first appeared on
-  std::vector<Person> batch;
-  batch.reserve(options.batch_size);
+  first_line.reserve(std::min<size_t>(reader.total_bytes() / 64, size_t{1} << 24));
+  // The batch's Person slots are reused, so that their strings keep their capacity.
+  const size_t batch_size = std::max<size_t>(options.batch_size, 1);
+  std::vector<Person> batch(batch_size);
+  size_t batch_count = 0;
   auto flush = [&]() -> Status {
-    if (batch.empty()) return Status::Ok();
+    if (batch_count == 0) return Status::Ok();
+    ImportSummary counts;  // added to the summary only once the batch is committed
     MUSTER_RETURN_IF_ERROR(store.Write([&](Tx& tx) {
-      for (const Person& p : batch) {
-        MUSTER_ASSIGN_OR_RETURN(UpsertOutcome outcome, tx.UpsertPerson(p));
-        Count(summary, outcome);
+      counts = {};
+      for (size_t i = 0; i < batch_count; ++i) {
+        MUSTER_ASSIGN_OR_RETURN(UpsertOutcome outcome, tx.UpsertPerson(batch[i]));
+        Count(counts, outcome);
       }
       return Status::Ok();
     }));
-    batch.clear();
+    summary.inserted += counts.inserted;
+    summary.updated += counts.updated;
+    summary.unchanged += counts.unchanged;
+    batch_count = 0;
     if (options.progress) options.progress(reader.bytes_read(), reader.total_bytes());
     return Status::Ok();
   };
 
   CsvRecord row;
-  Person person;
   while (true) {
     auto next = reader.Next(row);
     if (!next.ok()) {
@@ -209,6 +217,7 @@ Result<ImportSummary> ImportPersons(CsvReader& reader, Store& store, const Polic
     }
     if (!*next) break;
     ++summary.rows;
+    Person& person = batch[batch_count];
     if (!checker.Check(row, layout, person, summary.rejections)) {
       ++summary.rejected;
       continue;
@@ -220,8 +229,7 @@ Result<ImportSummary> ImportPersons(CsvReader& reader, Store& store, const Polic
           {row.line, "national_id", fmt::format("{} already appeared on line {}", person.national_id, it->second)});
       continue;
     }
-    batch.push_back(person);
-    if (batch.size() >= options.batch_size) MUSTER_RETURN_IF_ERROR(flush());
+    if (++batch_count == batch_size) MUSTER_RETURN_IF_ERROR(flush());
   }
   MUSTER_RETURN_IF_ERROR(flush());
   return summary;

@@ -26,6 +26,28 @@ const RE2& EmailRe() {
   return re;
 }
 
+// The common case without the regular expression: ASCII and basic Cyrillic letters (U+0400 to
+// U+045F, all of them letters) with the allowed punctuation and at least one letter. False means
+// "not decided here", never "invalid".
+bool IsPlainName(std::string_view value) {
+  bool letter = false;
+  for (size_t i = 0; i < value.size(); ++i) {
+    auto c = static_cast<unsigned char>(value[i]);
+    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
+      letter = true;
+    } else if (c == ' ' || c == '-' || c == '\'' || c == '.') {
+      continue;
+    } else if ((c == 0xD0 || c == 0xD1) && i + 1 < value.size()) {
+      auto next = static_cast<unsigned char>(value[++i]);
+      if (next < 0x80 || next > 0xBF || (c == 0xD1 && next > 0x9F)) return false;  // U+0400..U+045F
+      letter = true;
+    } else {
+      return false;
+    }
+  }
+  return letter;
+}
+
 }  // namespace
 
 Status CheckName(std::string_view value) {
@@ -36,6 +58,7 @@ Status CheckName(std::string_view value) {
   if (length > kMaxNameLength) {
     return Status::InvalidArgument(fmt::format("is {} characters long, at most {} allowed", length, kMaxNameLength));
   }
+  if (IsPlainName(value)) return Status::Ok();
   if (!RE2::FullMatch(value, NameRe())) {
     return Status::InvalidArgument("may hold only letters, spaces, hyphens, apostrophes and dots");
   }
