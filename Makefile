@@ -24,6 +24,8 @@ run: build
 bench: build
 	@scripts/install-deps --bench
 	@bench/import.sh $(MUSTER)
+	@bench/lifecycle.sh $(MUSTER)
+	@$(BUILD_DIR)/muster_bench --benchmark_min_time=1
 
 clean:
 	rm -rf $(BUILD_DIR) var

@@ -69,7 +69,7 @@ class Tx {
   virtual Result<int64_t> InsertCampaign(const Campaign& campaign) = 0;
   virtual Result<Campaign> GetCampaign(int64_t id) = 0;  // NotFound
   virtual Result<std::vector<Campaign>> ListCampaigns() = 0;
-  // Persons in `districts`, in national ID order.
+  // Persons in `districts`, in registry order.
   virtual Status ScanCandidates(const std::vector<std::string>& districts,
                                 const std::function<void(const Candidate&)>& fn) = 0;
   virtual Result<std::vector<int64_t>> CampaignPersonIds(int64_t campaign_id) = 0;

@@ -1,7 +1,7 @@
 // Campaign planning: who in a campaign's districts gets a summons, on which day and at what
 // time, and why everyone else does not. Pure: the caller streams candidates in and gets a plan.
 //
-// Candidates are taken in national ID order. For each, the planner finds the next day of the
+// Candidates are taken in registry order. For each, the planner finds the next day of the
 // window on which the person's office still has capacity (skipping weekends when the policy
 // says so), checks eligibility on that day, and books the next slot of that day; slots are
 // spread evenly between the policy's first and last appointment times, office-local. A person

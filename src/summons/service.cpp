@@ -138,6 +138,7 @@ Result<Summons> SummonsService::Enter(Tx& tx, const IssueRequest& r, int64_t id,
   Summons s;
   s.id = id;
   s.number = FormatSummonsNumber(static_cast<int>(UtcDate(now).year()), id);
+  s.person_id = r.person_id;
   s.national_id = r.national_id;
   s.office = r.office;
   s.kind = r.kind;
@@ -271,6 +272,7 @@ Status SummonsService::Delivered(Tx& tx, const Summons& s, std::string_view acto
 Status SummonsService::Impose(Tx& tx, const Summons& s, const RestrictionRule& rule, Timestamp at, Timestamp from,
                               std::string_view actor, std::vector<IndexChange>& changes) {
   Restriction r;
+  r.person_id = s.person_id;
   r.national_id = s.national_id;
   r.summons_id = s.id;
   r.summons_number = s.number;
@@ -371,6 +373,7 @@ Result<CampaignPlan> SummonsService::IssueCampaign(int64_t id, std::string_view 
       r.purpose = c.purpose;
       for (size_t i = start; i < end; ++i) {
         const CampaignAssignment& a = plan.assignments[i];
+        r.person_id = a.person_id;
         r.national_id = a.national_id;
         r.office = a.office;
         r.appear_at = a.appear_at;

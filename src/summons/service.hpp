@@ -34,6 +34,7 @@ struct IssueRequest {
   Timestamp appear_at;
   std::string place;
   std::string purpose;
+  int64_t person_id = 0;  // when the caller already knows the registry row
 };
 
 struct SweepSummary {

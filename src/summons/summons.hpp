@@ -41,6 +41,7 @@ bool IsFinal(SummonsState state);
 struct Summons {
   int64_t id = 0;
   std::string number;       // human-readable, with a check digit (summons/number.hpp)
+  int64_t person_id = 0;    // the registry row; 0 when only the national ID is known
   std::string national_id;
   std::string office;       // office code
   std::string kind;         // campaign kind: conscription, mobilization, ...
@@ -84,6 +85,7 @@ struct Appeal {
 
 struct Restriction {
   int64_t id = 0;
+  int64_t person_id = 0;  // 0 when only the national ID is known
   std::string national_id;
   int64_t summons_id = 0;
   std::string summons_number;

@@ -336,7 +336,7 @@ class SqliteTx final : public Tx {
                         const std::function<void(const Candidate&)>& fn) override {
     MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare(
         "SELECT id, national_id, birth_date, district, category, fitness, status FROM persons "
-        "WHERE district IN (SELECT value FROM json_each(?1)) ORDER BY national_id"));
+        "WHERE district IN (SELECT value FROM json_each(?1)) ORDER BY id"));
     std::string list = "[";
     for (size_t i = 0; i < districts.size(); ++i) {
       if (i) list += ',';
@@ -397,14 +397,15 @@ class SqliteTx final : public Tx {
     MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare(
         "INSERT INTO summonses (id, number, person_id, office, kind, campaign_id, appear_at, place, purpose, state, "
         "issued_at, issued_by, delivered_at, viewed_at, appeared_at, closed_at, close_reason, override_reason, "
-        "override_approved_by) VALUES (?1, ?2, (SELECT id FROM persons WHERE national_id = ?3), ?4, ?5, ?6, ?7, "
-        "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"));
+        "override_approved_by) VALUES (?1, ?2, coalesce(?20, (SELECT id FROM persons WHERE national_id = ?3)), ?4, ?5, "
+        "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"));
     s->Bind(1, m.id).Bind(2, m.number).Bind(3, m.national_id).Bind(4, m.office).Bind(5, m.kind);
     s->Bind(6, m.campaign_id).Bind(7, Millis(m.appear_at)).Bind(8, m.place).Bind(9, m.purpose);
     s->Bind(10, SummonsStateName(m.state)).Bind(11, Millis(m.issued_at)).Bind(12, m.issued_by);
     s->Bind(13, OptMillis(m.delivered_at)).Bind(14, OptMillis(m.viewed_at)).Bind(15, OptMillis(m.appeared_at));
     s->Bind(16, OptMillis(m.closed_at)).Bind(17, m.close_reason).Bind(18, m.override_reason);
     s->Bind(19, m.override_approved_by);
+    s->Bind(20, m.person_id ? std::optional<int64_t>(m.person_id) : std::nullopt);
     Status st = s->Run();
     if (st.IsAlreadyExists() && m.campaign_id) {
       return Status::AlreadyExists(
@@ -426,7 +427,7 @@ class SqliteTx final : public Tx {
   static constexpr std::string_view kSummonsSelect =
       "SELECT s.id, s.number, p.national_id, s.office, s.kind, s.campaign_id, s.appear_at, s.place, s.purpose, "
       "s.state, s.issued_at, s.issued_by, s.delivered_at, s.viewed_at, s.appeared_at, s.closed_at, s.close_reason, "
-      "s.override_reason, s.override_approved_by FROM summonses s JOIN persons p ON p.id = s.person_id";
+      "s.override_reason, s.override_approved_by, s.person_id FROM summonses s JOIN persons p ON p.id = s.person_id";
 
   static Summons ReadSummons(const Statement& s) {
     Summons m;
@@ -449,6 +450,7 @@ class SqliteTx final : public Tx {
     m.close_reason = s.Text(16);
     m.override_reason = s.Text(17);
     m.override_approved_by = s.Text(18);
+    m.person_id = s.Int(19);
     return m;
   }
 
@@ -473,7 +475,7 @@ class SqliteTx final : public Tx {
 
   Result<std::vector<Summons>> ListUndelivered(Timestamp issued_before, size_t limit) override {
     MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare(fmt::format(
-        "{} WHERE s.state = 'issued' AND s.issued_at <= ?1 ORDER BY s.id LIMIT ?2", kSummonsSelect)));
+        "{} WHERE s.state = 'issued' AND s.issued_at <= ?1 LIMIT ?2", kSummonsSelect)));
     s->Bind(1, Millis(issued_before)).Bind(2, static_cast<int64_t>(limit));
     return Collect<Summons>(*s, ReadSummons);
   }
@@ -481,8 +483,7 @@ class SqliteTx final : public Tx {
   Result<std::vector<Summons>> ListOverdue(Timestamp appear_before, size_t limit) override {
     MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare(fmt::format(
         "{} WHERE s.state IN ('delivered', 'viewed') AND s.appear_at < ?1 AND NOT EXISTS "
-        "(SELECT 1 FROM appeals a WHERE a.summons_id = s.id AND a.state = 'pending') ORDER BY s.appear_at, s.id "
-        "LIMIT ?2", kSummonsSelect)));
+        "(SELECT 1 FROM appeals a WHERE a.summons_id = s.id AND a.state = 'pending') LIMIT ?2", kSummonsSelect)));
     s->Bind(1, Millis(appear_before)).Bind(2, static_cast<int64_t>(limit));
     return Collect<Summons>(*s, ReadSummons);
   }
@@ -545,7 +546,8 @@ class SqliteTx final : public Tx {
   Result<int64_t> InsertRestriction(const Restriction& r) override {
     MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare(
         "INSERT INTO restrictions (person_id, summons_id, kind, imposed_at, effective_at, lifted_at, lift_reason) "
-        "VALUES ((SELECT id FROM persons WHERE national_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7)"));
+        "VALUES (coalesce(?8, (SELECT id FROM persons WHERE national_id = ?1)), ?2, ?3, ?4, ?5, ?6, ?7)"));
+    s->Bind(8, r.person_id ? std::optional<int64_t>(r.person_id) : std::nullopt);
     s->Bind(1, r.national_id).Bind(2, r.summons_id).Bind(3, r.kind).Bind(4, Millis(r.imposed_at));
     s->Bind(5, Millis(r.effective_at)).Bind(6, OptMillis(r.lifted_at)).Bind(7, r.lift_reason);
     MUSTER_RETURN_IF_ERROR(s->Run());
@@ -561,7 +563,7 @@ class SqliteTx final : public Tx {
 
   static constexpr std::string_view kRestrictionSelect =
       "SELECT r.id, p.national_id, r.summons_id, s.number, r.kind, r.imposed_at, r.effective_at, r.lifted_at, "
-      "r.lift_reason FROM restrictions r JOIN persons p ON p.id = r.person_id JOIN summonses s ON s.id = r.summons_id";
+      "r.lift_reason, r.person_id FROM restrictions r JOIN persons p ON p.id = r.person_id JOIN summonses s ON s.id = r.summons_id";
 
   static Restriction ReadRestriction(const Statement& s) {
     Restriction r;
@@ -574,6 +576,7 @@ class SqliteTx final : public Tx {
     r.effective_at = FromMillis(s.Int(6));
     r.lifted_at = OptColumn(s, 7);
     r.lift_reason = s.Text(8);
+    r.person_id = s.Int(9);
     return r;
   }
 
