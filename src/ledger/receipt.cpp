@@ -103,6 +103,8 @@ Result<Receipt> Receipt::FromJson(const json& j) {
   MUSTER_ASSIGN_OR_RETURN(std::string key_text, String(j, "public_key"));
   auto key = VerifierKey::Parse(key_text);
   if (!key.ok()) return Malformed("public_key", key.status().message());
+  // One spelling per key (the key ID in lower case), so that no byte of a receipt is free.
+  if (key->Encode() != key_text) return Malformed("public_key", "not in canonical form (key ID in lower-case hex)");
   r.public_key = std::move(*key);
   return r;
 }
