@@ -129,8 +129,8 @@ void AddTreeCommands(CLI::App& ledger_cmd, Context& ctx, int& exit_code) {
     PrintHashes(ctx, *proof);
   });
 
-  auto* consistency = ledger_cmd.add_subcommand(
-      "prove-consistency", "print the consistency proof from tree size M to N, one hash per line");
+  auto* consistency = ledger_cmd.add_subcommand("prove-consistency",
+                                                "print the consistency proof from tree size M to N, one hash per line");
   consistency->add_option("--leaves", args->leaves, "file with one hex-encoded leaf per line ('-' for standard input)")
       ->required();
   consistency->add_option("--from", args->from, "the earlier tree size M (at least 1)")->required();

@@ -19,9 +19,7 @@ using Bytes = std::vector<uint8_t>;
 using ByteView = std::span<const uint8_t>;
 
 // The bytes of `text`, unchanged (no encoding is applied).
-inline ByteView AsBytes(std::string_view text) {
-  return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
-}
+inline ByteView AsBytes(std::string_view text) { return {reinterpret_cast<const uint8_t*>(text.data()), text.size()}; }
 
 Hash Sha256(ByteView data);
 inline Hash Sha256(std::string_view data) { return Sha256(AsBytes(data)); }

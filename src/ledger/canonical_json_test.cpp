@@ -40,11 +40,11 @@ TEST(BytesTest, HexAndBase64AreStrict) {
   EXPECT_EQ(Base64Encode(AsBytes("hi!")), "aGkh");
   EXPECT_EQ(Base64Encode(AsBytes("hi")), "aGk=");
   EXPECT_EQ(*Base64Decode("aGk="), (Bytes{'h', 'i'}));
-  EXPECT_FALSE(Base64Decode("aGk").ok());     // padding required
-  EXPECT_FALSE(Base64Decode("aGl=").ok());    // non-zero unused bits
-  EXPECT_FALSE(Base64Decode("aG k=").ok());   // white space
+  EXPECT_FALSE(Base64Decode("aGk").ok());    // padding required
+  EXPECT_FALSE(Base64Decode("aGl=").ok());   // non-zero unused bits
+  EXPECT_FALSE(Base64Decode("aG k=").ok());  // white space
   EXPECT_FALSE(Base64Decode("aGk=\n").ok());
-  EXPECT_FALSE(Base64Decode("aGk-").ok());    // URL alphabet
+  EXPECT_FALSE(Base64Decode("aGk-").ok());  // URL alphabet
   EXPECT_TRUE(Base64Decode("").ok());
 }
 

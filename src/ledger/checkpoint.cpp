@@ -186,7 +186,8 @@ Result<SignerKey> SignerKey::FromSeed(std::string_view name, ByteView seed) {
 }
 
 Result<SignerKey> SignerKey::Parse(std::string_view text) {
-  if (!text.starts_with(kPrivateKeyPrefix)) return Status::InvalidArgument("signer key does not start with PRIVATE+KEY+");
+  if (!text.starts_with(kPrivateKeyPrefix))
+    return Status::InvalidArgument("signer key does not start with PRIVATE+KEY+");
   MUSTER_ASSIGN_OR_RETURN(KeyParts parts, ParseKeyParts(text.substr(kPrivateKeyPrefix.size()), "signer key"));
   auto key = FromSeed(parts.name, parts.key);
   sodium_memzero(parts.key.data(), parts.key.size());
@@ -282,13 +283,14 @@ Result<std::string> OpenNote(std::string_view note, const VerifierKey& key) {
     uint32_t id = uint32_t{(*blob)[0]} << 24 | uint32_t{(*blob)[1]} << 16 | uint32_t{(*blob)[2]} << 8 | (*blob)[3];
     if (name != key.name || id != key.id) continue;  // another key's signature: ignored
     if (blob->size() != 4 + kSignatureSize ||
-        crypto_sign_verify_detached(blob->data() + 4, reinterpret_cast<const unsigned char*>(text.data()),
-                                    text.size(), key.public_key.data()) != 0) {
+        crypto_sign_verify_detached(blob->data() + 4, reinterpret_cast<const unsigned char*>(text.data()), text.size(),
+                                    key.public_key.data()) != 0) {
       return Status::Corruption(fmt::format("signature by key {} does not verify", key.name));
     }
     verified = true;
   }
-  if (!verified) return Status::Corruption(fmt::format("note has no signature by key {}+{}", key.name, KeyIdHex(key.id)));
+  if (!verified)
+    return Status::Corruption(fmt::format("note has no signature by key {}+{}", key.name, KeyIdHex(key.id)));
   return std::string(text);
 }
 

@@ -13,13 +13,15 @@ namespace {
 
 // golang.org/x/mod/sumdb/note's documented example: an independent implementation's key, text
 // and signed note, byte for byte.
-constexpr std::string_view kGoSignerKey = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
+constexpr std::string_view kGoSignerKey =
+    "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
 constexpr std::string_view kGoVerifierKey = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
 constexpr std::string_view kGoText =
     "If you think cryptography is the answer to your problem,\n"
     "then you don't know what your problem is.\n";
 constexpr std::string_view kGoSignatureLine =
-    "\xE2\x80\x94 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
+    "\xE2\x80\x94 PeterNeumann "
+    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
 
 // muster's own known answer: seed 00 01 .. 1f, the RFC 6962 reference tree's root at size 8.
 // The public key, key ID and signature were computed independently with OpenSSL 3
@@ -140,17 +142,17 @@ TEST(CheckpointTest, ParsesBodiesStrictly) {
 
   const std::string root = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
   for (const std::string& bad : std::vector<std::string>{
-           "o\n8\n" + root,                        // no final newline
-           "o\n8\n",                               // two lines
-           "\n8\n" + root + "\n",                  // empty origin
-           "o\n08\n" + root + "\n",                // leading zero
-           "o\n-8\n" + root + "\n",                // sign
-           "o\n+8\n" + root + "\n",                // sign
-           "o\n8 \n" + root + "\n",                // trailing space
+           "o\n8\n" + root,                            // no final newline
+           "o\n8\n",                                   // two lines
+           "\n8\n" + root + "\n",                      // empty origin
+           "o\n08\n" + root + "\n",                    // leading zero
+           "o\n-8\n" + root + "\n",                    // sign
+           "o\n+8\n" + root + "\n",                    // sign
+           "o\n8 \n" + root + "\n",                    // trailing space
            "o\n18446744073709551616\n" + root + "\n",  // 2^64
-           "o\n8\n" + root.substr(0, 43) + "\n",   // unpadded
-           "o\n8\nAAAA\n",                         // 3 bytes
-           "o\n8\n" + root + "\n\n",               // empty extension line
+           "o\n8\n" + root.substr(0, 43) + "\n",       // unpadded
+           "o\n8\nAAAA\n",                             // 3 bytes
+           "o\n8\n" + root + "\n\n",                   // empty extension line
        }) {
     EXPECT_FALSE(Checkpoint::ParseBody(bad).ok()) << bad;
   }
@@ -171,7 +173,8 @@ TEST(CheckpointTest, RejectsMalformedKeys) {
     EXPECT_FALSE(VerifierKey::Parse(bad).ok()) << bad;
   }
   EXPECT_FALSE(SignerKey::Parse(kVerifierKey).ok());
-  EXPECT_FALSE(SignerKey::Parse("PRIVATE+KEY+muster.example/ledger+62e46606+AQABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f").ok());
+  EXPECT_FALSE(
+      SignerKey::Parse("PRIVATE+KEY+muster.example/ledger+62e46606+AQABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f").ok());
   for (std::string_view name : {"", "a b", "a+b", "tab\there", "caf\xC3\xA9"}) {
     EXPECT_FALSE(SignerKey::Generate(name).ok()) << name;
   }
@@ -192,9 +195,8 @@ TEST(CheckpointTest, SignNoteRejectsBadText) {
 class KeyFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("muster-keyfile-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = std::filesystem::temp_directory_path() / ("muster-keyfile-" + std::to_string(::getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
   }

@@ -169,8 +169,7 @@ Result<std::vector<Hash>> ProofHashes(std::span<const T> proof) {
 }
 
 template <typename T>
-Status VerifyInclusionImpl(uint64_t index, uint64_t size, ByteView leaf_hash, std::span<const T> proof,
-                           ByteView root) {
+Status VerifyInclusionImpl(uint64_t index, uint64_t size, ByteView leaf_hash, std::span<const T> proof, ByteView root) {
   if (leaf_hash.size() != kHashSize) {
     return Status::Corruption(fmt::format("leaf hash is {} bytes, not {}", leaf_hash.size(), kHashSize));
   }
@@ -210,8 +209,7 @@ Status VerifyInclusionImpl(uint64_t index, uint64_t size, ByteView leaf_hash, st
 }
 
 template <typename T>
-Status VerifyConsistencyImpl(uint64_t size1, uint64_t size2, std::span<const T> proof, ByteView root1,
-                             ByteView root2) {
+Status VerifyConsistencyImpl(uint64_t size1, uint64_t size2, std::span<const T> proof, ByteView root1, ByteView root2) {
   if (size1 == 0) return Status::Corruption("consistency from an empty tree proves nothing");
   if (size1 > size2) {
     return Status::Corruption(fmt::format("tree size {} is larger than the later size {}", size1, size2));
@@ -226,7 +224,8 @@ Status VerifyConsistencyImpl(uint64_t size1, uint64_t size2, std::span<const T> 
   // Step 1.
   if (proof.empty()) return Status::Corruption("consistency proof is empty");
   if (root1.size() != kHashSize || root2.size() != kHashSize) {
-    return Status::Corruption(fmt::format("root is {} bytes, not {}", root1.size() != kHashSize ? root1.size() : root2.size(), kHashSize));
+    return Status::Corruption(
+        fmt::format("root is {} bytes, not {}", root1.size() != kHashSize ? root1.size() : root2.size(), kHashSize));
   }
   // The proof is the inclusion path of the largest complete subtree ending at size1 (level
   // `level`, index `node`) in the tree of size2 seen at that level, preceded by that subtree's
@@ -283,20 +282,16 @@ Status VerifyConsistencyImpl(uint64_t size1, uint64_t size2, std::span<const T> 
 
 }  // namespace
 
-Status VerifyInclusion(uint64_t index, uint64_t size, ByteView leaf_hash, std::span<const Hash> proof,
-                       ByteView root) {
+Status VerifyInclusion(uint64_t index, uint64_t size, ByteView leaf_hash, std::span<const Hash> proof, ByteView root) {
   return VerifyInclusionImpl(index, size, leaf_hash, proof, root);
 }
-Status VerifyInclusion(uint64_t index, uint64_t size, ByteView leaf_hash, std::span<const Bytes> proof,
-                       ByteView root) {
+Status VerifyInclusion(uint64_t index, uint64_t size, ByteView leaf_hash, std::span<const Bytes> proof, ByteView root) {
   return VerifyInclusionImpl(index, size, leaf_hash, proof, root);
 }
-Status VerifyConsistency(uint64_t size1, uint64_t size2, std::span<const Hash> proof, ByteView root1,
-                         ByteView root2) {
+Status VerifyConsistency(uint64_t size1, uint64_t size2, std::span<const Hash> proof, ByteView root1, ByteView root2) {
   return VerifyConsistencyImpl(size1, size2, proof, root1, root2);
 }
-Status VerifyConsistency(uint64_t size1, uint64_t size2, std::span<const Bytes> proof, ByteView root1,
-                         ByteView root2) {
+Status VerifyConsistency(uint64_t size1, uint64_t size2, std::span<const Bytes> proof, ByteView root1, ByteView root2) {
   return VerifyConsistencyImpl(size1, size2, proof, root1, root2);
 }
 

@@ -80,16 +80,12 @@ Result<std::vector<Hash>> ConsistencyProof(const HashReader& reader, uint64_t si
 // except that two equal roots of a tree of equal sizes are compared as given); the overloads
 // taking Bytes accept proofs exactly as they arrive off the wire, where an element may have any
 // length (and then fails).
-Status VerifyInclusion(uint64_t index, uint64_t size, ByteView leaf_hash, std::span<const Hash> proof,
-                       ByteView root);
-Status VerifyInclusion(uint64_t index, uint64_t size, ByteView leaf_hash, std::span<const Bytes> proof,
-                       ByteView root);
+Status VerifyInclusion(uint64_t index, uint64_t size, ByteView leaf_hash, std::span<const Hash> proof, ByteView root);
+Status VerifyInclusion(uint64_t index, uint64_t size, ByteView leaf_hash, std::span<const Bytes> proof, ByteView root);
 // Rejects size1 == 0, size1 > size2, and size1 == size2 unless the proof is empty and the roots
 // are equal.
-Status VerifyConsistency(uint64_t size1, uint64_t size2, std::span<const Hash> proof, ByteView root1,
-                         ByteView root2);
-Status VerifyConsistency(uint64_t size1, uint64_t size2, std::span<const Bytes> proof, ByteView root1,
-                         ByteView root2);
+Status VerifyConsistency(uint64_t size1, uint64_t size2, std::span<const Hash> proof, ByteView root1, ByteView root2);
+Status VerifyConsistency(uint64_t size1, uint64_t size2, std::span<const Bytes> proof, ByteView root1, ByteView root2);
 
 // The right edge of a tree of `size` leaves: the complete subtrees RangeSubtrees(0, size), with
 // their hashes. Enough to append leaves and compute the root without reading anything else.

@@ -1,7 +1,6 @@
 #include "ledger/merkle.hpp"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <bit>
@@ -9,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -55,8 +55,8 @@ std::vector<Hash> RefSubproof(size_t m, std::span<const Bytes> d, bool b) {
 // The reference tree of RFC 6962's test suite (tests/data/rfc6962/README.md).
 std::vector<Bytes> ReferenceLeaves() {
   std::vector<Bytes> leaves;
-  for (const char* hex : {"", "00", "10", "2021", "3031", "40414243", "5051525354555657",
-                          "606162636465666768696a6b6c6d6e6f"}) {
+  for (const char* hex :
+       {"", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"}) {
     leaves.push_back(*HexDecode(hex));
   }
   return leaves;
@@ -263,7 +263,8 @@ TEST(MerkleExhaustiveTest, EveryInclusionProofVerifiesAndEveryFlippedBitFails) {
         for (size_t bit = 0; bit < 8 * kHashSize; ++bit) {
           std::vector<Hash> bad = *proof;
           bad[e] = Flip(bad[e], bit);
-          ASSERT_FALSE(VerifyInclusion(i, n, leaf, bad, root).ok()) << i << "/" << n << " element " << e << " bit " << bit;
+          ASSERT_FALSE(VerifyInclusion(i, n, leaf, bad, root).ok())
+              << i << "/" << n << " element " << e << " bit " << bit;
         }
       }
       for (size_t bit = 0; bit < 8 * kHashSize; ++bit) {

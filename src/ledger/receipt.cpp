@@ -11,8 +11,8 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 8> kFields = {"version", "summons", "leaf", "leaf_index",
-                                                      "tree_size", "inclusion_proof", "checkpoint", "public_key"};
+constexpr std::array<std::string_view, 8> kFields = {"version",   "summons",         "leaf",       "leaf_index",
+                                                     "tree_size", "inclusion_proof", "checkpoint", "public_key"};
 
 Status Malformed(std::string_view field, std::string_view why) {
   return Status::InvalidArgument(fmt::format("malformed field {}: {}", field, why));
@@ -61,9 +61,14 @@ std::string OptionalString(const json& j, std::string_view name) {
 json Receipt::ToJson() const {
   json proof = json::array();
   for (const Hash& h : inclusion_proof) proof.push_back(HexEncode(h));
-  return json{{"version", kReceiptVersion},  {"summons", summons},     {"leaf", leaf},
-              {"leaf_index", leaf_index},     {"tree_size", tree_size}, {"inclusion_proof", std::move(proof)},
-              {"checkpoint", checkpoint},     {"public_key", public_key.Encode()}};
+  return json{{"version", kReceiptVersion},
+              {"summons", summons},
+              {"leaf", leaf},
+              {"leaf_index", leaf_index},
+              {"tree_size", tree_size},
+              {"inclusion_proof", std::move(proof)},
+              {"checkpoint", checkpoint},
+              {"public_key", public_key.Encode()}};
 }
 
 Result<Receipt> Receipt::FromJson(const json& j) {
@@ -132,9 +137,11 @@ Result<VerifiedReceipt> VerifyReceipt(const json& receipt, const std::optional<V
   }
 
   json leaf = json::parse(r.leaf, nullptr, /*allow_exceptions=*/false);
-  if (leaf.is_discarded() || !leaf.is_object()) return Status::Corruption("summons hash: the leaf is not a JSON object");
+  if (leaf.is_discarded() || !leaf.is_object())
+    return Status::Corruption("summons hash: the leaf is not a JSON object");
   auto canonical = CanonicalJson(leaf);
-  if (!canonical.ok() || *canonical != r.leaf) return Status::Corruption("summons hash: the leaf is not canonical JSON");
+  if (!canonical.ok() || *canonical != r.leaf)
+    return Status::Corruption("summons hash: the leaf is not canonical JSON");
   const json* claimed = Member(leaf, "summons_sha256");
   if (claimed == nullptr || !claimed->is_string() || !ParseLowerHexHash(claimed->get_ref<const std::string&>()).ok()) {
     return Status::Corruption("summons hash: the leaf has no summons_sha256 of 64 lower-case hex digits");

@@ -42,9 +42,8 @@
 // Format errors are InvalidArgument; failed checks are Corruption.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>

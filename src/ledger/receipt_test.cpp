@@ -30,7 +30,9 @@ json SummonsDocument() {
 }
 
 std::string Event(uint64_t seq, const std::string& type, const json& extra = json::object()) {
-  json e = {{"seq", seq}, {"type", type}, {"time", "2026-11-29T04:28:" + std::to_string(10 + seq) + ".000Z"},
+  json e = {{"seq", seq},
+            {"type", type},
+            {"time", "2026-11-29T04:28:" + std::to_string(10 + seq) + ".000Z"},
             {"actor", "system"}};
   e.update(extra);
   return *CanonicalJson(e);
@@ -48,9 +50,9 @@ struct Fixture {
   Fixture() {
     for (uint64_t i = 0; i < kTreeSize; ++i) {
       if (i == kLeafIndex) {
-        leaves.push_back(Event(i, "summons.delivered",
-                               {{"subject", "26-00000005-3"},
-                                {"summons_sha256", HexEncode(*CanonicalJsonSha256(SummonsDocument()))}}));
+        leaves.push_back(Event(
+            i, "summons.delivered",
+            {{"subject", "26-00000005-3"}, {"summons_sha256", HexEncode(*CanonicalJsonSha256(SummonsDocument()))}}));
       } else if (i == kLeafIndex + 1) {
         leaves.push_back(Event(i, "summons.viewed", {{"subject", "26-00000005-3"}}));  // no summons hash
       } else {
@@ -143,11 +145,13 @@ TEST(ReceiptTest, EveryFieldTamperedFailsNamingTheCheck) {
       {"summons member removed", [](json& r) { r["summons"].erase("place"); }, "summons hash"},
       {"summons not an object", [](json& r) { r["summons"] = "26-00000005-3"; }, "malformed field summons"},
       {"no summons", [](json& r) { r.erase("summons"); }, "malformed field summons"},
-      {"leaf time", [](json& r) {
+      {"leaf time",
+       [](json& r) {
          std::string leaf = r["leaf"];
          leaf.replace(leaf.find("04:28:15"), 8, "04:28:14");
          r["leaf"] = leaf;
-       }, "inclusion proof"},
+       },
+       "inclusion proof"},
       {"leaf re-serialised", [](json& r) { r["leaf"] = json::parse(r["leaf"].get<std::string>()).dump(1); },
        "inclusion proof"},
       {"leaf of another event", [&](json& r) { r["leaf"] = f.leaves[kLeafIndex + 1]; }, "inclusion proof"},
@@ -161,56 +165,73 @@ TEST(ReceiptTest, EveryFieldTamperedFailsNamingTheCheck) {
       {"tree_size + 1", [](json& r) { r["tree_size"] = kTreeSize + 1; }, "tree size"},
       {"tree_size - 1", [](json& r) { r["tree_size"] = kTreeSize - 1; }, "tree size"},
       {"tree_size string", [](json& r) { r["tree_size"] = "13"; }, "malformed field tree_size"},
-      {"proof element changed", [](json& r) {
+      {"proof element changed",
+       [](json& r) {
          std::string h = r["inclusion_proof"][1];
          h[10] = h[10] == '0' ? '1' : '0';
          r["inclusion_proof"][1] = h;
-       }, "inclusion proof"},
-      {"proof element upper case", [](json& r) {
+       },
+       "inclusion proof"},
+      {"proof element upper case",
+       [](json& r) {
          std::string h = r["inclusion_proof"][0];
          for (char& c : h) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
          r["inclusion_proof"][0] = h;
-       }, "malformed field inclusion_proof"},
+       },
+       "malformed field inclusion_proof"},
       {"proof element dropped", [](json& r) { r["inclusion_proof"].erase(3); }, "inclusion proof"},
       {"proof element added", [](json& r) { r["inclusion_proof"].push_back(r["inclusion_proof"][0]); },
        "inclusion proof"},
-      {"proof reversed", [](json& r) {
+      {"proof reversed",
+       [](json& r) {
          json p = r["inclusion_proof"];
          std::reverse(p.begin(), p.end());
          r["inclusion_proof"] = p;
-       }, "inclusion proof"},
+       },
+       "inclusion proof"},
       {"proof short hash", [](json& r) { r["inclusion_proof"][0] = "00"; }, "malformed field inclusion_proof"},
       {"proof not an array", [](json& r) { r["inclusion_proof"] = ""; }, "malformed field inclusion_proof"},
-      {"checkpoint size edited", [](json& r) {
+      {"checkpoint size edited",
+       [](json& r) {
          std::string cp = r["checkpoint"];
          cp.replace(cp.find("\n13\n"), 4, "\n14\n");
          r["checkpoint"] = cp;
-       }, "signature"},
-      {"checkpoint origin edited", [](json& r) {
+       },
+       "signature"},
+      {"checkpoint origin edited",
+       [](json& r) {
          std::string cp = r["checkpoint"];
          cp[0] = 'M';
          r["checkpoint"] = cp;
-       }, "signature"},
+       },
+       "signature"},
       {"checkpoint signed by another key", [&](json& r) { r["checkpoint"] = forged_note; }, "signature"},
       {"checkpoint for another size", [&](json& r) { r["checkpoint"] = *SignCheckpoint(wrong_size_cp, f.key); },
        "tree size"},
-      {"checkpoint signature line dropped", [](json& r) {
+      {"checkpoint signature line dropped",
+       [](json& r) {
          std::string cp = r["checkpoint"];
          r["checkpoint"] = cp.substr(0, cp.find("\n\n") + 2);
-       }, "signature"},
+       },
+       "signature"},
       {"no checkpoint", [](json& r) { r.erase("checkpoint"); }, "malformed field checkpoint"},
       {"public key of another key", [&](json& r) { r["public_key"] = other_key->Verifier().Encode(); }, "signature"},
-      {"public key garbled", [](json& r) {
+      {"public key garbled",
+       [](json& r) {
          std::string k = r["public_key"];
          k[k.size() - 3] = k[k.size() - 3] == 'A' ? 'B' : 'A';
          r["public_key"] = k;
-       }, "malformed field public_key"},
-      {"public key ID in upper case", [](json& r) {
+       },
+       "malformed field public_key"},
+      {"public key ID in upper case",
+       [](json& r) {
          std::string k = r["public_key"];
          size_t plus = k.find('+');
-         for (size_t i = plus + 1; i < plus + 9; ++i) k[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(k[i])));
+         for (size_t i = plus + 1; i < plus + 9; ++i)
+           k[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(k[i])));
          r["public_key"] = k;
-       }, "malformed field public_key"},
+       },
+       "malformed field public_key"},
       {"extra member", [](json& r) { r["comment"] = "hi"; }, "malformed field comment"},
   };
   for (const Tamper& t : cases) {
@@ -246,8 +267,8 @@ TEST(ReceiptTest, ATrustedKeyOverridesTheReceiptsOwn) {
 TEST(ReceiptTest, ALeafWithoutTheSummonsHashIsNoReceipt) {
   Fixture f;
   // The "viewed" leaf is in the ledger (the proof holds) but does not commit to the summons.
-  auto r = MakeReceipt(SummonsDocument(), f.leaves[kLeafIndex + 1], kLeafIndex + 1, f.tree, f.checkpoint,
-                       f.key.Verifier());
+  auto r =
+      MakeReceipt(SummonsDocument(), f.leaves[kLeafIndex + 1], kLeafIndex + 1, f.tree, f.checkpoint, f.key.Verifier());
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("summons hash"), std::string::npos) << r.status().message();
   // A leaf that is not the stored one fails the proof.
