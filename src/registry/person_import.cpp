@@ -6,6 +6,7 @@
 #include <array>
 #include <charconv>
 #include <fstream>
+#include <future>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -181,26 +182,38 @@ Result<ImportSummary> ImportPersons(CsvReader& reader, Store& store, const Polic
 
   std::unordered_map<std::string, size_t> first_line;  // national ID -> line it first appeared on
   first_line.reserve(std::min<size_t>(reader.total_bytes() / 64, size_t{1} << 24));
-  // The batch's Person slots are reused, so that their strings keep their capacity.
+  // Two sets of batch slots: the database writes one on a second thread while this thread parses
+  // and checks rows into the other. Slots are reused, so that their strings keep their capacity.
   const size_t batch_size = std::max<size_t>(options.batch_size, 1);
   std::vector<Person> batch(batch_size);
+  std::vector<Person> writing(batch_size);
   size_t batch_count = 0;
+  // Declared after everything the writer touches, so that its destructor waits for the writer
+  // before those go away. The writer updates only inserted/updated/unchanged of the summary.
+  std::future<Status> pending;
+  auto wait_for_writer = [&]() -> Status { return pending.valid() ? pending.get() : Status::Ok(); };
   auto flush = [&]() -> Status {
     if (batch_count == 0) return Status::Ok();
-    ImportSummary counts;  // added to the summary only once the batch is committed
-    MUSTER_RETURN_IF_ERROR(store.Write([&](Tx& tx) {
-      counts = {};
-      for (size_t i = 0; i < batch_count; ++i) {
-        MUSTER_ASSIGN_OR_RETURN(UpsertOutcome outcome, tx.UpsertPerson(batch[i]));
-        Count(counts, outcome);
-      }
+    MUSTER_RETURN_IF_ERROR(wait_for_writer());
+    std::swap(batch, writing);
+    pending = std::async(std::launch::async, [&, count = batch_count, done = reader.bytes_read(),
+                                              total = reader.total_bytes()]() -> Status {
+      ImportSummary counts;  // added to the summary only once the batch is committed
+      MUSTER_RETURN_IF_ERROR(store.Write([&](Tx& tx) {
+        counts = {};
+        for (size_t i = 0; i < count; ++i) {
+          MUSTER_ASSIGN_OR_RETURN(UpsertOutcome outcome, tx.UpsertPerson(writing[i]));
+          Count(counts, outcome);
+        }
+        return Status::Ok();
+      }));
+      summary.inserted += counts.inserted;
+      summary.updated += counts.updated;
+      summary.unchanged += counts.unchanged;
+      if (options.progress) options.progress(done, total);
       return Status::Ok();
-    }));
-    summary.inserted += counts.inserted;
-    summary.updated += counts.updated;
-    summary.unchanged += counts.unchanged;
+    });
     batch_count = 0;
-    if (options.progress) options.progress(reader.bytes_read(), reader.total_bytes());
     return Status::Ok();
   };
 
@@ -232,6 +245,7 @@ Result<ImportSummary> ImportPersons(CsvReader& reader, Store& store, const Polic
     if (++batch_count == batch_size) MUSTER_RETURN_IF_ERROR(flush());
   }
   MUSTER_RETURN_IF_ERROR(flush());
+  MUSTER_RETURN_IF_ERROR(wait_for_writer());
   return summary;
 }
 

@@ -42,12 +42,14 @@ struct ImportSummary {
 
 struct ImportOptions {
   size_t batch_size = 10000;
-  // Called after each committed batch with bytes read and the input size (0 when unknown).
+  // Called after each committed batch with bytes read and the input size (0 when unknown), on the
+  // thread that writes batches (not the caller's), one call at a time.
   std::function<void(size_t done, size_t total)> progress;
 };
 
 // Imports persons. Returns InvalidArgument (and writes nothing) when the header lacks required
-// columns or the input is not CSV; otherwise a summary, also when rows were rejected.
+// columns or the input is not CSV; otherwise a summary, also when rows were rejected. Batches are
+// written on a second thread while the next one is parsed; `store` must be thread-safe.
 Result<ImportSummary> ImportPersons(CsvReader& reader, Store& store, const Policy& policy, const Clock& clock,
                                     const ImportOptions& options = {});
 
