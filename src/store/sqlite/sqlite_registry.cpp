@@ -1,0 +1,212 @@
+// Tx on SQLite: offices, persons, deferments.
+#include <fmt/format.h>
+
+#include "store/sqlite/sqlite_tx.hpp"
+
+namespace muster::sqlite {
+namespace {
+
+constexpr std::string_view kPersonColumns =
+    "p.id, p.national_id, p.surname, p.given_name, p.patronymic, p.birth_date, p.sex, p.district, "
+    "p.category, p.fitness, p.address, p.email, p.phone, p.status";
+
+Person ReadPerson(const Statement& s) {
+  Person p;
+  p.id = PersonId{s.Int(0)};
+  p.national_id = s.Text(1);
+  p.surname = s.Text(2);
+  p.given_name = s.Text(3);
+  p.patronymic = s.Text(4);
+  p.birth_date = DateColumn(s, 5);
+  std::string sex = s.Text(6);
+  p.sex = sex.empty() ? 'M' : sex[0];
+  p.district = s.Text(7);
+  p.category = s.Text(8);
+  p.fitness = s.Text(9);
+  p.address = s.Text(10);
+  p.email = s.Text(11);
+  p.phone = s.Text(12);
+  p.status = ParsePersonStatus(s.Text(13)).value_or(PersonStatus::kActive);
+  return p;
+}
+
+Office ReadOffice(const Statement& s) {
+  return Office{s.Text(0), s.Text(1), s.Text(2), s.Text(3), static_cast<int>(s.Int(4))};
+}
+
+void BindPerson(Statement& s, const Person& p) {
+  s.Bind(1, p.national_id).Bind(2, p.surname).Bind(3, p.given_name).Bind(4, p.patronymic);
+  s.Bind(5, FormatCivilDate(p.birth_date)).Bind(6, std::string_view(&p.sex, 1)).Bind(7, p.district);
+  s.Bind(8, p.category).Bind(9, p.fitness).Bind(10, p.address).Bind(11, p.email).Bind(12, p.phone);
+  s.Bind(13, PersonStatusName(p.status));
+}
+
+}  // namespace
+
+Status SqliteTx::InsertOffice(const Office& o) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s,
+      db_.Prepare("INSERT INTO offices (code, name, region, timezone, daily_capacity) VALUES (?1, ?2, ?3, ?4, ?5)"));
+  s->Bind(1, o.code).Bind(2, o.name).Bind(3, o.region).Bind(4, o.timezone).Bind(5, int64_t{o.daily_capacity});
+  Status st = s->Run();
+  if (st.IsAlreadyExists()) return Status::AlreadyExists(fmt::format("office {} already exists", o.code));
+  return st;
+}
+
+Result<UpsertOutcome> SqliteTx::UpsertOffice(const Office& o) {
+  auto existing = GetOffice(o.code);
+  if (existing.ok()) {
+    if (*existing == o) return UpsertOutcome::kUnchanged;
+    MUSTER_ASSIGN_OR_RETURN(
+        Statement * s,
+        db_.Prepare("UPDATE offices SET name = ?2, region = ?3, timezone = ?4, daily_capacity = ?5 WHERE code = ?1"));
+    s->Bind(1, o.code).Bind(2, o.name).Bind(3, o.region).Bind(4, o.timezone).Bind(5, int64_t{o.daily_capacity});
+    MUSTER_RETURN_IF_ERROR(s->Run());
+    return UpsertOutcome::kUpdated;
+  }
+  if (!existing.status().IsNotFound()) return existing.status();
+  MUSTER_RETURN_IF_ERROR(InsertOffice(o));
+  return UpsertOutcome::kInserted;
+}
+
+Result<std::vector<Office>> SqliteTx::ListOffices() {
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s, db_.Prepare("SELECT code, name, region, timezone, daily_capacity FROM offices ORDER BY code"));
+  std::vector<Office> out;
+  while (true) {
+    MUSTER_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    out.push_back(ReadOffice(*s));
+  }
+  return out;
+}
+
+Result<Office> SqliteTx::GetOffice(std::string_view code) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s, db_.Prepare("SELECT code, name, region, timezone, daily_capacity FROM offices WHERE code = ?1"));
+  s->Bind(1, code);
+  MUSTER_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return Status::NotFound(fmt::format("no office with code '{}'", code));
+  Office office = ReadOffice(*s);
+  s->Reset();
+  return office;
+}
+
+Result<UpsertOutcome> SqliteTx::UpsertPerson(const Person& p) {
+  // version counts changes: 1 after an insert, more after an update; no row when unchanged.
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s,
+      db_.Prepare(
+          "INSERT INTO persons (national_id, surname, given_name, patronymic, birth_date, sex, district, "
+          "category, fitness, address, email, phone, status) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+          "ON CONFLICT (national_id) DO UPDATE SET surname = excluded.surname, given_name = excluded.given_name, "
+          "patronymic = excluded.patronymic, birth_date = excluded.birth_date, sex = excluded.sex, "
+          "district = excluded.district, category = excluded.category, fitness = excluded.fitness, "
+          "address = excluded.address, email = excluded.email, phone = excluded.phone, status = excluded.status, "
+          "version = persons.version + 1 "
+          "WHERE (persons.surname, persons.given_name, persons.patronymic, persons.birth_date, persons.sex, "
+          "persons.district, persons.category, persons.fitness, persons.address, persons.email, persons.phone, "
+          "persons.status) IS NOT (excluded.surname, excluded.given_name, excluded.patronymic, "
+          "excluded.birth_date, excluded.sex, excluded.district, excluded.category, excluded.fitness, "
+          "excluded.address, excluded.email, excluded.phone, excluded.status) "
+          "RETURNING version"));
+  BindPerson(*s, p);
+  MUSTER_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return UpsertOutcome::kUnchanged;
+  int64_t version = s->Int(0);
+  s->Reset();
+  return version == 1 ? UpsertOutcome::kInserted : UpsertOutcome::kUpdated;
+}
+
+Result<Person> SqliteTx::GetPerson(std::string_view national_id) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s, db_.Prepare(fmt::format("SELECT {} FROM persons p WHERE p.national_id = ?1", kPersonColumns)));
+  s->Bind(1, national_id);
+  MUSTER_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return Status::NotFound(fmt::format("no person with national ID {}", national_id));
+  Person person = ReadPerson(*s);
+  s->Reset();
+  return person;
+}
+
+Result<std::vector<Person>> SqliteTx::ListPersons(const PersonFilter& f) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s,
+      db_.Prepare(fmt::format("SELECT {} FROM persons p WHERE (?1 IS NULL OR p.district = ?1) AND p.national_id > ?2 "
+                              "ORDER BY p.national_id LIMIT ?3",
+                              kPersonColumns)));
+  if (f.district) {
+    s->Bind(1, *f.district);
+  } else {
+    s->BindNull(1);
+  }
+  s->Bind(2, f.after_national_id).Bind(3, static_cast<int64_t>(f.limit));
+  std::vector<Person> out;
+  while (true) {
+    MUSTER_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    out.push_back(ReadPerson(*s));
+  }
+  return out;
+}
+
+Result<int64_t> SqliteTx::CountPersons() {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare("SELECT count(*) FROM persons"));
+  MUSTER_ASSIGN_OR_RETURN(bool row, s->Step());
+  int64_t n = row ? s->Int(0) : 0;
+  s->Reset();
+  return n;
+}
+
+Result<DefermentId> SqliteTx::InsertDeferment(const Deferment& d) {
+  MUSTER_ASSIGN_OR_RETURN(Person person, GetPerson(d.national_id));
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s,
+      db_.Prepare("INSERT INTO deferments (person_id, kind, until_date, basis, ended_at, created_by, created_at) "
+                  "VALUES (?1, ?2, ?3, ?4, NULL, ?5, ?6)"));
+  s->Bind(1, person.id.value).Bind(2, d.kind).Bind(3, FormatCivilDate(d.until)).Bind(4, d.basis);
+  s->Bind(5, d.created_by).Bind(6, Millis(d.created_at));
+  MUSTER_RETURN_IF_ERROR(s->Run());
+  return DefermentId{db_.LastInsertRowId()};
+}
+
+Result<Deferment> SqliteTx::GetDeferment(DefermentId id) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s,
+      db_.Prepare(fmt::format("SELECT {} FROM deferments d JOIN persons p ON p.id = d.person_id WHERE d.id = ?1",
+                              kDefermentColumns)));
+  s->Bind(1, id.value);
+  MUSTER_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return Status::NotFound(fmt::format("no deferment with id {}", id.value));
+  Deferment d = ReadDeferment(*s);
+  s->Reset();
+  return d;
+}
+
+Result<std::vector<Deferment>> SqliteTx::ListDeferments(std::string_view national_id) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s, db_.Prepare(fmt::format(
+                         "SELECT {} FROM deferments d JOIN persons p ON p.id = d.person_id WHERE p.national_id = ?1 "
+                         "ORDER BY d.id",
+                         kDefermentColumns)));
+  s->Bind(1, national_id);
+  std::vector<Deferment> out;
+  while (true) {
+    MUSTER_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    out.push_back(ReadDeferment(*s));
+  }
+  return out;
+}
+
+Status SqliteTx::EndDeferment(DefermentId id, Timestamp ended_at) {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s,
+                          db_.Prepare("UPDATE deferments SET ended_at = ?2 WHERE id = ?1 AND ended_at IS NULL"));
+  s->Bind(1, id.value).Bind(2, Millis(ended_at));
+  MUSTER_RETURN_IF_ERROR(s->Run());
+  if (db_.Changes() == 0) return Status::FailedPrecondition(fmt::format("deferment {} has already ended", id.value));
+  return Status::Ok();
+}
+
+}  // namespace muster::sqlite

@@ -1,0 +1,446 @@
+// Tx on SQLite: campaigns, summonses, appeals, restrictions, overrides, exit checks, events.
+#include <fmt/format.h>
+
+#include "store/sqlite/sqlite_tx.hpp"
+
+namespace muster::sqlite {
+namespace {
+
+constexpr std::string_view kCampaignSelect =
+    "SELECT id, kind, name, basis, districts, age_min, age_max, categories, fitness, quota, appear_from, "
+    "appear_until, place, purpose, created_by, created_at FROM campaigns";
+
+Campaign ReadCampaign(const Statement& s) {
+  Campaign c;
+  c.id = s.Int(0);
+  c.kind = s.Text(1);
+  c.name = s.Text(2);
+  c.basis = s.Text(3);
+  c.districts = Split(s.Text(4));
+  c.age_min = static_cast<int>(s.Int(5));
+  c.age_max = static_cast<int>(s.Int(6));
+  c.categories = Split(s.Text(7));
+  c.fitness = Split(s.Text(8));
+  c.quota = s.Int(9);
+  c.appear_from = DateColumn(s, 10);
+  c.appear_until = DateColumn(s, 11);
+  c.place = s.Text(12);
+  c.purpose = s.Text(13);
+  c.created_by = s.Text(14);
+  c.created_at = FromMillis(s.Int(15));
+  return c;
+}
+
+constexpr std::string_view kSummonsSelect =
+    "SELECT s.id, s.number, p.national_id, s.office, s.kind, s.campaign_id, s.appear_at, s.place, s.purpose, "
+    "s.state, s.issued_at, s.issued_by, s.delivered_at, s.viewed_at, s.appeared_at, s.closed_at, s.close_reason, "
+    "s.override_reason, s.override_approved_by, s.person_id FROM summonses s JOIN persons p ON p.id = s.person_id";
+
+Summons ReadSummons(const Statement& s) {
+  Summons m;
+  m.id = s.Int(0);
+  m.number = s.Text(1);
+  m.national_id = s.Text(2);
+  m.office = s.Text(3);
+  m.kind = s.Text(4);
+  if (!s.IsNull(5)) m.campaign_id = s.Int(5);
+  m.appear_at = FromMillis(s.Int(6));
+  m.place = s.Text(7);
+  m.purpose = s.Text(8);
+  m.state = ParseSummonsState(s.Text(9)).value_or(SummonsState::kIssued);
+  m.issued_at = FromMillis(s.Int(10));
+  m.issued_by = s.Text(11);
+  m.delivered_at = OptColumn(s, 12);
+  m.viewed_at = OptColumn(s, 13);
+  m.appeared_at = OptColumn(s, 14);
+  m.closed_at = OptColumn(s, 15);
+  m.close_reason = s.Text(16);
+  m.override_reason = s.Text(17);
+  m.override_approved_by = s.Text(18);
+  m.person_id = s.Int(19);
+  return m;
+}
+
+constexpr std::string_view kAppealSelect =
+    "SELECT a.id, a.summons_id, s.number, a.reason, a.text, a.state, a.filed_by, a.filed_at, a.decided_by, "
+    "a.decided_at, a.decision_reason FROM appeals a JOIN summonses s ON s.id = a.summons_id";
+
+Appeal ReadAppeal(const Statement& s) {
+  Appeal a;
+  a.id = s.Int(0);
+  a.summons_id = s.Int(1);
+  a.summons_number = s.Text(2);
+  a.reason = ParseAppealReason(s.Text(3)).value_or(AppealReason::kOther);
+  a.text = s.Text(4);
+  a.state = ParseAppealState(s.Text(5)).value_or(AppealState::kPending);
+  a.filed_by = s.Text(6);
+  a.filed_at = FromMillis(s.Int(7));
+  a.decided_by = s.Text(8);
+  a.decided_at = OptColumn(s, 9);
+  a.decision_reason = s.Text(10);
+  return a;
+}
+
+constexpr std::string_view kRestrictionSelect =
+    "SELECT r.id, p.national_id, r.summons_id, s.number, r.kind, r.imposed_at, r.effective_at, r.lifted_at, "
+    "r.lift_reason, r.person_id FROM restrictions r JOIN persons p ON p.id = r.person_id JOIN summonses s ON s.id = "
+    "r.summons_id";
+
+Restriction ReadRestriction(const Statement& s) {
+  Restriction r;
+  r.id = s.Int(0);
+  r.national_id = s.Text(1);
+  r.summons_id = s.Int(2);
+  r.summons_number = s.Text(3);
+  r.kind = s.Text(4);
+  r.imposed_at = FromMillis(s.Int(5));
+  r.effective_at = FromMillis(s.Int(6));
+  r.lifted_at = OptColumn(s, 7);
+  r.lift_reason = s.Text(8);
+  r.person_id = s.Int(9);
+  return r;
+}
+
+}  // namespace
+
+Result<std::vector<Deferment>> SqliteTx::ListOpenDeferments() {
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s,
+      db_.Prepare(fmt::format(
+          "SELECT {} FROM deferments d JOIN persons p ON p.id = d.person_id WHERE d.ended_at IS NULL ORDER BY d.id",
+          kDefermentColumns)));
+  return Collect<Deferment>(*s, ReadDeferment);
+}
+
+Result<int64_t> SqliteTx::InsertCampaign(const Campaign& c) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s,
+      db_.Prepare("INSERT INTO campaigns (kind, name, basis, districts, age_min, age_max, categories, fitness, quota, "
+                  "appear_from, appear_until, place, purpose, created_by, created_at) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"));
+  s->Bind(1, c.kind).Bind(2, c.name).Bind(3, c.basis).Bind(4, Join(c.districts)).Bind(5, int64_t{c.age_min});
+  s->Bind(6, int64_t{c.age_max}).Bind(7, Join(c.categories)).Bind(8, Join(c.fitness)).Bind(9, c.quota);
+  s->Bind(10, FormatCivilDate(c.appear_from)).Bind(11, FormatCivilDate(c.appear_until)).Bind(12, c.place);
+  s->Bind(13, c.purpose).Bind(14, c.created_by).Bind(15, Millis(c.created_at));
+  MUSTER_RETURN_IF_ERROR(s->Run());
+  return db_.LastInsertRowId();
+}
+
+Result<Campaign> SqliteTx::GetCampaign(int64_t id) {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare(fmt::format("{} WHERE id = ?1", kCampaignSelect)));
+  s->Bind(1, id);
+  return One<Campaign>(*s, ReadCampaign, fmt::format("no campaign with id {}", id));
+}
+
+Result<std::vector<Campaign>> SqliteTx::ListCampaigns() {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare(fmt::format("{} ORDER BY id", kCampaignSelect)));
+  return Collect<Campaign>(*s, ReadCampaign);
+}
+
+Status SqliteTx::ScanCandidates(const std::vector<std::string>& districts,
+                                const std::function<void(const Candidate&)>& fn) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s, db_.Prepare("SELECT id, national_id, birth_date, district, category, fitness, status FROM persons "
+                                 "WHERE district IN (SELECT value FROM json_each(?1)) ORDER BY id"));
+  std::string list = "[";
+  for (size_t i = 0; i < districts.size(); ++i) {
+    if (i) list += ',';
+    list += '"' + districts[i] + '"';  // office codes are [A-Za-z0-9_-]
+  }
+  list += ']';
+  s->Bind(1, list);
+  Candidate c;
+  while (true) {
+    MUSTER_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    c.person_id = s->Int(0);
+    c.national_id = s->Text(1);
+    c.birth_date = DateColumn(*s, 2);
+    c.district = s->Text(3);
+    c.category = s->Text(4);
+    c.fitness = s->Text(5);
+    c.status = ParsePersonStatus(s->Text(6)).value_or(PersonStatus::kActive);
+    fn(c);
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<int64_t>> SqliteTx::CampaignPersonIds(int64_t campaign_id) {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare("SELECT person_id FROM summonses WHERE campaign_id = ?1"));
+  s->Bind(1, campaign_id);
+  return Collect<int64_t>(*s, [](const Statement& st) { return st.Int(0); });
+}
+
+Status SqliteTx::ForEachAppointment(Timestamp from, Timestamp to,
+                                    const std::function<void(std::string_view, Timestamp)>& fn) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s,
+      db_.Prepare(
+          "SELECT office, appear_at FROM summonses WHERE appear_at >= ?1 AND appear_at < ?2 AND state <> 'cancelled'"));
+  s->Bind(1, Millis(from)).Bind(2, Millis(to));
+  while (true) {
+    MUSTER_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    fn(s->Text(0), FromMillis(s->Int(1)));
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>> SqliteTx::CountSummonsByState(std::optional<int64_t> campaign) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s,
+      db_.Prepare(
+          "SELECT state, count(*) FROM summonses WHERE ?1 IS NULL OR campaign_id = ?1 GROUP BY state ORDER BY state"));
+  s->Bind(1, campaign);
+  return Collect<std::pair<std::string, int64_t>>(
+      *s, [](const Statement& st) { return std::pair<std::string, int64_t>(st.Text(0), st.Int(1)); });
+}
+
+Result<int64_t> SqliteTx::MaxSummonsId() {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare("SELECT coalesce(max(id), 0) FROM summonses"));
+  return One<int64_t>(
+      *s, [](const Statement& st) { return st.Int(0); }, "");
+}
+
+Status SqliteTx::InsertSummons(const Summons& m) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s,
+      db_.Prepare(
+          "INSERT INTO summonses (id, number, person_id, office, kind, campaign_id, appear_at, place, purpose, state, "
+          "issued_at, issued_by, delivered_at, viewed_at, appeared_at, closed_at, close_reason, override_reason, "
+          "override_approved_by) VALUES (?1, ?2, coalesce(?20, (SELECT id FROM persons WHERE national_id = ?3)), ?4, "
+          "?5, "
+          "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"));
+  s->Bind(1, m.id).Bind(2, m.number).Bind(3, m.national_id).Bind(4, m.office).Bind(5, m.kind);
+  s->Bind(6, m.campaign_id).Bind(7, Millis(m.appear_at)).Bind(8, m.place).Bind(9, m.purpose);
+  s->Bind(10, SummonsStateName(m.state)).Bind(11, Millis(m.issued_at)).Bind(12, m.issued_by);
+  s->Bind(13, OptMillis(m.delivered_at)).Bind(14, OptMillis(m.viewed_at)).Bind(15, OptMillis(m.appeared_at));
+  s->Bind(16, OptMillis(m.closed_at)).Bind(17, m.close_reason).Bind(18, m.override_reason);
+  s->Bind(19, m.override_approved_by);
+  s->Bind(20, m.person_id ? std::optional<int64_t>(m.person_id) : std::nullopt);
+  Status st = s->Run();
+  if (st.IsAlreadyExists() && m.campaign_id) {
+    return Status::AlreadyExists(fmt::format("{} already has a summons in campaign {}", m.national_id, *m.campaign_id));
+  }
+  return st;
+}
+
+Status SqliteTx::UpdateSummons(const Summons& m) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s,
+      db_.Prepare(
+          "UPDATE summonses SET state = ?2, delivered_at = ?3, viewed_at = ?4, appeared_at = ?5, closed_at = ?6, "
+          "close_reason = ?7 WHERE id = ?1"));
+  s->Bind(1, m.id).Bind(2, SummonsStateName(m.state)).Bind(3, OptMillis(m.delivered_at));
+  s->Bind(4, OptMillis(m.viewed_at)).Bind(5, OptMillis(m.appeared_at)).Bind(6, OptMillis(m.closed_at));
+  s->Bind(7, m.close_reason);
+  return s->Run();
+}
+
+Result<Summons> SqliteTx::GetSummons(std::string_view number) {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare(fmt::format("{} WHERE s.number = ?1", kSummonsSelect)));
+  s->Bind(1, number);
+  return One<Summons>(*s, ReadSummons, fmt::format("no summons with number {}", number));
+}
+
+Result<Summons> SqliteTx::GetSummonsById(int64_t id) {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare(fmt::format("{} WHERE s.id = ?1", kSummonsSelect)));
+  s->Bind(1, id);
+  return One<Summons>(*s, ReadSummons, fmt::format("no summons with id {}", id));
+}
+
+Result<std::vector<Summons>> SqliteTx::ListSummonsOfPerson(std::string_view national_id) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s,
+      db_.Prepare(fmt::format("{} WHERE p.national_id = ?1 ORDER BY s.issued_at DESC, s.id DESC", kSummonsSelect)));
+  s->Bind(1, national_id);
+  return Collect<Summons>(*s, ReadSummons);
+}
+
+Result<std::vector<Summons>> SqliteTx::ListUndelivered(Timestamp issued_before, size_t limit) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s,
+      db_.Prepare(fmt::format("{} WHERE s.state = 'issued' AND s.issued_at <= ?1 LIMIT ?2", kSummonsSelect)));
+  s->Bind(1, Millis(issued_before)).Bind(2, static_cast<int64_t>(limit));
+  return Collect<Summons>(*s, ReadSummons);
+}
+
+Result<std::vector<Summons>> SqliteTx::ListOverdue(Timestamp appear_before, size_t limit) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s,
+      db_.Prepare(fmt::format("{} WHERE s.state IN ('delivered', 'viewed') AND s.appear_at < ?1 AND NOT EXISTS "
+                              "(SELECT 1 FROM appeals a WHERE a.summons_id = s.id AND a.state = 'pending') LIMIT ?2",
+                              kSummonsSelect)));
+  s->Bind(1, Millis(appear_before)).Bind(2, static_cast<int64_t>(limit));
+  return Collect<Summons>(*s, ReadSummons);
+}
+
+Result<int64_t> SqliteTx::InsertAppeal(const Appeal& a) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s,
+      db_.Prepare(
+          "INSERT INTO appeals (summons_id, reason, text, state, filed_by, filed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+  s->Bind(1, a.summons_id).Bind(2, AppealReasonName(a.reason)).Bind(3, a.text).Bind(4, AppealStateName(a.state));
+  s->Bind(5, a.filed_by).Bind(6, Millis(a.filed_at));
+  MUSTER_RETURN_IF_ERROR(s->Run());
+  return db_.LastInsertRowId();
+}
+
+Status SqliteTx::UpdateAppeal(const Appeal& a) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s,
+      db_.Prepare(
+          "UPDATE appeals SET state = ?2, decided_by = ?3, decided_at = ?4, decision_reason = ?5 WHERE id = ?1"));
+  s->Bind(1, a.id).Bind(2, AppealStateName(a.state)).Bind(3, a.decided_by).Bind(4, OptMillis(a.decided_at));
+  s->Bind(5, a.decision_reason);
+  return s->Run();
+}
+
+Result<Appeal> SqliteTx::GetAppeal(int64_t id) {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare(fmt::format("{} WHERE a.id = ?1", kAppealSelect)));
+  s->Bind(1, id);
+  return One<Appeal>(*s, ReadAppeal, fmt::format("no appeal with id {}", id));
+}
+
+Result<std::vector<Appeal>> SqliteTx::ListAppeals(std::optional<AppealState> state, std::optional<int64_t> summons_id) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s,
+      db_.Prepare(fmt::format(
+          "{} WHERE (?1 IS NULL OR a.state = ?1) AND (?2 IS NULL OR a.summons_id = ?2) ORDER BY a.id", kAppealSelect)));
+  if (state) {
+    s->Bind(1, AppealStateName(*state));
+  } else {
+    s->BindNull(1);
+  }
+  s->Bind(2, summons_id);
+  return Collect<Appeal>(*s, ReadAppeal);
+}
+
+Result<int64_t> SqliteTx::InsertRestriction(const Restriction& r) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s,
+      db_.Prepare(
+          "INSERT INTO restrictions (person_id, summons_id, kind, imposed_at, effective_at, lifted_at, lift_reason) "
+          "VALUES (coalesce(?8, (SELECT id FROM persons WHERE national_id = ?1)), ?2, ?3, ?4, ?5, ?6, ?7)"));
+  s->Bind(8, r.person_id ? std::optional<int64_t>(r.person_id) : std::nullopt);
+  s->Bind(1, r.national_id).Bind(2, r.summons_id).Bind(3, r.kind).Bind(4, Millis(r.imposed_at));
+  s->Bind(5, Millis(r.effective_at)).Bind(6, OptMillis(r.lifted_at)).Bind(7, r.lift_reason);
+  MUSTER_RETURN_IF_ERROR(s->Run());
+  return db_.LastInsertRowId();
+}
+
+Status SqliteTx::UpdateRestriction(const Restriction& r) {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s,
+                          db_.Prepare("UPDATE restrictions SET lifted_at = ?2, lift_reason = ?3 WHERE id = ?1"));
+  s->Bind(1, r.id).Bind(2, OptMillis(r.lifted_at)).Bind(3, r.lift_reason);
+  return s->Run();
+}
+
+Result<std::vector<Restriction>> SqliteTx::ListRestrictionsOfSummons(int64_t summons_id) {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s,
+                          db_.Prepare(fmt::format("{} WHERE r.summons_id = ?1 ORDER BY r.id", kRestrictionSelect)));
+  s->Bind(1, summons_id);
+  return Collect<Restriction>(*s, ReadRestriction);
+}
+
+Result<std::vector<Restriction>> SqliteTx::ListRestrictionsOfPerson(std::string_view national_id) {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s,
+                          db_.Prepare(fmt::format("{} WHERE p.national_id = ?1 ORDER BY r.id", kRestrictionSelect)));
+  s->Bind(1, national_id);
+  return Collect<Restriction>(*s, ReadRestriction);
+}
+
+Status SqliteTx::ForEachActiveRestriction(std::string_view kind, const std::function<void(const Restriction&)>& fn) {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s,
+                          db_.Prepare(fmt::format("{} WHERE r.kind = ?1 AND r.lifted_at IS NULL", kRestrictionSelect)));
+  s->Bind(1, kind);
+  while (true) {
+    MUSTER_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    fn(ReadRestriction(*s));
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> SqliteTx::InsertOverride(const OverrideRequest& o) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s,
+      db_.Prepare(
+          "INSERT INTO overrides (person_id, office, kind, appear_at, place, purpose, reasons, justification, "
+          "requested_by, requested_at, state) VALUES ((SELECT id FROM persons WHERE national_id = ?1), ?2, ?3, ?4, ?5, "
+          "?6, ?7, ?8, ?9, ?10, ?11)"));
+  s->Bind(1, o.national_id).Bind(2, o.office).Bind(3, o.kind).Bind(4, Millis(o.appear_at)).Bind(5, o.place);
+  s->Bind(6, o.purpose).Bind(7, Join(o.reasons)).Bind(8, o.justification).Bind(9, o.requested_by);
+  s->Bind(10, Millis(o.requested_at)).Bind(11, OverrideStateName(o.state));
+  MUSTER_RETURN_IF_ERROR(s->Run());
+  return db_.LastInsertRowId();
+}
+
+Status SqliteTx::UpdateOverride(const OverrideRequest& o) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s,
+      db_.Prepare("UPDATE overrides SET state = ?2, decided_by = ?3, decided_at = ?4, summons_id = ?5 WHERE id = ?1"));
+  s->Bind(1, o.id).Bind(2, OverrideStateName(o.state)).Bind(3, o.decided_by).Bind(4, OptMillis(o.decided_at));
+  s->Bind(5, o.summons_id);
+  return s->Run();
+}
+
+Result<OverrideRequest> SqliteTx::GetOverride(int64_t id) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s,
+      db_.Prepare(
+          "SELECT o.id, p.national_id, o.office, o.kind, o.appear_at, o.place, o.purpose, o.reasons, o.justification, "
+          "o.requested_by, o.requested_at, o.state, o.decided_by, o.decided_at, o.summons_id FROM overrides o "
+          "JOIN persons p ON p.id = o.person_id WHERE o.id = ?1"));
+  s->Bind(1, id);
+  return One<OverrideRequest>(
+      *s,
+      [](const Statement& st) {
+        OverrideRequest o;
+        o.id = st.Int(0);
+        o.national_id = st.Text(1);
+        o.office = st.Text(2);
+        o.kind = st.Text(3);
+        o.appear_at = FromMillis(st.Int(4));
+        o.place = st.Text(5);
+        o.purpose = st.Text(6);
+        o.reasons = Split(st.Text(7));
+        o.justification = st.Text(8);
+        o.requested_by = st.Text(9);
+        o.requested_at = FromMillis(st.Int(10));
+        o.state = ParseOverrideState(st.Text(11)).value_or(OverrideState::kPending);
+        o.decided_by = st.Text(12);
+        o.decided_at = OptColumn(st, 13);
+        if (!st.IsNull(14)) o.summons_id = st.Int(14);
+        return o;
+      },
+      fmt::format("no override request with id {}", id));
+}
+
+Status SqliteTx::InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
+                                 std::string_view asked_by, Timestamp asked_at) {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare("INSERT INTO exit_checks (reference, national_id, decision, "
+                                                     "asked_by, asked_at) VALUES (?1, ?2, ?3, ?4, ?5)"));
+  s->Bind(1, reference).Bind(2, national_id).Bind(3, decision).Bind(4, asked_by).Bind(5, Millis(asked_at));
+  return s->Run();
+}
+
+Result<int64_t> SqliteTx::AppendEvent(const Event& e) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s, db_.Prepare("INSERT INTO events (type, at, actor, subject, payload) VALUES (?1, ?2, ?3, ?4, ?5)"));
+  s->Bind(1, e.type).Bind(2, Millis(e.at)).Bind(3, e.actor).Bind(4, e.subject).Bind(5, e.payload);
+  MUSTER_RETURN_IF_ERROR(s->Run());
+  return db_.LastInsertRowId();
+}
+
+Result<std::vector<Event>> SqliteTx::ListEvents(int64_t after_seq, size_t limit) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s,
+      db_.Prepare("SELECT seq, type, at, actor, subject, payload FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2"));
+  s->Bind(1, after_seq).Bind(2, static_cast<int64_t>(limit));
+  return Collect<Event>(*s, [](const Statement& st) {
+    return Event{st.Int(0), st.Text(1), FromMillis(st.Int(2)), st.Text(3), st.Text(4), st.Text(5)};
+  });
+}
+
+}  // namespace muster::sqlite

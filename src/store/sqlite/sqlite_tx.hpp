@@ -1,0 +1,149 @@
+// Internal to store/sqlite: the SQLite implementation of Tx, split across files by area
+// (sqlite_registry.cpp, sqlite_summons.cpp, ...), and the row helpers they share.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/sqlite/sqlite_db.hpp"
+#include "store/store.hpp"
+
+namespace muster::sqlite {
+
+inline int64_t Millis(Timestamp t) { return t.time_since_epoch().count(); }
+inline Timestamp FromMillis(int64_t ms) { return Timestamp{std::chrono::milliseconds(ms)}; }
+
+inline CivilDate DateColumn(const Statement& s, int column) {
+  auto date = ParseCivilDate(s.Text(column));
+  return date.ok() ? *date : CivilDate{};
+}
+
+inline std::optional<Timestamp> OptColumn(const Statement& s, int column) {
+  if (s.IsNull(column)) return std::nullopt;
+  return FromMillis(s.Int(column));
+}
+
+inline std::optional<int64_t> OptMillis(const std::optional<Timestamp>& t) {
+  if (!t) return std::nullopt;
+  return Millis(*t);
+}
+
+inline std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += ',';
+    out += item;
+  }
+  return out;
+}
+
+inline std::vector<std::string> Split(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    out.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+// Every row of `s`, read by `read`.
+template <typename T, typename Read>
+Result<std::vector<T>> Collect(Statement& s, Read read) {
+  std::vector<T> out;
+  while (true) {
+    MUSTER_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    out.push_back(read(s));
+  }
+  return out;
+}
+
+// The one row of `s`, or NotFound with `missing`.
+template <typename T, typename Read>
+Result<T> One(Statement& s, Read read, std::string missing) {
+  MUSTER_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return Status::NotFound(std::move(missing));
+  T value = read(s);
+  s.Reset();
+  return value;
+}
+
+inline constexpr std::string_view kDefermentColumns =
+    "d.id, p.national_id, d.kind, d.until_date, d.basis, d.ended_at, d.created_by, d.created_at";
+
+inline Deferment ReadDeferment(const Statement& s) {
+  Deferment d;
+  d.id = DefermentId{s.Int(0)};
+  d.national_id = s.Text(1);
+  d.kind = s.Text(2);
+  d.until = DateColumn(s, 3);
+  d.basis = s.Text(4);
+  if (!s.IsNull(5)) d.ended_at = FromMillis(s.Int(5));
+  d.created_by = s.Text(6);
+  d.created_at = FromMillis(s.Int(7));
+  return d;
+}
+
+class SqliteTx final : public Tx {
+ public:
+  explicit SqliteTx(Database& db) : db_(db) {}
+
+  Status InsertOffice(const Office& o) override;
+  Result<UpsertOutcome> UpsertOffice(const Office& o) override;
+  Result<std::vector<Office>> ListOffices() override;
+  Result<Office> GetOffice(std::string_view code) override;
+  Result<UpsertOutcome> UpsertPerson(const Person& p) override;
+  Result<Person> GetPerson(std::string_view national_id) override;
+  Result<std::vector<Person>> ListPersons(const PersonFilter& f) override;
+  Result<int64_t> CountPersons() override;
+  Result<DefermentId> InsertDeferment(const Deferment& d) override;
+  Result<Deferment> GetDeferment(DefermentId id) override;
+  Result<std::vector<Deferment>> ListDeferments(std::string_view national_id) override;
+  Status EndDeferment(DefermentId id, Timestamp ended_at) override;
+
+  Result<std::vector<Deferment>> ListOpenDeferments() override;
+  Result<int64_t> InsertCampaign(const Campaign& c) override;
+  Result<Campaign> GetCampaign(int64_t id) override;
+  Result<std::vector<Campaign>> ListCampaigns() override;
+  Status ScanCandidates(const std::vector<std::string>& districts,
+                        const std::function<void(const Candidate&)>& fn) override;
+  Result<std::vector<int64_t>> CampaignPersonIds(int64_t campaign_id) override;
+  Status ForEachAppointment(Timestamp from, Timestamp to,
+                            const std::function<void(std::string_view, Timestamp)>& fn) override;
+  Result<std::vector<std::pair<std::string, int64_t>>> CountSummonsByState(std::optional<int64_t> campaign) override;
+  Result<int64_t> MaxSummonsId() override;
+  Status InsertSummons(const Summons& m) override;
+  Status UpdateSummons(const Summons& m) override;
+  Result<Summons> GetSummons(std::string_view number) override;
+  Result<Summons> GetSummonsById(int64_t id) override;
+  Result<std::vector<Summons>> ListSummonsOfPerson(std::string_view national_id) override;
+  Result<std::vector<Summons>> ListUndelivered(Timestamp issued_before, size_t limit) override;
+  Result<std::vector<Summons>> ListOverdue(Timestamp appear_before, size_t limit) override;
+  Result<int64_t> InsertAppeal(const Appeal& a) override;
+  Status UpdateAppeal(const Appeal& a) override;
+  Result<Appeal> GetAppeal(int64_t id) override;
+  Result<std::vector<Appeal>> ListAppeals(std::optional<AppealState> state, std::optional<int64_t> summons_id) override;
+  Result<int64_t> InsertRestriction(const Restriction& r) override;
+  Status UpdateRestriction(const Restriction& r) override;
+  Result<std::vector<Restriction>> ListRestrictionsOfSummons(int64_t summons_id) override;
+  Result<std::vector<Restriction>> ListRestrictionsOfPerson(std::string_view national_id) override;
+  Status ForEachActiveRestriction(std::string_view kind, const std::function<void(const Restriction&)>& fn) override;
+  Result<int64_t> InsertOverride(const OverrideRequest& o) override;
+  Status UpdateOverride(const OverrideRequest& o) override;
+  Result<OverrideRequest> GetOverride(int64_t id) override;
+  Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
+                         std::string_view asked_by, Timestamp asked_at) override;
+  Result<int64_t> AppendEvent(const Event& e) override;
+  Result<std::vector<Event>> ListEvents(int64_t after_seq, size_t limit) override;
+
+ private:
+  Database& db_;
+};
+
+}  // namespace muster::sqlite
