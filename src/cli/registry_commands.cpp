@@ -140,7 +140,7 @@ void AddImportCommands(CLI::App& app, Context& ctx, int& exit_code) {
   struct PersonsArgs {
     std::string file;
     std::string report;
-    size_t batch = 10000;
+    size_t batch = 50000;
   };
   auto args = std::make_shared<PersonsArgs>();
   auto* persons = import->add_subcommand(

@@ -41,7 +41,7 @@ struct ImportSummary {
 };
 
 struct ImportOptions {
-  size_t batch_size = 10000;
+  size_t batch_size = 50000;
   // Called after each committed batch with bytes read and the input size (0 when unknown), on the
   // thread that writes batches (not the caller's), one call at a time.
   std::function<void(size_t done, size_t total)> progress;

@@ -32,6 +32,11 @@ Statement& Statement::Bind(int index, std::string_view value) {
   return *this;
 }
 
+Statement& Statement::BindStatic(int index, std::string_view value) {
+  sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
+  return *this;
+}
+
 Statement& Statement::Bind(int index, const std::optional<int64_t>& value) {
   if (value.has_value()) return Bind(index, *value);
   return BindNull(index);

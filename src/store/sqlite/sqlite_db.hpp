@@ -27,6 +27,8 @@ class Statement {
   Statement& Bind(int index, int64_t value);
   Statement& Bind(int index, std::string_view value);
   Statement& Bind(int index, const std::optional<int64_t>& value);
+  // Binds without copying: `value` must stay alive and unchanged until the next Reset.
+  Statement& BindStatic(int index, std::string_view value);
   Statement& BindNull(int index);
 
   // Steps once: true when a row is available, false when done.

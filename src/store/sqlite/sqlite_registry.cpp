@@ -34,11 +34,12 @@ Office ReadOffice(const Statement& s) {
   return Office{s.Text(0), s.Text(1), s.Text(2), s.Text(3), static_cast<int>(s.Int(4))};
 }
 
-void BindPerson(Statement& s, const Person& p) {
-  s.Bind(1, p.national_id).Bind(2, p.surname).Bind(3, p.given_name).Bind(4, p.patronymic);
-  s.Bind(5, FormatCivilDate(p.birth_date)).Bind(6, std::string_view(&p.sex, 1)).Bind(7, p.district);
-  s.Bind(8, p.category).Bind(9, p.fitness).Bind(10, p.address).Bind(11, p.email).Bind(12, p.phone);
-  s.Bind(13, PersonStatusName(p.status));
+// Binds without copying: `p` and `birth_date` outlive the statement's step.
+void BindPerson(Statement& s, const Person& p, const std::string& birth_date) {
+  s.BindStatic(1, p.national_id).BindStatic(2, p.surname).BindStatic(3, p.given_name).BindStatic(4, p.patronymic);
+  s.BindStatic(5, birth_date).BindStatic(6, std::string_view(&p.sex, 1)).BindStatic(7, p.district);
+  s.BindStatic(8, p.category).BindStatic(9, p.fitness).BindStatic(10, p.address).BindStatic(11, p.email);
+  s.BindStatic(12, p.phone).BindStatic(13, PersonStatusName(p.status));
 }
 
 }  // namespace
@@ -93,30 +94,28 @@ Result<Office> SqliteTx::GetOffice(std::string_view code) {
 }
 
 Result<UpsertOutcome> SqliteTx::UpsertPerson(const Person& p) {
-  // version counts changes: 1 after an insert, more after an update; no row when unchanged.
+  // Insert when new; otherwise update only when something differs. sqlite3_changes() tells
+  // the three outcomes apart without a RETURNING clause (which costs a temporary table per row).
   MUSTER_ASSIGN_OR_RETURN(
-      Statement * s,
-      db_.Prepare(
-          "INSERT INTO persons (national_id, surname, given_name, patronymic, birth_date, sex, district, "
-          "category, fitness, address, email, phone, status) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
-          "ON CONFLICT (national_id) DO UPDATE SET surname = excluded.surname, given_name = excluded.given_name, "
-          "patronymic = excluded.patronymic, birth_date = excluded.birth_date, sex = excluded.sex, "
-          "district = excluded.district, category = excluded.category, fitness = excluded.fitness, "
-          "address = excluded.address, email = excluded.email, phone = excluded.phone, status = excluded.status, "
-          "version = persons.version + 1 "
-          "WHERE (persons.surname, persons.given_name, persons.patronymic, persons.birth_date, persons.sex, "
-          "persons.district, persons.category, persons.fitness, persons.address, persons.email, persons.phone, "
-          "persons.status) IS NOT (excluded.surname, excluded.given_name, excluded.patronymic, "
-          "excluded.birth_date, excluded.sex, excluded.district, excluded.category, excluded.fitness, "
-          "excluded.address, excluded.email, excluded.phone, excluded.status) "
-          "RETURNING version"));
-  BindPerson(*s, p);
-  MUSTER_ASSIGN_OR_RETURN(bool row, s->Step());
-  if (!row) return UpsertOutcome::kUnchanged;
-  int64_t version = s->Int(0);
-  s->Reset();
-  return version == 1 ? UpsertOutcome::kInserted : UpsertOutcome::kUpdated;
+      Statement * insert,
+      db_.Prepare("INSERT INTO persons (national_id, surname, given_name, patronymic, birth_date, sex, district, "
+                  "category, fitness, address, email, phone, status) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+                  "ON CONFLICT (national_id) DO NOTHING"));
+  std::string birth_date = FormatCivilDate(p.birth_date);
+  BindPerson(*insert, p, birth_date);
+  MUSTER_RETURN_IF_ERROR(insert->Run());
+  if (db_.Changes() == 1) return UpsertOutcome::kInserted;
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * update,
+      db_.Prepare("UPDATE persons SET surname = ?2, given_name = ?3, patronymic = ?4, birth_date = ?5, sex = ?6, "
+                  "district = ?7, category = ?8, fitness = ?9, address = ?10, email = ?11, phone = ?12, "
+                  "status = ?13, version = version + 1 "
+                  "WHERE national_id = ?1 AND (surname, given_name, patronymic, birth_date, sex, district, category, "
+                  "fitness, address, email, phone, status) IS NOT (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
+  BindPerson(*update, p, birth_date);
+  MUSTER_RETURN_IF_ERROR(update->Run());
+  return db_.Changes() == 1 ? UpsertOutcome::kUpdated : UpsertOutcome::kUnchanged;
 }
 
 Result<Person> SqliteTx::GetPerson(std::string_view national_id) {
