@@ -4,24 +4,35 @@
 #include <mutex>
 
 namespace muster {
+namespace {
 
+// The Debian build of Abseil has its own string_view type.
+absl::string_view Key(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+}  // namespace
 void ExitBanIndex::Add(std::string_view national_id, int64_t id, Timestamp effective_at) {
   std::unique_lock lock(mu_);
-  auto it = bans_.find(national_id);
-  if (it == bans_.end()) it = bans_.emplace(std::string(national_id), std::vector<Ban>{}).first;
-  for (const Ban& b : it->second) {
+  Entry& entry = bans_[Key(national_id)];
+  for (const Ban& b : entry.bans) {
     if (b.id == id) return;
   }
-  it->second.push_back({id, effective_at});
+  if (entry.bans.empty() || effective_at < entry.earliest) entry.earliest = effective_at;
+  entry.bans.push_back({id, effective_at});
 }
 
 void ExitBanIndex::Remove(std::string_view national_id, int64_t id) {
   std::unique_lock lock(mu_);
-  auto it = bans_.find(national_id);
+  auto it = bans_.find(Key(national_id));
   if (it == bans_.end()) return;
-  auto& list = it->second;
+  auto& list = it->second.bans;
   list.erase(std::remove_if(list.begin(), list.end(), [id](const Ban& b) { return b.id == id; }), list.end());
-  if (list.empty()) bans_.erase(it);
+  if (list.empty()) {
+    bans_.erase(it);
+    return;
+  }
+  it->second.earliest = std::min_element(list.begin(), list.end(), [](const Ban& a, const Ban& b) {
+                          return a.effective_at < b.effective_at;
+                        })->effective_at;
 }
 
 void ExitBanIndex::Clear() {
@@ -31,12 +42,8 @@ void ExitBanIndex::Clear() {
 
 bool ExitBanIndex::Barred(std::string_view national_id, Timestamp now) const {
   std::shared_lock lock(mu_);
-  auto it = bans_.find(national_id);
-  if (it == bans_.end()) return false;
-  for (const Ban& b : it->second) {
-    if (b.effective_at <= now) return true;
-  }
-  return false;
+  auto it = bans_.find(Key(national_id));
+  return it != bans_.end() && it->second.earliest <= now;
 }
 
 size_t ExitBanIndex::size() const {

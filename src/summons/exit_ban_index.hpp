@@ -8,8 +8,9 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
+
+#include <absl/container/flat_hash_map.h>
 
 #include "core/time.hpp"
 
@@ -32,13 +33,15 @@ class ExitBanIndex {
     int64_t id;
     Timestamp effective_at;
   };
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  // One slot per barred person: the earliest effective ban inline, so that a check touches one
+  // cache line; the bans themselves only when they change.
+  struct Entry {
+    Timestamp earliest;
+    std::vector<Ban> bans;
   };
 
   mutable std::shared_mutex mu_;
-  std::unordered_map<std::string, std::vector<Ban>, Hash, std::equal_to<>> bans_;
+  absl::flat_hash_map<std::string, Entry> bans_;
 };
 
 }  // namespace muster
