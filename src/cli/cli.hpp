@@ -55,6 +55,24 @@ int ExitCode(const Status& status);
 // Prints `j` pretty (2-space indent) on stdout.
 void PrintJson(const nlohmann::json& j);
 
+// Loads the policy, opens the store, runs `work(store, policy)` and turns a failure into the exit
+// code (printing it). The one way a command reaches the store.
+template <typename Work>
+void WithStore(Context& ctx, int& exit_code, Work&& work) {
+  auto policy = ctx.LoadPolicy();
+  if (!policy.ok()) {
+    exit_code = Fail(ctx, policy.status());
+    return;
+  }
+  auto store = ctx.Open();
+  if (!store.ok()) {
+    exit_code = Fail(ctx, store.status());
+    return;
+  }
+  Status st = work(**store, *policy);
+  if (!st.ok()) exit_code = Fail(ctx, st);
+}
+
 // A progress bar on standard error when it is a terminal; silent otherwise.
 class Progress {
  public:

@@ -56,54 +56,39 @@ void AddOfficeCommands(CLI::App& app, Context& ctx, int& exit_code) {
   add->add_option("--timezone", o->timezone, "IANA time zone, e.g. Europe/Moscow")->required();
   add->add_option("--capacity", o->daily_capacity, "appointments per day a campaign may book")->capture_default_str();
   add->callback([&ctx, &exit_code, o] {
-    if (Status st = CheckOffice(*o); !st.ok()) {
-      exit_code = Fail(ctx, st);
-      return;
-    }
-    auto store = ctx.Open();
-    if (!store.ok()) {
-      exit_code = Fail(ctx, store.status());
-      return;
-    }
-    Status st = (*store)->Write([&](Tx& tx) { return tx.InsertOffice(*o); });
-    if (!st.ok()) {
-      exit_code = Fail(ctx, st);
-      return;
-    }
-    if (ctx.json) {
-      PrintJson(ToJson(*o));
-    } else {
-      fmt::print("Added office {} ({})\n", o->code, o->name);
-    }
+    WithStore(ctx, exit_code, [&](Store& store, const Policy&) -> Status {
+      MUSTER_RETURN_IF_ERROR(CheckOffice(*o));
+      MUSTER_RETURN_IF_ERROR(store.Write([&](Tx& tx) { return tx.InsertOffice(*o); }));
+      if (ctx.json) {
+        PrintJson(ToJson(*o));
+      } else {
+        fmt::print("Added office {} ({})\n", o->code, o->name);
+      }
+      return Status::Ok();
+    });
   });
 
   auto* list = office->add_subcommand("list", "list offices");
   list->callback([&ctx, &exit_code] {
-    auto store = ctx.Open();
-    if (!store.ok()) {
-      exit_code = Fail(ctx, store.status());
-      return;
-    }
-    std::vector<Office> offices;
-    Status st = (*store)->Read([&](Tx& tx) {
-      MUSTER_ASSIGN_OR_RETURN(offices, tx.ListOffices());
+    WithStore(ctx, exit_code, [&](Store& store, const Policy&) -> Status {
+      std::vector<Office> offices;
+      MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
+        MUSTER_ASSIGN_OR_RETURN(offices, tx.ListOffices());
+        return Status::Ok();
+      }));
+      if (ctx.json) {
+        nlohmann::json j = nlohmann::json::array();
+        for (const auto& office : offices) j.push_back(ToJson(office));
+        PrintJson(j);
+        return Status::Ok();
+      }
+      fmt::print("{:<8} {:<36} {:<20} {:<20} {:>8}\n", "CODE", "NAME", "REGION", "TIMEZONE", "PER DAY");
+      for (const auto& office : offices) {
+        fmt::print("{:<8} {:<36} {:<20} {:<20} {:>8}\n", office.code, office.name, office.region, office.timezone,
+                   office.daily_capacity);
+      }
       return Status::Ok();
     });
-    if (!st.ok()) {
-      exit_code = Fail(ctx, st);
-      return;
-    }
-    if (ctx.json) {
-      nlohmann::json j = nlohmann::json::array();
-      for (const auto& office : offices) j.push_back(ToJson(office));
-      PrintJson(j);
-      return;
-    }
-    fmt::print("{:<8} {:<36} {:<20} {:<20} {:>8}\n", "CODE", "NAME", "REGION", "TIMEZONE", "PER DAY");
-    for (const auto& office : offices) {
-      fmt::print("{:<8} {:<36} {:<20} {:<20} {:>8}\n", office.code, office.name, office.region, office.timezone,
-                 office.daily_capacity);
-    }
   });
 }
 
@@ -115,26 +100,17 @@ void AddImportCommands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* offices = import->add_subcommand("offices", "import offices: columns code,name,region,timezone[,daily_capacity]");
   offices->add_option("FILE", *offices_file, "CSV file ('-' for standard input)")->required();
   offices->callback([&ctx, &exit_code, offices_file] {
-    auto store = ctx.Open();
-    if (!store.ok()) {
-      exit_code = Fail(ctx, store.status());
-      return;
-    }
-    auto reader = CsvReader::Open(*offices_file);
-    if (!reader.ok()) {
-      exit_code = Fail(ctx, reader.status());
-      return;
-    }
-    auto summary = ImportOffices(*reader, **store);
-    if (!summary.ok()) {
-      exit_code = Fail(ctx, summary.status().WithContext(*offices_file));
-      return;
-    }
-    PrintSummary(ctx, *summary, "offices");
-    if (summary->rejected > 0) {
-      if (!ctx.json) fmt::print(stderr, "muster: nothing imported: fix the rejected rows and run again\n");
-      exit_code = kExitBadInput;
-    }
+    WithStore(ctx, exit_code, [&](Store& store, const Policy&) -> Status {
+      MUSTER_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::Open(*offices_file));
+      auto summary = ImportOffices(reader, store);
+      if (!summary.ok()) return summary.status().WithContext(*offices_file);
+      PrintSummary(ctx, *summary, "offices");
+      if (summary->rejected > 0) {
+        if (!ctx.json) fmt::print(stderr, "muster: nothing imported: fix the rejected rows and run again\n");
+        exit_code = kExitBadInput;
+      }
+      return Status::Ok();
+    });
   });
 
   struct PersonsArgs {
@@ -151,36 +127,18 @@ void AddImportCommands(CLI::App& app, Context& ctx, int& exit_code) {
   persons->add_option("--report", args->report, "write every rejected row (line,column,reason) to this CSV file");
   persons->add_option("--batch-size", args->batch, "rows per transaction")->check(CLI::Range(1, 1000000))->capture_default_str();
   persons->callback([&ctx, &exit_code, args] {
-    auto policy = ctx.LoadPolicy();
-    if (!policy.ok()) {
-      exit_code = Fail(ctx, policy.status());
-      return;
-    }
-    auto store = ctx.Open();
-    if (!store.ok()) {
-      exit_code = Fail(ctx, store.status());
-      return;
-    }
-    auto reader = CsvReader::Open(args->file);
-    if (!reader.ok()) {
-      exit_code = Fail(ctx, reader.status());
-      return;
-    }
-    Progress progress("importing persons");
-    ImportOptions options{.batch_size = args->batch, .progress = [&](size_t done, size_t total) { progress.Update(done, total); }};
-    auto summary = ImportPersons(*reader, **store, *policy, ctx.clock, options);
-    progress.Finish();
-    if (!summary.ok()) {
-      exit_code = Fail(ctx, summary.status().WithContext(args->file));
-      return;
-    }
-    if (!args->report.empty()) {
-      if (Status st = WriteRejectionReport(*summary, args->report); !st.ok()) {
-        exit_code = Fail(ctx, st);
-        return;
-      }
-    }
-    PrintSummary(ctx, *summary, "persons");
+    WithStore(ctx, exit_code, [&](Store& store, const Policy& policy) -> Status {
+      MUSTER_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::Open(args->file));
+      Progress progress("importing persons");
+      ImportOptions options{.batch_size = args->batch,
+                            .progress = [&](size_t done, size_t total) { progress.Update(done, total); }};
+      auto summary = ImportPersons(reader, store, policy, ctx.clock, options);
+      progress.Finish();
+      if (!summary.ok()) return summary.status().WithContext(args->file);
+      if (!args->report.empty()) MUSTER_RETURN_IF_ERROR(WriteRejectionReport(*summary, args->report));
+      PrintSummary(ctx, *summary, "persons");
+      return Status::Ok();
+    });
   });
 }
 
@@ -204,30 +162,24 @@ void AddPersonCommands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* show = person->add_subcommand("show", "show one person with deferments");
   show->add_option("NATIONAL_ID", *national_id, "the person's national ID")->required();
   show->callback([&ctx, &exit_code, national_id] {
-    auto store = ctx.Open();
-    if (!store.ok()) {
-      exit_code = Fail(ctx, store.status());
-      return;
-    }
-    Person p;
-    std::vector<Deferment> deferments;
-    Status st = (*store)->Read([&](Tx& tx) {
-      MUSTER_ASSIGN_OR_RETURN(p, tx.GetPerson(*national_id));
-      MUSTER_ASSIGN_OR_RETURN(deferments, tx.ListDeferments(*national_id));
+    WithStore(ctx, exit_code, [&](Store& store, const Policy&) -> Status {
+      Person p;
+      std::vector<Deferment> deferments;
+      MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
+        MUSTER_ASSIGN_OR_RETURN(p, tx.GetPerson(*national_id));
+        MUSTER_ASSIGN_OR_RETURN(deferments, tx.ListDeferments(*national_id));
+        return Status::Ok();
+      }));
+      if (ctx.json) {
+        nlohmann::json j = ToJson(p);
+        j["deferments"] = nlohmann::json::array();
+        for (const auto& d : deferments) j["deferments"].push_back(ToJson(d));
+        PrintJson(j);
+      } else {
+        PrintPerson(p, deferments);
+      }
       return Status::Ok();
     });
-    if (!st.ok()) {
-      exit_code = Fail(ctx, st);
-      return;
-    }
-    if (ctx.json) {
-      nlohmann::json j = ToJson(p);
-      j["deferments"] = nlohmann::json::array();
-      for (const auto& d : deferments) j["deferments"].push_back(ToJson(d));
-      PrintJson(j);
-    } else {
-      PrintPerson(p, deferments);
-    }
   });
 
   auto filter = std::make_shared<PersonFilter>();
@@ -238,30 +190,24 @@ void AddPersonCommands(CLI::App& app, Context& ctx, int& exit_code) {
   list->add_option("--after", filter->after_national_id, "start after this national ID (paging)");
   list->callback([&ctx, &exit_code, filter, district] {
     if (!district->empty()) filter->district = *district;
-    auto store = ctx.Open();
-    if (!store.ok()) {
-      exit_code = Fail(ctx, store.status());
-      return;
-    }
-    std::vector<Person> persons;
-    Status st = (*store)->Read([&](Tx& tx) {
-      MUSTER_ASSIGN_OR_RETURN(persons, tx.ListPersons(*filter));
+    WithStore(ctx, exit_code, [&](Store& store, const Policy&) -> Status {
+      std::vector<Person> persons;
+      MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
+        MUSTER_ASSIGN_OR_RETURN(persons, tx.ListPersons(*filter));
+        return Status::Ok();
+      }));
+      if (ctx.json) {
+        nlohmann::json j = nlohmann::json::array();
+        for (const auto& p : persons) j.push_back(ToJson(p));
+        PrintJson(j);
+        return Status::Ok();
+      }
+      for (const auto& p : persons) {
+        fmt::print("{}  {:<8} {:<10} {}  {} {} {}\n", p.national_id, p.district, p.category,
+                   FormatCivilDate(p.birth_date), p.surname, p.given_name, p.patronymic);
+      }
       return Status::Ok();
     });
-    if (!st.ok()) {
-      exit_code = Fail(ctx, st);
-      return;
-    }
-    if (ctx.json) {
-      nlohmann::json j = nlohmann::json::array();
-      for (const auto& p : persons) j.push_back(ToJson(p));
-      PrintJson(j);
-      return;
-    }
-    for (const auto& p : persons) {
-      fmt::print("{}  {:<8} {:<10} {}  {} {} {}\n", p.national_id, p.district, p.category, FormatCivilDate(p.birth_date),
-                 p.surname, p.given_name, p.patronymic);
-    }
   });
 }
 

@@ -12,22 +12,13 @@
 namespace muster::cli {
 namespace {
 
-// Opens the policy, the store and the service, runs `work`, and reports its failure.
+// WithStore, with the lifecycle service built on that store.
 template <typename Work>
 void WithService(Context& ctx, int& exit_code, Work&& work) {
-  auto policy = ctx.LoadPolicy();
-  if (!policy.ok()) {
-    exit_code = Fail(ctx, policy.status());
-    return;
-  }
-  auto store = ctx.Open();
-  if (!store.ok()) {
-    exit_code = Fail(ctx, store.status());
-    return;
-  }
-  SummonsService service(**store, *policy, ctx.clock);
-  Status st = work(service, **store, *policy);
-  if (!st.ok()) exit_code = Fail(ctx, st);
+  WithStore(ctx, exit_code, [&](Store& store, const Policy& policy) {
+    SummonsService service(store, policy, ctx.clock);
+    return work(service, store, policy);
+  });
 }
 
 std::vector<std::string> SplitList(const std::string& text) {
