@@ -211,12 +211,13 @@ Status SqliteTx::InsertSummons(const Summons& m) {
           "override_approved_by) VALUES (?1, ?2, coalesce(?20, (SELECT id FROM persons WHERE national_id = ?3)), ?4, "
           "?5, "
           "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"));
-  s->Bind(1, m.id).Bind(2, m.number).Bind(3, m.national_id).Bind(4, m.office).Bind(5, m.kind);
-  s->Bind(6, m.campaign_id).Bind(7, Millis(m.appear_at)).Bind(8, m.place).Bind(9, m.purpose);
-  s->Bind(10, SummonsStateName(m.state)).Bind(11, Millis(m.issued_at)).Bind(12, m.issued_by);
+  // `m` outlives the step: strings are bound without copying.
+  s->Bind(1, m.id).BindStatic(2, m.number).BindStatic(3, m.national_id).BindStatic(4, m.office).BindStatic(5, m.kind);
+  s->Bind(6, m.campaign_id).Bind(7, Millis(m.appear_at)).BindStatic(8, m.place).BindStatic(9, m.purpose);
+  s->BindStatic(10, SummonsStateName(m.state)).Bind(11, Millis(m.issued_at)).BindStatic(12, m.issued_by);
   s->Bind(13, OptMillis(m.delivered_at)).Bind(14, OptMillis(m.viewed_at)).Bind(15, OptMillis(m.appeared_at));
-  s->Bind(16, OptMillis(m.closed_at)).Bind(17, m.close_reason).Bind(18, m.override_reason);
-  s->Bind(19, m.override_approved_by);
+  s->Bind(16, OptMillis(m.closed_at)).BindStatic(17, m.close_reason).BindStatic(18, m.override_reason);
+  s->BindStatic(19, m.override_approved_by);
   s->Bind(20, m.person_id ? std::optional<int64_t>(m.person_id) : std::nullopt);
   Status st = s->Run();
   if (st.IsAlreadyExists() && m.campaign_id) {
@@ -428,7 +429,8 @@ Status SqliteTx::InsertExitCheck(std::string_view reference, std::string_view na
 Result<int64_t> SqliteTx::AppendEvent(const Event& e) {
   MUSTER_ASSIGN_OR_RETURN(
       Statement * s, db_.Prepare("INSERT INTO events (type, at, actor, subject, payload) VALUES (?1, ?2, ?3, ?4, ?5)"));
-  s->Bind(1, e.type).Bind(2, Millis(e.at)).Bind(3, e.actor).Bind(4, e.subject).Bind(5, e.payload);
+  s->BindStatic(1, e.type).Bind(2, Millis(e.at)).BindStatic(3, e.actor).BindStatic(4, e.subject);
+  s->BindStatic(5, e.payload);
   MUSTER_RETURN_IF_ERROR(s->Run());
   return db_.LastInsertRowId();
 }
