@@ -5,7 +5,9 @@
 #     same summons and event rows (`.import` of the rows muster wrote, into the same schema with
 #     the same PRAGMAs) in the same run;
 #  2. the sweep of those 300,000 summonses once overdue (`muster sweep --now`: no-show, an exit
-#     ban each, four rows written per summons).
+#     ban each: a summons updated, a restriction and two events inserted per summons), against
+#     the sqlite3 shell making the same row changes (the same UPDATE, and `.import` of the
+#     restriction and event rows muster wrote) on a copy of the issued database.
 # Targets: bulk issue <= 5 s, sweep <= 3 s. Prints the medians of RUNS runs.
 #
 # Usage: bench/lifecycle.sh [path/to/muster]   (env: PERSONS=1000000 QUOTA=300000 RUNS=3 WORK=dir)
@@ -42,7 +44,7 @@ UNTIL=$(date -u -d '+37 days' +%Y-%m-%d)
 AFTER=$(date -u -d '+40 days' +%Y-%m-%dT00:00:00Z)
 DISTRICTS=$(tail -n +2 demo/offices.csv | cut -d, -f1 | paste -sd,)
 
-issue=() peer=() sweep=()
+issue=() peer=() sweep=() sweep_peer=()
 for run in $(seq 1 "$RUNS"); do
   cp base.db run.db
   "$MUSTER" --db run.db --as bench campaign create --kind mobilization --name "Bench" --basis "Order 1" \
@@ -64,14 +66,26 @@ for run in $(seq 1 "$RUNS"); do
   t1=$(now)
   peer+=("$(elapsed "$t0" "$t1")")
 
+  cp run.db issued.db
+  events_before=$(sqlite3 run.db "SELECT max(seq) FROM events")
   t0=$(now)
   "$MUSTER" --db run.db sweep --now "$AFTER" >/dev/null
   t1=$(now)
   sweep+=("$(elapsed "$t0" "$t1")")
-  echo "run $run: issue ${issue[-1]} s, sqlite3 peer ${peer[-1]} s, sweep ${sweep[-1]} s"
+  sqlite3 -csv run.db "SELECT * FROM restrictions" > restrictions.csv
+  sqlite3 -csv run.db "SELECT * FROM events WHERE seq > $events_before" > sweep_events.csv
+  closed=$(sqlite3 run.db "SELECT min(closed_at) FROM summonses")
+  t0=$(now)
+  sqlite3 issued.db "$pragmas" "BEGIN" \
+    "UPDATE summonses SET state = 'no_show', closed_at = $closed WHERE state IN ('delivered', 'viewed')" \
+    ".import --csv restrictions.csv restrictions" ".import --csv sweep_events.csv events" "COMMIT" >/dev/null
+  t1=$(now)
+  sweep_peer+=("$(elapsed "$t0" "$t1")")
+  echo "run $run: issue ${issue[-1]} s (sqlite3 ${peer[-1]} s), sweep ${sweep[-1]} s (sqlite3 ${sweep_peer[-1]} s)"
 done
-mi=$(median "${issue[@]}") mp=$(median "${peer[@]}") ms=$(median "${sweep[@]}")
+mi=$(median "${issue[@]}") mp=$(median "${peer[@]}") ms=$(median "${sweep[@]}") msp=$(median "${sweep_peer[@]}")
 echo
 echo "bulk issue of $QUOTA summonses over $PERSONS persons: median ${mi} s (target <= 5 s)"
 echo "sqlite3 shell inserting the same rows:                median ${mp} s (ratio $(awk -v a="$mi" -v b="$mp" 'BEGIN { printf "%.2f", a / b }'))"
 echo "sweep of $QUOTA overdue summonses:                    median ${ms} s (target <= 3 s)"
+echo "sqlite3 shell making the same row changes:            median ${msp} s (ratio $(awk -v a="$ms" -v b="$msp" 'BEGIN { printf "%.2f", a / b }'))"
