@@ -38,6 +38,15 @@ std::string Context::Actor() const {
   return fmt::format("cli:{}", user ? user : "unknown");
 }
 
+ledger::LedgerKeyPaths Context::LedgerKeyPaths() const {
+  ledger::LedgerKeyPaths paths = ledger::DefaultLedgerKeyPaths(db);
+  if (!ledger_key.empty()) paths.signer_key = ledger_key;
+  if (!ledger_secret.empty()) paths.pseudonym_key = ledger_secret;
+  return paths;
+}
+
+Result<ledger::Ledger> Context::LoadLedger() const { return ledger::Ledger::Load(LedgerKeyPaths(), clock); }
+
 int ExitCode(const Status& status) {
   switch (status.code()) {
     case StatusCode::kOk: return kExitOk;

@@ -14,6 +14,7 @@
 #include "core/policy.hpp"
 #include "core/status.hpp"
 #include "core/time.hpp"
+#include "ledger/log.hpp"
 #include "store/store.hpp"
 
 namespace muster::cli {
@@ -41,12 +42,17 @@ struct Context {
   std::string db = "muster.db";
   std::string policy_path;  // empty: the built-in default policy
   std::string actor;        // --as; default "cli:<system user>"
+  std::string ledger_key;     // --ledger-key; default "<db>.ledger.key"
+  std::string ledger_secret;  // --ledger-secret; default "<db>.ledger.secret"
   bool json = false;
   CliClock clock;
 
   Result<std::unique_ptr<Store>> Open(bool create = false) const;
   Result<Policy> LoadPolicy() const;
   std::string Actor() const;
+  ledger::LedgerKeyPaths LedgerKeyPaths() const;
+  // The ledger with its keys; FailedPrecondition naming the missing key file.
+  Result<ledger::Ledger> LoadLedger() const;
 };
 
 // Prints `status` to stderr (or as JSON on stdout with --json) and returns its exit code.

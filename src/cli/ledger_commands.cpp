@@ -1,5 +1,6 @@
-// ledger root|prove-inclusion|prove-consistency (over a file of leaves, no database) and
-// verify-receipt (offline).
+// ledger root|prove-inclusion|prove-consistency (over a file of leaves, no database),
+// ledger pubkey|checkpoint|verify|entries and receipt (on the database), and verify-receipt
+// (offline).
 #include <fmt/format.h>
 
 #include <fstream>
@@ -11,8 +12,11 @@
 
 #include "cli/cli.hpp"
 #include "ledger/checkpoint.hpp"
+#include "ledger/log.hpp"
 #include "ledger/merkle.hpp"
 #include "ledger/receipt.hpp"
+#include "summons/document.hpp"
+#include "summons/number.hpp"
 
 namespace muster::cli {
 namespace {
@@ -209,12 +213,169 @@ void AddVerifyReceiptCommand(CLI::App& app, Context& ctx, int& exit_code) {
   });
 }
 
+
+void PrintCheckpoint(const Context& ctx, const StoredCheckpoint& c) {
+  if (ctx.json) {
+    PrintJson({{"id", c.id},
+               {"tree_size", c.size},
+               {"root", ledger::HexEncode(c.root)},
+               {"created_at", FormatTimestamp(c.created_at)},
+               {"checkpoint", c.note}});
+  } else {
+    fmt::print("{}", c.note);
+  }
+}
+
+struct StoreArgs {
+  std::string pubkey;
+  uint64_t from = 0;
+  std::optional<uint64_t> to;
+  std::string number;
+};
+
+void AddStoreCommands(CLI::App& app, CLI::App& ledger_cmd, Context& ctx, int& exit_code) {
+  auto args = std::make_shared<StoreArgs>();
+
+  ledger_cmd.add_subcommand("pubkey", "print the ledger's verifier key (publish it; receipts are checked with it)")
+      ->callback([&ctx, &exit_code] {
+        auto ledger = ctx.LoadLedger();
+        if (!ledger.ok()) {
+          exit_code = Fail(ctx, ledger.status());
+          return;
+        }
+        if (ctx.json) {
+          PrintJson({{"origin", ledger->origin()}, {"public_key", ledger->verifier().Encode()}});
+        } else {
+          fmt::print("{}\n", ledger->verifier().Encode());
+        }
+      });
+
+  ledger_cmd.add_subcommand("checkpoint", "append pending events, then write and print a signed checkpoint")
+      ->callback([&ctx, &exit_code] {
+        auto ledger = ctx.LoadLedger();
+        if (!ledger.ok()) {
+          exit_code = Fail(ctx, ledger.status());
+          return;
+        }
+        WithStore(ctx, exit_code, [&](Store& store, const Policy&) -> Status {
+          StoredCheckpoint checkpoint;
+          MUSTER_RETURN_IF_ERROR(store.Write([&](Tx& tx) {
+            MUSTER_RETURN_IF_ERROR(ledger->AppendPending(tx).status());
+            MUSTER_ASSIGN_OR_RETURN(checkpoint, ledger->WriteCheckpoint(tx));
+            return Status::Ok();
+          }));
+          PrintCheckpoint(ctx, checkpoint);
+          return Status::Ok();
+        });
+      });
+
+  auto* verify = ledger_cmd.add_subcommand(
+      "verify", "recompute the tree from the stored leaves; check every subtree hash and every checkpoint");
+  verify->add_option("--pubkey", args->pubkey, "verifier key file (default: the one of --ledger-key)");
+  verify->callback([&ctx, &exit_code, args] {
+    ledger::VerifierKey key;
+    if (!args->pubkey.empty()) {
+      auto read = ledger::ReadVerifierKeyFile(args->pubkey);
+      if (!read.ok()) {
+        exit_code = Fail(ctx, read.status());
+        return;
+      }
+      key = *read;
+    } else {
+      auto signer = ledger::ReadSignerKeyFile(ctx.LedgerKeyPaths().signer_key);
+      if (!signer.ok()) {
+        exit_code = Fail(ctx, signer.status().WithContext("ledger key (or pass --pubkey)"));
+        return;
+      }
+      key = signer->Verifier();
+    }
+    WithStore(ctx, exit_code, [&](Store& store, const Policy&) -> Status {
+      ledger::LedgerAudit audit;
+      MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
+        auto result = ledger::VerifyLedger(tx, key);
+        if (!result.ok()) return result.status().WithContext("ledger verification failed");
+        audit = *result;
+        return Status::Ok();
+      }));
+      if (ctx.json) {
+        PrintJson({{"verified", true},
+                   {"leaves", audit.leaves},
+                   {"subtrees", audit.subtrees},
+                   {"checkpoints", audit.checkpoints},
+                   {"root", ledger::HexEncode(audit.root)}});
+      } else {
+        fmt::print("ledger verified: {} leaves, {} subtree hashes, {} checkpoints; root {}\n", audit.leaves,
+                   audit.subtrees, audit.checkpoints, ledger::HexEncode(audit.root));
+      }
+      return Status::Ok();
+    });
+    if (exit_code == kExitFailure) exit_code = kExitBadInput;
+  });
+
+  auto* entries = ledger_cmd.add_subcommand("entries", "print the leaves with index in [A, B)");
+  entries->add_option("--from", args->from, "first leaf index")->capture_default_str();
+  entries->add_option("--to", args->to, "end leaf index, exclusive (default: the end of the log)");
+  entries->callback([&ctx, &exit_code, args] {
+    WithStore(ctx, exit_code, [&](Store& store, const Policy&) -> Status {
+      std::vector<LedgerLeaf> leaves;
+      MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
+        MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+        uint64_t to = std::min(args->to.value_or(head.size), head.size);
+        if (args->from > to) {
+          return Status::InvalidArgument(fmt::format("--from {} is past --to {}", args->from, to));
+        }
+        MUSTER_ASSIGN_OR_RETURN(leaves, tx.ListLedgerLeaves(args->from, to));
+        return Status::Ok();
+      }));
+      if (ctx.json) {
+        nlohmann::json j = nlohmann::json::array();
+        for (const LedgerLeaf& l : leaves) {
+          j.push_back({{"index", l.index},
+                       {"hash", ledger::HexEncode(l.hash)},
+                       {"leaf", l.data}});
+        }
+        PrintJson(j);
+      } else {
+        for (const LedgerLeaf& l : leaves) fmt::print("{}\t{}\n", l.index, l.data);
+      }
+      return Status::Ok();
+    });
+  });
+
+  auto* receipt = app.add_subcommand(
+      "receipt", "print the delivery receipt of a summons (JSON; check it with `muster verify-receipt`)");
+  receipt->add_option("NUMBER", args->number, "summons number")->required();
+  receipt->callback([&ctx, &exit_code, args] {
+    auto number = ParseSummonsNumber(args->number);
+    if (!number.ok()) {
+      exit_code = Fail(ctx, number.status());
+      return;
+    }
+    auto ledger = ctx.LoadLedger();
+    if (!ledger.ok()) {
+      exit_code = Fail(ctx, ledger.status());
+      return;
+    }
+    WithStore(ctx, exit_code, [&](Store& store, const Policy&) -> Status {
+      ledger::Receipt r;
+      MUSTER_RETURN_IF_ERROR(store.Write([&](Tx& tx) {
+        MUSTER_ASSIGN_OR_RETURN(Summons s, tx.GetSummons(*number));
+        MUSTER_ASSIGN_OR_RETURN(r, ledger->DeliveryReceipt(tx, s.number, SummonsDocument(s)));
+        return Status::Ok();
+      }));
+      PrintJson(r.ToJson());
+      return Status::Ok();
+    });
+  });
+}
+
 }  // namespace
 
 void AddLedgerCommands(CLI::App& app, Context& ctx, int& exit_code) {
-  auto* ledger_cmd = app.add_subcommand("ledger", "the tamper-evident ledger: roots and proofs (RFC 9162)");
+  auto* ledger_cmd = app.add_subcommand("ledger", "the tamper-evident ledger: keys, checkpoints, audit, proofs (RFC 9162)");
   ledger_cmd->require_subcommand(1);
   AddTreeCommands(*ledger_cmd, ctx, exit_code);
+  AddStoreCommands(app, *ledger_cmd, ctx, exit_code);
   AddVerifyReceiptCommand(app, ctx, exit_code);
 }
 

@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   app.add_option("--as", ctx.actor, "who performs a state change (default cli:<system user>)");
   app.add_flag("--json", ctx.json, "print results as JSON");
+  app.add_option("--ledger-key", ctx.ledger_key, "the ledger's Ed25519 signing key file (default <db>.ledger.key)");
+  app.add_option("--ledger-secret", ctx.ledger_secret,
+                 "the ledger's pseudonym (HMAC) key file (default <db>.ledger.secret)");
 
   int exit_code = kExitOk;
   AddRegistryCommands(app, ctx, exit_code);

@@ -13,15 +13,25 @@
 namespace muster::cli {
 namespace {
 
-int Init(Context& ctx) {
+// Creates or migrates the database, then creates whichever ledger key is missing.
+int Init(Context& ctx, const std::string& origin) {
   bool existed = std::filesystem::exists(ctx.db);
   auto store = ctx.Open(/*create=*/true);
   if (!store.ok()) return Fail(ctx, store.status());
   int version = (*store)->SchemaVersion();
+  ledger::LedgerKeyPaths keys = ctx.LedgerKeyPaths();
+  auto created = ledger::CreateLedgerKeys(keys, origin);
+  if (!created.ok()) return Fail(ctx, created.status().WithContext("ledger keys"));
   if (ctx.json) {
-    PrintJson({{"database", ctx.db}, {"schema_version", version}, {"created", !existed}});
+    PrintJson({{"database", ctx.db},
+               {"schema_version", version},
+               {"created", !existed},
+               {"ledger_key", keys.signer_key},
+               {"ledger_secret", keys.pseudonym_key},
+               {"ledger_keys_created", *created}});
   } else {
     fmt::print("{} database {} (schema version {})\n", existed ? "Up to date:" : "Created", ctx.db, version);
+    if (*created > 0) fmt::print("Created ledger keys {} and {} (mode 0600)\n", keys.signer_key, keys.pseudonym_key);
   }
   return kExitOk;
 }
@@ -242,8 +252,13 @@ void AddDemoDataCommand(CLI::App& app, Context& ctx, int& exit_code) {
 }  // namespace
 
 void AddRegistryCommands(CLI::App& app, Context& ctx, int& exit_code) {
-  app.add_subcommand("init", "create the database, or bring its schema up to date")->callback([&ctx, &exit_code] {
-    exit_code = Init(ctx);
+  auto origin = std::make_shared<std::string>(ledger::kDefaultOrigin);
+  auto* init = app.add_subcommand(
+      "init", "create the database, or bring its schema up to date, and the ledger keys when missing");
+  init->add_option("--origin", *origin, "the ledger's origin, also its key name (only when creating the key)")
+      ->capture_default_str();
+  init->callback([&ctx, &exit_code, origin] {
+    exit_code = Init(ctx, *origin);
   });
   AddOfficeCommands(app, ctx, exit_code);
   AddImportCommands(app, ctx, exit_code);

@@ -17,6 +17,15 @@ template <typename Work>
 void WithService(Context& ctx, int& exit_code, Work&& work) {
   WithStore(ctx, exit_code, [&](Store& store, const Policy& policy) {
     SummonsService service(store, policy, ctx.clock);
+    // Every write appends its events to the ledger before it commits. The keys are read at the
+    // first write, so read-only commands work without them.
+    std::optional<ledger::Ledger> ledger;
+    service.SetBeforeCommit([&](Tx& tx) -> Status {
+      if (!ledger) {
+        MUSTER_ASSIGN_OR_RETURN(ledger, ctx.LoadLedger());
+      }
+      return ledger->AppendPending(tx).status();
+    });
     return work(service, store, policy);
   });
 }

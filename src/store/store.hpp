@@ -12,11 +12,13 @@
 #include <utility>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/status.hpp"
+#include "ledger/merkle.hpp"
 #include "registry/person.hpp"
 #include "summons/summons.hpp"
 
@@ -39,6 +41,27 @@ struct Candidate {
   std::string category;
   std::string fitness;
   PersonStatus status = PersonStatus::kActive;
+};
+
+// The ledger's rows (ledger/log.hpp).
+struct LedgerLeaf {
+  uint64_t index = 0;  // 0-based position in the log
+  int64_t seq = 0;     // the event it records
+  ledger::Hash hash{};  // SHA-256(0x00 || data)
+  std::string data;    // canonical JSON, the bytes hashed
+};
+
+struct LedgerHead {
+  uint64_t size = 0;     // leaves in the log
+  int64_t last_seq = 0;  // seq of the last event recorded; 0 when empty
+};
+
+struct StoredCheckpoint {
+  int64_t id = 0;
+  uint64_t size = 0;
+  ledger::Hash root{};
+  std::string note;  // the signed note
+  Timestamp created_at;
 };
 
 class Tx {
@@ -119,6 +142,25 @@ class Tx {
   // Domain events, in order.
   virtual Result<int64_t> AppendEvent(const Event& event) = 0;  // returns seq
   virtual Result<std::vector<Event>> ListEvents(int64_t after_seq, size_t limit) = 0;
+
+  // --- Ledger (ledger/log.hpp): leaves, complete subtrees of level >= 1, checkpoints. ---
+  virtual Result<LedgerHead> GetLedgerHead() = 0;
+  // Appends `leaves`, whose indexes continue the log, and the subtrees of level >= 1 they
+  // complete (level-0 hashes live in the leaves). AlreadyExists when a row is taken.
+  virtual Status AppendLedger(std::span<const LedgerLeaf> leaves, std::span<const ledger::SubtreeHash> subtrees) = 0;
+  // The hashes of `ids`, in order, in one query. NotFound naming the first one missing.
+  virtual Result<std::vector<ledger::Hash>> ReadLedgerSubtrees(std::span<const ledger::SubtreeId> ids) = 0;
+  // Leaves with index in [from, to), in index order (a deleted row leaves a gap).
+  virtual Result<std::vector<LedgerLeaf>> ListLedgerLeaves(uint64_t from, uint64_t to) = 0;
+  // Every stored subtree of level >= 1, by (level, index).
+  virtual Status ForEachLedgerSubtree(const std::function<Status(const ledger::SubtreeHash&)>& fn) = 0;
+  virtual Result<int64_t> InsertCheckpoint(const StoredCheckpoint& checkpoint) = 0;
+  virtual Result<std::vector<StoredCheckpoint>> ListCheckpoints() = 0;  // oldest first
+  virtual Result<std::optional<StoredCheckpoint>> LatestCheckpoint() = 0;
+  // The leaf recording the summons.delivered event of summons `number`; NotFound.
+  virtual Result<LedgerLeaf> FindDeliveryLeaf(std::string_view number) = 0;
+  // --- end Ledger ---
+
 };
 
 class Store {

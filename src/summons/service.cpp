@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "summons/document.hpp"
 #include "summons/number.hpp"
 
 namespace muster {
@@ -45,7 +46,8 @@ Status SummonsService::Write(const std::function<Status(Tx&, std::vector<IndexCh
   std::vector<IndexChange> changes;
   MUSTER_RETURN_IF_ERROR(store_.Write([&](Tx& tx) {
     changes.clear();
-    return work(tx, changes);
+    MUSTER_RETURN_IF_ERROR(work(tx, changes));
+    return before_commit_ ? before_commit_(tx) : Status::Ok();
   }));
   for (const auto& c : changes) {
     if (c.add) {
@@ -156,11 +158,13 @@ Result<Summons> SummonsService::Enter(Tx& tx, const IssueRequest& r, int64_t id,
     s.delivered_at = now;
   }
   MUSTER_RETURN_IF_ERROR(tx.InsertSummons(s));
+  MUSTER_ASSIGN_OR_RETURN(std::string document_sha256, SummonsDocumentSha256(s));
   json payload = SummonsPayload(s);
   payload["state"] = "issued";
+  payload["summons_sha256"] = document_sha256;
   if (!override_reason.empty()) payload["override"] = {{"reason", override_reason}, {"approved_by", approved_by}};
   MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.issued", now, actor, s.number, payload));
-  if (s.delivered_at) MUSTER_RETURN_IF_ERROR(Delivered(tx, s, actor, changes));
+  if (s.delivered_at) MUSTER_RETURN_IF_ERROR(Delivered(tx, s, document_sha256, actor, changes));
   return s;
 }
 
@@ -256,13 +260,16 @@ Status SummonsService::Deliver(Tx& tx, Summons& s, Timestamp at, std::string_vie
   s.state = SummonsState::kDelivered;
   s.delivered_at = at;
   MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
-  return Delivered(tx, s, actor, changes);
+  MUSTER_ASSIGN_OR_RETURN(std::string document_sha256, SummonsDocumentSha256(s));
+  return Delivered(tx, s, document_sha256, actor, changes);
 }
 
-Status SummonsService::Delivered(Tx& tx, const Summons& s, std::string_view actor, std::vector<IndexChange>& changes) {
+Status SummonsService::Delivered(Tx& tx, const Summons& s, const std::string& document_sha256,
+                                 std::string_view actor, std::vector<IndexChange>& changes) {
   MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.delivered", *s.delivered_at, actor, s.number,
                                    {{"number", s.number}, {"national_id", s.national_id},
-                                    {"delivered_at", FormatTimestamp(*s.delivered_at)}}));
+                                    {"delivered_at", FormatTimestamp(*s.delivered_at)},
+                                    {"summons_sha256", document_sha256}}));
   if (policy_.exit_ban_from == ExitBanFrom::kDelivery) {
     MUSTER_RETURN_IF_ERROR(Impose(tx, s, RestrictionRule{std::string(kExitBan), 0}, *s.delivered_at, *s.delivered_at, actor, changes));
   }

@@ -56,6 +56,12 @@ class SummonsService {
  public:
   SummonsService(Store& store, const Policy& policy, const Clock& clock);
 
+  // Runs inside every write transaction, after its work and before commit, so that the events
+  // the work emitted reach the ledger in the same transaction (the CLI and the server pass
+  // ledger::Ledger::AppendPending). A failure rolls the whole write back.
+  using BeforeCommit = std::function<Status(Tx&)>;
+  void SetBeforeCommit(BeforeCommit hook) { before_commit_ = std::move(hook); }
+
   // Builds the exit-ban index from the store. Call once before ExitCheck.
   Status LoadExitBans();
   const ExitBanIndex& exit_bans() const { return exit_bans_; }
@@ -121,7 +127,9 @@ class SummonsService {
 
   Status Deliver(Tx& tx, Summons& s, Timestamp at, std::string_view actor, std::vector<IndexChange>& changes);
   // Records a delivery that has happened (events, and the exit ban under exit_ban_from = "delivery").
-  Status Delivered(Tx& tx, const Summons& s, std::string_view actor, std::vector<IndexChange>& changes);
+  // `document_sha256`: SummonsDocumentSha256(s).
+  Status Delivered(Tx& tx, const Summons& s, const std::string& document_sha256, std::string_view actor,
+                   std::vector<IndexChange>& changes);
   // Imposes `rule` at `at`, taking effect `rule.after_days` after `from` (the missed deadline).
   Status Impose(Tx& tx, const Summons& s, const RestrictionRule& rule, Timestamp at, Timestamp from,
                 std::string_view actor, std::vector<IndexChange>& changes);
@@ -142,6 +150,7 @@ class SummonsService {
   const Policy& policy_;
   const Clock& clock_;
   ExitBanIndex exit_bans_;
+  BeforeCommit before_commit_;
 
   struct ExitCheckRecord {
     std::string reference;

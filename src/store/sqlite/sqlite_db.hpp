@@ -30,6 +30,8 @@ class Statement {
   // Binds without copying: `value` must stay alive and unchanged until the next Reset.
   Statement& BindStatic(int index, std::string_view value);
   Statement& BindNull(int index);
+  // A BLOB bound without copying, under the same rule as BindStatic.
+  Statement& BindBlobStatic(int index, const void* data, size_t size);
 
   // Steps once: true when a row is available, false when done.
   Result<bool> Step();
@@ -41,6 +43,8 @@ class Statement {
   int64_t Int(int column) const;
   std::string Text(int column) const;
   bool IsNull(int column) const;
+  // The column's bytes, valid until the next Step or Reset.
+  std::string_view Blob(int column) const;
 
  private:
   sqlite3_stmt* stmt_;

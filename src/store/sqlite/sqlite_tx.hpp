@@ -142,6 +142,18 @@ class SqliteTx final : public Tx {
   Result<int64_t> AppendEvent(const Event& e) override;
   Result<std::vector<Event>> ListEvents(int64_t after_seq, size_t limit) override;
 
+  // Ledger: sqlite_ledger.cpp.
+  Result<LedgerHead> GetLedgerHead() override;
+  Status AppendLedger(std::span<const LedgerLeaf> leaves, std::span<const ledger::SubtreeHash> subtrees) override;
+  Result<std::vector<ledger::Hash>> ReadLedgerSubtrees(std::span<const ledger::SubtreeId> ids) override;
+  Result<std::vector<LedgerLeaf>> ListLedgerLeaves(uint64_t from, uint64_t to) override;
+  Status ForEachLedgerSubtree(const std::function<Status(const ledger::SubtreeHash&)>& fn) override;
+  Result<int64_t> InsertCheckpoint(const StoredCheckpoint& checkpoint) override;
+  Result<std::vector<StoredCheckpoint>> ListCheckpoints() override;
+  Result<std::optional<StoredCheckpoint>> LatestCheckpoint() override;
+  Result<LedgerLeaf> FindDeliveryLeaf(std::string_view number) override;
+
+
  private:
   Database& db_;
 };

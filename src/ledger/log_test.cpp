@@ -1,0 +1,199 @@
+#include "ledger/log.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <bit>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+namespace muster::ledger {
+namespace {
+
+class FixedClock final : public Clock {
+ public:
+  Timestamp Now() const override { return now; }
+  Timestamp now = Timestamp{std::chrono::milliseconds(1'800'000'000'000)};
+};
+
+class LedgerLogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("muster-log-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "test.db").string();
+    auto store = OpenStore(path_, StoreOptions{.create = true});
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    store_ = std::move(*store);
+    Bytes seed(32, 7);
+    ledger_.emplace(*SignerKey::FromSeed("test.example/log", seed), *PseudonymKey::FromBytes(Bytes(32, 9)), clock_);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // Emits `n` events and appends them in one write; returns the leaves appended.
+  uint64_t EmitAndAppend(Store& store, int n) {
+    uint64_t appended = 0;
+    Status st = store.Write([&](Tx& tx) {
+      for (int i = 0; i < n; ++i) {
+        nlohmann::json payload = {{"national_id", "12345678964"}, {"i", i}};
+        MUSTER_RETURN_IF_ERROR(
+            tx.AppendEvent(Event{0, "test.event", clock_.now, "cli:test", "S-1", payload.dump()}).status());
+      }
+      MUSTER_ASSIGN_OR_RETURN(appended, ledger_->AppendPending(tx));
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok()) << st.message();
+    return appended;
+  }
+
+  void Sql(const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    char* error = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK) << (error ? error : "");
+    sqlite3_free(error);
+    sqlite3_close(db);
+  }
+
+  Result<LedgerAudit> Verify() {
+    Result<LedgerAudit> audit = Status::Internal("not run");
+    Status st = store_->Read([&](Tx& tx) {
+      audit = VerifyLedger(tx, ledger_->verifier());
+      return Status::Ok();
+    });
+    EXPECT_TRUE(st.ok());
+    return audit;
+  }
+
+  std::filesystem::path dir_;
+  std::string path_;
+  FixedClock clock_;
+  std::unique_ptr<Store> store_;
+  std::optional<Ledger> ledger_;
+};
+
+TEST_F(LedgerLogTest, ProofsFromSqliteEqualMemoryTreeInOneQueryOfLogReads) {
+  // Appends in uneven batches so that every size 1..70 is a stored state at some point, and
+  // compares every root, inclusion and consistency proof with an in-memory tree of the leaves.
+  MemoryTree memory;
+  int batch = 1;
+  while (memory.size() < 70) {
+    ASSERT_EQ(EmitAndAppend(*store_, batch), static_cast<uint64_t>(batch));
+    batch = batch % 5 + 1;
+    ASSERT_TRUE(store_->Read([&](Tx& tx) {
+      MUSTER_ASSIGN_OR_RETURN(auto leaves, tx.ListLedgerLeaves(memory.size(), 1000));
+      for (const LedgerLeaf& leaf : leaves) EXPECT_EQ(memory.AppendData(AsBytes(leaf.data)), leaf.index);
+      return Status::Ok();
+    }).ok());
+  }
+  Status st = store_->Read([&](Tx& tx) -> Status {
+    TxHashReader reader(tx);
+    for (uint64_t size = 1; size <= memory.size(); ++size) {
+      EXPECT_EQ(*RootAt(reader, size), *RootAt(memory, size)) << size;
+      for (uint64_t i = 0; i < size; ++i) {
+        uint64_t queries = reader.queries();
+        uint64_t reads = reader.hashes_read();
+        MUSTER_ASSIGN_OR_RETURN(auto proof, InclusionProof(reader, i, size));
+        EXPECT_EQ(proof, *InclusionProof(memory, i, size)) << i << " of " << size;
+        EXPECT_EQ(reader.queries() - queries, 1u);
+        EXPECT_LE(reader.hashes_read() - reads, 2u * std::bit_width(size) + 1);
+      }
+      for (uint64_t from = 1; from <= size; ++from) {
+        MUSTER_ASSIGN_OR_RETURN(auto proof, ConsistencyProof(reader, from, size));
+        EXPECT_EQ(proof, *ConsistencyProof(memory, from, size)) << from << " to " << size;
+      }
+    }
+    // A subtree that is not complete is not found.
+    EXPECT_TRUE(reader.ReadSubtree({3, 100}).status().IsNotFound());
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.message();
+  auto audit = Verify();
+  ASSERT_TRUE(audit.ok()) << audit.status().message();
+  EXPECT_EQ(audit->leaves, memory.size());
+  EXPECT_EQ(audit->root, memory.Root());
+}
+
+TEST_F(LedgerLogTest, EachBatchEndsWithASignedCheckpoint) {
+  EmitAndAppend(*store_, 3);
+  EmitAndAppend(*store_, 4);
+  ASSERT_TRUE(store_->Read([&](Tx& tx) {
+    MUSTER_ASSIGN_OR_RETURN(auto checkpoints, tx.ListCheckpoints());
+    EXPECT_EQ(checkpoints.size(), 2u);
+    EXPECT_EQ(checkpoints.back().size, 7u);
+    auto cp = VerifyCheckpoint(checkpoints.back().note, ledger_->verifier());
+    EXPECT_TRUE(cp.ok());
+    EXPECT_EQ(cp->origin, "test.example/log");
+    EXPECT_EQ(cp->root, checkpoints.back().root);
+    return Status::Ok();
+  }).ok());
+  // Nothing pending: no leaves, no checkpoint.
+  EXPECT_EQ(EmitAndAppend(*store_, 0), 0u);
+}
+
+TEST_F(LedgerLogTest, TickCheckpointsAtMostEveryIntervalWhileTheTreeGrows) {
+  auto tick = [&] {
+    bool wrote = false;
+    EXPECT_TRUE(store_->Write([&](Tx& tx) {
+      MUSTER_ASSIGN_OR_RETURN(wrote, ledger_->Tick(tx));
+      return Status::Ok();
+    }).ok());
+    return wrote;
+  };
+  EXPECT_FALSE(tick());  // empty log
+  // Events appended by someone who did not append them to the ledger: the tick does.
+  ASSERT_TRUE(store_->Write([&](Tx& tx) {
+    return tx.AppendEvent(Event{0, "test.event", clock_.now, "cli:test", "S-1", "{}"}).status();
+  }).ok());
+  EXPECT_TRUE(tick());
+  EXPECT_FALSE(tick());  // the latest checkpoint covers the tree
+  // A checkpoint that lags (written before the last leaf) is refreshed after the interval.
+  ASSERT_TRUE(store_->Write([&](Tx& tx) {
+    MUSTER_RETURN_IF_ERROR(tx.AppendEvent(Event{0, "t", clock_.now, "cli:test", "S", "{}"}).status());
+    MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+    EXPECT_EQ(head.size, 1u);
+    return Status::Ok();
+  }).ok());
+  EXPECT_TRUE(tick());  // appends the leaf, so checkpoints it
+  EXPECT_FALSE(tick());
+}
+
+TEST_F(LedgerLogTest, TwoConnectionsKeepOneGapFreeLog) {
+  auto other = OpenStore(path_, StoreOptions{});
+  ASSERT_TRUE(other.ok());
+  uint64_t emitted = 0;
+  for (int round = 0; round < 20; ++round) {
+    emitted += EmitAndAppend(*store_, round % 3 + 1);
+    emitted += EmitAndAppend(**other, round % 4 + 1);
+  }
+  EXPECT_EQ(emitted, 89u);
+  auto audit = Verify();
+  ASSERT_TRUE(audit.ok()) << audit.status().message();
+  EXPECT_EQ(audit->leaves, emitted);
+  EXPECT_EQ(audit->checkpoints, 40u);
+}
+
+TEST_F(LedgerLogTest, VerifyNamesTheFirstProblem) {
+  EmitAndAppend(*store_, 5);
+  EmitAndAppend(*store_, 6);
+  ASSERT_TRUE(Verify().ok());
+
+  Sql("UPDATE ledger_leaves SET data = replace(data, 'test.event', 'test.evenT') WHERE idx = 3");
+  EXPECT_EQ(Verify().status().message(), "leaf 3 (event 4): stored hash does not match its data");
+  // The attacker also fixes the leaf hash: the subtree above it gives it away.
+  Sql("UPDATE ledger_leaves SET data = replace(data, 'test.evenT', 'test.event') WHERE idx = 3");
+  ASSERT_TRUE(Verify().ok());
+  Sql("UPDATE ledger_subtrees SET hash = zeroblob(32) WHERE level = 1 AND idx = 1");
+  EXPECT_EQ(Verify().status().message(),
+            "subtree at level 1 index 1 (leaves 2 to 3): stored hash differs from the hash of the leaves");
+}
+
+}  // namespace
+}  // namespace muster::ledger
