@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <mutex>
+#include <vector>
 
 #include "store/migrations.hpp"
 #include "store/sqlite/sqlite_db.hpp"
@@ -12,12 +13,30 @@
 
 namespace muster::sqlite {
 namespace {
+
+constexpr std::string_view kPragmas =
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; "
+    "PRAGMA busy_timeout = 10000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;";
+constexpr size_t kMaxIdleReaders = 16;
+
+// One writer connection, used under a mutex (SQLite allows one writer at a time), and a pool of
+// read-only connections, each reading a consistent snapshot of the WAL database in parallel
+// with the writer and with each other.
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+  SqliteStore(std::unique_ptr<Database> db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
 
-  Status Write(const std::function<Status(Tx&)>& work) override { return Transact("BEGIN IMMEDIATE", work); }
-  Status Read(const std::function<Status(Tx&)>& work) override { return Transact("BEGIN", work); }
+  Status Write(const std::function<Status(Tx&)>& work) override {
+    std::lock_guard lock(mu_);
+    return Transact(*db_, "BEGIN IMMEDIATE", work);
+  }
+
+  Status Read(const std::function<Status(Tx&)>& work) override {
+    MUSTER_ASSIGN_OR_RETURN(std::unique_ptr<Database> reader, AcquireReader());
+    Status st = Transact(*reader, "BEGIN", work);
+    ReleaseReader(std::move(reader));
+    return st;
+  }
 
   int SchemaVersion() override {
     std::lock_guard lock(mu_);
@@ -69,28 +88,50 @@ class SqliteStore final : public Store {
     return v;
   }
 
-  Status Transact(std::string_view begin, const std::function<Status(Tx&)>& work) {
-    std::lock_guard lock(mu_);
-    MUSTER_RETURN_IF_ERROR(db_->Exec(begin));
-    SqliteTx tx(*db_);
+  static Status Transact(Database& db, std::string_view begin, const std::function<Status(Tx&)>& work) {
+    MUSTER_RETURN_IF_ERROR(db.Exec(begin));
+    SqliteTx tx(db);
     Status st;
     try {
       st = work(tx);
     } catch (...) {
-      (void)db_->Exec("ROLLBACK");
+      (void)db.Exec("ROLLBACK");
       throw;
     }
     if (!st.ok()) {
-      (void)db_->Exec("ROLLBACK");
+      (void)db.Exec("ROLLBACK");
       return st;
     }
-    st = db_->Exec("COMMIT");
-    if (!st.ok()) (void)db_->Exec("ROLLBACK");
+    st = db.Exec("COMMIT");
+    if (!st.ok()) (void)db.Exec("ROLLBACK");
     return st;
   }
 
-  std::mutex mu_;
+  Result<std::unique_ptr<Database>> AcquireReader() {
+    {
+      std::lock_guard lock(pool_mu_);
+      if (!readers_.empty()) {
+        auto reader = std::move(readers_.back());
+        readers_.pop_back();
+        return reader;
+      }
+    }
+    MUSTER_ASSIGN_OR_RETURN(auto reader, Database::Open(path_, /*create=*/false));
+    MUSTER_RETURN_IF_ERROR(reader->Exec(kPragmas).WithContext(path_));
+    MUSTER_RETURN_IF_ERROR(reader->Exec("PRAGMA query_only = ON"));
+    return reader;
+  }
+
+  void ReleaseReader(std::unique_ptr<Database> reader) {
+    std::lock_guard lock(pool_mu_);
+    if (readers_.size() < kMaxIdleReaders) readers_.push_back(std::move(reader));
+  }
+
+  std::mutex mu_;  // guards db_, the writer
   std::unique_ptr<Database> db_;
+  const std::string path_;
+  std::mutex pool_mu_;  // guards readers_
+  std::vector<std::unique_ptr<Database>> readers_;
 };
 
 }  // namespace
@@ -101,11 +142,8 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const St
     return Status::NotFound(fmt::format("no database at '{}'; run `muster init` first (or pass --db)", path));
   }
   MUSTER_ASSIGN_OR_RETURN(auto db, Database::Open(path, options.create));
-  MUSTER_RETURN_IF_ERROR(
-      db->Exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; "
-               "PRAGMA busy_timeout = 10000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;")
-          .WithContext(path));
-  auto store = std::make_unique<SqliteStore>(std::move(db));
+  MUSTER_RETURN_IF_ERROR(db->Exec(kPragmas).WithContext(path));
+  auto store = std::make_unique<SqliteStore>(std::move(db), path);
   MUSTER_RETURN_IF_ERROR(store->Migrate());
   return std::unique_ptr<Store>(std::move(store));
 }

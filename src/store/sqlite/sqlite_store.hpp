@@ -1,5 +1,6 @@
-// Store on an SQLite file: WAL journal, foreign keys on, prepared statements, one connection
-// whose use is serialised by a mutex (one writer at a time, as SQLite allows).
+// Store on an SQLite file: WAL journal, foreign keys on, prepared statements; one writer
+// connection serialised by a mutex (one writer at a time, as SQLite allows) and a pool of
+// read-only connections for Store::Read, which run in parallel with the writer.
 #pragma once
 
 #include <memory>
