@@ -40,7 +40,7 @@ Status EmitEvent(Tx& tx, std::string_view type, Timestamp at, std::string_view a
 bool DeliveredOnEntry(const Policy& policy) { return policy.delivery_mode == DeliveryMode::kOnEntry; }
 
 SummonsService::SummonsService(Store& store, const Policy& policy, const Clock& clock)
-    : store_(store), policy_(policy), clock_(clock), check_counter_(std::random_device{}()) {}
+    : store_(store), policy_(policy), clock_(clock), check_nonce_(std::random_device{}() & 0xffff), check_counter_(0) {}
 
 Status SummonsService::Write(const std::function<Status(Tx&, std::vector<IndexChange>&)>& work) {
   std::vector<IndexChange> changes;
@@ -583,7 +583,10 @@ Result<ExitCheckAnswer> SummonsService::ExitCheck(std::string_view national_id, 
   ExitCheckAnswer answer;
   answer.allow = !exit_bans_.Barred(national_id, now);
   uint64_t n = check_counter_.fetch_add(1, std::memory_order_relaxed);
-  answer.reference = fmt::format("XC-{:x}-{:04x}", now.time_since_epoch().count(), n & 0xffff);
+  // "X", the time in milliseconds (11 hex digits until 2527), this process's random 16-bit nonce
+  // and its check counter: unique within the process, and across processes unless two draw the
+  // same nonce and reach the same count in the same millisecond.
+  answer.reference = fmt::format("X{:011X}{:04X}{:X}", now.time_since_epoch().count(), check_nonce_, n);
   std::lock_guard lock(checks_mu_);
   pending_checks_.push_back({answer.reference, std::string(national_id), answer.allow, std::string(asked_by), now});
   return answer;

@@ -161,6 +161,7 @@ class SummonsService {
   };
   std::mutex checks_mu_;
   std::vector<ExitCheckRecord> pending_checks_;
+  const uint32_t check_nonce_;
   std::atomic<uint64_t> check_counter_;
 };
 

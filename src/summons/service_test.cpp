@@ -1,0 +1,58 @@
+#include "summons/service.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <set>
+
+namespace muster {
+namespace {
+
+class SummonsServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = (std::filesystem::temp_directory_path() /
+             ("muster_service_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + ".db"))
+                .string();
+    std::filesystem::remove(path_);
+    auto store = OpenStore(path_, StoreOptions{.create = true});
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    store_ = std::move(*store);
+  }
+  void TearDown() override {
+    store_.reset();
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
+  }
+
+  std::string path_;
+  std::unique_ptr<Store> store_;
+  FixedClock clock_{*ParseTimestamp("2026-12-01T10:00:00Z")};
+};
+
+// Thousands of checks in the same millisecond still get distinct references, and all of them
+// are recorded.
+TEST_F(SummonsServiceTest, ExitCheckReferencesAreUniqueAndRecorded) {
+  SummonsService service(*store_, DefaultPolicy(), clock_);
+  ASSERT_TRUE(service.LoadExitBans().ok());
+  std::set<std::string> references;
+  for (int i = 0; i < 10000; ++i) {
+    auto answer = service.ExitCheck("12345678964", "border:test");
+    ASSERT_TRUE(answer.ok()) << answer.status().message();
+    EXPECT_TRUE(answer->allow);
+    references.insert(answer->reference);
+  }
+  EXPECT_EQ(references.size(), 10000u);
+  Status flushed = service.FlushExitChecks();
+  EXPECT_TRUE(flushed.ok()) << flushed.message();
+}
+
+TEST_F(SummonsServiceTest, ExitCheckRejectsAnInvalidId) {
+  SummonsService service(*store_, DefaultPolicy(), clock_);
+  auto answer = service.ExitCheck("12345678900", "border:test");
+  ASSERT_FALSE(answer.ok());
+  EXPECT_TRUE(answer.status().IsInvalidArgument());
+  EXPECT_NE(answer.status().message().find("national_id"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace muster
