@@ -98,5 +98,7 @@ class Progress {
 void AddRegistryCommands(CLI::App& app, Context& ctx, int& exit_code);
 void AddLedgerCommands(CLI::App& app, Context& ctx, int& exit_code);
 void AddLifecycleCommands(CLI::App& app, Context& ctx, int& exit_code);
+void AddUserCommands(CLI::App& app, Context& ctx, int& exit_code);
+void AddServeCommand(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace muster::cli

@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   AddRegistryCommands(app, ctx, exit_code);
   AddLedgerCommands(app, ctx, exit_code);
   AddLifecycleCommands(app, ctx, exit_code);
+  AddUserCommands(app, ctx, exit_code);
+  AddServeCommand(app, ctx, exit_code);
 
   try {
     app.parse(argc, argv);

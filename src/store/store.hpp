@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/account.hpp"
 #include "core/status.hpp"
 #include "ledger/merkle.hpp"
 #include "registry/person.hpp"
@@ -161,6 +162,20 @@ class Tx {
   virtual Result<LedgerLeaf> FindDeliveryLeaf(std::string_view number) = 0;
   // --- end Ledger ---
 
+  // --- Auth (auth/auth_service.hpp): accounts, activation codes, sessions, API keys. ---
+  virtual Result<int64_t> InsertAccount(const Account& account) = 0;  // AlreadyExists: login taken
+  virtual Result<Account> GetAccount(int64_t id) = 0;                  // NotFound
+  virtual Result<Account> GetAccountByLogin(std::string_view login) = 0;  // NotFound
+  virtual Status UpdateAccount(const Account& account) = 0;  // name, offices, password hash, active
+  virtual Status UpsertActivationCode(const ActivationCode& code) = 0;  // replaces the person's earlier code
+  virtual Result<ActivationCode> GetActivationCode(std::string_view national_id) = 0;  // NotFound
+  virtual Status UpdateActivationCode(const ActivationCode& code) = 0;  // used_at
+  virtual Status InsertSession(const Session& session) = 0;
+  virtual Result<Session> GetSession(std::string_view token_hash) = 0;  // NotFound
+  virtual Status RevokeSession(std::string_view token_hash, Timestamp at) = 0;
+  virtual Result<int64_t> InsertApiKey(const ApiKey& key) = 0;  // AlreadyExists: name taken
+  virtual Result<ApiKey> GetApiKeyByHash(std::string_view key_hash) = 0;  // NotFound
+  // --- end Auth ---
 };
 
 class Store {

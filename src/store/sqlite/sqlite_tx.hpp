@@ -153,6 +153,19 @@ class SqliteTx final : public Tx {
   Result<std::optional<StoredCheckpoint>> LatestCheckpoint() override;
   Result<LedgerLeaf> FindDeliveryLeaf(std::string_view number) override;
 
+  // Auth: sqlite_auth.cpp.
+  Result<int64_t> InsertAccount(const Account& account) override;
+  Result<Account> GetAccount(int64_t id) override;
+  Result<Account> GetAccountByLogin(std::string_view login) override;
+  Status UpdateAccount(const Account& account) override;
+  Status UpsertActivationCode(const ActivationCode& code) override;
+  Result<ActivationCode> GetActivationCode(std::string_view national_id) override;
+  Status UpdateActivationCode(const ActivationCode& code) override;
+  Status InsertSession(const Session& session) override;
+  Result<Session> GetSession(std::string_view token_hash) override;
+  Status RevokeSession(std::string_view token_hash, Timestamp at) override;
+  Result<int64_t> InsertApiKey(const ApiKey& key) override;
+  Result<ApiKey> GetApiKeyByHash(std::string_view key_hash) override;
 
  private:
   Database& db_;

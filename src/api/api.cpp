@@ -1,0 +1,174 @@
+#include "api/api.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "api/metrics.hpp"
+#include "http/static_files.hpp"
+
+namespace muster::api {
+namespace {
+
+bool IsWrite(http::Method m) {
+  return m != http::Method::kGet && m != http::Method::kHead && m != http::Method::kOptions;
+}
+
+// Constant-time comparison of two tokens.
+bool SameToken(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+// For logs: a run of 6 or more digits (a national ID, in a path or a login) keeps its last two.
+std::string MaskDigits(std::string_view text) {
+  std::string out(text);
+  size_t i = 0;
+  while (i < out.size()) {
+    if (!std::isdigit(static_cast<unsigned char>(out[i]))) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < out.size() && std::isdigit(static_cast<unsigned char>(out[j]))) ++j;
+    if (j - i >= 6) {
+      for (size_t k = i; k + 2 < j; ++k) out[k] = '*';
+    }
+    i = j;
+  }
+  return out;
+}
+
+void JsonString(std::string& out, std::string_view s) {
+  out += '"';
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
+Api::Api(Services services, ApiOptions options)
+    : services_(services), options_(std::move(options)), openapi_(OpenApiDocument()) {
+  services_.openapi = &openapi_;
+  for (const auto& r : Routes()) router_.Add(r.method, r.path);
+}
+
+bool Api::Authenticate(const http::Request& request, http::Response& response, auth::Principal& who) {
+  std::string_view authorization = request.Header("authorization");
+  Result<auth::Principal> found = Status::NotFound("");
+  if (!authorization.empty()) {
+    if (authorization.size() < 7 || !http::EqualsIgnoreCase(authorization.substr(0, 7), "bearer ")) {
+      http::WriteProblem(response, 401, "Authorization: use a Bearer token", "Authorization");
+      response.SetHeader("WWW-Authenticate", "Bearer");
+      return false;
+    }
+    std::string_view token = authorization.substr(7);
+    found = token.substr(0, 3) == "mk_" ? services_.auth.AuthenticateApiKey(token)
+                                        : services_.auth.AuthenticateSession(token);
+  } else {
+    std::string_view cookie = request.Cookie("muster_session");
+    if (cookie.empty()) {
+      http::WriteProblem(response, 401, "authentication required: log in at /api/v1/session");
+      response.SetHeader("WWW-Authenticate", "Bearer");
+      return false;
+    }
+    found = services_.auth.AuthenticateSession(cookie);
+    if (found.ok()) found->via_cookie = true;
+  }
+  if (!found.ok()) {
+    http::WriteProblem(response, 401, "the session or key is unknown, expired or revoked");
+    response.SetHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    return false;
+  }
+  who = std::move(*found);
+  return true;
+}
+
+void Api::Handle(const http::Request& request, http::Response& response) {
+  auto start = std::chrono::steady_clock::now();
+  const auto& routes = Routes();
+  http::PathParams params;
+  http::RouteMatch match = router_.Match(request.method, request.path, params);
+  size_t route_id = routes.size();
+  auth::Principal who;
+  bool authenticated = false;
+  if (match.kind == http::RouteMatch::kNotFound) {
+    bool api = request.path.rfind("/api/", 0) == 0;
+    if (api || !http::ServeStatic(options_.web_root, request, response)) {
+      http::WriteProblem(response, 404, fmt::format("no route for {}", MaskDigits(request.path)));
+    }
+  } else if (match.kind == http::RouteMatch::kMethodNotAllowed) {
+    http::WriteProblem(response, 405, fmt::format("{} is not allowed here; allowed: {}",
+                                                  http::MethodName(request.method), match.allow));
+    response.SetHeader("Allow", match.allow);
+  } else {
+    route_id = match.id;
+    const RouteSpec& spec = routes[match.id];
+    bool go = true;
+    if (!spec.is_public) {
+      go = authenticated = Authenticate(request, response, who);
+      if (go && !auth::Admits(spec.roles, who)) {
+        http::WriteProblem(response, 403, fmt::format("a {} may not use this", RoleName(who.role)));
+        go = false;
+      }
+      if (go && who.via_cookie && IsWrite(request.method)) {
+        std::string_view sent = request.Header("x-csrf-token");
+        std::string want = auth::AuthService::CsrfTokenFor(request.Cookie("muster_session"));
+        if (sent.empty() || !SameToken(sent, want)) {
+          http::WriteProblem(response, 403,
+                             "X-CSRF-Token: a cookie-authenticated write must echo the csrf_token from login",
+                             "X-CSRF-Token");
+          go = false;
+        }
+      }
+    }
+    if (go) {
+      Call call{request, response, params, who, services_};
+      spec.handler(call);
+    }
+  }
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  services_.metrics.Record(route_id, response.status, elapsed);
+  if (options_.access_log) {
+    Log(request, response, route_id < routes.size() ? routes[route_id].path : "-", authenticated ? &who : nullptr,
+        std::chrono::duration<double, std::milli>(elapsed).count());
+  }
+}
+
+void Api::Log(const http::Request& request, const http::Response& response, std::string_view route,
+              const auth::Principal* who, double ms) {
+  // Tokens, cookies and bodies (passwords) are never logged; national IDs are masked.
+  std::string line = R"({"time":)";
+  JsonString(line, FormatTimestamp(services_.clock.Now()));
+  line += R"(,"remote":)";
+  JsonString(line, request.remote_address);
+  line += R"(,"method":)";
+  JsonString(line, http::MethodName(request.method));
+  line += R"(,"path":)";
+  JsonString(line, MaskDigits(request.path));
+  line += R"(,"route":)";
+  JsonString(line, route);
+  fmt::format_to(std::back_inserter(line), R"(,"status":{},"ms":{:.3f},"bytes":{})", response.status, ms,
+                 response.body.size());
+  if (who) {
+    line += R"(,"who":)";
+    JsonString(line, MaskDigits(who->Actor()));
+  }
+  line += "}\n";
+  std::lock_guard lock(log_mu_);
+  std::fwrite(line.data(), 1, line.size(), options_.access_log);
+  std::fflush(options_.access_log);
+}
+
+}  // namespace muster::api

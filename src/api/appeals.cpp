@@ -1,0 +1,62 @@
+// /api/v1/appeals: the queue of appeals on summonses of the caller's offices, and decisions.
+// The rule that the issuer may not decide lives in SummonsService::DecideAppeal.
+#include <fmt/format.h>
+
+#include "api/handlers.hpp"
+#include "codec/json.hpp"
+
+namespace muster::api {
+
+void ListAppeals(Call& call) {
+  bool has_state = false;
+  std::string state_name = call.request.QueryParam("state", &has_state);
+  std::optional<AppealState> state = AppealState::kPending;
+  if (has_state) {
+    if (state_name == "all") {
+      state = std::nullopt;
+    } else {
+      state = ParseAppealState(state_name);
+      if (!state) return http::WriteProblem(call.response, 400, "state: must be pending, granted, denied or all", "state");
+    }
+  }
+  nlohmann::json items = nlohmann::json::array();
+  Status st = call.services.store.Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(auto appeals, tx.ListAppeals(state, std::nullopt));
+    for (const auto& a : appeals) {
+      MUSTER_ASSIGN_OR_RETURN(Summons s, tx.GetSummonsById(a.summons_id));
+      if (!auth::InScope(call.who, s.office)) continue;
+      nlohmann::json j = ToJson(a);
+      j["office"] = s.office;
+      j["issued_by"] = s.issued_by;
+      items.push_back(std::move(j));
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return Fail(call, st);
+  Reply(call, 200, {{"items", std::move(items)}});
+}
+
+void DecideAppeal(Call& call) {
+  int64_t id;
+  if (!IdParam(call, "id", id)) return;
+  auto body = Body::Parse(call);
+  if (!body) return;
+  bool grant = false;
+  std::string reason;
+  if (!body->Bool("grant", grant) || !body->String("reason", reason, true, 2000)) return;
+  Summons summons;
+  Status st = call.services.store.Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(Appeal a, tx.GetAppeal(id));
+    MUSTER_ASSIGN_OR_RETURN(summons, tx.GetSummonsById(a.summons_id));
+    return Status::Ok();
+  });
+  if (st.IsNotFound() || (st.ok() && !auth::InScope(call.who, summons.office))) {
+    return Fail(call, Status::NotFound(fmt::format("id: no appeal {} in your offices", id)));
+  }
+  if (!st.ok()) return Fail(call, st);
+  auto decided = call.services.summons.DecideAppeal(id, grant, reason, call.who.Actor());
+  if (!decided.ok()) return Fail(call, decided.status());
+  Reply(call, 200, ToJson(*decided));
+}
+
+}  // namespace muster::api

@@ -1,0 +1,83 @@
+// What every API handler sees: the request, the response to fill, the path parameters, the
+// authenticated principal and the services. Handlers only translate HTTP <-> services; every
+// rule lives in the services, every role check in auth/access.hpp and the route table.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/access.hpp"
+#include "auth/auth_service.hpp"
+#include "core/policy.hpp"
+#include "core/status.hpp"
+#include "core/time.hpp"
+#include "http/message.hpp"
+#include "http/problem.hpp"
+#include "http/router.hpp"
+#include "store/store.hpp"
+#include "summons/service.hpp"
+
+namespace muster::api {
+
+class JobRunner;
+class Metrics;
+
+struct Services {
+  Store& store;
+  const Policy& policy;
+  const Clock& clock;
+  SummonsService& summons;
+  auth::AuthService& auth;
+  JobRunner& jobs;
+  Metrics& metrics;
+  const std::string* openapi = nullptr;   // the OpenAPI document of the route table
+  const std::atomic<bool>* ready = nullptr;  // for /readyz
+};
+
+struct Call {
+  const http::Request& request;
+  http::Response& response;
+  const http::PathParams& params;
+  const auth::Principal& who;
+  Services& services;
+};
+
+// Writes `body` as the JSON answer with `status`.
+void Reply(Call& call, int status, const nlohmann::json& body);
+// Writes the problem for a failed Status (the field named when the message names it).
+void Fail(Call& call, const Status& status, std::string_view field = {});
+
+// A JSON object request body, read field by field. Each getter returns false after writing a
+// 400 problem naming the field (missing, wrong type, bad value); the handler then returns.
+class Body {
+ public:
+  // False (after writing 415 or 400) unless the body is a JSON object.
+  static std::optional<Body> Parse(Call& call);
+
+  bool String(std::string_view field, std::string& out, bool required = true, size_t max_bytes = 4096);
+  bool Int(std::string_view field, int64_t& out, bool required = true);
+  bool Bool(std::string_view field, bool& out, bool required = true);
+  bool StringList(std::string_view field, std::vector<std::string>& out, bool required = true);
+  bool Time(std::string_view field, Timestamp& out, bool required = true);
+  bool OptionalTime(std::string_view field, std::optional<Timestamp>& out);
+  bool Date(std::string_view field, CivilDate& out, bool required = true);
+
+ private:
+  Body(Call& call, nlohmann::json json) : call_(&call), json_(std::move(json)) {}
+  // The member `field`, or null (after writing a problem when required) when absent.
+  const nlohmann::json* Get(std::string_view field, bool required, bool& ok);
+  bool Wrong(std::string_view field, std::string_view expected);
+
+  Call* call_;
+  nlohmann::json json_;
+};
+
+// A path parameter as an integer id; false after writing a 400 naming it.
+bool IdParam(Call& call, std::string_view name, int64_t& out);
+
+}  // namespace muster::api

@@ -1,0 +1,77 @@
+#include "api/jobs.hpp"
+
+namespace muster::api {
+
+std::string_view JobStateName(JobState state) {
+  switch (state) {
+    case JobState::kQueued: return "queued";
+    case JobState::kRunning: return "running";
+    case JobState::kDone: return "done";
+    case JobState::kFailed: return "failed";
+  }
+  return "queued";
+}
+
+JobRunner::JobRunner() : worker_([this] { Loop(); }) {}
+
+JobRunner::~JobRunner() { Drain(); }
+
+Result<int64_t> JobRunner::Start(JobView job, Work work) {
+  std::lock_guard lock(mu_);
+  if (draining_) return Status::FailedPrecondition("the server is shutting down; try again later");
+  job.id = next_id_++;
+  job.state = JobState::kQueued;
+  jobs_[job.id] = job;
+  queue_.emplace_back(job.id, std::move(work));
+  cv_.notify_all();
+  return job.id;
+}
+
+std::optional<JobView> JobRunner::Get(int64_t id) const {
+  std::lock_guard lock(mu_);
+  auto it = jobs_.find(id);
+  if (it == jobs_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<JobView> JobRunner::List() const {
+  std::lock_guard lock(mu_);
+  std::vector<JobView> out;
+  for (const auto& [id, job] : jobs_) out.push_back(job);
+  return out;
+}
+
+void JobRunner::Drain() {
+  {
+    std::lock_guard lock(mu_);
+    draining_ = true;
+    cv_.notify_all();
+  }
+  if (worker_.joinable()) worker_.join();
+}
+
+void JobRunner::Loop() {
+  while (true) {
+    std::pair<int64_t, Work> next;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] { return draining_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // draining and nothing left
+      next = std::move(queue_.front());
+      queue_.pop_front();
+      jobs_[next.first].state = JobState::kRunning;
+    }
+    int64_t id = next.first;
+    Status st = next.second([this, id](size_t done, size_t total) {
+      std::lock_guard lock(mu_);
+      jobs_[id].done = done;
+      jobs_[id].total = total;
+    });
+    std::lock_guard lock(mu_);
+    JobView& job = jobs_[id];
+    job.state = st.ok() ? JobState::kDone : JobState::kFailed;
+    if (!st.ok()) job.error = st.message();
+  }
+}
+
+}  // namespace muster::api

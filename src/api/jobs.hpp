@@ -1,0 +1,67 @@
+// Long work started by a request and followed by polling GET /api/v1/jobs/{id}: today the issue
+// of a campaign. One worker thread runs the jobs in order; Drain() lets the running job finish
+// (campaign issue is resumable, so a job cut short by a crash is completed by running it again).
+// Thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/status.hpp"
+#include "core/time.hpp"
+
+namespace muster::api {
+
+enum class JobState { kQueued, kRunning, kDone, kFailed };
+std::string_view JobStateName(JobState state);
+
+struct JobView {
+  int64_t id = 0;
+  std::string kind;
+  int64_t subject = 0;                 // the campaign id
+  std::vector<std::string> districts;  // whose offices may follow it
+  std::string started_by;
+  JobState state = JobState::kQueued;
+  size_t done = 0;
+  size_t total = 0;
+  std::string error;
+  Timestamp created_at;
+};
+
+class JobRunner {
+ public:
+  // `progress(done, total)` may be called from the work as it goes.
+  using Work = std::function<Status(const std::function<void(size_t, size_t)>& progress)>;
+
+  JobRunner();
+  ~JobRunner();  // drains
+
+  // Queues `work`; returns the job id. FailedPrecondition once draining.
+  Result<int64_t> Start(JobView job, Work work);
+  std::optional<JobView> Get(int64_t id) const;
+  std::vector<JobView> List() const;
+  // Stops taking jobs, finishes the running and queued ones, and joins the worker.
+  void Drain();
+
+ private:
+  void Loop();
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool draining_ = false;
+  int64_t next_id_ = 1;
+  std::map<int64_t, JobView> jobs_;
+  std::deque<std::pair<int64_t, Work>> queue_;
+  std::thread worker_;
+};
+
+}  // namespace muster::api

@@ -1,0 +1,89 @@
+// /api/v1/me/...: the citizen's own cabinet. Another person's summons answers 404, as if absent.
+#include <fmt/format.h>
+
+#include "api/handlers.hpp"
+#include "codec/json.hpp"
+
+namespace muster::api {
+namespace {
+
+// The summons `number` if it is the caller's; NotFound otherwise.
+Result<Summons> OwnSummons(Call& call, std::string_view number) {
+  auto s = call.services.summons.Get(number);
+  if (!s.ok()) {
+    if (s.status().IsInvalidArgument()) return Status::InvalidArgument(fmt::format("number: {}", s.status().message()));
+    return s.status().IsNotFound() ? Status::NotFound("number: no such summons of yours") : s.status();
+  }
+  if (s->national_id != call.who.national_id) return Status::NotFound("number: no such summons of yours");
+  return s;
+}
+
+}  // namespace
+
+void MySummonses(Call& call) {
+  std::vector<Summons> list;
+  Status st = call.services.store.Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(list, tx.ListSummonsOfPerson(call.who.national_id));
+    return Status::Ok();
+  });
+  if (!st.ok()) return Fail(call, st);
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& s : list) items.push_back(ToJson(s));
+  Reply(call, 200, {{"items", std::move(items)}});
+}
+
+void MySummons(Call& call) {
+  auto own = OwnSummons(call, call.params.Get("number"));
+  if (!own.ok()) return Fail(call, own.status());
+  // Opening it is the event that sets viewed_at (once); the service decides what that means.
+  auto viewed = call.services.summons.View(own->number, call.who.Actor());
+  if (!viewed.ok()) return Fail(call, viewed.status());
+  Reply(call, 200, ToJson(*viewed));
+}
+
+void MyRestrictions(Call& call) {
+  std::vector<Restriction> list;
+  Status st = call.services.store.Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(list, tx.ListRestrictionsOfPerson(call.who.national_id));
+    return Status::Ok();
+  });
+  if (!st.ok()) return Fail(call, st);
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& r : list) items.push_back(ToJson(r));
+  Reply(call, 200, {{"items", std::move(items)}});
+}
+
+void MyAppeals(Call& call) {
+  nlohmann::json items = nlohmann::json::array();
+  Status st = call.services.store.Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(auto summonses, tx.ListSummonsOfPerson(call.who.national_id));
+    for (const auto& s : summonses) {
+      MUSTER_ASSIGN_OR_RETURN(auto appeals, tx.ListAppeals(std::nullopt, s.id));
+      for (const auto& a : appeals) items.push_back(ToJson(a));
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return Fail(call, st);
+  Reply(call, 200, {{"items", std::move(items)}});
+}
+
+void FileMyAppeal(Call& call) {
+  auto body = Body::Parse(call);
+  if (!body) return;
+  std::string number, reason_name, text;
+  if (!body->String("summons", number, true, 32) || !body->String("reason", reason_name, true, 32) ||
+      !body->String("text", text, false, 10000)) {
+    return;
+  }
+  auto reason = ParseAppealReason(reason_name);
+  if (!reason) {
+    return Fail(call, Status::InvalidArgument("reason: must be illness, ineligible, wrong_person, deferment or other"));
+  }
+  auto own = OwnSummons(call, number);
+  if (!own.ok()) return Fail(call, own.status(), "summons");
+  auto appeal = call.services.summons.FileAppeal(own->number, *reason, text, call.who.Actor());
+  if (!appeal.ok()) return Fail(call, appeal.status());
+  Reply(call, 201, ToJson(*appeal));
+}
+
+}  // namespace muster::api

@@ -1,0 +1,180 @@
+// The route table and the permission matrix: which roles may call each route (DESIGN §2).
+// tests/http/permissions.tsv holds the same matrix as data, and the tests check the server
+// against it; /api/v1/openapi.json is generated from this table.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "api/api.hpp"
+#include "api/handlers.hpp"
+
+namespace muster::api {
+
+using M = http::Method;
+using R = Role;
+
+const std::vector<RouteSpec>& Routes() {
+  static const auth::RoleSet kCitizen = {R::kCitizen};
+  static const auth::RoleSet kSupervisor = {R::kSupervisor};
+  static const auth::RoleSet kCampaignReaders = {R::kSupervisor, R::kAuditor};
+  static const auth::RoleSet kBorder = {R::kBorder};
+  static const auth::RoleSet kAdmin = {R::kAdmin};
+  static const std::vector<RouteSpec> routes = {
+      {M::kGet, "/api/v1/exit-check/{national_id}", false, kBorder, ExitCheck,
+       "May this person leave the country? allow or deny with a reference, never the reason", nullptr, 200},
+      {M::kPost, "/api/v1/session", true, {}, Login, "Log in; sets the session cookie and returns a bearer token",
+       "login!,password!", 201},
+      {M::kGet, "/api/v1/session", false, auth::kAnyAccount, WhoAmI, "Who am I", nullptr, 200},
+      {M::kDelete, "/api/v1/session", false, auth::kAnyAccount, Logout, "Log out", nullptr, 204},
+      {M::kPost, "/api/v1/activation", true, {}, Activate,
+       "Activate (or reset) a citizen account with a one-time code from an office", "national_id!,code!,password!",
+       201},
+      {M::kPost, "/api/v1/activation-codes", false, auth::kOffice, IssueActivationCode,
+       "Issue a one-time activation code for a person of one's offices", "national_id!", 201},
+      {M::kPost, "/api/v1/users", false, kAdmin, CreateUser, "Create a staff account",
+       "login!,role!,display_name,offices:array,password!", 201},
+      {M::kPost, "/api/v1/api-keys", false, kAdmin, CreateApiKey, "Create an API key (shown once)", "name!,role!",
+       201},
+      {M::kGet, "/api/v1/me/summonses", false, kCitizen, MySummonses, "My summonses", nullptr, 200},
+      {M::kGet, "/api/v1/me/summonses/{number}", false, kCitizen, MySummons,
+       "Open one of my summonses (records viewed_at the first time)", nullptr, 200},
+      {M::kGet, "/api/v1/me/restrictions", false, kCitizen, MyRestrictions, "My restrictions", nullptr, 200},
+      {M::kGet, "/api/v1/me/appeals", false, kCitizen, MyAppeals, "My appeals", nullptr, 200},
+      {M::kPost, "/api/v1/me/appeals", false, kCitizen, FileMyAppeal, "Appeal one of my summonses",
+       "summons!,reason!,text", 201},
+      {M::kGet, "/api/v1/persons", false, auth::kOffice, ListPersons,
+       "Persons of my offices, by national ID (cursor: ?after=…&limit=…&district=…)", nullptr, 200},
+      {M::kGet, "/api/v1/persons/{national_id}", false, auth::kOffice, GetPerson, "A person of my offices", nullptr,
+       200},
+      {M::kPost, "/api/v1/summonses", false, auth::kOffice, IssueSummons, "Issue a summons",
+       "national_id!,office!,kind!,appear_at!:date-time,place!,purpose!", 201},
+      {M::kGet, "/api/v1/summonses/{number}", false, auth::kOffice, GetSummons, "A summons of my offices", nullptr,
+       200},
+      {M::kPost, "/api/v1/summonses/{number}/appearance", false, auth::kOffice, RecordAppearance,
+       "Record that the person appeared", "at:date-time", 200},
+      {M::kPost, "/api/v1/summonses/{number}/cancel", false, auth::kOffice, CancelSummons, "Cancel a summons",
+       "reason!", 200},
+      {M::kPost, "/api/v1/campaigns", false, kSupervisor, CreateCampaign, "Create a campaign",
+       "kind!,name!,basis!,districts!:array,age_min:integer,age_max:integer,categories:array,fitness:array,"
+       "quota:integer,appear_from!:date,appear_until!:date,place,purpose",
+       201},
+      {M::kGet, "/api/v1/campaigns", false, kCampaignReaders, ListCampaigns, "Campaigns", nullptr, 200},
+      {M::kGet, "/api/v1/campaigns/{id}", false, kCampaignReaders, GetCampaign, "A campaign", nullptr, 200},
+      {M::kGet, "/api/v1/campaigns/{id}/preview", false, kSupervisor, PreviewCampaign,
+       "What issuing the campaign would do; writes nothing", nullptr, 200},
+      {M::kPost, "/api/v1/campaigns/{id}/issue", false, kSupervisor, IssueCampaign,
+       "Issue the campaign's summonses as a job (idempotent, resumable)", nullptr, 202},
+      {M::kGet, "/api/v1/jobs/{id}", false, kSupervisor, GetJob, "A job's state and progress", nullptr, 200},
+      {M::kGet, "/api/v1/appeals", false, auth::kOffice, ListAppeals,
+       "Appeals on summonses of my offices (?state=pending|granted|denied|all)", nullptr, 200},
+      {M::kPost, "/api/v1/appeals/{id}/decision", false, auth::kOffice, DecideAppeal,
+       "Grant or deny an appeal (not on a summons one issued)", "grant!:boolean,reason!", 200},
+      {M::kGet, "/healthz", true, {}, Healthz, "The process answers", nullptr, 200},
+      {M::kGet, "/readyz", true, {}, Readyz, "Ready to serve", nullptr, 200},
+      {M::kGet, "/metrics", true, {}, MetricsText, "Prometheus metrics", nullptr, 200},
+      {M::kGet, "/api/v1/openapi.json", true, {}, OpenApiJson, "This document", nullptr, 200},
+  };
+  return routes;
+}
+
+std::vector<std::string> RouteNames() {
+  std::vector<std::string> names;
+  for (const auto& r : Routes()) names.push_back(fmt::format("{} {}", http::MethodName(r.method), r.path));
+  return names;
+}
+
+namespace {
+
+nlohmann::json BodySchema(std::string_view fields) {
+  nlohmann::json properties = nlohmann::json::object();
+  nlohmann::json required = nlohmann::json::array();
+  while (!fields.empty()) {
+    size_t comma = fields.find(',');
+    std::string_view field = fields.substr(0, comma);
+    fields = comma == std::string_view::npos ? std::string_view{} : fields.substr(comma + 1);
+    std::string_view type = "string";
+    if (size_t colon = field.find(':'); colon != std::string_view::npos) {
+      type = field.substr(colon + 1);
+      field = field.substr(0, colon);
+    }
+    if (!field.empty() && field.back() == '!') {
+      field.remove_suffix(1);
+      required.push_back(field);
+    }
+    nlohmann::json schema;
+    if (type == "date" || type == "date-time") {
+      schema = {{"type", "string"}, {"format", type}};
+    } else if (type == "array") {
+      schema = {{"type", "array"}, {"items", {{"type", "string"}}}};
+    } else {
+      schema = {{"type", type}};
+    }
+    properties[std::string(field)] = schema;
+  }
+  return {{"type", "object"}, {"properties", properties}, {"required", required}};
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+std::string OpenApiDocument() {
+  nlohmann::json paths = nlohmann::json::object();
+  nlohmann::json problem = {{"description", "A problem (RFC 9457)"},
+                            {"content", {{"application/problem+json", {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
+  for (const auto& r : Routes()) {
+    nlohmann::json op;
+    op["summary"] = r.summary;
+    std::string id = fmt::format("{}{}", Lower(http::MethodName(r.method)), r.path);
+    for (char& c : id) {
+      if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+    }
+    op["operationId"] = id;
+    nlohmann::json roles = nlohmann::json::array();
+    for (Role role : r.roles.roles()) roles.push_back(RoleName(role));
+    op["x-roles"] = r.is_public ? nlohmann::json::array({"public"}) : roles;
+    op["security"] = r.is_public ? nlohmann::json::array()
+                                 : nlohmann::json::array({{{"bearer", nlohmann::json::array()}},
+                                                          {{"cookie", nlohmann::json::array()}}});
+    nlohmann::json params = nlohmann::json::array();
+    std::string_view p = r.path;
+    for (size_t open = p.find('{'); open != std::string_view::npos; open = p.find('{', open + 1)) {
+      size_t close = p.find('}', open);
+      params.push_back({{"name", p.substr(open + 1, close - open - 1)},
+                        {"in", "path"},
+                        {"required", true},
+                        {"schema", {{"type", "string"}}}});
+    }
+    if (!params.empty()) op["parameters"] = params;
+    if (r.body) {
+      op["requestBody"] = {{"required", true},
+                           {"content", {{"application/json", {{"schema", BodySchema(r.body)}}}}}};
+    }
+    op["responses"] = {{std::to_string(r.status), {{"description", http::ReasonPhrase(r.status)}}},
+                       {"default", problem}};
+    paths[r.path][Lower(http::MethodName(r.method))] = op;
+  }
+  nlohmann::json doc = {
+      {"openapi", "3.1.0"},
+      {"info", {{"title", "muster"}, {"version", "1"}, {"description", "Military registration and summons service"}}},
+      {"paths", paths},
+      {"components",
+       {{"securitySchemes",
+         {{"bearer", {{"type", "http"}, {"scheme", "bearer"}, {"description", "A session token or an API key"}}},
+          {"cookie", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "muster_session"}}}}},
+        {"schemas",
+         {{"Problem",
+           {{"type", "object"},
+            {"properties",
+             {{"type", {{"type", "string"}}},
+              {"title", {{"type", "string"}}},
+              {"status", {{"type", "integer"}}},
+              {"detail", {{"type", "string"}}},
+              {"field", {{"type", "string"}}}}}}}}}}}};
+  return doc.dump();
+}
+
+}  // namespace muster::api

@@ -1,0 +1,75 @@
+// /api/v1/summonses: issue one, read one, record an appearance, cancel; scoped to the caller's
+// offices (a summons of another office answers as absent).
+#include <fmt/format.h>
+
+#include "api/handlers.hpp"
+#include "codec/json.hpp"
+
+namespace muster::api {
+namespace {
+
+Result<Summons> ScopedSummons(Call& call) {
+  auto s = call.services.summons.Get(call.params.Get("number"));
+  if (!s.ok()) {
+    if (s.status().IsInvalidArgument()) return Status::InvalidArgument(fmt::format("number: {}", s.status().message()));
+    return s.status().IsNotFound() ? Status::NotFound("number: no such summons in your offices") : s.status();
+  }
+  if (!auth::InScope(call.who, s->office)) return Status::NotFound("number: no such summons in your offices");
+  return s;
+}
+
+}  // namespace
+
+void IssueSummons(Call& call) {
+  auto body = Body::Parse(call);
+  if (!body) return;
+  IssueRequest r;
+  if (!body->String("national_id", r.national_id, true, 64) || !body->String("office", r.office, true, 32) ||
+      !body->String("kind", r.kind, true, 64) || !body->Time("appear_at", r.appear_at) ||
+      !body->String("place", r.place, true, 500) || !body->String("purpose", r.purpose, true, 500)) {
+    return;
+  }
+  if (Status valid = call.services.policy.national_id.Validate(r.national_id); !valid.ok()) {
+    return Fail(call, valid, "national_id");
+  }
+  if (!auth::InScope(call.who, r.office)) {
+    return http::WriteProblem(call.response, 403, "office: not one of your offices", "office");
+  }
+  auto s = call.services.summons.Issue(r, call.who.Actor());
+  if (!s.ok()) return Fail(call, s.status());
+  call.response.SetHeader("Location", fmt::format("/api/v1/summonses/{}", s->number));
+  Reply(call, 201, ToJson(*s));
+}
+
+void GetSummons(Call& call) {
+  auto s = ScopedSummons(call);
+  if (!s.ok()) return Fail(call, s.status());
+  Reply(call, 200, ToJson(*s));
+}
+
+void RecordAppearance(Call& call) {
+  auto s = ScopedSummons(call);
+  if (!s.ok()) return Fail(call, s.status());
+  std::optional<Timestamp> at;
+  if (!call.request.body.empty()) {
+    auto body = Body::Parse(call);
+    if (!body || !body->OptionalTime("at", at)) return;
+  }
+  auto done = call.services.summons.Appear(s->number, at, call.who.Actor());
+  if (!done.ok()) return Fail(call, done.status());
+  Reply(call, 200, ToJson(*done));
+}
+
+void CancelSummons(Call& call) {
+  auto s = ScopedSummons(call);
+  if (!s.ok()) return Fail(call, s.status());
+  auto body = Body::Parse(call);
+  if (!body) return;
+  std::string reason;
+  if (!body->String("reason", reason, true, 2000)) return;
+  auto done = call.services.summons.Cancel(s->number, reason, call.who.Actor());
+  if (!done.ok()) return Fail(call, done.status());
+  Reply(call, 200, ToJson(*done));
+}
+
+}  // namespace muster::api

@@ -1,0 +1,29 @@
+#include "auth/access.hpp"
+
+#include <algorithm>
+
+namespace muster::auth {
+
+std::string Principal::Actor() const {
+  std::string actor(RoleName(role));
+  actor += ':';
+  actor += name;
+  return actor;
+}
+
+std::vector<Role> RoleSet::roles() const {
+  std::vector<Role> out;
+  for (Role r : {Role::kCitizen, Role::kOfficer, Role::kSupervisor, Role::kAuditor, Role::kAdmin, Role::kBorder}) {
+    if (Contains(r)) out.push_back(r);
+  }
+  return out;
+}
+
+bool Admits(RoleSet roles, const Principal& principal) { return roles.Contains(principal.role); }
+
+bool InScope(const Principal& principal, std::string_view office) {
+  if (principal.role != Role::kOfficer && principal.role != Role::kSupervisor) return false;
+  return std::find(principal.offices.begin(), principal.offices.end(), office) != principal.offices.end();
+}
+
+}  // namespace muster::auth

@@ -1,0 +1,192 @@
+// muster serve: the HTTP API (and the web front end, when built) on Boost.Beast.
+#include <fmt/format.h>
+
+#include <atomic>
+#include <charconv>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <sys/stat.h>
+#include <thread>
+
+#include "api/api.hpp"
+#include "api/jobs.hpp"
+#include "api/metrics.hpp"
+#include "auth/auth_service.hpp"
+#include "cli/cli.hpp"
+#include "http/server.hpp"
+#include "summons/service.hpp"
+
+namespace muster::cli {
+namespace {
+
+struct ServeArgs {
+  std::string listen = "127.0.0.1:8080";
+  int threads = 0;
+  std::string tls_cert, tls_key;
+  size_t max_body = 1024 * 1024;
+  size_t max_header = 8 * 1024;
+  double header_timeout = 10;
+  double idle_timeout = 60;
+  double sweep_interval = 60;
+  int64_t session_ttl = 12 * 3600;
+  std::string web = "web/dist";
+  std::string access_log;
+};
+
+Status ParseListen(const std::string& listen, http::ServerOptions& o) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) return Status::InvalidArgument("listen: expected HOST:PORT");
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  unsigned port = 0;
+  auto [end, ec] = std::from_chars(listen.data() + colon + 1, listen.data() + listen.size(), port);
+  if (ec != std::errc() || end != listen.data() + listen.size() || port > 65535) {
+    return Status::InvalidArgument("listen: the port must be 0 to 65535");
+  }
+  o.host = host.empty() ? "0.0.0.0" : host;
+  o.port = static_cast<uint16_t>(port);
+  return Status::Ok();
+}
+
+std::chrono::milliseconds Millis(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+// Flushes recorded exit checks every second and runs the sweep every `interval`, until stopped.
+class Background {
+ public:
+  Background(SummonsService& summons, const Clock& clock, std::chrono::milliseconds interval)
+      : summons_(summons), clock_(clock), interval_(interval), thread_([this] { Loop(); }) {}
+  ~Background() { Stop(); }
+
+  void Stop() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+      cv_.notify_all();
+    }
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Loop() {
+    auto next_sweep = std::chrono::steady_clock::now() + interval_;
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; });
+      if (stop_) break;
+      lock.unlock();
+      if (Status st = summons_.FlushExitChecks(); !st.ok()) {
+        fmt::print(stderr, "muster serve: recording exit checks: {}\n", st.message());
+      }
+      if (interval_.count() > 0 && std::chrono::steady_clock::now() >= next_sweep) {
+        auto done = summons_.Sweep(clock_.Now());
+        if (!done.ok()) {
+          fmt::print(stderr, "muster serve: sweep: {}\n", done.status().message());
+        } else if (done->no_show > 0 || done->delivered > 0) {
+          fmt::print(stderr, "muster serve: sweep: {} delivered, {} no-show, {} restrictions\n", done->delivered,
+                     done->no_show, done->restrictions_imposed);
+        }
+        next_sweep = std::chrono::steady_clock::now() + interval_;
+      }
+      lock.lock();
+    }
+  }
+
+  SummonsService& summons_;
+  const Clock& clock_;
+  std::chrono::milliseconds interval_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+Status Serve(Context& ctx, const ServeArgs& args) {
+  http::ServerOptions options;
+  MUSTER_RETURN_IF_ERROR(ParseListen(args.listen, options));
+  options.threads = args.threads;
+  options.tls_cert_file = args.tls_cert;
+  options.tls_key_file = args.tls_key;
+  options.max_body_bytes = args.max_body;
+  options.max_header_bytes = args.max_header;
+  options.header_timeout = Millis(args.header_timeout);
+  options.idle_timeout = Millis(args.idle_timeout);
+  if (args.max_header < 512) return Status::InvalidArgument("max-header: must be at least 512 bytes");
+
+  MUSTER_ASSIGN_OR_RETURN(Policy policy, ctx.LoadPolicy());
+  MUSTER_ASSIGN_OR_RETURN(auto store, ctx.Open());
+  SummonsService summons(*store, policy, ctx.clock);
+  MUSTER_RETURN_IF_ERROR(summons.LoadExitBans());
+  auth::AuthOptions auth_options;
+  auth_options.session_ttl = std::chrono::seconds(args.session_ttl);
+  auth::AuthService auth(*store, policy, ctx.clock, auth_options);
+  api::JobRunner jobs;
+  api::Metrics metrics(api::RouteNames());
+  std::atomic<bool> ready{false};
+
+  api::ApiOptions api_options;
+  struct stat st {};
+  if (!args.web.empty() && ::stat((args.web + "/index.html").c_str(), &st) == 0) api_options.web_root = args.web;
+  std::FILE* log = nullptr;
+  if (args.access_log == "-") {
+    api_options.access_log = stderr;
+  } else if (!args.access_log.empty()) {
+    log = std::fopen(args.access_log.c_str(), "a");
+    if (!log) return Status::IoError(fmt::format("access-log: cannot open '{}'", args.access_log));
+    api_options.access_log = log;
+  }
+  api::Services services{*store, policy, ctx.clock, summons, auth, jobs, metrics};
+  services.ready = &ready;
+  api::Api api(services, api_options);
+
+  http::Server server(options, [&api](const http::Request& request, http::Response& response) {
+    api.Handle(request, response);
+  });
+  Background background(summons, ctx.clock, Millis(args.sweep_interval));
+  Status run = server.Run([&](uint16_t port) {
+    ready = true;
+    fmt::print("muster serve: listening on {}://{}:{} ({} exit bans loaded{})\n",
+               options.tls_cert_file.empty() ? "http" : "https", options.host, port, summons.exit_bans().size(),
+               api_options.web_root.empty() ? "" : fmt::format(", serving {}", api_options.web_root));
+    std::fflush(stdout);
+  });
+  ready = false;
+  // Drained: no request is in flight. Finish the running job, then record what is pending.
+  fmt::print(stderr, "muster serve: shutting down: finishing jobs\n");
+  jobs.Drain();
+  background.Stop();
+  Status flushed = summons.FlushExitChecks();
+  // TODO(ledger): write a checkpoint here once the database-backed ledger service lands.
+  if (log) std::fclose(log);
+  MUSTER_RETURN_IF_ERROR(run);
+  MUSTER_RETURN_IF_ERROR(flushed);
+  fmt::print(stderr, "muster serve: stopped\n");
+  return Status::Ok();
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app, Context& ctx, int& exit_code) {
+  auto args = std::make_shared<ServeArgs>();
+  auto* serve = app.add_subcommand("serve", "serve the HTTP API (and web/dist when built) until SIGTERM");
+  serve->add_option("--listen", args->listen, "HOST:PORT (default 127.0.0.1:8080; port 0 picks a free one)");
+  serve->add_option("--threads", args->threads, "I/O threads (default: one per core)");
+  serve->add_option("--tls-cert", args->tls_cert, "PEM certificate chain: serve HTTPS")->check(CLI::ExistingFile);
+  serve->add_option("--tls-key", args->tls_key, "PEM private key")->check(CLI::ExistingFile);
+  serve->add_option("--max-body", args->max_body, "largest request body in bytes (default 1048576; 413 above)");
+  serve->add_option("--max-header", args->max_header, "largest request header in bytes (default 8192; 431 above)");
+  serve->add_option("--header-timeout", args->header_timeout, "seconds a request's header may take (default 10)");
+  serve->add_option("--idle-timeout", args->idle_timeout, "seconds an idle connection is kept (default 60)");
+  serve->add_option("--sweep-interval", args->sweep_interval, "seconds between sweeps (default 60; 0: never)");
+  serve->add_option("--session-ttl", args->session_ttl, "seconds a login lasts (default 43200)");
+  serve->add_option("--web", args->web, "built front end to serve (default web/dist, when present)");
+  serve->add_option("--access-log", args->access_log, "JSON access log file, or - for stderr (default: none)");
+  serve->callback([&ctx, &exit_code, args] {
+    Status st = Serve(ctx, *args);
+    if (!st.ok()) exit_code = Fail(ctx, st);
+  });
+}
+
+}  // namespace muster::cli

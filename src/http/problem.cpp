@@ -1,0 +1,76 @@
+#include "http/problem.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace muster::http {
+
+std::string_view ReasonPhrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 411: return "Length Required";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Error";
+  }
+}
+
+void WriteProblem(Response& response, int status, std::string_view detail, std::string_view field) {
+  nlohmann::json j = {{"type", "about:blank"}, {"title", ReasonPhrase(status)}, {"status", status}, {"detail", detail}};
+  if (!field.empty()) j["field"] = field;
+  response.status = status;
+  response.content_type.assign("application/problem+json");
+  // Replace (not dump into) the body: the handler may have written part of an answer.
+  response.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+int HttpStatusFor(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kOk: return 200;
+    case StatusCode::kInvalidArgument: return 400;
+    case StatusCode::kNotFound: return 404;
+    case StatusCode::kAlreadyExists: return 409;
+    case StatusCode::kFailedPrecondition: return 409;
+    case StatusCode::kPermissionDenied: return 403;
+    default: return 500;
+  }
+}
+
+namespace {
+
+// "national_id: does not match" -> "national_id"; empty unless the prefix is a plain identifier.
+std::string_view FieldOf(std::string_view message) {
+  size_t colon = message.find(": ");
+  if (colon == std::string_view::npos || colon == 0 || colon > 64) return {};
+  std::string_view name = message.substr(0, colon);
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '[' || c == ']')) return {};
+  }
+  return name;
+}
+
+}  // namespace
+
+void WriteStatusProblem(Response& response, const Status& status, std::string_view field) {
+  int code = HttpStatusFor(status);
+  if (code == 500) {
+    WriteProblem(response, 500, "the server could not complete the request");
+    return;
+  }
+  WriteProblem(response, code, status.message(), field.empty() ? FieldOf(status.message()) : field);
+}
+
+}  // namespace muster::http

@@ -1,0 +1,30 @@
+// RFC 9457 problem details: every error the API answers is an application/problem+json body
+//
+//   {"type": "about:blank", "title": "Bad Request", "status": 400,
+//    "detail": "national_id: does not match ^[0-9]{11}$", "field": "national_id"}
+//
+// `field` (an extension member) names the request field at fault when there is one; `title` is
+// the status's reason phrase, as RFC 9457 asks for "about:blank".
+#pragma once
+
+#include <string_view>
+
+#include "core/status.hpp"
+#include "http/message.hpp"
+
+namespace muster::http {
+
+std::string_view ReasonPhrase(int status);
+
+// Replaces `response` with a problem. `field` may be empty.
+void WriteProblem(Response& response, int status, std::string_view detail, std::string_view field = {});
+
+// The HTTP status that answers `status`: 400 invalid, 404 not found, 409 exists or forbidden
+// transition, 403 permission, 500 otherwise.
+int HttpStatusFor(const Status& status);
+
+// A problem for a failed Status. Without an explicit `field`, a message of the form
+// "field_name: ..." names its field.
+void WriteStatusProblem(Response& response, const Status& status, std::string_view field = {});
+
+}  // namespace muster::http

@@ -1,0 +1,68 @@
+// The HTTP/1.1 server: Boost.Beast and Asio with C++20 coroutines.
+//
+// One io_context per thread, each with its own SO_REUSEPORT acceptor on the same port, so a
+// connection stays on the thread the kernel gave it and needs no locks. Keep-alive; a fresh
+// parser per request and one buffer and one response per connection, reused.
+//
+// Limits: request headers above `max_header_bytes` are answered 431, a body above
+// `max_body_bytes` 413 (checked against Content-Length before the body is read, and while a
+// chunked body arrives); both close the connection. Timeouts: a connection that sends nothing
+// for `idle_timeout` is closed; once a request has begun, its header must arrive within
+// `header_timeout` and its body within `body_timeout` (slowloris).
+//
+// Shutdown (SIGTERM, SIGINT or Stop()): stop accepting, close idle connections, let requests in
+// flight finish and answer them with "Connection: close"; Run returns when all are done (or
+// after `drain_timeout`).
+//
+// The handler runs on the connection's thread, possibly on several threads at once; it must be
+// thread-safe and must not block for long (hand long work to a job). An exception it throws is
+// logged and answered 500.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/status.hpp"
+#include "http/message.hpp"
+
+namespace muster::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;  // 0: any free port (see on_listening)
+  int threads = 0;       // 0: one per core
+  size_t max_header_bytes = 8 * 1024;
+  size_t max_body_bytes = 1024 * 1024;
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::chrono::milliseconds header_timeout{10'000};
+  std::chrono::milliseconds body_timeout{30'000};
+  std::chrono::milliseconds drain_timeout{30'000};
+  std::string tls_cert_file;  // PEM; TLS when both are set
+  std::string tls_key_file;
+};
+
+using Handler = std::function<void(const Request&, Response&)>;
+
+class Server {
+ public:
+  Server(ServerOptions options, Handler handler);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds, calls `on_listening(port)` once listening, serves until shutdown, then returns.
+  // Installs handlers for SIGTERM and SIGINT while it runs.
+  Status Run(const std::function<void(uint16_t port)>& on_listening);
+  // Starts a graceful shutdown; thread-safe, idempotent.
+  void Stop();
+
+  struct Impl;  // internal to server.cpp
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace muster::http
