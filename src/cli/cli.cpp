@@ -22,7 +22,8 @@ CliClock::CliClock() {
 
 Result<std::unique_ptr<Store>> Context::Open(bool create) const {
   if (!clock.status().ok()) return clock.status();
-  return OpenStore(db, StoreOptions{.create = create}); }
+  return OpenStore(db, StoreOptions{.create = create});
+}
 
 Result<Policy> Context::LoadPolicy() const {
   if (policy_path.empty()) return DefaultPolicy();
@@ -49,7 +50,8 @@ Result<ledger::Ledger> Context::LoadLedger() const { return ledger::Ledger::Load
 
 int ExitCode(const Status& status) {
   switch (status.code()) {
-    case StatusCode::kOk: return kExitOk;
+    case StatusCode::kOk:
+      return kExitOk;
     case StatusCode::kInvalidArgument:
     case StatusCode::kNotFound:
     case StatusCode::kAlreadyExists:

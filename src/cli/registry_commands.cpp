@@ -107,7 +107,8 @@ void AddImportCommands(CLI::App& app, Context& ctx, int& exit_code) {
   import->require_subcommand(1);
 
   auto offices_file = std::make_shared<std::string>();
-  auto* offices = import->add_subcommand("offices", "import offices: columns code,name,region,timezone[,daily_capacity]");
+  auto* offices =
+      import->add_subcommand("offices", "import offices: columns code,name,region,timezone[,daily_capacity]");
   offices->add_option("FILE", *offices_file, "CSV file ('-' for standard input)")->required();
   offices->callback([&ctx, &exit_code, offices_file] {
     WithStore(ctx, exit_code, [&](Store& store, const Policy&) -> Status {
@@ -135,7 +136,9 @@ void AddImportCommands(CLI::App& app, Context& ctx, int& exit_code) {
       "fitness,address,email,phone in any order; bad rows are rejected one by one, good rows load");
   persons->add_option("FILE", args->file, "CSV file ('-' for standard input)")->required();
   persons->add_option("--report", args->report, "write every rejected row (line,column,reason) to this CSV file");
-  persons->add_option("--batch-size", args->batch, "rows per transaction")->check(CLI::Range(1, 1000000))->capture_default_str();
+  persons->add_option("--batch-size", args->batch, "rows per transaction")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
   persons->callback([&ctx, &exit_code, args] {
     WithStore(ctx, exit_code, [&](Store& store, const Policy& policy) -> Status {
       MUSTER_ASSIGN_OR_RETURN(CsvReader reader, CsvReader::Open(args->file));
@@ -156,7 +159,8 @@ void PrintPerson(const Person& p, const std::vector<Deferment>& deferments) {
   fmt::print("{} {} {}\n", p.surname, p.given_name, p.patronymic);
   fmt::print("  national ID  {}\n  born         {}\n  sex          {}\n  district     {}\n", p.national_id,
              FormatCivilDate(p.birth_date), p.sex, p.district);
-  fmt::print("  category     {}\n  fitness      {}\n  status       {}\n", p.category, p.fitness, PersonStatusName(p.status));
+  fmt::print("  category     {}\n  fitness      {}\n  status       {}\n", p.category, p.fitness,
+             PersonStatusName(p.status));
   fmt::print("  address      {}\n  e-mail       {}\n  phone        {}\n", p.address, p.email, p.phone);
   for (const auto& d : deferments) {
     fmt::print("  deferment    #{} {} until {}{} ({})\n", d.id.value, d.kind, FormatCivilDate(d.until),
@@ -241,10 +245,13 @@ void AddDemoDataCommand(CLI::App& app, Context& ctx, int& exit_code) {
       return;
     }
     if (ctx.json) {
-      PrintJson({{"offices", *out + "/offices.csv"}, {"persons", *out + "/persons.csv"},
-                 {"office_count", o->offices}, {"person_count", o->persons}});
+      PrintJson({{"offices", *out + "/offices.csv"},
+                 {"persons", *out + "/persons.csv"},
+                 {"office_count", o->offices},
+                 {"person_count", o->persons}});
     } else {
-      fmt::print("Wrote {0}/offices.csv ({1} offices) and {0}/persons.csv ({2} persons)\n", *out, o->offices, o->persons);
+      fmt::print("Wrote {0}/offices.csv ({1} offices) and {0}/persons.csv ({2} persons)\n", *out, o->offices,
+                 o->persons);
     }
   });
 }
@@ -257,9 +264,7 @@ void AddRegistryCommands(CLI::App& app, Context& ctx, int& exit_code) {
       "init", "create the database, or bring its schema up to date, and the ledger keys when missing");
   init->add_option("--origin", *origin, "the ledger's origin, also its key name (only when creating the key)")
       ->capture_default_str();
-  init->callback([&ctx, &exit_code, origin] {
-    exit_code = Init(ctx, *origin);
-  });
+  init->callback([&ctx, &exit_code, origin] { exit_code = Init(ctx, *origin); });
   AddOfficeCommands(app, ctx, exit_code);
   AddImportCommands(app, ctx, exit_code);
   AddPersonCommands(app, ctx, exit_code);

@@ -178,7 +178,8 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
   issue->add_option("NATIONAL_ID", a->national_id)->required();
   issue->add_option("--office", a->office, "issuing office code")->required();
   issue->add_option("--kind", a->kind, "campaign kind, e.g. conscription")->required();
-  issue->add_option("--appear-at", a->appear_at, "when to appear, RFC 3339, e.g. 2027-01-15T09:00:00+03:00")->required();
+  issue->add_option("--appear-at", a->appear_at, "when to appear, RFC 3339, e.g. 2027-01-15T09:00:00+03:00")
+      ->required();
   issue->add_option("--place", a->place, "where to appear")->required();
   issue->add_option("--purpose", a->purpose, "why")->required();
   issue->add_option("--override-reason", a->override_reason,
@@ -327,7 +328,8 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
       }
       MUSTER_ASSIGN_OR_RETURN(SweepSummary s, svc.Sweep(now, ctx.actor.empty() ? "system:sweep" : ctx.Actor()));
       if (ctx.json) {
-        PrintJson({{"delivered", s.delivered}, {"no_show", s.no_show}, {"restrictions_imposed", s.restrictions_imposed}});
+        PrintJson(
+            {{"delivered", s.delivered}, {"no_show", s.no_show}, {"restrictions_imposed", s.restrictions_imposed}});
       } else {
         fmt::print("sweep: {} delivered, {} no-show, {} restrictions imposed\n", s.delivered, s.no_show,
                    s.restrictions_imposed);
@@ -355,9 +357,9 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
         return Status::Ok();
       }
       for (const auto& r : list) {
-        fmt::print("{:>6}  {:<10} summons {}  from {}  {}\n", r.id, r.kind, r.summons_number,
-                   FormatTimestamp(r.effective_at),
-                   r.lifted_at ? fmt::format("lifted {} ({})", FormatTimestamp(*r.lifted_at), r.lift_reason) : "active");
+        fmt::print(
+            "{:>6}  {:<10} summons {}  from {}  {}\n", r.id, r.kind, r.summons_number, FormatTimestamp(r.effective_at),
+            r.lifted_at ? fmt::format("lifted {} ({})", FormatTimestamp(*r.lifted_at), r.lift_reason) : "active");
       }
       return Status::Ok();
     });
@@ -392,8 +394,8 @@ void AddAppealCommands(CLI::App& app, Context& ctx, int& exit_code) {
     WithService(ctx, exit_code, [&](SummonsService& svc, Store&, const Policy&) -> Status {
       auto reason = ParseAppealReason(a->reason);
       if (!reason) {
-        return Status::InvalidArgument(fmt::format(
-            "reason: '{}' is not one of illness, ineligible, wrong_person, deferment, other", a->reason));
+        return Status::InvalidArgument(
+            fmt::format("reason: '{}' is not one of illness, ineligible, wrong_person, deferment, other", a->reason));
       }
       MUSTER_ASSIGN_OR_RETURN(Appeal ap, svc.FileAppeal(a->number, *reason, a->text, ctx.Actor()));
       if (ctx.json) {
@@ -431,8 +433,8 @@ void AddAppealCommands(CLI::App& app, Context& ctx, int& exit_code) {
     WithService(ctx, exit_code, [&](SummonsService&, Store& store, const Policy&) -> Status {
       std::vector<Appeal> list;
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
-        MUSTER_ASSIGN_OR_RETURN(list, tx.ListAppeals(a->pending ? std::optional(AppealState::kPending) : std::nullopt,
-                                                     std::nullopt));
+        MUSTER_ASSIGN_OR_RETURN(
+            list, tx.ListAppeals(a->pending ? std::optional(AppealState::kPending) : std::nullopt, std::nullopt));
         return Status::Ok();
       }));
       if (ctx.json) {
@@ -548,8 +550,8 @@ void AddCampaignCommands(CLI::App& app, Context& ctx, int& exit_code) {
   issue->callback([&ctx, &exit_code, a] {
     WithService(ctx, exit_code, [&](SummonsService& svc, Store&, const Policy&) -> Status {
       Progress progress("issuing summonses");
-      auto plan = svc.IssueCampaign(a->id, ctx.Actor(), [&](size_t done, size_t total) { progress.Update(done, total); },
-                                    a->batch);
+      auto plan = svc.IssueCampaign(
+          a->id, ctx.Actor(), [&](size_t done, size_t total) { progress.Update(done, total); }, a->batch);
       progress.Finish();
       if (!plan.ok()) return plan.status();
       if (ctx.json) {

@@ -3,31 +3,53 @@
 namespace muster {
 
 nlohmann::json ToJson(const Office& o) {
-  return {{"code", o.code}, {"name", o.name}, {"region", o.region}, {"timezone", o.timezone},
+  return {{"code", o.code},
+          {"name", o.name},
+          {"region", o.region},
+          {"timezone", o.timezone},
           {"daily_capacity", o.daily_capacity}};
 }
 
 nlohmann::json ToJson(const Person& p) {
-  return {{"national_id", p.national_id}, {"surname", p.surname}, {"given_name", p.given_name},
-          {"patronymic", p.patronymic}, {"birth_date", FormatCivilDate(p.birth_date)},
-          {"sex", std::string(1, p.sex)}, {"district", p.district}, {"category", p.category},
-          {"fitness", p.fitness}, {"address", p.address}, {"email", p.email}, {"phone", p.phone},
+  return {{"national_id", p.national_id},
+          {"surname", p.surname},
+          {"given_name", p.given_name},
+          {"patronymic", p.patronymic},
+          {"birth_date", FormatCivilDate(p.birth_date)},
+          {"sex", std::string(1, p.sex)},
+          {"district", p.district},
+          {"category", p.category},
+          {"fitness", p.fitness},
+          {"address", p.address},
+          {"email", p.email},
+          {"phone", p.phone},
           {"status", std::string(PersonStatusName(p.status))}};
 }
 
 nlohmann::json ToJson(const Deferment& d) {
-  nlohmann::json j = {{"id", d.id.value}, {"national_id", d.national_id}, {"kind", d.kind},
-                      {"until", FormatCivilDate(d.until)}, {"basis", d.basis}, {"created_by", d.created_by},
-                      {"created_at", FormatTimestamp(d.created_at)}, {"ended_at", nullptr}};
+  nlohmann::json j = {{"id", d.id.value},
+                      {"national_id", d.national_id},
+                      {"kind", d.kind},
+                      {"until", FormatCivilDate(d.until)},
+                      {"basis", d.basis},
+                      {"created_by", d.created_by},
+                      {"created_at", FormatTimestamp(d.created_at)},
+                      {"ended_at", nullptr}};
   if (d.ended_at) j["ended_at"] = FormatTimestamp(*d.ended_at);
   return j;
 }
 
 nlohmann::json ToJson(const ImportSummary& s) {
   nlohmann::json rejections = nlohmann::json::array();
-  for (const auto& r : s.rejections) rejections.push_back({{"line", r.line}, {"column", r.column}, {"reason", r.reason}});
-  return {{"rows", s.rows}, {"inserted", s.inserted}, {"updated", s.updated}, {"unchanged", s.unchanged},
-          {"rejected", s.rejected}, {"rejections", rejections}, {"ignored_columns", s.ignored_columns}};
+  for (const auto& r : s.rejections)
+    rejections.push_back({{"line", r.line}, {"column", r.column}, {"reason", r.reason}});
+  return {{"rows", s.rows},
+          {"inserted", s.inserted},
+          {"updated", s.updated},
+          {"unchanged", s.unchanged},
+          {"rejected", s.rejected},
+          {"rejections", rejections},
+          {"ignored_columns", s.ignored_columns}};
 }
 
 namespace {
@@ -39,12 +61,21 @@ nlohmann::json Opt(const std::optional<Timestamp>& t) {
 }  // namespace
 
 nlohmann::json ToJson(const Summons& s) {
-  nlohmann::json j = {{"number", s.number}, {"national_id", s.national_id}, {"office", s.office}, {"kind", s.kind},
+  nlohmann::json j = {{"number", s.number},
+                      {"national_id", s.national_id},
+                      {"office", s.office},
+                      {"kind", s.kind},
                       {"campaign_id", s.campaign_id ? nlohmann::json(*s.campaign_id) : nlohmann::json(nullptr)},
-                      {"appear_at", FormatTimestamp(s.appear_at)}, {"place", s.place}, {"purpose", s.purpose},
-                      {"state", std::string(SummonsStateName(s.state))}, {"issued_at", FormatTimestamp(s.issued_at)},
-                      {"issued_by", s.issued_by}, {"delivered_at", Opt(s.delivered_at)}, {"viewed_at", Opt(s.viewed_at)},
-                      {"appeared_at", Opt(s.appeared_at)}, {"closed_at", Opt(s.closed_at)},
+                      {"appear_at", FormatTimestamp(s.appear_at)},
+                      {"place", s.place},
+                      {"purpose", s.purpose},
+                      {"state", std::string(SummonsStateName(s.state))},
+                      {"issued_at", FormatTimestamp(s.issued_at)},
+                      {"issued_by", s.issued_by},
+                      {"delivered_at", Opt(s.delivered_at)},
+                      {"viewed_at", Opt(s.viewed_at)},
+                      {"appeared_at", Opt(s.appeared_at)},
+                      {"closed_at", Opt(s.closed_at)},
                       {"close_reason", s.close_reason}};
   if (!s.override_reason.empty()) {
     j["override"] = {{"reason", s.override_reason}, {"approved_by", s.override_approved_by}};
@@ -53,41 +84,69 @@ nlohmann::json ToJson(const Summons& s) {
 }
 
 nlohmann::json ToJson(const Appeal& a) {
-  return {{"id", a.id}, {"summons", a.summons_number}, {"reason", std::string(AppealReasonName(a.reason))},
-          {"text", a.text}, {"state", std::string(AppealStateName(a.state))}, {"filed_by", a.filed_by},
-          {"filed_at", FormatTimestamp(a.filed_at)}, {"decided_by", a.decided_by}, {"decided_at", Opt(a.decided_at)},
+  return {{"id", a.id},
+          {"summons", a.summons_number},
+          {"reason", std::string(AppealReasonName(a.reason))},
+          {"text", a.text},
+          {"state", std::string(AppealStateName(a.state))},
+          {"filed_by", a.filed_by},
+          {"filed_at", FormatTimestamp(a.filed_at)},
+          {"decided_by", a.decided_by},
+          {"decided_at", Opt(a.decided_at)},
           {"decision_reason", a.decision_reason}};
 }
 
 nlohmann::json ToJson(const Restriction& r) {
-  return {{"id", r.id}, {"national_id", r.national_id}, {"summons", r.summons_number}, {"kind", r.kind},
-          {"imposed_at", FormatTimestamp(r.imposed_at)}, {"effective_at", FormatTimestamp(r.effective_at)},
-          {"lifted_at", Opt(r.lifted_at)}, {"lift_reason", r.lift_reason}};
+  return {{"id", r.id},
+          {"national_id", r.national_id},
+          {"summons", r.summons_number},
+          {"kind", r.kind},
+          {"imposed_at", FormatTimestamp(r.imposed_at)},
+          {"effective_at", FormatTimestamp(r.effective_at)},
+          {"lifted_at", Opt(r.lifted_at)},
+          {"lift_reason", r.lift_reason}};
 }
 
 nlohmann::json ToJson(const Campaign& c) {
-  return {{"id", c.id}, {"kind", c.kind}, {"name", c.name}, {"basis", c.basis}, {"districts", c.districts},
-          {"age", {c.age_min, c.age_max}}, {"categories", c.categories}, {"fitness", c.fitness}, {"quota", c.quota},
-          {"appear_from", FormatCivilDate(c.appear_from)}, {"appear_until", FormatCivilDate(c.appear_until)},
-          {"place", c.place}, {"purpose", c.purpose}, {"created_by", c.created_by},
+  return {{"id", c.id},
+          {"kind", c.kind},
+          {"name", c.name},
+          {"basis", c.basis},
+          {"districts", c.districts},
+          {"age", {c.age_min, c.age_max}},
+          {"categories", c.categories},
+          {"fitness", c.fitness},
+          {"quota", c.quota},
+          {"appear_from", FormatCivilDate(c.appear_from)},
+          {"appear_until", FormatCivilDate(c.appear_until)},
+          {"place", c.place},
+          {"purpose", c.purpose},
+          {"created_by", c.created_by},
           {"created_at", FormatTimestamp(c.created_at)}};
 }
 
 nlohmann::json ToJson(const CampaignPlan& p) {
   nlohmann::json districts = nlohmann::json::object();
   for (const auto& [code, t] : p.by_district) {
-    districts[code] = {{"candidates", t.candidates}, {"planned", t.planned}, {"already_issued", t.already_issued},
-                       {"excluded", t.excluded}, {"no_capacity", t.no_capacity}, {"over_quota", t.over_quota}};
+    districts[code] = {{"candidates", t.candidates},         {"planned", t.planned},
+                       {"already_issued", t.already_issued}, {"excluded", t.excluded},
+                       {"no_capacity", t.no_capacity},       {"over_quota", t.over_quota}};
   }
-  return {{"candidates", p.candidates}, {"planned", p.assignments.size()}, {"already_issued", p.already_issued},
-          {"excluded", p.excluded}, {"no_capacity", p.no_capacity}, {"over_quota", p.over_quota},
+  return {{"candidates", p.candidates},      {"planned", p.assignments.size()}, {"already_issued", p.already_issued},
+          {"excluded", p.excluded},          {"no_capacity", p.no_capacity},    {"over_quota", p.over_quota},
           {"excluded_by_reason", p.reasons}, {"by_district", districts}};
 }
 
 nlohmann::json ToJson(const OverrideRequest& o) {
-  return {{"id", o.id}, {"national_id", o.national_id}, {"office", o.office}, {"kind", o.kind},
-          {"appear_at", FormatTimestamp(o.appear_at)}, {"reasons", o.reasons}, {"justification", o.justification},
-          {"requested_by", o.requested_by}, {"state", std::string(OverrideStateName(o.state))},
+  return {{"id", o.id},
+          {"national_id", o.national_id},
+          {"office", o.office},
+          {"kind", o.kind},
+          {"appear_at", FormatTimestamp(o.appear_at)},
+          {"reasons", o.reasons},
+          {"justification", o.justification},
+          {"requested_by", o.requested_by},
+          {"state", std::string(OverrideStateName(o.state))},
           {"decided_by", o.decided_by}};
 }
 

@@ -23,9 +23,12 @@ Result<NationalIdChecksum> ParseNationalIdChecksum(std::string_view name) {
 
 std::string_view NationalIdChecksumName(NationalIdChecksum checksum) {
   switch (checksum) {
-    case NationalIdChecksum::kSnils: return "snils";
-    case NationalIdChecksum::kLuhn: return "luhn";
-    case NationalIdChecksum::kNone: return "none";
+    case NationalIdChecksum::kSnils:
+      return "snils";
+    case NationalIdChecksum::kLuhn:
+      return "luhn";
+    case NationalIdChecksum::kNone:
+      return "none";
   }
   return "none";
 }
@@ -71,8 +74,8 @@ Result<NationalIdRule> NationalIdRule::Create(std::string pattern, NationalIdChe
   options.set_log_errors(false);
   auto re = std::make_shared<const RE2>(pattern, options);
   if (!re->ok()) {
-    return Status::InvalidArgument(fmt::format("pattern '{}' is not a valid regular expression: {}",
-                                               pattern, re->error()));
+    return Status::InvalidArgument(
+        fmt::format("pattern '{}' is not a valid regular expression: {}", pattern, re->error()));
   }
   return NationalIdRule(std::move(pattern), std::move(re), checksum);
 }
@@ -88,8 +91,8 @@ Status NationalIdRule::Validate(std::string_view id) const {
         return Status::InvalidArgument(fmt::format("'{}' is not 11 digits, as SNILS needs", id));
       }
       if (!SnilsChecksumValid(id)) {
-        return Status::InvalidArgument(fmt::format("'{}' fails the SNILS check: check number is {}, expected {:02}",
-                                                   id, id.substr(9), SnilsCheckNumber(id.substr(0, 9))));
+        return Status::InvalidArgument(fmt::format("'{}' fails the SNILS check: check number is {}, expected {:02}", id,
+                                                   id.substr(9), SnilsCheckNumber(id.substr(0, 9))));
       }
       return Status::Ok();
     case NationalIdChecksum::kLuhn:

@@ -31,15 +31,15 @@ TEST(SnilsTest, ChecksumTable) {
 TEST(SnilsTest, CheckNumberAtTheEdgesOfTheRule) {
   struct {
     const char* prefix;
-    int sum;    // the weighted sum, stated so that the table explains itself
+    int sum;  // the weighted sum, stated so that the table explains itself
     int check;
   } cases[] = {
-      {"900000090", 99, 99},   // below 100: the sum itself
-      {"900000091", 100, 0},   // exactly 100: 00
-      {"900000092", 101, 0},   // exactly 101: 00
-      {"900000093", 102, 1},   // above: sum mod 101
-      {"996000006", 201, 0},   // 201 mod 101 = 100, written 00
-      {"999999999", 405, 1},   // 405 mod 101 = 1
+      {"900000090", 99, 99},  // below 100: the sum itself
+      {"900000091", 100, 0},  // exactly 100: 00
+      {"900000092", 101, 0},  // exactly 101: 00
+      {"900000093", 102, 1},  // above: sum mod 101
+      {"996000006", 201, 0},  // 201 mod 101 = 100, written 00
+      {"999999999", 405, 1},  // 405 mod 101 = 1
   };
   for (const auto& c : cases) {
     int sum = 0;

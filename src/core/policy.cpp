@@ -1,12 +1,12 @@
 #include "core/policy.hpp"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace muster {
 namespace {
@@ -52,7 +52,10 @@ class PolicyReader {
   }
 
   // Marks a whole subtree as known (for tables whose keys are data, such as eligibility.age).
-  void Known(std::string_view path) { known_prefixes_.insert(std::string(path)); known_.insert(std::string(path)); }
+  void Known(std::string_view path) {
+    known_prefixes_.insert(std::string(path));
+    known_.insert(std::string(path));
+  }
 
   bool Error(std::string_view path, const toml::node* node, std::string_view what) {
     int line = node ? static_cast<int>(node->source().begin.line) : 0;
@@ -88,8 +91,7 @@ class PolicyReader {
   std::vector<std::string> errors_;
 };
 
-int ParseClock(PolicyReader& r, const toml::table& root, std::string_view path, const std::string& text,
-               int fallback) {
+int ParseClock(PolicyReader& r, const toml::table& root, std::string_view path, const std::string& text, int fallback) {
   int h = 0, m = 0;
   char colon = 0;
   std::istringstream in(text);

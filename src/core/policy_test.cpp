@@ -1,8 +1,7 @@
 #include "core/policy.hpp"
 
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 namespace muster {
 namespace {
@@ -74,7 +73,7 @@ TEST(PolicyTest, EveryBadKeyIsReportedWithPathAndLine) {
     const char* name;
     std::string from;
     std::string to;
-    std::string line_of;  // text on the line the error names; empty when the error has no line
+    std::string line_of;   // text on the line the error names; empty when the error has no line
     std::string expected;  // key path and reason
   } cases[] = {
       {"unknown key", "grace_hours = 24", "grace_hours = 24\ngrace_days = 1", "grace_days",
@@ -111,8 +110,8 @@ TEST(PolicyTest, EveryBadKeyIsReportedWithPathAndLine) {
        "restrictions = [", "on_no_show.restrictions[0].kind: missing"},
       {"restriction not a table", "[{ kind = \"exit_ban\", after_days = 0 }]", "[\"exit_ban\"]", "restrictions = [",
        "on_no_show.restrictions[0]: expected a table"},
-      {"restrictions not an array", "[{ kind = \"exit_ban\", after_days = 0 }]", "\"exit_ban\"", "restrictions =",
-       "on_no_show.restrictions: expected an array"},
+      {"restrictions not an array", "[{ kind = \"exit_ban\", after_days = 0 }]", "\"exit_ban\"",
+       "restrictions =", "on_no_show.restrictions: expected an array"},
       {"bad exit_ban_from", "exit_ban_from = \"no_show\"", "exit_ban_from = \"never\"", "exit_ban_from",
        "on_no_show.exit_ban_from: expected"},
       {"bad leap day rule", "leap_day_birthday = \"mar1\"", "leap_day_birthday = \"feb30\"", "leap_day_birthday",
@@ -156,7 +155,8 @@ TEST(PolicyTest, SeveralErrorsAreReportedTogether) {
   auto parsed = ParsePolicy(text, "bad.toml");
   ASSERT_FALSE(parsed.ok());
   const std::string& msg = parsed.status().message();
-  for (const char* key : {"national_id.checksum", "deadline.grace_hours", "eligibility.age.conscription", "extra.key"}) {
+  for (const char* key :
+       {"national_id.checksum", "deadline.grace_hours", "eligibility.age.conscription", "extra.key"}) {
     EXPECT_NE(msg.find(key), std::string::npos) << key << " not in:\n" << msg;
   }
   EXPECT_EQ(std::count(msg.begin(), msg.end(), '\n'), 3) << msg;

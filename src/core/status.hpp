@@ -36,9 +36,7 @@ class [[nodiscard]] Status {
   static Status InvalidArgument(std::string msg) { return {StatusCode::kInvalidArgument, std::move(msg)}; }
   static Status NotFound(std::string msg) { return {StatusCode::kNotFound, std::move(msg)}; }
   static Status AlreadyExists(std::string msg) { return {StatusCode::kAlreadyExists, std::move(msg)}; }
-  static Status FailedPrecondition(std::string msg) {
-    return {StatusCode::kFailedPrecondition, std::move(msg)};
-  }
+  static Status FailedPrecondition(std::string msg) { return {StatusCode::kFailedPrecondition, std::move(msg)}; }
   static Status PermissionDenied(std::string msg) { return {StatusCode::kPermissionDenied, std::move(msg)}; }
   static Status IoError(std::string msg) { return {StatusCode::kIoError, std::move(msg)}; }
   static Status Corruption(std::string msg) { return {StatusCode::kCorruption, std::move(msg)}; }
@@ -70,7 +68,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : data_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : data_(std::move(status)) {  // NOLINT: implicit by design
     assert(!std::get<Status>(data_).ok() && "Result built from an ok Status");
   }
@@ -100,9 +98,9 @@ class [[nodiscard]] Result {
 #define MUSTER_CONCAT_(a, b) MUSTER_CONCAT_INNER_(a, b)
 
 // Returns the Status from the enclosing function when `expr` is not ok.
-#define MUSTER_RETURN_IF_ERROR(expr)               \
-  do {                                             \
-    ::muster::Status muster_status_ = (expr);      \
+#define MUSTER_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    ::muster::Status muster_status_ = (expr);        \
     if (!muster_status_.ok()) return muster_status_; \
   } while (0)
 

@@ -39,8 +39,8 @@ Result<CivilDate> ParseCivilDate(std::string_view text) {
 }
 
 std::string FormatCivilDate(CivilDate date) {
-  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(date.year()),
-                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                     static_cast<unsigned>(date.day()));
 }
 
 Result<Timestamp> ParseTimestamp(std::string_view text) {
@@ -83,8 +83,8 @@ Result<Timestamp> ParseTimestamp(std::string_view text) {
   }
   if (pos != text.size()) return bad("trailing characters");
   if (ss == 60) ss = 59;  // a leap second is folded into the second before it
-  Timestamp t = StartOfDay(*date) + std::chrono::hours(hh) + std::chrono::minutes(mm) +
-                std::chrono::seconds(ss) + milliseconds(millis) - std::chrono::minutes(offset_minutes);
+  Timestamp t = StartOfDay(*date) + std::chrono::hours(hh) + std::chrono::minutes(mm) + std::chrono::seconds(ss) +
+                milliseconds(millis) - std::chrono::minutes(offset_minutes);
   return t;
 }
 
@@ -92,8 +92,8 @@ std::string FormatTimestamp(Timestamp t) {
   auto day = std::chrono::floor<days>(t);
   CivilDate date{day};
   std::chrono::hh_mm_ss<milliseconds> tod{t - day};
-  return fmt::format("{}T{:02}:{:02}:{:02}.{:03}Z", FormatCivilDate(date), tod.hours().count(),
-                     tod.minutes().count(), tod.seconds().count(), tod.subseconds().count());
+  return fmt::format("{}T{:02}:{:02}:{:02}.{:03}Z", FormatCivilDate(date), tod.hours().count(), tod.minutes().count(),
+                     tod.seconds().count(), tod.subseconds().count());
 }
 
 CivilDate UtcDate(Timestamp t) { return CivilDate{std::chrono::floor<days>(t)}; }
@@ -137,8 +137,8 @@ Result<Timestamp> LocalToUtc(CivilDate date, int minutes, std::string_view zone)
   try {
     const date::time_zone* tz = date::locate_zone(zone);
     auto local = date::local_days{date::year_month_day{date::year(static_cast<int>(date.year())),
-                                                        date::month(static_cast<unsigned>(date.month())),
-                                                        date::day(static_cast<unsigned>(date.day()))}} +
+                                                       date::month(static_cast<unsigned>(date.month())),
+                                                       date::day(static_cast<unsigned>(date.day()))}} +
                  std::chrono::minutes(minutes);
     auto sys = tz->to_sys(local, date::choose::earliest);
     return Timestamp{std::chrono::duration_cast<milliseconds>(sys.time_since_epoch())};

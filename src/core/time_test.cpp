@@ -50,17 +50,17 @@ TEST(TimeTest, ParseTimestampRejects) {
   const char* cases[] = {
       "",
       "2026-12-01",
-      "2026-12-01T09:00:00",         // no offset
-      "2026-12-01T09:00Z",           // no seconds
-      "2026-12-01T09:00:00.Z",       // empty fraction
-      "2026-12-01T09:00:00,5Z",      // comma fraction
+      "2026-12-01T09:00:00",     // no offset
+      "2026-12-01T09:00Z",       // no seconds
+      "2026-12-01T09:00:00.Z",   // empty fraction
+      "2026-12-01T09:00:00,5Z",  // comma fraction
       "2026-12-01T24:00:00Z",
       "2026-12-01T09:60:00Z",
       "2026-12-01T09:00:61Z",
-      "2026-02-29T09:00:00Z",        // not a leap year
+      "2026-02-29T09:00:00Z",  // not a leap year
       "2026-13-01T09:00:00Z",
       "2026-12-01X09:00:00Z",
-      "2026-12-01T09:00:00+0300",    // offset without colon
+      "2026-12-01T09:00:00+0300",  // offset without colon
       "2026-12-01T09:00:00+03",
       "2026-12-01T09:00:00+24:00",
       "2026-12-01T09:00:00+03:60",
@@ -69,7 +69,7 @@ TEST(TimeTest, ParseTimestampRejects) {
       " 2026-12-01T09:00:00Z",
       "2026-12-01T9:00:00Z",
       "2026-12-01T09:00:00 UTC",
-      "２０２６-12-01T09:00:00Z",    // full-width digits
+      "２０２６-12-01T09:00:00Z",  // full-width digits
   };
   for (const char* text : cases) {
     auto t = ParseTimestamp(text);
@@ -82,9 +82,8 @@ TEST(TimeTest, ParseTimestampRejects) {
 
 TEST(TimeTest, FormatRoundTripsWithMilliseconds) {
   const char* cases[] = {
-      "2026-12-01T09:00:00.000Z", "2026-12-01T09:00:00.007Z", "2026-12-01T23:59:59.999Z",
-      "2000-02-29T12:34:56.789Z", "1970-01-01T00:00:00.000Z", "1969-12-31T23:59:59.999Z",
-      "1926-03-15T00:00:00.001Z", "9999-12-31T23:59:59.999Z",
+      "2026-12-01T09:00:00.000Z", "2026-12-01T09:00:00.007Z", "2026-12-01T23:59:59.999Z", "2000-02-29T12:34:56.789Z",
+      "1970-01-01T00:00:00.000Z", "1969-12-31T23:59:59.999Z", "1926-03-15T00:00:00.001Z", "9999-12-31T23:59:59.999Z",
   };
   for (const char* text : cases) {
     auto t = ParseTimestamp(text);
@@ -99,8 +98,8 @@ TEST(TimeTest, CivilDates) {
     const char* text;
     bool ok;
   } cases[] = {
-      {"2024-02-29", true}, {"2023-02-29", false}, {"2000-02-29", true}, {"1900-02-29", false},
-      {"2026-04-31", false}, {"2026-12-31", true}, {"0001-01-01", true}, {"2026-1-01", false},
+      {"2024-02-29", true},   {"2023-02-29", false}, {"2000-02-29", true}, {"1900-02-29", false},
+      {"2026-04-31", false},  {"2026-12-31", true},  {"0001-01-01", true}, {"2026-1-01", false},
       {"2026-01-01x", false}, {"2026_01_01", false}, {"", false},
   };
   for (const auto& c : cases) {

@@ -1,12 +1,11 @@
 #include "registry/csv_reader.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-
-#include <unistd.h>
 
 namespace muster {
 namespace {
@@ -49,7 +48,13 @@ TEST(CsvReaderTest, RecordsAndLineNumbers) {
       {"blank CRLF lines are counted", "a\r\n\r\n\r\nb\r\n", {{1, {"a"}}, {4, {"b"}}}},
       {"blank lone-CR lines are counted", "a\r\r\rb\r", {{1, {"a"}}, {4, {"b"}}}},
       {"UTF-8 BOM skipped", "\xEF\xBB\xBFid,name\n1,x\n", {{1, {"id", "name"}}, {2, {"1", "x"}}}},
-      {"BOM only in first position", "a\n\xEF\xBB\xBF" "b\n", {{1, {"a"}}, {2, {"\xEF\xBB\xBF" "b"}}}},
+      {"BOM only in first position",
+       "a\n\xEF\xBB\xBF"
+       "b\n",
+       {{1, {"a"}},
+        {2,
+         {"\xEF\xBB\xBF"
+          "b"}}}},
       {"comma in quotes", "\"a,b\",c\n", {{1, {"a,b", "c"}}}},
       {"doubled quotes", "\"say \"\"hi\"\"\",x\n", {{1, {"say \"hi\"", "x"}}}},
       {"only a doubled quote", "\"\"\"\"\n", {{1, {"\""}}}},

@@ -34,38 +34,49 @@ constexpr std::array<Region, 12> kRegions = {{
 
 // Surname (male form), its Latin transliteration; the female form adds "а".
 constexpr std::array<std::pair<const char*, const char*>, 40> kSurnames = {{
-    {"Иванов", "ivanov"}, {"Смирнов", "smirnov"}, {"Кузнецов", "kuznetsov"}, {"Попов", "popov"},
-    {"Васильев", "vasiliev"}, {"Петров", "petrov"}, {"Соколов", "sokolov"}, {"Михайлов", "mikhailov"},
-    {"Новиков", "novikov"}, {"Фёдоров", "fedorov"}, {"Морозов", "morozov"}, {"Волков", "volkov"},
-    {"Алексеев", "alekseev"}, {"Лебедев", "lebedev"}, {"Семёнов", "semenov"}, {"Егоров", "egorov"},
-    {"Павлов", "pavlov"}, {"Козлов", "kozlov"}, {"Степанов", "stepanov"}, {"Николаев", "nikolaev"},
-    {"Орлов", "orlov"}, {"Андреев", "andreev"}, {"Макаров", "makarov"}, {"Никитин", "nikitin"},
-    {"Захаров", "zakharov"}, {"Зайцев", "zaitsev"}, {"Соловьёв", "solovyov"}, {"Борисов", "borisov"},
-    {"Яковлев", "yakovlev"}, {"Григорьев", "grigoriev"}, {"Романов", "romanov"}, {"Воробьёв", "vorobyov"},
-    {"Сергеев", "sergeev"}, {"Кузьмин", "kuzmin"}, {"Фролов", "frolov"}, {"Александров", "aleksandrov"},
-    {"Дмитриев", "dmitriev"}, {"Королёв", "korolev"}, {"Гусев", "gusev"}, {"Киселёв", "kiselev"},
+    {"Иванов", "ivanov"},     {"Смирнов", "smirnov"},     {"Кузнецов", "kuznetsov"}, {"Попов", "popov"},
+    {"Васильев", "vasiliev"}, {"Петров", "petrov"},       {"Соколов", "sokolov"},    {"Михайлов", "mikhailov"},
+    {"Новиков", "novikov"},   {"Фёдоров", "fedorov"},     {"Морозов", "morozov"},    {"Волков", "volkov"},
+    {"Алексеев", "alekseev"}, {"Лебедев", "lebedev"},     {"Семёнов", "semenov"},    {"Егоров", "egorov"},
+    {"Павлов", "pavlov"},     {"Козлов", "kozlov"},       {"Степанов", "stepanov"},  {"Николаев", "nikolaev"},
+    {"Орлов", "orlov"},       {"Андреев", "andreev"},     {"Макаров", "makarov"},    {"Никитин", "nikitin"},
+    {"Захаров", "zakharov"},  {"Зайцев", "zaitsev"},      {"Соловьёв", "solovyov"},  {"Борисов", "borisov"},
+    {"Яковлев", "yakovlev"},  {"Григорьев", "grigoriev"}, {"Романов", "romanov"},    {"Воробьёв", "vorobyov"},
+    {"Сергеев", "sergeev"},   {"Кузьмин", "kuzmin"},      {"Фролов", "frolov"},      {"Александров", "aleksandrov"},
+    {"Дмитриев", "dmitriev"}, {"Королёв", "korolev"},     {"Гусев", "gusev"},        {"Киселёв", "kiselev"},
 }};
 
 constexpr std::array<const char*, 30> kMaleNames = {
-    "Александр", "Дмитрий", "Максим", "Сергей", "Андрей", "Алексей", "Артём", "Илья", "Кирилл", "Михаил",
-    "Никита", "Матвей", "Роман", "Егор", "Арсений", "Иван", "Денис", "Евгений", "Тимофей", "Владимир",
-    "Павел", "Николай", "Олег", "Юрий", "Виктор", "Константин", "Игорь", "Антон", "Григорий", "Фёдор"};
+    "Александр", "Дмитрий", "Максим", "Сергей", "Андрей",  "Алексей",    "Артём", "Илья",    "Кирилл",   "Михаил",
+    "Никита",    "Матвей",  "Роман",  "Егор",   "Арсений", "Иван",       "Денис", "Евгений", "Тимофей",  "Владимир",
+    "Павел",     "Николай", "Олег",   "Юрий",   "Виктор",  "Константин", "Игорь", "Антон",   "Григорий", "Фёдор"};
 
-constexpr std::array<const char*, 12> kFemaleNames = {"Анна", "Мария", "Елена", "Ольга", "Наталья", "Татьяна",
-                                                      "Ирина", "Екатерина", "Светлана", "Юлия", "Дарья", "Ксения"};
+constexpr std::array<const char*, 12> kFemaleNames = {"Анна",  "Мария",     "Елена",    "Ольга", "Наталья", "Татьяна",
+                                                      "Ирина", "Екатерина", "Светлана", "Юлия",  "Дарья",   "Ксения"};
 
 // Father's name -> patronymic (male, female).
 constexpr std::array<std::pair<const char*, const char*>, 16> kPatronymics = {{
-    {"Александрович", "Александровна"}, {"Дмитриевич", "Дмитриевна"}, {"Сергеевич", "Сергеевна"},
-    {"Андреевич", "Андреевна"}, {"Алексеевич", "Алексеевна"}, {"Михайлович", "Михайловна"},
-    {"Иванович", "Ивановна"}, {"Владимирович", "Владимировна"}, {"Николаевич", "Николаевна"},
-    {"Юрьевич", "Юрьевна"}, {"Викторович", "Викторовна"}, {"Игоревич", "Игоревна"},
-    {"Олегович", "Олеговна"}, {"Павлович", "Павловна"}, {"Евгеньевич", "Евгеньевна"}, {"Петрович", "Петровна"},
+    {"Александрович", "Александровна"},
+    {"Дмитриевич", "Дмитриевна"},
+    {"Сергеевич", "Сергеевна"},
+    {"Андреевич", "Андреевна"},
+    {"Алексеевич", "Алексеевна"},
+    {"Михайлович", "Михайловна"},
+    {"Иванович", "Ивановна"},
+    {"Владимирович", "Владимировна"},
+    {"Николаевич", "Николаевна"},
+    {"Юрьевич", "Юрьевна"},
+    {"Викторович", "Викторовна"},
+    {"Игоревич", "Игоревна"},
+    {"Олегович", "Олеговна"},
+    {"Павлович", "Павловна"},
+    {"Евгеньевич", "Евгеньевна"},
+    {"Петрович", "Петровна"},
 }};
 
 constexpr std::array<const char*, 10> kStreets = {
-    "ул. Ленина", "ул. Гагарина", "пр. Мира", "ул. Советская", "ул. Садовая",
-    "ул. \"Красный Октябрь\"", "наб. Речная", "ул. Молодёжная", "пер. Школьный", "ул. Лесная"};
+    "ул. Ленина",  "ул. Гагарина",   "пр. Мира",      "ул. Советская", "ул. Садовая", "ул. \"Красный Октябрь\"",
+    "наб. Речная", "ул. Молодёжная", "пер. Школьный", "ул. Лесная"};
 
 // Draws from a 64-bit Mersenne Twister with plain modulo, so files are identical on every
 // platform and standard library for a given seed.
@@ -120,7 +131,9 @@ Status WriteDemoData(const DemoDataOptions& o, const Policy& policy, const std::
   if (!persons) return Status::IoError(fmt::format("cannot write '{}/persons.csv'", out_dir));
   std::vector<char> buffer(1 << 20);
   std::setvbuf(persons.get(), buffer.data(), _IOFBF, buffer.size());
-  fmt::print(persons.get(), "national_id,surname,given_name,patronymic,birth_date,sex,district,category,fitness,address,email,phone\n");
+  fmt::print(
+      persons.get(),
+      "national_id,surname,given_name,patronymic,birth_date,sex,district,category,fitness,address,email,phone\n");
   const uint64_t id_offset = draw.Below(1000000);
   for (size_t i = 0; i < o.persons; ++i) {
     bool female = draw.Percent(5);
@@ -129,7 +142,8 @@ Status WriteDemoData(const DemoDataOptions& o, const Policy& policy, const std::
     CivilDate birth = AddDays(o.today, -(age_years * 365 + static_cast<int>(draw.Below(365))));
     size_t office = draw.Below(o.offices);
     const auto& [surname, latin] = kSurnames[draw.Below(kSurnames.size())];
-    std::string given = female ? kFemaleNames[draw.Below(kFemaleNames.size())] : kMaleNames[draw.Below(kMaleNames.size())];
+    std::string given =
+        female ? kFemaleNames[draw.Below(kFemaleNames.size())] : kMaleNames[draw.Below(kMaleNames.size())];
     const auto& patronymic = kPatronymics[draw.Below(kPatronymics.size())];
     uint64_t f = draw.Below(100);
     const char* fitness = f < 45 ? "A" : f < 80 ? "B" : f < 92 ? "C" : f < 97 ? "D" : "E";
@@ -141,9 +155,9 @@ Status WriteDemoData(const DemoDataOptions& o, const Policy& policy, const std::
     // A bijection on [0, 9e8): 1000003 is prime and does not divide 9e8, so IDs never repeat.
     uint64_t id_seed = (i * 1000003 + id_offset) % 900000000;
     fmt::print(persons.get(), "{},{}{},{},{},{},{},D{:03},{},{},{},{},{}\n", policy.national_id.Generate(id_seed),
-               surname, female ? "а" : "", given, female ? patronymic.second : patronymic.first,
-               FormatCivilDate(birth), female ? 'F' : 'M', office + 1, conscript ? "conscript" : "reservist",
-               fitness, CsvQuote(address), email, phone);
+               surname, female ? "а" : "", given, female ? patronymic.second : patronymic.first, FormatCivilDate(birth),
+               female ? 'F' : 'M', office + 1, conscript ? "conscript" : "reservist", fitness, CsvQuote(address), email,
+               phone);
   }
   if (std::fflush(persons.get()) != 0) return Status::IoError("write failed: persons.csv");
   return Status::Ok();

@@ -4,11 +4,16 @@ namespace muster {
 
 std::string_view PersonStatusName(PersonStatus status) {
   switch (status) {
-    case PersonStatus::kActive: return "active";
-    case PersonStatus::kServing: return "serving";
-    case PersonStatus::kExempt: return "exempt";
-    case PersonStatus::kDeceased: return "deceased";
-    case PersonStatus::kEmigrated: return "emigrated";
+    case PersonStatus::kActive:
+      return "active";
+    case PersonStatus::kServing:
+      return "serving";
+    case PersonStatus::kExempt:
+      return "exempt";
+    case PersonStatus::kDeceased:
+      return "deceased";
+    case PersonStatus::kEmigrated:
+      return "emigrated";
   }
   return "active";
 }

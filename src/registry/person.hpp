@@ -17,10 +17,10 @@ struct PersonId {
 };
 
 struct Office {
-  std::string code;      // e.g. "D01"; also the district code persons carry
+  std::string code;  // e.g. "D01"; also the district code persons carry
   std::string name;
   std::string region;
-  std::string timezone;  // IANA zone name, e.g. "Europe/Moscow"
+  std::string timezone;      // IANA zone name, e.g. "Europe/Moscow"
   int daily_capacity = 200;  // appointments per day a campaign may book
   friend bool operator==(const Office&, const Office&) = default;
 };
@@ -36,13 +36,13 @@ struct Person {
   std::string given_name;
   std::string patronymic;  // may be empty
   CivilDate birth_date;
-  char sex = 'M';          // 'M' or 'F'
-  std::string district;    // office code
-  std::string category;    // "conscript" or "reservist"
-  std::string fitness;     // one of the policy's fitness categories
-  std::string address;     // free text, stored verbatim
-  std::string email;       // may be empty
-  std::string phone;       // E.164 or empty
+  char sex = 'M';        // 'M' or 'F'
+  std::string district;  // office code
+  std::string category;  // "conscript" or "reservist"
+  std::string fitness;   // one of the policy's fitness categories
+  std::string address;   // free text, stored verbatim
+  std::string email;     // may be empty
+  std::string phone;     // E.164 or empty
   PersonStatus status = PersonStatus::kActive;
 
   // Same registry data (ignores id).
@@ -57,9 +57,9 @@ struct DefermentId {
 struct Deferment {
   DefermentId id;
   std::string national_id;
-  std::string kind;      // one of the policy's deferment kinds
-  CivilDate until;       // last day it covers, inclusive
-  std::string basis;     // document or decision it rests on
+  std::string kind;                   // one of the policy's deferment kinds
+  CivilDate until;                    // last day it covers, inclusive
+  std::string basis;                  // document or decision it rests on
   std::optional<Timestamp> ended_at;  // set when ended early
   std::string created_by;
   Timestamp created_at;

@@ -17,15 +17,27 @@ namespace muster {
 namespace {
 
 enum Column {
-  kNationalId, kSurname, kGivenName, kPatronymic, kBirthDate, kSex, kDistrict, kCategory, kFitness,
-  kAddress, kEmail, kPhone, kStatus, kColumnCount
+  kNationalId,
+  kSurname,
+  kGivenName,
+  kPatronymic,
+  kBirthDate,
+  kSex,
+  kDistrict,
+  kCategory,
+  kFitness,
+  kAddress,
+  kEmail,
+  kPhone,
+  kStatus,
+  kColumnCount
 };
 
 constexpr std::array<std::string_view, kColumnCount> kColumnNames = {
-    "national_id", "surname", "given_name", "patronymic", "birth_date", "sex", "district",
-    "category", "fitness", "address", "email", "phone", "status"};
-constexpr std::array<bool, kColumnCount> kRequired = {true, true, true, false, true, true, true,
-                                                       true, true, false, false, false, false};
+    "national_id", "surname", "given_name", "patronymic", "birth_date", "sex",   "district",
+    "category",    "fitness", "address",    "email",      "phone",      "status"};
+constexpr std::array<bool, kColumnCount> kRequired = {true, true, true,  false, true,  true, true,
+                                                      true, true, false, false, false, false};
 
 // Where each known column sits in the file; -1 when absent.
 struct Layout {
@@ -63,8 +75,8 @@ Result<Layout> PersonLayout(const CsvRecord& header, std::vector<std::string>& i
     if (kRequired[c] && layout.index[c] < 0) missing.push_back(kColumnNames[c]);
   }
   if (!missing.empty()) {
-    return Status::InvalidArgument(fmt::format("header lacks required column{} {}", missing.size() > 1 ? "s" : "",
-                                               fmt::join(missing, ", ")));
+    return Status::InvalidArgument(
+        fmt::format("header lacks required column{} {}", missing.size() > 1 ? "s" : "", fmt::join(missing, ", ")));
   }
   return layout;
 }
@@ -78,14 +90,17 @@ class PersonRowChecker {
   bool Check(const CsvRecord& row, const Layout& layout, Person& person, std::vector<Rejection>& out) const {
     size_t before = out.size();
     if (row.fields.size() != layout.width) {
-      out.push_back({row.line, "", fmt::format("row has {} fields, the header has {}", row.fields.size(), layout.width)});
+      out.push_back(
+          {row.line, "", fmt::format("row has {} fields, the header has {}", row.fields.size(), layout.width)});
       return false;
     }
     auto field = [&](Column c) -> const std::string& {
       static const std::string kEmpty;
       return layout.index[c] < 0 ? kEmpty : row.fields[static_cast<size_t>(layout.index[c])];
     };
-    auto reject = [&](Column c, const Status& st) { out.push_back({row.line, std::string(kColumnNames[c]), st.message()}); };
+    auto reject = [&](Column c, const Status& st) {
+      out.push_back({row.line, std::string(kColumnNames[c]), st.message()});
+    };
     for (size_t c = 0; c < kColumnCount; ++c) {
       if (layout.index[c] >= 0 && !IsValidUtf8(field(static_cast<Column>(c)))) {
         reject(static_cast<Column>(c), Status::InvalidArgument("is not valid UTF-8"));
@@ -115,7 +130,8 @@ class PersonRowChecker {
     }
     person.district = field(kDistrict);
     if (!districts_.count(person.district)) {
-      reject(kDistrict, Status::InvalidArgument(fmt::format("'{}' is not the code of a known office", person.district)));
+      reject(kDistrict,
+             Status::InvalidArgument(fmt::format("'{}' is not the code of a known office", person.district)));
     }
     person.category = field(kCategory);
     if (Status st = CheckCategory(person.category); !st.ok()) reject(kCategory, st);
@@ -155,9 +171,15 @@ class PersonRowChecker {
 
 void Count(ImportSummary& summary, UpsertOutcome outcome) {
   switch (outcome) {
-    case UpsertOutcome::kInserted: ++summary.inserted; break;
-    case UpsertOutcome::kUpdated: ++summary.updated; break;
-    case UpsertOutcome::kUnchanged: ++summary.unchanged; break;
+    case UpsertOutcome::kInserted:
+      ++summary.inserted;
+      break;
+    case UpsertOutcome::kUpdated:
+      ++summary.updated;
+      break;
+    case UpsertOutcome::kUnchanged:
+      ++summary.unchanged;
+      break;
   }
 }
 
@@ -196,23 +218,24 @@ Result<ImportSummary> ImportPersons(CsvReader& reader, Store& store, const Polic
     if (batch_count == 0) return Status::Ok();
     MUSTER_RETURN_IF_ERROR(wait_for_writer());
     std::swap(batch, writing);
-    pending = std::async(std::launch::async, [&, count = batch_count, done = reader.bytes_read(),
-                                              total = reader.total_bytes()]() -> Status {
-      ImportSummary counts;  // added to the summary only once the batch is committed
-      MUSTER_RETURN_IF_ERROR(store.Write([&](Tx& tx) {
-        counts = {};
-        for (size_t i = 0; i < count; ++i) {
-          MUSTER_ASSIGN_OR_RETURN(UpsertOutcome outcome, tx.UpsertPerson(writing[i]));
-          Count(counts, outcome);
-        }
-        return Status::Ok();
-      }));
-      summary.inserted += counts.inserted;
-      summary.updated += counts.updated;
-      summary.unchanged += counts.unchanged;
-      if (options.progress) options.progress(done, total);
-      return Status::Ok();
-    });
+    pending =
+        std::async(std::launch::async,
+                   [&, count = batch_count, done = reader.bytes_read(), total = reader.total_bytes()]() -> Status {
+                     ImportSummary counts;  // added to the summary only once the batch is committed
+                     MUSTER_RETURN_IF_ERROR(store.Write([&](Tx& tx) {
+                       counts = {};
+                       for (size_t i = 0; i < count; ++i) {
+                         MUSTER_ASSIGN_OR_RETURN(UpsertOutcome outcome, tx.UpsertPerson(writing[i]));
+                         Count(counts, outcome);
+                       }
+                       return Status::Ok();
+                     }));
+                     summary.inserted += counts.inserted;
+                     summary.updated += counts.updated;
+                     summary.unchanged += counts.unchanged;
+                     if (options.progress) options.progress(done, total);
+                     return Status::Ok();
+                   });
     batch_count = 0;
     return Status::Ok();
   };
@@ -250,8 +273,9 @@ Result<ImportSummary> ImportPersons(CsvReader& reader, Store& store, const Polic
 }
 
 Status CheckOffice(const Office& o) {
-  if (o.code.empty() || o.code.size() > 16 ||
-      !std::all_of(o.code.begin(), o.code.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; })) {
+  if (o.code.empty() || o.code.size() > 16 || !std::all_of(o.code.begin(), o.code.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+      })) {
     return Status::InvalidArgument(fmt::format("code: '{}' must be 1-16 letters, digits, '-' or '_'", o.code));
   }
   for (auto [name, value] : {std::pair{"name", &o.name}, std::pair{"region", &o.region}}) {
@@ -261,7 +285,8 @@ Status CheckOffice(const Office& o) {
     }
   }
   if (!IsKnownTimeZone(o.timezone)) {
-    return Status::InvalidArgument(fmt::format("timezone: '{}' is not an IANA time zone name such as Europe/Moscow", o.timezone));
+    return Status::InvalidArgument(
+        fmt::format("timezone: '{}' is not an IANA time zone name such as Europe/Moscow", o.timezone));
   }
   if (o.daily_capacity < 1 || o.daily_capacity > 100000) {
     return Status::InvalidArgument(fmt::format("daily_capacity: {} is not between 1 and 100000", o.daily_capacity));
@@ -298,7 +323,8 @@ Result<ImportSummary> ImportOffices(CsvReader& reader, Store& store) {
     if (!*more) break;
     ++summary.rows;
     if (row.fields.size() != header.fields.size()) {
-      summary.rejections.push_back({row.line, "", fmt::format("row has {} fields, the header has {}", row.fields.size(), header.fields.size())});
+      summary.rejections.push_back(
+          {row.line, "", fmt::format("row has {} fields, the header has {}", row.fields.size(), header.fields.size())});
       continue;
     }
     auto field = [&](size_t c) { return index[c] < 0 ? std::string() : row.fields[static_cast<size_t>(index[c])]; };
@@ -317,7 +343,8 @@ Result<ImportSummary> ImportOffices(CsvReader& reader, Store& store) {
       continue;
     }
     if (auto [it, fresh] = seen.emplace(office.code, row.line); !fresh) {
-      summary.rejections.push_back({row.line, "code", fmt::format("{} already appeared on line {}", office.code, it->second)});
+      summary.rejections.push_back(
+          {row.line, "code", fmt::format("{} already appeared on line {}", office.code, it->second)});
       continue;
     }
     offices.push_back(std::move(office));

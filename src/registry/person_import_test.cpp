@@ -21,18 +21,19 @@ constexpr std::string_view kHeader =
 class PersonImportTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("muster_import_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = std::filesystem::temp_directory_path() / ("muster_import_" + std::to_string(::getpid()) + "_" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     auto store = OpenStore((dir_ / "test.db").string(), StoreOptions{.create = true});
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(*store);
-    ASSERT_TRUE(store_->Write([](Tx& tx) {
-      MUSTER_RETURN_IF_ERROR(tx.InsertOffice({"D01", "Central", "Moscow", "Europe/Moscow", 200}));
-      return tx.InsertOffice({"D02", "North", "Saint Petersburg", "Europe/Moscow", 100});
-    }).ok());
+    ASSERT_TRUE(store_
+                    ->Write([](Tx& tx) {
+                      MUSTER_RETURN_IF_ERROR(tx.InsertOffice({"D01", "Central", "Moscow", "Europe/Moscow", 200}));
+                      return tx.InsertOffice({"D02", "North", "Saint Petersburg", "Europe/Moscow", 100});
+                    })
+                    .ok());
   }
 
   void TearDown() override {
@@ -47,10 +48,12 @@ class PersonImportTest : public ::testing::Test {
 
   int64_t Count() {
     int64_t n = -1;
-    EXPECT_TRUE(store_->Read([&](Tx& tx) {
-      MUSTER_ASSIGN_OR_RETURN(n, tx.CountPersons());
-      return Status::Ok();
-    }).ok());
+    EXPECT_TRUE(store_
+                    ->Read([&](Tx& tx) {
+                      MUSTER_ASSIGN_OR_RETURN(n, tx.CountPersons());
+                      return Status::Ok();
+                    })
+                    .ok());
     return n;
   }
 
@@ -88,8 +91,8 @@ std::string Row(std::string_view national_id, std::string_view surname = "Ива
 }
 
 // Valid SNILS numbers (checked against the rule in national_id_test.cpp).
-constexpr const char* kIds[] = {"11223344595", "08765430300", "00100199965", "10001234544", "10002026441",
-                                "10002818373", "10003610253", "10004402150"};
+constexpr const char* kIds[] = {"11223344595", "08765430300", "00100199965", "10001234544",
+                                "10002026441", "10002818373", "10003610253", "10004402150"};
 
 TEST_F(PersonImportTest, InsertsThenReportsUnchangedThenUpdates) {
   std::string file = std::string(kHeader) + Row(kIds[0]) + Row(kIds[1]) + Row(kIds[2]);
@@ -165,8 +168,8 @@ TEST_F(PersonImportTest, EachBadRowRejectedAloneWithLineColumnAndReason) {
   struct Want {
     size_t line;
     const char* column;
-  } want[] = {{3, "national_id"}, {4, "surname"},  {4, "birth_date"}, {4, "sex"}, {4, "district"},
-              {4, "category"},    {4, "fitness"},  {4, "email"},      {4, "phone"}, {5, ""}};
+  } want[] = {{3, "national_id"}, {4, "surname"}, {4, "birth_date"}, {4, "sex"},   {4, "district"},
+              {4, "category"},    {4, "fitness"}, {4, "email"},      {4, "phone"}, {5, ""}};
   ASSERT_EQ(summary->rejections.size(), std::size(want));
   for (size_t i = 0; i < std::size(want); ++i) {
     EXPECT_EQ(summary->rejections[i].line, want[i].line) << i;
@@ -193,7 +196,10 @@ TEST_F(PersonImportTest, MissingRequiredColumnsWriteNothing) {
 }
 
 TEST_F(PersonImportTest, BinaryFileRefused) {
-  std::string elf("\x7F" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\x01\0\0\0\x10\x10\0\0\0\0\0\0\n", 33);
+  std::string elf(
+      "\x7F"
+      "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\x01\0\0\0\x10\x10\0\0\0\0\0\0\n",
+      33);
   elf += std::string(Row(kIds[0]));
   auto summary = Import(elf);
   ASSERT_FALSE(summary.ok());
@@ -206,10 +212,7 @@ TEST_F(PersonImportTest, BinaryFileRefused) {
 
 TEST_F(PersonImportTest, FreeTextStoredVerbatim) {
   const std::string hostile[] = {
-      "'); DROP TABLE persons;--",
-      "ул. \"Красный Октябрь\", д. 1",
-      "line one\nline two",
-      "  spaces  ",
+      "'); DROP TABLE persons;--",     "ул. \"Красный Октябрь\", д. 1", "line one\nline two", "  spaces  ",
       "100% _wildcards_ \\ backslash",
   };
   std::string file(kHeader);

@@ -20,9 +20,8 @@ const RE2& HasLetterRe() {
 
 // https://html.spec.whatwg.org/multipage/input.html#valid-e-mail-address
 const RE2& EmailRe() {
-  static const RE2 re(
-      R"(^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)"
-      R"((?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$)");
+  static const RE2 re(R"(^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)"
+                      R"((?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$)");
   return re;
 }
 
@@ -90,8 +89,8 @@ Status CheckCategory(std::string_view value) {
 
 Status CheckFitness(std::string_view value, const Policy& policy) {
   if (policy.IsFitnessCategory(value)) return Status::Ok();
-  return Status::InvalidArgument(
-      fmt::format("'{}' is not a fitness category of the policy ({})", value, fmt::join(policy.fitness_categories, ", ")));
+  return Status::InvalidArgument(fmt::format("'{}' is not a fitness category of the policy ({})", value,
+                                             fmt::join(policy.fitness_categories, ", ")));
 }
 
 Status CheckEmail(std::string_view value) {
@@ -120,8 +119,7 @@ Status CheckAddress(std::string_view value) {
   if (HasControlCharacter(value, "\n\r\t")) return Status::InvalidArgument("contains a control character");
   size_t length = CodePointCount(value);
   if (length > kMaxAddressLength) {
-    return Status::InvalidArgument(
-        fmt::format("is {} characters long, at most {} allowed", length, kMaxAddressLength));
+    return Status::InvalidArgument(fmt::format("is {} characters long, at most {} allowed", length, kMaxAddressLength));
   }
   return Status::Ok();
 }

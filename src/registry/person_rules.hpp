@@ -12,8 +12,8 @@
 
 namespace muster {
 
-inline constexpr size_t kMaxNameLength = 100;      // code points
-inline constexpr size_t kMaxAddressLength = 500;   // code points
+inline constexpr size_t kMaxNameLength = 100;     // code points
+inline constexpr size_t kMaxAddressLength = 500;  // code points
 inline constexpr int kMaxAgeYears = 100;
 
 // Surname, given name or patronymic: 1–100 characters, letters of any script (with combining

@@ -35,8 +35,12 @@ TEST(PersonRulesTest, Names) {
       {"Ґалаґан", true, "Ukrainian letters outside basic Cyrillic"},
       {"Салтыков-Щедрин", true, "hyphen"},
       {"O'Brien", true, "ASCII apostrophe"},
-      {"O\xE2\x80\x99" "Brien", true, "right single quotation mark"},
-      {"N\xCA\xBC" "Dour", true, "modifier letter apostrophe"},
+      {"O\xE2\x80\x99"
+       "Brien",
+       true, "right single quotation mark"},
+      {"N\xCA\xBC"
+       "Dour",
+       true, "modifier letter apostrophe"},
       {"St. John", true, "dot and space"},
       {"Ван дер Берг", true, "spaces"},
       {"", false, "empty"},
@@ -183,12 +187,12 @@ TEST(PersonRulesTest, Phones) {
       {"+7 916 123-45-67", "+79161234567"},
       {"+7 (916) 123.45.67", "+79161234567"},
       {"+44 20 7946 0958", "+442079460958"},
-      {"+1234567", "+1234567"},              // 7 digits, the shortest accepted
+      {"+1234567", "+1234567"},                  // 7 digits, the shortest accepted
       {"+123456789012345", "+123456789012345"},  // 15 digits, E.164's longest
-      {"+1234567890123456", nullptr},        // 16 digits
-      {"+123456", nullptr},                  // 6 digits
-      {"89161234567", nullptr},              // national form without +
-      {"+09161234567", nullptr},             // country code cannot start with 0
+      {"+1234567890123456", nullptr},            // 16 digits
+      {"+123456", nullptr},                      // 6 digits
+      {"89161234567", nullptr},                  // national form without +
+      {"+09161234567", nullptr},                 // country code cannot start with 0
       {"+7 916 123 45 6a", nullptr},
       {"+7/916/1234567", nullptr},
       {"++79161234567", nullptr},

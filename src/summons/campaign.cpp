@@ -91,7 +91,8 @@ Timestamp CampaignPlanner::SlotTime(OfficeBook& book, size_t day, int slot) {
   if (!book.day_start[day]) {
     CivilDate date = AddDays(campaign_.appear_from, static_cast<int>(day));
     auto start = LocalToUtc(date, policy_.first_appointment_minutes, book.office->timezone);
-    book.day_start[day] = start.ok() ? *start : StartOfDay(date) + std::chrono::minutes(policy_.first_appointment_minutes);
+    book.day_start[day] =
+        start.ok() ? *start : StartOfDay(date) + std::chrono::minutes(policy_.first_appointment_minutes);
   }
   int span = policy_.last_appointment_minutes - policy_.first_appointment_minutes;
   int capacity = std::max(1, book.office->daily_capacity);
@@ -116,8 +117,8 @@ void CampaignPlanner::Add(const Candidate& c) {
   size_t day = book.cursor;
   while (day < static_cast<size_t>(days_) && (!Bookable(day) || book.used[day] >= book.office->daily_capacity)) ++day;
   book.cursor = day;
-  CivilDate on = day < static_cast<size_t>(days_) ? AddDays(campaign_.appear_from, static_cast<int>(day))
-                                                  : campaign_.appear_until;
+  CivilDate on =
+      day < static_cast<size_t>(days_) ? AddDays(campaign_.appear_from, static_cast<int>(day)) : campaign_.appear_until;
 
   std::vector<std::string> reasons;
   int age = AgeOn(c.birth_date, on, policy_.leap_day_birthday);
@@ -142,8 +143,7 @@ void CampaignPlanner::Add(const Candidate& c) {
     ++tally.no_capacity;
     return;
   }
-  if (campaign_.quota > 0 &&
-      static_cast<int64_t>(already_.size() + plan_.assignments.size()) >= campaign_.quota) {
+  if (campaign_.quota > 0 && static_cast<int64_t>(already_.size() + plan_.assignments.size()) >= campaign_.quota) {
     ++plan_.over_quota;
     ++tally.over_quota;
     return;

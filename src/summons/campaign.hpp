@@ -41,11 +41,11 @@ struct DistrictTally {
 };
 
 struct CampaignPlan {
-  int64_t candidates = 0;      // persons in the districts and categories
-  int64_t already_issued = 0;  // summoned by an earlier run of this campaign
-  int64_t excluded = 0;        // persons not eligible (see reasons)
-  int64_t no_capacity = 0;     // eligible persons for whom no slot was left in the window
-  int64_t over_quota = 0;      // eligible persons beyond the quota
+  int64_t candidates = 0;                  // persons in the districts and categories
+  int64_t already_issued = 0;              // summoned by an earlier run of this campaign
+  int64_t excluded = 0;                    // persons not eligible (see reasons)
+  int64_t no_capacity = 0;                 // eligible persons for whom no slot was left in the window
+  int64_t over_quota = 0;                  // eligible persons beyond the quota
   std::map<std::string, int64_t> reasons;  // exclusion reason -> persons (a person may have several)
   std::map<std::string, DistrictTally> by_district;
   std::vector<CampaignAssignment> assignments;  // summonses to issue
@@ -69,9 +69,9 @@ class CampaignPlanner {
  private:
   struct OfficeBook {
     const Office* office;
-    std::vector<int> used;                      // per day of the window
+    std::vector<int> used;                            // per day of the window
     std::vector<std::optional<Timestamp>> day_start;  // UTC of the first slot, per day (cached)
-    size_t cursor = 0;                          // first day that may still have room
+    size_t cursor = 0;                                // first day that may still have room
   };
   bool Bookable(size_t day) const;
   Timestamp SlotTime(OfficeBook& book, size_t day, int slot);

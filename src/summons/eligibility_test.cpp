@@ -50,8 +50,8 @@ class EligibilityTest : public ::testing::Test {
 TEST_F(EligibilityTest, EligibleWithinTheAgeRange) { EXPECT_TRUE(Check("2026-12-01").eligible()); }
 
 TEST_F(EligibilityTest, AgeEdges) {
-  EXPECT_TRUE(Check("2030-05-09").eligible());  // 29, last day at 30 is 2031-05-09
-  EXPECT_TRUE(Check("2031-05-09").eligible());  // still 30
+  EXPECT_TRUE(Check("2030-05-09").eligible());                                    // 29, last day at 30 is 2031-05-09
+  EXPECT_TRUE(Check("2031-05-09").eligible());                                    // still 30
   EXPECT_EQ(Check("2031-05-10").reasons, std::vector<std::string>{"age_above"});  // 31 on the day
   person_.birth_date = D("2008-12-01");
   EXPECT_EQ(Check("2026-11-30").reasons, std::vector<std::string>{"age_below"});

@@ -4,13 +4,13 @@
 // after its transaction commits. Thread-safe: many readers, one writer at a time.
 #pragma once
 
+#include <absl/container/flat_hash_map.h>
+
 #include <cstdint>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <absl/container/flat_hash_map.h>
 
 #include "core/time.hpp"
 

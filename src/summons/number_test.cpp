@@ -53,9 +53,9 @@ TEST(SummonsNumberTest, CatchesEverySingleErrorAndAdjacentSwap) {
 
 TEST(SummonsNumberTest, RejectsMalformed) {
   EXPECT_FALSE(ParseSummonsNumber("").ok());
-  EXPECT_FALSE(ParseSummonsNumber("26-0000123-4").ok());      // ten digits
-  EXPECT_FALSE(ParseSummonsNumber("26-0000123X-4").ok());     // a letter
-  EXPECT_FALSE(ParseSummonsNumber("26-00001234-56").ok());    // twelve digits
+  EXPECT_FALSE(ParseSummonsNumber("26-0000123-4").ok());    // ten digits
+  EXPECT_FALSE(ParseSummonsNumber("26-0000123X-4").ok());   // a letter
+  EXPECT_FALSE(ParseSummonsNumber("26-00001234-56").ok());  // twelve digits
 }
 
 }  // namespace

@@ -22,8 +22,12 @@ Status CheckText(std::string_view field, std::string_view value, size_t max) {
 }
 
 json SummonsPayload(const Summons& s) {
-  json j = {{"number", s.number}, {"national_id", s.national_id}, {"office", s.office}, {"kind", s.kind},
-            {"appear_at", FormatTimestamp(s.appear_at)}, {"state", std::string(SummonsStateName(s.state))}};
+  json j = {{"number", s.number},
+            {"national_id", s.national_id},
+            {"office", s.office},
+            {"kind", s.kind},
+            {"appear_at", FormatTimestamp(s.appear_at)},
+            {"state", std::string(SummonsStateName(s.state))}};
   if (s.campaign_id) j["campaign_id"] = *s.campaign_id;
   return j;
 }
@@ -62,17 +66,16 @@ Status SummonsService::Write(const std::function<Status(Tx&, std::vector<IndexCh
 Status SummonsService::LoadExitBans() {
   exit_bans_.Clear();
   return store_.Read([&](Tx& tx) {
-    return tx.ForEachActiveRestriction(kExitBan, [&](const Restriction& r) {
-      exit_bans_.Add(r.national_id, r.id, r.effective_at);
-    });
+    return tx.ForEachActiveRestriction(
+        kExitBan, [&](const Restriction& r) { exit_bans_.Add(r.national_id, r.id, r.effective_at); });
   });
 }
 
 Result<Deferment> SummonsService::AddDeferment(std::string_view national_id, std::string_view kind, CivilDate until,
                                                std::string_view basis, std::string_view actor) {
   if (!policy_.IsDefermentKind(kind)) {
-    return Status::InvalidArgument(
-        fmt::format("kind: '{}' is not a deferment kind of the policy ({})", kind, fmt::join(policy_.deferment_kinds, ", ")));
+    return Status::InvalidArgument(fmt::format("kind: '{}' is not a deferment kind of the policy ({})", kind,
+                                               fmt::join(policy_.deferment_kinds, ", ")));
   }
   MUSTER_RETURN_IF_ERROR(CheckText("basis", basis, 1000));
   Deferment d;
@@ -85,7 +88,9 @@ Result<Deferment> SummonsService::AddDeferment(std::string_view national_id, std
   MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>&) {
     MUSTER_ASSIGN_OR_RETURN(d.id, tx.InsertDeferment(d));
     return EmitEvent(tx, "deferment.added", d.created_at, actor, national_id,
-                     {{"deferment_id", d.id.value}, {"national_id", d.national_id}, {"kind", d.kind},
+                     {{"deferment_id", d.id.value},
+                      {"national_id", d.national_id},
+                      {"kind", d.kind},
                       {"until", FormatCivilDate(d.until)}});
   }));
   return d;
@@ -133,10 +138,10 @@ Status SummonsService::CheckRequest(Tx& tx, const IssueRequest& r, Office& offic
   return Status::Ok();
 }
 
-Result<Summons> SummonsService::Enter(Tx& tx, const IssueRequest& r, int64_t id,
-                                      std::optional<int64_t> campaign_id, std::string_view actor,
-                                      const std::string& override_reason, const std::string& approved_by,
-                                      Timestamp now, std::vector<IndexChange>& changes) {
+Result<Summons> SummonsService::Enter(Tx& tx, const IssueRequest& r, int64_t id, std::optional<int64_t> campaign_id,
+                                      std::string_view actor, const std::string& override_reason,
+                                      const std::string& approved_by, Timestamp now,
+                                      std::vector<IndexChange>& changes) {
   Summons s;
   s.id = id;
   s.number = FormatSummonsNumber(static_cast<int>(UtcDate(now).year()), id);
@@ -184,9 +189,9 @@ Result<Summons> SummonsService::Issue(const IssueRequest& r, std::string_view ac
     MUSTER_ASSIGN_OR_RETURN(auto deferments, tx.ListDeferments(r.national_id));
     Eligibility e = CheckEligibility(person, deferments, r.kind, LocalDate(r.appear_at, office.timezone), policy_);
     if (!e.eligible()) {
-      return Status::FailedPrecondition(fmt::format(
-          "{} is not eligible for {}: {}; an override needs a justification and a second person's approval",
-          r.national_id, r.kind, fmt::join(e.reasons, ", ")));
+      return Status::FailedPrecondition(
+          fmt::format("{} is not eligible for {}: {}; an override needs a justification and a second person's approval",
+                      r.national_id, r.kind, fmt::join(e.reasons, ", ")));
     }
     MUSTER_ASSIGN_OR_RETURN(issued, EnterNext(tx, r, actor, "", "", changes));
     return Status::Ok();
@@ -205,11 +210,20 @@ Result<OverrideRequest> SummonsService::RequestOverride(const IssueRequest& r, s
     MUSTER_ASSIGN_OR_RETURN(auto deferments, tx.ListDeferments(r.national_id));
     Eligibility e = CheckEligibility(person, deferments, r.kind, LocalDate(r.appear_at, office.timezone), policy_);
     if (e.eligible()) {
-      return Status::FailedPrecondition(fmt::format("{} is eligible for {}: issue the summons without an override",
-                                                    r.national_id, r.kind));
+      return Status::FailedPrecondition(
+          fmt::format("{} is eligible for {}: issue the summons without an override", r.national_id, r.kind));
     }
-    o = OverrideRequest{0, r.national_id, r.office, r.kind, r.appear_at, r.place, r.purpose, e.reasons,
-                        std::string(justification), std::string(actor), clock_.Now()};
+    o = OverrideRequest{0,
+                        r.national_id,
+                        r.office,
+                        r.kind,
+                        r.appear_at,
+                        r.place,
+                        r.purpose,
+                        e.reasons,
+                        std::string(justification),
+                        std::string(actor),
+                        clock_.Now()};
     MUSTER_ASSIGN_OR_RETURN(o.id, tx.InsertOverride(o));
     return Status::Ok();
   }));
@@ -224,8 +238,8 @@ Result<Summons> SummonsService::ApproveOverride(int64_t override_id, std::string
       return Status::FailedPrecondition(fmt::format("override {} is already {}", o.id, OverrideStateName(o.state)));
     }
     if (o.requested_by == actor) {
-      return Status::PermissionDenied(fmt::format(
-          "override {} was requested by {}; a second person must approve it (four eyes)", o.id, actor));
+      return Status::PermissionDenied(
+          fmt::format("override {} was requested by {}; a second person must approve it (four eyes)", o.id, actor));
     }
     IssueRequest r{o.national_id, o.office, o.kind, o.appear_at, o.place, o.purpose};
     std::string reason = fmt::format("{} (overrides {})", o.justification, fmt::join(o.reasons, ", "));
@@ -264,14 +278,16 @@ Status SummonsService::Deliver(Tx& tx, Summons& s, Timestamp at, std::string_vie
   return Delivered(tx, s, document_sha256, actor, changes);
 }
 
-Status SummonsService::Delivered(Tx& tx, const Summons& s, const std::string& document_sha256,
-                                 std::string_view actor, std::vector<IndexChange>& changes) {
+Status SummonsService::Delivered(Tx& tx, const Summons& s, const std::string& document_sha256, std::string_view actor,
+                                 std::vector<IndexChange>& changes) {
   MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.delivered", *s.delivered_at, actor, s.number,
-                                   {{"number", s.number}, {"national_id", s.national_id},
+                                   {{"number", s.number},
+                                    {"national_id", s.national_id},
                                     {"delivered_at", FormatTimestamp(*s.delivered_at)},
                                     {"summons_sha256", document_sha256}}));
   if (policy_.exit_ban_from == ExitBanFrom::kDelivery) {
-    MUSTER_RETURN_IF_ERROR(Impose(tx, s, RestrictionRule{std::string(kExitBan), 0}, *s.delivered_at, *s.delivered_at, actor, changes));
+    MUSTER_RETURN_IF_ERROR(
+        Impose(tx, s, RestrictionRule{std::string(kExitBan), 0}, *s.delivered_at, *s.delivered_at, actor, changes));
   }
   return Status::Ok();
 }
@@ -288,14 +304,17 @@ Status SummonsService::Impose(Tx& tx, const Summons& s, const RestrictionRule& r
   r.effective_at = from + std::chrono::days(rule.after_days);
   MUSTER_ASSIGN_OR_RETURN(r.id, tx.InsertRestriction(r));
   MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "restriction.imposed", at, actor, s.number,
-                                   {{"restriction_id", r.id}, {"kind", r.kind}, {"national_id", s.national_id},
-                                    {"summons", s.number}, {"effective_at", FormatTimestamp(r.effective_at)}}));
+                                   {{"restriction_id", r.id},
+                                    {"kind", r.kind},
+                                    {"national_id", s.national_id},
+                                    {"summons", s.number},
+                                    {"effective_at", FormatTimestamp(r.effective_at)}}));
   if (r.kind == kExitBan) changes.push_back({true, r.national_id, r.id, r.effective_at});
   return Status::Ok();
 }
 
-Status SummonsService::LiftAll(Tx& tx, const Summons& s, Timestamp at, std::string_view reason,
-                               std::string_view actor, std::vector<IndexChange>& changes) {
+Status SummonsService::LiftAll(Tx& tx, const Summons& s, Timestamp at, std::string_view reason, std::string_view actor,
+                               std::vector<IndexChange>& changes) {
   MUSTER_ASSIGN_OR_RETURN(auto restrictions, tx.ListRestrictionsOfSummons(s.id));
   for (Restriction& r : restrictions) {
     if (r.lifted_at) continue;
@@ -303,8 +322,11 @@ Status SummonsService::LiftAll(Tx& tx, const Summons& s, Timestamp at, std::stri
     r.lift_reason = std::string(reason);
     MUSTER_RETURN_IF_ERROR(tx.UpdateRestriction(r));
     MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "restriction.lifted", at, actor, s.number,
-                                     {{"restriction_id", r.id}, {"kind", r.kind}, {"national_id", s.national_id},
-                                      {"summons", s.number}, {"reason", r.lift_reason}}));
+                                     {{"restriction_id", r.id},
+                                      {"kind", r.kind},
+                                      {"national_id", s.national_id},
+                                      {"summons", s.number},
+                                      {"reason", r.lift_reason}}));
     if (r.kind == kExitBan) changes.push_back({false, r.national_id, r.id, r.effective_at});
   }
   return Status::Ok();
@@ -337,9 +359,9 @@ Result<CampaignPlan> SummonsService::Plan(Tx& tx, const Campaign& c) {
   MUSTER_ASSIGN_OR_RETURN(auto already, tx.CampaignPersonIds(c.id));
   CampaignPlanner planner(c, policy_, offices, deferments, already);
   // Appointments already booked in the window (with a day of margin for time zones).
-  MUSTER_RETURN_IF_ERROR(tx.ForEachAppointment(StartOfDay(AddDays(c.appear_from, -1)),
-                                               StartOfDay(AddDays(c.appear_until, 2)),
-                                               [&](std::string_view office, Timestamp at) { planner.Booked(office, at); }));
+  MUSTER_RETURN_IF_ERROR(
+      tx.ForEachAppointment(StartOfDay(AddDays(c.appear_from, -1)), StartOfDay(AddDays(c.appear_until, 2)),
+                            [&](std::string_view office, Timestamp at) { planner.Booked(office, at); }));
   MUSTER_RETURN_IF_ERROR(tx.ScanCandidates(c.districts, [&](const Candidate& cand) { planner.Add(cand); }));
   return planner.Finish();
 }
@@ -455,8 +477,8 @@ Result<Summons> SummonsService::Cancel(std::string_view number, std::string_view
     s.closed_at = now;
     s.close_reason = std::string(reason);
     MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
-    MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.cancelled", now, actor, s.number,
-                                     {{"number", s.number}, {"reason", s.close_reason}}));
+    MUSTER_RETURN_IF_ERROR(
+        EmitEvent(tx, "summons.cancelled", now, actor, s.number, {{"number", s.number}, {"reason", s.close_reason}}));
     return LiftAll(tx, s, now, "summons cancelled", actor, changes);
   }));
   return s;
@@ -508,17 +530,17 @@ Result<Appeal> SummonsService::DecideAppeal(int64_t appeal_id, bool grant, std::
     a.decided_at = now;
     a.decision_reason = std::string(reason);
     MUSTER_RETURN_IF_ERROR(tx.UpdateAppeal(a));
-    MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "appeal.decided", now, actor, s.number,
-                                     {{"appeal_id", a.id}, {"summons", s.number},
-                                      {"decision", std::string(AppealStateName(a.state))}}));
+    MUSTER_RETURN_IF_ERROR(
+        EmitEvent(tx, "appeal.decided", now, actor, s.number,
+                  {{"appeal_id", a.id}, {"summons", s.number}, {"decision", std::string(AppealStateName(a.state))}}));
     if (!grant) return Status::Ok();
     MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kExcuse));
     s.state = SummonsState::kExcused;
     s.closed_at = now;
     s.close_reason = std::string(reason);
     MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
-    MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.excused", now, actor, s.number,
-                                     {{"number", s.number}, {"appeal_id", a.id}}));
+    MUSTER_RETURN_IF_ERROR(
+        EmitEvent(tx, "summons.excused", now, actor, s.number, {{"number", s.number}, {"appeal_id", a.id}}));
     return LiftAll(tx, s, now, "appeal granted", actor, changes);
   }));
   return a;
@@ -534,7 +556,8 @@ Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor
       MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>& changes) {
         MUSTER_ASSIGN_OR_RETURN(auto due, tx.ListUndelivered(issued_before, batch));
         for (Summons& s : due) {
-          MUSTER_RETURN_IF_ERROR(Deliver(tx, s, s.issued_at + std::chrono::days(policy_.delivery_days), actor, changes));
+          MUSTER_RETURN_IF_ERROR(
+              Deliver(tx, s, s.issued_at + std::chrono::days(policy_.delivery_days), actor, changes));
         }
         done = due.size();
         return Status::Ok();
@@ -557,9 +580,9 @@ Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor
         s.state = SummonsState::kNoShow;
         s.closed_at = now;
         MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
-        MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.no_show", now, actor, s.number,
-                                         {{"number", s.number}, {"national_id", s.national_id},
-                                          {"deadline", FormatTimestamp(deadline)}}));
+        MUSTER_RETURN_IF_ERROR(
+            EmitEvent(tx, "summons.no_show", now, actor, s.number,
+                      {{"number", s.number}, {"national_id", s.national_id}, {"deadline", FormatTimestamp(deadline)}}));
         for (const RestrictionRule& rule : policy_.restrictions) {
           // Under exit_ban_from = "delivery" the exit ban has been in force since delivery.
           if (rule.kind == kExitBan && policy_.exit_ban_from == ExitBanFrom::kDelivery) continue;

@@ -10,12 +10,11 @@
 #pragma once
 
 #include <atomic>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "core/policy.hpp"
 #include "core/time.hpp"
@@ -38,8 +37,8 @@ struct IssueRequest {
 };
 
 struct SweepSummary {
-  size_t delivered = 0;             // after_days deliveries that fell due
-  size_t no_show = 0;               // summonses marked no_show
+  size_t delivered = 0;  // after_days deliveries that fell due
+  size_t no_show = 0;    // summonses marked no_show
   size_t restrictions_imposed = 0;
 };
 

@@ -24,30 +24,42 @@ std::string_view NameOf(E value, const std::array<std::pair<E, std::string_view>
 }
 
 constexpr std::array<std::pair<SummonsState, std::string_view>, 7> kStates = {{
-    {SummonsState::kIssued, "issued"}, {SummonsState::kDelivered, "delivered"}, {SummonsState::kViewed, "viewed"},
-    {SummonsState::kAppeared, "appeared"}, {SummonsState::kExcused, "excused"}, {SummonsState::kNoShow, "no_show"},
+    {SummonsState::kIssued, "issued"},
+    {SummonsState::kDelivered, "delivered"},
+    {SummonsState::kViewed, "viewed"},
+    {SummonsState::kAppeared, "appeared"},
+    {SummonsState::kExcused, "excused"},
+    {SummonsState::kNoShow, "no_show"},
     {SummonsState::kCancelled, "cancelled"},
 }};
 
 constexpr std::array<std::pair<SummonsAction, std::string_view>, 7> kActions = {{
-    {SummonsAction::kDeliver, "delivered"}, {SummonsAction::kView, "viewed"},
-    {SummonsAction::kAppear, "marked as appeared"}, {SummonsAction::kExcuse, "excused"},
-    {SummonsAction::kMarkNoShow, "marked as no-show"}, {SummonsAction::kCancel, "cancelled"},
+    {SummonsAction::kDeliver, "delivered"},
+    {SummonsAction::kView, "viewed"},
+    {SummonsAction::kAppear, "marked as appeared"},
+    {SummonsAction::kExcuse, "excused"},
+    {SummonsAction::kMarkNoShow, "marked as no-show"},
+    {SummonsAction::kCancel, "cancelled"},
     {SummonsAction::kFileAppeal, "appealed"},
 }};
 
 constexpr std::array<std::pair<AppealReason, std::string_view>, 5> kAppealReasons = {{
-    {AppealReason::kIllness, "illness"}, {AppealReason::kIneligible, "ineligible"},
-    {AppealReason::kWrongPerson, "wrong_person"}, {AppealReason::kDeferment, "deferment"},
+    {AppealReason::kIllness, "illness"},
+    {AppealReason::kIneligible, "ineligible"},
+    {AppealReason::kWrongPerson, "wrong_person"},
+    {AppealReason::kDeferment, "deferment"},
     {AppealReason::kOther, "other"},
 }};
 
 constexpr std::array<std::pair<AppealState, std::string_view>, 3> kAppealStates = {{
-    {AppealState::kPending, "pending"}, {AppealState::kGranted, "granted"}, {AppealState::kDenied, "denied"},
+    {AppealState::kPending, "pending"},
+    {AppealState::kGranted, "granted"},
+    {AppealState::kDenied, "denied"},
 }};
 
 constexpr std::array<std::pair<OverrideState, std::string_view>, 3> kOverrideStates = {{
-    {OverrideState::kPending, "pending"}, {OverrideState::kApproved, "approved"},
+    {OverrideState::kPending, "pending"},
+    {OverrideState::kApproved, "approved"},
     {OverrideState::kRejected, "rejected"},
 }};
 
@@ -90,8 +102,8 @@ Status CheckTransition(std::string_view number, SummonsState state, SummonsActio
       break;
   }
   if (allowed) return Status::Ok();
-  return Status::FailedPrecondition(fmt::format("summons {} is {}; it cannot be {}", number, SummonsStateName(state),
-                                                SummonsActionName(action)));
+  return Status::FailedPrecondition(
+      fmt::format("summons {} is {}; it cannot be {}", number, SummonsStateName(state), SummonsActionName(action)));
 }
 
 }  // namespace muster

@@ -40,11 +40,11 @@ bool IsFinal(SummonsState state);
 
 struct Summons {
   int64_t id = 0;
-  std::string number;       // human-readable, with a check digit (summons/number.hpp)
-  int64_t person_id = 0;    // the registry row; 0 when only the national ID is known
+  std::string number;     // human-readable, with a check digit (summons/number.hpp)
+  int64_t person_id = 0;  // the registry row; 0 when only the national ID is known
   std::string national_id;
-  std::string office;       // office code
-  std::string kind;         // campaign kind: conscription, mobilization, ...
+  std::string office;  // office code
+  std::string kind;    // campaign kind: conscription, mobilization, ...
   std::optional<int64_t> campaign_id;
   Timestamp appear_at;
   std::string place;
@@ -89,11 +89,11 @@ struct Restriction {
   std::string national_id;
   int64_t summons_id = 0;
   std::string summons_number;
-  std::string kind;          // "exit_ban", "driving", ...
-  Timestamp imposed_at;      // when the sweep (or delivery) imposed it
-  Timestamp effective_at;    // when it starts to bite (imposed_at + the policy's after_days)
+  std::string kind;        // "exit_ban", "driving", ...
+  Timestamp imposed_at;    // when the sweep (or delivery) imposed it
+  Timestamp effective_at;  // when it starts to bite (imposed_at + the policy's after_days)
   std::optional<Timestamp> lifted_at;
-  std::string lift_reason;   // "appeared", "appeal granted", "summons cancelled"
+  std::string lift_reason;  // "appeared", "appeal granted", "summons cancelled"
 
   bool ActiveAt(Timestamp t) const { return !lifted_at && effective_at <= t; }
 };
@@ -144,7 +144,7 @@ struct OverrideRequest {
 // A domain event, appended in the same transaction as the change it records.
 struct Event {
   int64_t seq = 0;
-  std::string type;     // "summons.issued", "restriction.imposed", ...
+  std::string type;  // "summons.issued", "restriction.imposed", ...
   Timestamp at;
   std::string actor;    // "cli:alice", "system:sweep", "citizen:11223344595"
   std::string subject;  // summons number, national ID or deferment id

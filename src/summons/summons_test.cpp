@@ -31,8 +31,8 @@ TEST(SummonsStateMachineTest, EveryTransitionAllowedOrRefusedWithAClearMessage) 
         EXPECT_TRUE(st.ok()) << SummonsStateName(state) << " -> " << SummonsActionName(action);
       } else {
         ASSERT_TRUE(st.IsFailedPrecondition()) << SummonsStateName(state) << " -> " << SummonsActionName(action);
-        EXPECT_EQ(st.message(), "summons 26-00000001-5 is " + std::string(SummonsStateName(state)) +
-                                    "; it cannot be " + std::string(SummonsActionName(action)));
+        EXPECT_EQ(st.message(), "summons 26-00000001-5 is " + std::string(SummonsStateName(state)) + "; it cannot be " +
+                                    std::string(SummonsActionName(action)));
       }
     }
   }
