@@ -25,6 +25,7 @@ bench: build
 	@scripts/install-deps --bench
 	@bench/import.sh $(MUSTER)
 	@bench/lifecycle.sh $(MUSTER)
+	@bench/http.sh $(MUSTER)
 	@$(BUILD_DIR)/muster_bench --benchmark_min_time=1
 
 clean:
