@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 MUSTER := $(BUILD_DIR)/muster
 
-.PHONY: all deps build test run bench clean
+.PHONY: all deps build web test run bench clean
 
 all: build
 
@@ -14,6 +14,13 @@ deps:
 build: deps
 	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DMUSTER_WERROR=ON >/dev/null
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
+	@$(MAKE) --no-print-directory web
+
+# The web portal: npm ci when node_modules is missing or older than package-lock.json, then
+# the Vite build into web/dist, which `muster serve` serves.
+web:
+	@cd web && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; }
+	@cd web && npm run --silent build
 
 test: build
 	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
