@@ -4,7 +4,7 @@ import { api, ApiError, type Appeal, type List, type Person, type Summons } from
 import { currentUser, load, navigate, submit, type Route } from '../app';
 import { fill, label, t } from '../i18n';
 import { formatDate, formatTime, localInputToRfc3339, zoneOf } from '../time';
-import { alert, button, facts, field, h, put, table } from '../ui';
+import { alert, button, facts, field, h, put, showFieldError, table } from '../ui';
 import { stateTag } from './citizen';
 import { reasonLabel } from './reasons';
 
@@ -138,6 +138,10 @@ export const officeRoutes: Route[] = [
           form.reset();
           out.focus();
         } catch (e) {
+          // An unknown person answers 404 without naming the field: it is the national ID.
+          if (e instanceof ApiError && e.status === 404 && !e.field) {
+            return void showFieldError(form, 'national_id', e.message);
+          }
           const reasons = e instanceof ApiError && e.status === 409 ? ineligibility(e.message) : null;
           if (!reasons) throw e;
           out.append(h('div', { class: 'usa-alert usa-alert--error ineligible', role: 'alert' },

@@ -70,7 +70,7 @@ export function makeDatabase(dir) {
   run('user', 'add', '--role', 'supervisor', '--name', 'sam', '--office', 'D01', '--password-file', pw);
   run('user', 'add', '--role', 'auditor', '--name', 'audrey', '--password-file', pw);
   const code = run('user', 'activation-code', ids.citizen);
-  const issued = JSON.parse(run('--json', '--as', 'olga', 'summons', 'issue', ids.citizen, '--office', 'D01', '--kind',
+  const issued = JSON.parse(run('--json', '--as', 'officer:olga', 'summons', 'issue', ids.citizen, '--office', 'D01', '--kind',
     'conscription', '--appear-at', appointment(14).rfc3339, '--place', 'Room 4', '--purpose', 'Medical board'));
   return { db, code, summons: issued.number ?? issued.summons?.number };
 }
