@@ -41,6 +41,14 @@ Status EmitEvent(Tx& tx, std::string_view type, Timestamp at, std::string_view a
   return seq.status();
 }
 
+bool SameActor(std::string_view a, std::string_view b) {
+  auto person = [](std::string_view actor) {
+    size_t colon = actor.find(':');
+    return colon == std::string_view::npos ? actor : actor.substr(colon + 1);
+  };
+  return person(a) == person(b);
+}
+
 bool DeliveredOnEntry(const Policy& policy) { return policy.delivery_mode == DeliveryMode::kOnEntry; }
 
 SummonsService::SummonsService(Store& store, const Policy& policy, const Clock& clock)
@@ -125,17 +133,26 @@ Result<Eligibility> SummonsService::CheckPerson(std::string_view national_id, st
   return result;
 }
 
-Status SummonsService::CheckRequest(Tx& tx, const IssueRequest& r, Office& office) {
+Result<Eligibility> SummonsService::Assess(Tx& tx, const IssueRequest& r) {
+  MUSTER_RETURN_IF_ERROR(policy_.national_id.Validate(r.national_id).WithContext("national_id"));
   if (!policy_.IsCampaignKind(r.kind)) {
     return Status::InvalidArgument(fmt::format("kind: '{}' is not one of {}", r.kind, policy_.CampaignKinds()));
   }
   MUSTER_RETURN_IF_ERROR(CheckText("place", r.place, 500));
   MUSTER_RETURN_IF_ERROR(CheckText("purpose", r.purpose, 500));
-  MUSTER_ASSIGN_OR_RETURN(office, tx.GetOffice(r.office));
   if (r.appear_at <= clock_.Now()) {
     return Status::InvalidArgument(fmt::format("appear_at: {} is not in the future", FormatTimestamp(r.appear_at)));
   }
-  return Status::Ok();
+  MUSTER_ASSIGN_OR_RETURN(Office office, tx.GetOffice(r.office));
+  MUSTER_ASSIGN_OR_RETURN(Person person, tx.GetPerson(r.national_id));
+  // An office summons the persons registered in its district; others go through their own office.
+  if (person.district != office.code) {
+    return Status::FailedPrecondition(fmt::format(
+        "{} is registered with office {}, not {}: that office issues their summonses", r.national_id,
+        person.district, office.code));
+  }
+  MUSTER_ASSIGN_OR_RETURN(auto deferments, tx.ListDeferments(r.national_id));
+  return CheckEligibility(person, deferments, r.kind, LocalDate(r.appear_at, office.timezone), policy_);
 }
 
 Result<Summons> SummonsService::Enter(Tx& tx, const IssueRequest& r, int64_t id, std::optional<int64_t> campaign_id,
@@ -183,11 +200,7 @@ Result<Summons> SummonsService::EnterNext(Tx& tx, const IssueRequest& r, std::st
 Result<Summons> SummonsService::Issue(const IssueRequest& r, std::string_view actor) {
   Summons issued;
   MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>& changes) {
-    Office office;
-    MUSTER_RETURN_IF_ERROR(CheckRequest(tx, r, office));
-    MUSTER_ASSIGN_OR_RETURN(Person person, tx.GetPerson(r.national_id));
-    MUSTER_ASSIGN_OR_RETURN(auto deferments, tx.ListDeferments(r.national_id));
-    Eligibility e = CheckEligibility(person, deferments, r.kind, LocalDate(r.appear_at, office.timezone), policy_);
+    MUSTER_ASSIGN_OR_RETURN(Eligibility e, Assess(tx, r));
     if (!e.eligible()) {
       return Status::FailedPrecondition(
           fmt::format("{} is not eligible for {}: {}; an override needs a justification and a second person's approval",
@@ -204,11 +217,7 @@ Result<OverrideRequest> SummonsService::RequestOverride(const IssueRequest& r, s
   MUSTER_RETURN_IF_ERROR(CheckText("justification", justification, 2000));
   OverrideRequest o;
   MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>&) {
-    Office office;
-    MUSTER_RETURN_IF_ERROR(CheckRequest(tx, r, office));
-    MUSTER_ASSIGN_OR_RETURN(Person person, tx.GetPerson(r.national_id));
-    MUSTER_ASSIGN_OR_RETURN(auto deferments, tx.ListDeferments(r.national_id));
-    Eligibility e = CheckEligibility(person, deferments, r.kind, LocalDate(r.appear_at, office.timezone), policy_);
+    MUSTER_ASSIGN_OR_RETURN(Eligibility e, Assess(tx, r));
     if (e.eligible()) {
       return Status::FailedPrecondition(
           fmt::format("{} is eligible for {}: issue the summons without an override", r.national_id, r.kind));
@@ -237,7 +246,7 @@ Result<Summons> SummonsService::ApproveOverride(int64_t override_id, std::string
     if (o.state != OverrideState::kPending) {
       return Status::FailedPrecondition(fmt::format("override {} is already {}", o.id, OverrideStateName(o.state)));
     }
-    if (o.requested_by == actor) {
+    if (SameActor(o.requested_by, actor)) {
       return Status::PermissionDenied(
           fmt::format("override {} was requested by {}; a second person must approve it (four eyes)", o.id, actor));
     }
@@ -520,7 +529,7 @@ Result<Appeal> SummonsService::DecideAppeal(int64_t appeal_id, bool grant, std::
       return Status::FailedPrecondition(fmt::format("appeal {} is already {}", a.id, AppealStateName(a.state)));
     }
     MUSTER_ASSIGN_OR_RETURN(Summons s, tx.GetSummonsById(a.summons_id));
-    if (s.issued_by == actor) {
+    if (SameActor(s.issued_by, actor)) {
       return Status::PermissionDenied(
           fmt::format("{} issued summons {} and may not decide its appeal", actor, s.number));
     }

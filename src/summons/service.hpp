@@ -143,7 +143,9 @@ class SummonsService {
                             const std::string& override_reason, const std::string& approved_by,
                             std::vector<IndexChange>& changes);
   Result<CampaignPlan> Plan(Tx& tx, const Campaign& campaign);
-  Status CheckRequest(Tx& tx, const IssueRequest& request, Office& office);
+  // Checks a request (ID, kind, texts, a future time, the person's own office) and returns the
+  // person's eligibility for it.
+  Result<Eligibility> Assess(Tx& tx, const IssueRequest& request);
 
   Store& store_;
   const Policy& policy_;
@@ -164,7 +166,12 @@ class SummonsService {
   std::atomic<uint64_t> check_counter_;
 };
 
-// Delivers `s` if the policy deems it delivered at `at` on entry; shared by single and bulk issue.
+// True when the policy deems a summons delivered the moment it is entered in the cabinet.
 bool DeliveredOnEntry(const Policy& policy);
+
+// True when two actors are the same person: "officer:alice", "cli:alice" and "alice" are one
+// person acting through different channels (the part after the first ':' names the person).
+// The four-eyes rules compare actors with this.
+bool SameActor(std::string_view a, std::string_view b);
 
 }  // namespace muster

@@ -56,3 +56,17 @@ TEST_F(SummonsServiceTest, ExitCheckRejectsAnInvalidId) {
 
 }  // namespace
 }  // namespace muster
+
+namespace muster {
+namespace {
+
+TEST(SameActorTest, ThePersonAfterTheChannel) {
+  EXPECT_TRUE(SameActor("alice", "alice"));
+  EXPECT_TRUE(SameActor("cli:alice", "officer:alice"));
+  EXPECT_TRUE(SameActor("cli:alice", "alice"));
+  EXPECT_FALSE(SameActor("cli:alice", "cli:bob"));
+  EXPECT_FALSE(SameActor("officer:alice", "officer:alicia"));
+}
+
+}  // namespace
+}  // namespace muster

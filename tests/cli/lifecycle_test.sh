@@ -14,13 +14,15 @@ national_id,surname,given_name,patronymic,birth_date,sex,district,category,fitne
 34567890123,Orlov,Gleb,,$(years_ago 17),M,D01,conscript,A,,,
 45678901238,Volkov,Oleg,,$(years_ago 40),M,D01,reservist,A,,,
 56789012343,Zaitsev,Ilya,,$(years_ago 22),M,D01,conscript,D,,,
+67890123438,Lebedev,Yuri,,$(years_ago 23),M,D02,conscript,A,,,
 CSV
 FIT=12345678964 STUDENT=23456789099 MINOR=34567890123 UNFIT=56789012343
 
 muster init >/dev/null
 expect_exit 0 muster office add --code D01 --name "Central office" --region Moscow --timezone Europe/Moscow --capacity 2
+expect_exit 0 muster office add --code D02 --name "North office" --region Moscow --timezone Europe/Moscow
 expect_exit 0 muster import persons "$TMP/persons.csv"
-assert_contains "import" "$OUT" "5 inserted"
+assert_contains "import" "$OUT" "6 inserted"
 
 # Deferments and eligibility.
 expect_exit 0 muster deferment add $STUDENT --kind study --until "$(date -u -d '+2 years' +%Y-%m-%d)" --basis "University certificate 7/2026"
@@ -37,12 +39,18 @@ assert_eq "unfit" "not eligible: fitness" "$OUT"
 
 # An ineligible person is refused; an override needs a second person.
 ISSUE=(--office D01 --kind conscription --appear-at "$(in_days 10)" --place "Room 4" --purpose "Medical board")
+expect_exit 2 muster summons issue 12345678900 "${ISSUE[@]}"
+assert_contains "malformed ID named" "$OUT" "national_id"
+expect_exit 2 muster summons issue 67890123438 "${ISSUE[@]}"
+assert_contains "own office only" "$OUT" "registered with office D02"
 expect_exit 2 muster summons issue $MINOR "${ISSUE[@]}"
 assert_contains "refusal names the reason" "$OUT" "age_below"
 assert_eq "nothing issued" "0" "$(sql 'SELECT count(*) FROM summonses')"
 expect_exit 0 muster --as alice summons issue $MINOR "${ISSUE[@]}" --override-reason "Court order 12/2026"
 expect_exit 2 muster --as alice override approve 1
 assert_contains "four eyes" "$OUT" "second person"
+expect_exit 2 muster --as officer:alice override approve 1
+assert_contains "four eyes across channels" "$OUT" "second person"
 expect_exit 0 muster --as bob --json override approve 1
 MINOR_N=$(echo "$OUT" | json_field '["number"]')
 assert_eq "override recorded" "bob" "$(echo "$OUT" | json_field '["override"]["approved_by"]')"
@@ -142,7 +150,8 @@ assert_eq "rerun sees the earlier one" "1" "$(echo "$OUT" | json_field '["alread
 assert_eq "one summons per person and campaign" "1" "$(sql 'SELECT count(*) FROM summonses WHERE campaign_id = 1')"
 
 # Every change left an event.
-assert_eq "events" "1" "$(sql "SELECT count(*) > 10 FROM events WHERE type IN ('summons.issued','summons.delivered','summons.no_show','restriction.imposed','restriction.lifted','appeal.filed','appeal.decided','summons.excused','summons.cancelled','summons.viewed','deferment.added','summons.appeared')")"
+assert_eq "events" "1" "$(sql "SELECT count(*) > 10 FROM events WHERE type IN ('summons.issued','summons.delivered','summons.no_show','restriction.imposed','restriction.lifted','appeal.filed','appeal.decided','summons.excused','summons.cancelled','summons.viewed','deferment.added','summons.appeared')" \
+  "SELECT (count(*) > 10)::int FROM events WHERE type IN ('summons.issued','summons.delivered','summons.no_show','restriction.imposed','restriction.lifted','appeal.filed','appeal.decided','summons.excused','summons.cancelled','summons.viewed','deferment.added','summons.appeared')")"
 assert_eq "event types" "12" "$(sql 'SELECT count(DISTINCT type) FROM events')"
 
 finish
