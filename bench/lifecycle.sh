@@ -8,7 +8,10 @@
 #     ban each: a summons updated, a restriction and two events inserted per summons), against
 #     the sqlite3 shell making the same row changes (the same UPDATE, and `.import` of the
 #     restriction and event rows muster wrote) on a copy of the issued database.
-# Targets: bulk issue <= 5 s, sweep <= 3 s. Prints the medians of RUNS runs.
+#  3. the ledger's share of the bulk issue: the same events appended again to an emptied ledger
+#     (`muster ledger checkpoint` on a copy: leaves, subtree hashes and one signed checkpoint).
+# The sqlite3 peers insert the domain rows only, not the ledger's.
+# Targets: bulk issue <= 5 s (ledger <= 1 s of it), sweep <= 3 s. Prints the medians of RUNS runs.
 #
 # Usage: bench/lifecycle.sh [path/to/muster]   (env: PERSONS=1000000 QUOTA=300000 RUNS=3 WORK=dir)
 set -euo pipefail
@@ -44,13 +47,16 @@ UNTIL=$(date -u -d '+37 days' +%Y-%m-%d)
 AFTER=$(date -u -d '+40 days' +%Y-%m-%dT00:00:00Z)
 DISTRICTS=$(tail -n +2 demo/offices.csv | cut -d, -f1 | paste -sd,)
 
-issue=() peer=() sweep=() sweep_peer=()
+# Every copy of the database signs with the base database's ledger keys.
+ledger_keys=(--ledger-key base.db.ledger.key --ledger-secret base.db.ledger.secret)
+
+issue=() peer=() sweep=() sweep_peer=() ledger=()
 for run in $(seq 1 "$RUNS"); do
   cp base.db run.db
-  "$MUSTER" --db run.db --as bench campaign create --kind mobilization --name "Bench" --basis "Order 1" \
+  "$MUSTER" --db run.db "${ledger_keys[@]}" --as bench campaign create --kind mobilization --name "Bench" --basis "Order 1" \
     --districts "$DISTRICTS" --appear-from "$FROM" --appear-until "$UNTIL" --quota "$QUOTA" >/dev/null
   t0=$(now)
-  "$MUSTER" --db run.db --as bench campaign issue 1 >/dev/null
+  "$MUSTER" --db run.db "${ledger_keys[@]}" --as bench campaign issue 1 >/dev/null
   t1=$(now)
   issue+=("$(elapsed "$t0" "$t1")")
   n=$(sqlite3 run.db "SELECT count(*) FROM summonses")
@@ -66,10 +72,19 @@ for run in $(seq 1 "$RUNS"); do
   t1=$(now)
   peer+=("$(elapsed "$t0" "$t1")")
 
+  cp run.db ledger.db
+  sqlite3 ledger.db "DELETE FROM ledger_leaves; DELETE FROM ledger_subtrees; DELETE FROM ledger_checkpoints;"
+  leaves=$(sqlite3 ledger.db "SELECT count(*) FROM events")
+  t0=$(now)
+  "$MUSTER" --db ledger.db "${ledger_keys[@]}" ledger checkpoint >/dev/null
+  t1=$(now)
+  ledger+=("$(elapsed "$t0" "$t1")")
+  rm -f ledger.db*
+
   cp run.db issued.db
   events_before=$(sqlite3 run.db "SELECT max(seq) FROM events")
   t0=$(now)
-  "$MUSTER" --db run.db sweep --now "$AFTER" >/dev/null
+  "$MUSTER" --db run.db "${ledger_keys[@]}" sweep --now "$AFTER" >/dev/null
   t1=$(now)
   sweep+=("$(elapsed "$t0" "$t1")")
   sqlite3 -csv run.db "SELECT * FROM restrictions" > restrictions.csv
@@ -81,11 +96,13 @@ for run in $(seq 1 "$RUNS"); do
     ".import --csv restrictions.csv restrictions" ".import --csv sweep_events.csv events" "COMMIT" >/dev/null
   t1=$(now)
   sweep_peer+=("$(elapsed "$t0" "$t1")")
-  echo "run $run: issue ${issue[-1]} s (sqlite3 ${peer[-1]} s), sweep ${sweep[-1]} s (sqlite3 ${sweep_peer[-1]} s)"
+  echo "run $run: issue ${issue[-1]} s (sqlite3 ${peer[-1]} s, ledger ${ledger[-1]} s), sweep ${sweep[-1]} s (sqlite3 ${sweep_peer[-1]} s)"
 done
+ml=$(median "${ledger[@]}")
 mi=$(median "${issue[@]}") mp=$(median "${peer[@]}") ms=$(median "${sweep[@]}") msp=$(median "${sweep_peer[@]}")
 echo
 echo "bulk issue of $QUOTA summonses over $PERSONS persons: median ${mi} s (target <= 5 s)"
 echo "sqlite3 shell inserting the same rows:                median ${mp} s (ratio $(awk -v a="$mi" -v b="$mp" 'BEGIN { printf "%.2f", a / b }'))"
+echo "ledger: appending its $leaves leaves again:          median ${ml} s (target <= 1 s)"
 echo "sweep of $QUOTA overdue summonses:                    median ${ms} s (target <= 3 s)"
 echo "sqlite3 shell making the same row changes:            median ${msp} s (ratio $(awk -v a="$ms" -v b="$msp" 'BEGIN { printf "%.2f", a / b }'))"

@@ -9,9 +9,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "core/text.hpp"
 #include "core/time.hpp"
 #include "ledger/canonical_json.hpp"
 
@@ -22,17 +24,6 @@ using nlohmann::json;
 
 constexpr std::string_view kKeyPrefix = "MUSTER-PSEUDONYM-KEY+";
 constexpr std::array<std::string_view, 4> kFreeTextKeys = {"reason", "justification", "text", "basis"};
-
-std::string HmacHex(const std::array<uint8_t, kPseudonymKeySize>& secret, std::string_view prefix,
-                    std::string_view message) {
-  crypto_auth_hmacsha256_state state;
-  crypto_auth_hmacsha256_init(&state, secret.data(), secret.size());
-  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const uint8_t*>(prefix.data()), prefix.size());
-  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const uint8_t*>(message.data()), message.size());
-  Hash mac;
-  crypto_auth_hmacsha256_final(&state, mac.data());
-  return HexEncode(mac);
-}
 
 bool IsFreeText(std::string_view key) {
   return std::find(kFreeTextKeys.begin(), kFreeTextKeys.end(), key) != kFreeTextKeys.end();
@@ -132,12 +123,28 @@ Result<std::string> ReadPrivateFile(const std::string& path) {
 
 }  // namespace
 
-PseudonymKey::~PseudonymKey() { sodium_memzero(secret_.data(), secret_.size()); }
+PseudonymKey::~PseudonymKey() {
+  sodium_memzero(secret_.data(), secret_.size());
+  sodium_memzero(&hmac_, sizeof hmac_);
+}
+
+void PseudonymKey::Init() { crypto_auth_hmacsha256_init(&hmac_, secret_.data(), secret_.size()); }
+
+std::string PseudonymKey::Hmac(std::string_view prefix, std::string_view message) const {
+  crypto_auth_hmacsha256_state state = hmac_;
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const uint8_t*>(prefix.data()), prefix.size());
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const uint8_t*>(message.data()), message.size());
+  Hash mac;
+  crypto_auth_hmacsha256_final(&state, mac.data());
+  sodium_memzero(&state, sizeof state);
+  return HexEncode(mac);
+}
 
 Result<PseudonymKey> PseudonymKey::Generate() {
   if (sodium_init() < 0) return Status::Internal("libsodium failed to initialise");
   PseudonymKey key;
   randombytes_buf(key.secret_.data(), key.secret_.size());
+  key.Init();
   return key;
 }
 
@@ -147,6 +154,7 @@ Result<PseudonymKey> PseudonymKey::FromBytes(ByteView secret) {
   }
   PseudonymKey key;
   std::copy(secret.begin(), secret.end(), key.secret_.begin());
+  key.Init();
   return key;
 }
 
@@ -164,9 +172,9 @@ Result<PseudonymKey> PseudonymKey::Parse(std::string_view text) {
 
 std::string PseudonymKey::Encode() const { return std::string(kKeyPrefix) + HexEncode(secret_); }
 
-std::string PseudonymKey::Pseudonym(std::string_view national_id) const { return HmacHex(secret_, "", national_id); }
+std::string PseudonymKey::Pseudonym(std::string_view national_id) const { return Hmac("", national_id); }
 
-std::string PseudonymKey::TextDigest(std::string_view text) const { return HmacHex(secret_, "text:", text); }
+std::string PseudonymKey::TextDigest(std::string_view text) const { return Hmac("text:", text); }
 
 Status WritePseudonymKeyFile(const std::string& path, const PseudonymKey& key) {
   std::string text = key.Encode() + "\n";
@@ -183,7 +191,7 @@ Result<PseudonymKey> ReadPseudonymKeyFile(const std::string& path) {
   return key;
 }
 
-Result<std::string> EncodeLeaf(const Event& event, const PseudonymKey& key) {
+Result<std::string> EncodeLeafReference(const Event& event, const PseudonymKey& key) {
   json payload = json::parse(event.payload, nullptr, /*allow_exceptions=*/false);
   if (!payload.is_object()) {
     return Status::InvalidArgument(fmt::format("event {}: payload is not a JSON object", event.seq));
@@ -215,6 +223,283 @@ Result<std::string> EncodeLeaf(const Event& event, const PseudonymKey& key) {
   auto text = CanonicalJson(leaf);
   if (!text.ok()) return text.status().WithContext(fmt::format("event {}", event.seq));
   return text;
+}
+
+
+namespace {
+
+// ---- The fast path: payloads as EmitEvent writes them (nlohmann's dump, which is canonical) ----
+//
+// A small parser over the payload's text that accepts only canonical JSON without escapes in
+// strings and without floating-point numbers, and writes the leaf directly. Anything else, and
+// any case it does not handle exactly as EncodeLeafReference does, returns false and the
+// reference path runs instead; leaf_test.cpp checks that both give the same bytes.
+
+struct Node {
+  enum class Kind { kString, kScalar, kObject, kArray } kind = Kind::kScalar;
+  std::string_view text;  // a string's content (no escapes) or a scalar's token
+  std::vector<std::pair<std::string_view, Node>> members;
+  std::vector<Node> items;
+};
+
+class FastParser {
+ public:
+  explicit FastParser(std::string_view text) : text_(text) {}
+
+  bool ParseDocument(Node& node) { return Parse(node, 0) && pos_ == text_.size(); }
+
+ private:
+  bool Parse(Node& node, int depth) {
+    if (depth > 32 || pos_ >= text_.size()) return false;
+    char c = text_[pos_];
+    if (c == '"') {
+      node.kind = Node::Kind::kString;
+      return ParseString(node.text);
+    }
+    if (c == '{') {
+      node.kind = Node::Kind::kObject;
+      ++pos_;
+      if (Peek('}')) return true;
+      std::string_view previous;
+      while (true) {
+        std::string_view key;
+        if (!ParseString(key) || !Expect(':')) return false;
+        if (!node.members.empty() && key <= previous) return false;  // not sorted: not canonical
+        previous = key;
+        node.members.emplace_back(key, Node{});
+        if (!Parse(node.members.back().second, depth + 1)) return false;
+        if (Peek('}')) return true;
+        if (!Expect(',')) return false;
+      }
+    }
+    if (c == '[') {
+      node.kind = Node::Kind::kArray;
+      ++pos_;
+      if (Peek(']')) return true;
+      while (true) {
+        node.items.emplace_back();
+        if (!Parse(node.items.back(), depth + 1)) return false;
+        if (Peek(']')) return true;
+        if (!Expect(',')) return false;
+      }
+    }
+    node.kind = Node::Kind::kScalar;
+    size_t start = pos_;
+    for (std::string_view word : {"true", "false", "null"}) {
+      if (text_.substr(pos_, word.size()) == word) {
+        pos_ += word.size();
+        node.text = text_.substr(start, word.size());
+        return true;
+      }
+    }
+    if (text_[pos_] == '-') ++pos_;
+    size_t digits = pos_;
+    while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') ++pos_;
+    // At most 18 digits: always an int64 that the reference path writes back unchanged.
+    if (pos_ == digits || pos_ - digits > 18 || (text_[digits] == '0' && pos_ - digits > 1)) return false;
+    if (text_[start] == '-' && pos_ - digits == 1 && text_[digits] == '0') return false;  // "-0"
+    node.text = text_.substr(start, pos_ - start);
+    return true;
+  }
+
+  bool ParseString(std::string_view& out) {
+    if (pos_ >= text_.size() || text_[pos_] != '"') return false;
+    size_t start = ++pos_;
+    while (pos_ < text_.size() && text_[pos_] != '"') {
+      unsigned char c = static_cast<unsigned char>(text_[pos_]);
+      if (c == '\\' || c < 0x20) return false;
+      ++pos_;
+    }
+    if (pos_ >= text_.size()) return false;
+    out = text_.substr(start, pos_ - start);
+    ++pos_;
+    return true;
+  }
+
+  bool Peek(char c) {
+    if (pos_ < text_.size() && text_[pos_] == c) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+  bool Expect(char c) { return Peek(c); }
+
+  std::string_view text_;
+  size_t pos_ = 0;
+};
+
+// Appends `s` as a canonical JSON string (nlohmann's escaping).
+void AppendString(std::string& out, std::string_view s) {
+  out += '"';
+  for (char ch : s) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += fmt::format("\\u{:04x}", c);
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+class FastWriter {
+ public:
+  FastWriter(const PseudonymKey& key, std::vector<std::string_view> ids) : key_(key), ids_(std::move(ids)) {}
+
+  bool IsNationalId(std::string_view s) const { return std::find(ids_.begin(), ids_.end(), s) != ids_.end(); }
+
+  void AppendScrubbedString(std::string& out, std::string_view s) const {
+    if (IsNationalId(s)) {
+      out += '"';
+      out += key_.Pseudonym(s);
+      out += '"';
+    } else {
+      AppendString(out, s);
+    }
+  }
+
+  // False when the reference path would do something this one does not (a key collision).
+  bool Write(std::string& out, const Node& node) const {
+    switch (node.kind) {
+      case Node::Kind::kString:
+        AppendScrubbedString(out, node.text);
+        return true;
+      case Node::Kind::kScalar:
+        out += node.text;
+        return true;
+      case Node::Kind::kArray:
+        out += '[';
+        for (size_t i = 0; i < node.items.size(); ++i) {
+          if (i > 0) out += ',';
+          if (!Write(out, node.items[i])) return false;
+        }
+        out += ']';
+        return true;
+      case Node::Kind::kObject:
+        return WriteObject(out, node, nullptr);
+    }
+    return false;
+  }
+
+  // Writes `node`'s members with the renames; skips `skip` (a member moved elsewhere).
+  bool WriteObject(std::string& out, const Node& node, const Node* skip) const {
+    struct Out {
+      std::string key;
+      const Node* value;
+      std::string replaced;  // the value's text when renamed
+    };
+    std::vector<Out> members;
+    members.reserve(node.members.size());
+    for (const auto& [k, v] : node.members) {
+      if (&v == skip) continue;
+      if (v.kind == Node::Kind::kString && k == "national_id") {
+        members.push_back({"person", nullptr, key_.Pseudonym(v.text)});
+      } else if (v.kind == Node::Kind::kString && IsFreeText(k)) {
+        members.push_back({std::string(k) + "_hmac", nullptr, key_.TextDigest(v.text)});
+      } else {
+        members.push_back({std::string(k), &v, {}});
+      }
+    }
+    std::sort(members.begin(), members.end(), [](const Out& a, const Out& b) { return a.key < b.key; });
+    out += '{';
+    for (size_t i = 0; i < members.size(); ++i) {
+      if (i > 0) {
+        if (members[i].key == members[i - 1].key) return false;
+        out += ',';
+      }
+      AppendString(out, members[i].key);
+      out += ':';
+      if (members[i].value == nullptr) {
+        out += '"';
+        out += members[i].replaced;
+        out += '"';
+      } else if (!Write(out, *members[i].value)) {
+        return false;
+      }
+    }
+    out += '}';
+    return true;
+  }
+
+ private:
+  const PseudonymKey& key_;
+  std::vector<std::string_view> ids_;
+};
+
+void CollectNationalIds(const Node& node, std::vector<std::string_view>& ids) {
+  for (const auto& [k, v] : node.members) {
+    if (k == "national_id" && v.kind == Node::Kind::kString) ids.push_back(v.text);
+    CollectNationalIds(v, ids);
+  }
+  for (const Node& item : node.items) CollectNationalIds(item, ids);
+}
+
+std::optional<std::string> EncodeLeafFast(const Event& event, const PseudonymKey& key) {
+  if (!IsValidUtf8(event.payload) || !IsValidUtf8(event.actor) || !IsValidUtf8(event.subject) ||
+      !IsValidUtf8(event.type)) {
+    return std::nullopt;
+  }
+  Node payload;
+  FastParser parser(event.payload);
+  if (!parser.ParseDocument(payload) || payload.kind != Node::Kind::kObject) return std::nullopt;
+
+  std::string_view actor = event.actor;
+  size_t colon = actor.find(':');
+  std::string_view role = colon == std::string_view::npos ? std::string_view() : actor.substr(0, colon);
+  std::string_view id = colon == std::string_view::npos ? actor : actor.substr(colon + 1);
+
+  std::vector<std::string_view> ids;
+  CollectNationalIds(payload, ids);
+  if (role == "citizen") ids.push_back(id);
+  FastWriter writer(key, std::move(ids));
+
+  const Node* summons_sha256 = nullptr;
+  for (const auto& [k, v] : payload.members) {
+    if (k == "summons_sha256") summons_sha256 = &v;
+  }
+
+  std::string out;
+  out.reserve(event.payload.size() + 256);
+  out += "{\"actor\":{\"id\":";
+  writer.AppendScrubbedString(out, id);
+  out += ",\"role\":";
+  AppendString(out, role);
+  out += "},\"payload\":";
+  if (!writer.WriteObject(out, payload, summons_sha256)) return std::nullopt;
+  out += ",\"seq\":";
+  out += std::to_string(event.seq);
+  out += ",\"subject\":";
+  writer.AppendScrubbedString(out, event.subject);
+  if (summons_sha256 != nullptr) {
+    out += ",\"summons_sha256\":";
+    // Moved as it is, unscrubbed, as the reference path does.
+    if (summons_sha256->kind != Node::Kind::kString) return std::nullopt;
+    AppendString(out, summons_sha256->text);
+  }
+  out += ",\"time\":";
+  AppendString(out, FormatTimestamp(event.at));
+  out += ",\"type\":";
+  AppendString(out, event.type);
+  out += '}';
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> EncodeLeaf(const Event& event, const PseudonymKey& key) {
+  if (std::optional<std::string> leaf = EncodeLeafFast(event, key)) return std::move(*leaf);
+  return EncodeLeafReference(event, key);
 }
 
 }  // namespace muster::ledger

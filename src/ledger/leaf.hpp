@@ -37,6 +37,8 @@
 // created with mode 0600 and never overwritten; reading one that others may read fails.
 #pragma once
 
+#include <sodium.h>
+
 #include <array>
 #include <string>
 #include <string_view>
@@ -67,7 +69,11 @@ class PseudonymKey {
 
  private:
   PseudonymKey() = default;
+  void Init();  // keys `hmac_` from `secret_`
+  std::string Hmac(std::string_view prefix, std::string_view message) const;
+
   std::array<uint8_t, kPseudonymKeySize> secret_{};
+  crypto_auth_hmacsha256_state hmac_{};  // keyed once; each digest starts from a copy
 };
 
 // Mode 0600, never overwritten (AlreadyExists); errors name the path.
@@ -76,7 +82,11 @@ Status WritePseudonymKeyFile(const std::string& path, const PseudonymKey& key);
 Result<PseudonymKey> ReadPseudonymKeyFile(const std::string& path);
 
 // The leaf of `event`, in the format above. InvalidArgument when the payload is not a JSON
-// object or holds invalid UTF-8.
+// object or holds invalid UTF-8. Payloads in canonical form (as EmitEvent writes them) take a
+// fast path that writes the leaf without building a JSON tree; others go through
+// EncodeLeafReference, which gives the same bytes for every payload (leaf_test.cpp).
 Result<std::string> EncodeLeaf(const Event& event, const PseudonymKey& key);
+// The same by way of nlohmann::json: the definition the fast path is tested against.
+Result<std::string> EncodeLeafReference(const Event& event, const PseudonymKey& key);
 
 }  // namespace muster::ledger

@@ -142,6 +142,47 @@ TEST(EncodeLeafTest, NoPersonalDataInClear) {
   EXPECT_TRUE(issued["payload"]["override"].contains("reason_hmac"));
 }
 
+// The fast path and the reference give the same bytes, for canonical payloads (the fast path)
+// and for everything else (the fallback).
+TEST(EncodeLeafTest, FastPathEqualsReference) {
+  std::string id(kNationalId);
+  std::vector<std::string> payloads = {
+      "{}",
+      json{{"national_id", id}, {"number", "26-1"}, {"summons_sha256", std::string(64, 'f')}}.dump(),
+      json{{"a", json::array({1, -2, true, false, nullptr, id, json::object({{"national_id", id}})})},
+           {"reason", "x"}, {"text", "\u00e9t\u00e9 \"quoted\" \n"}, {"z", {{"basis", "b"}, {"deep", {{"k", id}}}}}}
+          .dump(),
+      json{{"national_id", id}, {"person", "collision"}}.dump(),
+      json{{"big", 12345678901234567890ULL}, {"neg", -9223372036854775807LL}, {"zero", 0}}.dump(),
+      json{{"float", 1.5}}.dump(),
+      json{{"summons_sha256", json::object({{"national_id", id}})}}.dump(),
+      json{{"summons_sha256", id}, {"national_id", id}}.dump(),
+      json{{"s", "caf\u00e9 \u0001 \u001f"}, {"u", "\xd0\x9f\xd0\xb5\xd1\x82\xd1\x80\xd0\xbe\xd0\xb2"}}.dump(),
+      "{ \"spaced\" : 1 }",
+      "{\"b\":1,\"a\":2}",
+      "{\"a\":01}",
+      "{\"a\":-0}",
+      "{\"a\":\"unterminated}",
+      "{\"a\":[1,2,]}",
+      "{\"esc\\u0041\":\"x\"}",
+  };
+  PseudonymKey key = TestKey();
+  for (const std::string& actor : {std::string("cli:alice"), "citizen:" + id, std::string("noroles"),
+                                   std::string("odd:\"quoted\"\ttab")}) {
+    for (const std::string& subject : {id, std::string("26-00000001-5"), std::string("tab\there")}) {
+      for (const std::string& payload : payloads) {
+        Event e{7, "type.\u00e9", *ParseTimestamp("2026-11-29T10:00:00.123Z"), actor, subject, payload};
+        auto fast = EncodeLeaf(e, key);
+        auto reference = EncodeLeafReference(e, key);
+        ASSERT_EQ(fast.ok(), reference.ok()) << payload;
+        if (fast.ok()) {
+          EXPECT_EQ(*fast, *reference) << payload << " / " << actor << " / " << subject;
+        }
+      }
+    }
+  }
+}
+
 TEST(EncodeLeafTest, RejectsPayloadsThatAreNotObjects) {
   Event e = MakeEvent("x", "cli:a", "s", json::object());
   e.payload = "[1,2]";

@@ -2,10 +2,12 @@
 -- complete subtrees of the RFC 9162 Merkle tree over them, and the signed checkpoints.
 
 -- Leaf `idx` (0-based, gap-free) records event `seq`. `data` is the leaf's canonical JSON, the
--- exact bytes hashed; `hash` = SHA-256(0x00 || data), the level-0 subtree (idx).
+-- exact bytes hashed; `hash` = SHA-256(0x00 || data), the level-0 subtree (idx). Leaves follow
+-- the events in order, so idx < seq and both grow together; seq has no index of its own (one
+-- B-tree fewer per append).
 CREATE TABLE ledger_leaves (
   idx  INTEGER PRIMARY KEY,
-  seq  INTEGER NOT NULL UNIQUE,
+  seq  INTEGER NOT NULL,
   hash BLOB NOT NULL,
   data TEXT NOT NULL
 );

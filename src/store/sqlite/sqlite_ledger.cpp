@@ -185,13 +185,22 @@ Result<std::optional<StoredCheckpoint>> SqliteTx::LatestCheckpoint() {
 }
 
 Result<LedgerLeaf> SqliteTx::FindDeliveryLeaf(std::string_view number) {
+  std::string missing = fmt::format("summons {} has no delivery recorded in the ledger", number);
   MUSTER_ASSIGN_OR_RETURN(
-      Statement * s,
-      db_.Prepare("SELECT l.idx, l.seq, l.hash, l.data FROM events e JOIN ledger_leaves l ON l.seq = e.seq "
-                  "WHERE e.type = 'summons.delivered' AND e.subject = ?1 ORDER BY e.seq LIMIT 1"));
-  s->Bind(1, number);
-  return One<LedgerLeaf>(*s, ReadLeaf,
-                         fmt::format("summons {} has no delivery recorded in the ledger", number));
+      Statement * e,
+      db_.Prepare("SELECT seq FROM events WHERE type = 'summons.delivered' AND subject = ?1 ORDER BY seq LIMIT 1"));
+  e->Bind(1, number);
+  MUSTER_ASSIGN_OR_RETURN(int64_t seq, One<int64_t>(*e, [](const Statement& st) { return st.Int(0); }, missing));
+  // Leaves follow events in order and idx < seq, so the leaf is the first one at or below
+  // idx = seq - 1 whose seq matches: the very first row unless events were written that the
+  // ledger skipped.
+  MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare(fmt::format("SELECT {} FROM ledger_leaves WHERE idx < ?1 AND "
+                                                                   "seq <= ?1 ORDER BY idx DESC LIMIT 1",
+                                                                   kLeafColumns)));
+  s->Bind(1, seq);
+  MUSTER_ASSIGN_OR_RETURN(LedgerLeaf leaf, One<LedgerLeaf>(*s, ReadLeaf, missing));
+  if (leaf.seq != seq) return Status::NotFound(missing);
+  return leaf;
 }
 
 }  // namespace muster::sqlite
