@@ -13,22 +13,13 @@
 namespace muster::cli {
 namespace {
 
-// Opens the policy, the store and the auth service, runs `work`, and reports its failure.
+// WithStore, with the auth service built on that store.
 template <typename Work>
 void WithAuth(Context& ctx, int& exit_code, Work&& work) {
-  auto policy = ctx.LoadPolicy();
-  if (!policy.ok()) {
-    exit_code = Fail(ctx, policy.status());
-    return;
-  }
-  auto store = ctx.Open();
-  if (!store.ok()) {
-    exit_code = Fail(ctx, store.status());
-    return;
-  }
-  auth::AuthService service(**store, *policy, ctx.clock);
-  Status st = work(service);
-  if (!st.ok()) exit_code = Fail(ctx, st);
+  WithStore(ctx, exit_code, [&](Store& store, const Policy& policy) {
+    auth::AuthService service(store, policy, ctx.clock);
+    return work(service);
+  });
 }
 
 // The password from --password-file (first line), $MUSTER_PASSWORD, or --password (warned:
