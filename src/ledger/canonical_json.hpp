@@ -25,4 +25,8 @@ Result<std::string> CanonicalJson(const nlohmann::json& value);
 // SHA-256 of CanonicalJson(value).
 Result<Hash> CanonicalJsonSha256(const nlohmann::json& value);
 
+// Appends `text`, which must be valid UTF-8, as a canonical JSON string (quotes included), for
+// hot paths that write canonical JSON without building a tree.
+void AppendCanonicalString(std::string& out, std::string_view text);
+
 }  // namespace muster::ledger

@@ -329,29 +329,7 @@ class FastParser {
   size_t pos_ = 0;
 };
 
-// Appends `s` as a canonical JSON string (nlohmann's escaping).
-void AppendString(std::string& out, std::string_view s) {
-  out += '"';
-  for (char ch : s) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          out += fmt::format("\\u{:04x}", c);
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
-}
+void AppendString(std::string& out, std::string_view s) { AppendCanonicalString(out, s); }
 
 class FastWriter {
  public:

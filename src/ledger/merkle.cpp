@@ -1,7 +1,6 @@
 #include "ledger/merkle.hpp"
 
 #include <fmt/format.h>
-#include <sodium.h>
 
 #include <algorithm>
 #include <bit>
@@ -10,14 +9,13 @@
 namespace muster::ledger {
 
 Hash HashLeaf(ByteView data) {
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
-  const uint8_t prefix = 0x00;
-  crypto_hash_sha256_update(&state, &prefix, 1);
-  crypto_hash_sha256_update(&state, data.data(), data.size());
-  Hash out;
-  crypto_hash_sha256_final(&state, out.data());
-  return out;
+  // One-shot hashing of 0x00 || data: leaves are small, so the copy costs less than a
+  // streaming context.
+  thread_local Bytes buffer;
+  buffer.resize(1 + data.size());
+  buffer[0] = 0x00;
+  if (!data.empty()) std::memcpy(buffer.data() + 1, data.data(), data.size());
+  return Sha256(buffer);
 }
 
 Hash HashNode(const Hash& left, const Hash& right) {
@@ -25,9 +23,7 @@ Hash HashNode(const Hash& left, const Hash& right) {
   buf[0] = 0x01;
   std::memcpy(buf + 1, left.data(), kHashSize);
   std::memcpy(buf + 1 + kHashSize, right.data(), kHashSize);
-  Hash out;
-  crypto_hash_sha256(out.data(), buf, sizeof buf);
-  return out;
+  return Sha256(ByteView(buf, sizeof buf));
 }
 
 Hash EmptyRoot() { return Sha256(ByteView{}); }
