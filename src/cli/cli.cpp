@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include "store/postgres/pg_store.hpp"
+
 namespace muster::cli {
 
 CliClock::CliClock() {
@@ -40,7 +42,10 @@ std::string Context::Actor() const {
 }
 
 ledger::LedgerKeyPaths Context::LedgerKeyPaths() const {
-  ledger::LedgerKeyPaths paths = ledger::DefaultLedgerKeyPaths(db);
+  // A PostgreSQL URL names no file: the keys default to <database name>.ledger.* in the
+  // working directory (every server of one database needs the same two files).
+  ledger::LedgerKeyPaths paths =
+      ledger::DefaultLedgerKeyPaths(postgres::IsPostgresUrl(db) ? postgres::PostgresDatabaseName(db) : db);
   if (!ledger_key.empty()) paths.signer_key = ledger_key;
   if (!ledger_secret.empty()) paths.pseudonym_key = ledger_secret;
   return paths;

@@ -12,7 +12,8 @@ int main(int argc, char** argv) {
   app.fallthrough();
   Context ctx;
   if (const char* db = std::getenv("MUSTER_DB"); db != nullptr && *db != '\0') ctx.db = db;
-  app.add_option("--db", ctx.db, "database: SQLite file path (default ./muster.db, or $MUSTER_DB)");
+  app.add_option("--db", ctx.db,
+                 "database: SQLite file path or postgresql:// URL (default ./muster.db, or $MUSTER_DB)");
   app.add_option("--policy", ctx.policy_path, "policy TOML file (default: the built-in policies/default.toml)")
       ->check(CLI::ExistingFile);
   app.add_option("--as", ctx.actor, "who performs a state change (default cli:<system user>)");

@@ -9,13 +9,14 @@
 #include "registry/csv_reader.hpp"
 #include "registry/demo_data.hpp"
 #include "registry/person_import.hpp"
+#include "store/postgres/pg_store.hpp"
 
 namespace muster::cli {
 namespace {
 
 // Creates or migrates the database, then creates whichever ledger key is missing.
 int Init(Context& ctx, const std::string& origin) {
-  bool existed = std::filesystem::exists(ctx.db);
+  bool existed = postgres::IsPostgresUrl(ctx.db) ? ctx.Open(/*create=*/false).ok() : std::filesystem::exists(ctx.db);
   auto store = ctx.Open(/*create=*/true);
   if (!store.ok()) return Fail(ctx, store.status());
   int version = (*store)->SchemaVersion();

@@ -16,7 +16,7 @@ make_policy() {
 }
 
 setup() {
-  rm -f "$TMP/test.db"*
+  reset_db
   muster init >/dev/null
   muster office add --code D01 --name "Central office" --region Moscow --timezone Europe/Moscow >/dev/null
   cat > "$TMP/persons.csv" <<CSV

@@ -149,14 +149,3 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const St
 }
 
 }  // namespace muster::sqlite
-
-namespace muster {
-
-Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const StoreOptions& options) {
-  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
-    return Status::InvalidArgument("PostgreSQL databases are not supported by this build yet");
-  }
-  return sqlite::OpenSqliteStore(url, options);
-}
-
-}  // namespace muster

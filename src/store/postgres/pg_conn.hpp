@@ -1,0 +1,112 @@
+// A thin RAII layer over libpq: one connection, statements prepared once per connection,
+// parameters always bound. Not thread-safe: the owner (the store's pool) hands a connection to
+// one transaction at a time.
+//
+// Wire formats: integers are sent as decimal text, strings and byte strings in binary (their
+// raw bytes, so a string_view needs no terminating NUL and is never copied); results come back
+// as text, bytea as "\x" + hex.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.hpp"
+
+struct pg_conn;
+struct pg_result;
+
+namespace muster::postgres {
+
+// The parameters of one statement, $1, $2, ... in the order added. Strings and bytes are
+// referenced, not copied: they must stay alive until the statement has run.
+class Params {
+ public:
+  Params& Add(int64_t value);
+  Params& Add(const std::optional<int64_t>& value);
+  Params& Add(std::string_view value);
+  Params& Add(const std::string& value) { return Add(std::string_view(value)); }
+  Params& Add(const char* value) { return Add(std::string_view(value)); }
+  Params& Add(const std::optional<std::string>& value);
+  Params& Null();
+  Params& Bytes(const void* data, size_t size);  // a bytea
+
+  int size() const { return static_cast<int>(kinds_.size()); }
+
+ private:
+  friend class Connection;
+  enum class Kind { kNull, kInt, kBinary };
+  std::vector<Kind> kinds_;
+  std::vector<std::string_view> views_;
+  std::vector<int64_t> ints_;
+};
+
+// One result, freed on destruction. Row and column indexes are 0-based.
+class Rows {
+ public:
+  Rows() = default;
+  explicit Rows(pg_result* result);
+  Rows(Rows&&) noexcept;
+  Rows& operator=(Rows&&) noexcept;
+  Rows(const Rows&) = delete;
+  Rows& operator=(const Rows&) = delete;
+  ~Rows();
+
+  int size() const;
+  bool empty() const { return size() == 0; }
+  int64_t affected() const;  // rows changed by INSERT, UPDATE, DELETE
+
+  bool IsNull(int row, int column) const;
+  int64_t Int(int row, int column) const;
+  std::string Text(int row, int column) const;
+  std::string_view View(int row, int column) const;  // valid while this Rows lives
+  // A bytea column decoded; false when it is not "\x" + hex.
+  bool Bytes(int row, int column, std::string* out) const;
+
+ private:
+  pg_result* result_ = nullptr;
+};
+
+class Connection {
+ public:
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Connects to `url` (a libpq connection URI).
+  static Result<std::unique_ptr<Connection>> Open(const std::string& url);
+
+  // Runs `sql` (one or more statements, no parameters) with the simple query protocol.
+  Status Exec(std::string_view sql);
+  // Runs `sql`, prepared on this connection at its first use, with `params`.
+  Result<Rows> Query(std::string_view sql, const Params& params = Params());
+  // Runs `sql` and calls `fn` for each row as it arrives (single-row mode), so a large result
+  // is never held whole. `fn` returning an error stops the scan; the rest is discarded.
+  Status ForEach(std::string_view sql, const Params& params, const std::function<Status(const Rows&)>& fn);
+
+  // False once the connection to the server is lost.
+  bool healthy() const;
+  // True inside a transaction that a failed statement has aborted.
+  bool InFailedTransaction() const;
+
+ private:
+  explicit Connection(pg_conn* conn) : conn_(conn) {}
+  struct Wire;
+  static void ToWire(const Params& params, Wire* wire);
+  Result<const std::string*> Prepared(std::string_view sql, int nparams);
+
+  pg_conn* conn_;
+  std::map<std::string, std::string, std::less<>> prepared_;  // SQL -> statement name
+};
+
+// The Status for a failed result: unique violation (23505) is AlreadyExists; other integrity
+// violations (class 23: foreign key, check, not null) FailedPrecondition; a serialization
+// failure or deadlock (40001, 40P01) is IoError like everything else, naming `what`.
+Status FromPg(pg_result* result, pg_conn* conn, std::string_view what);
+
+}  // namespace muster::postgres

@@ -1,0 +1,188 @@
+// Tx on PostgreSQL: offices, persons, deferments.
+#include <fmt/format.h>
+
+#include "store/postgres/pg_tx.hpp"
+
+namespace muster::postgres {
+namespace {
+
+constexpr std::string_view kPersonColumns =
+    "p.id, p.national_id, p.surname, p.given_name, p.patronymic, p.birth_date, p.sex, p.district, "
+    "p.category, p.fitness, p.address, p.email, p.phone, p.status";
+
+Person ReadPerson(const Rows& r, int i) {
+  Person p;
+  p.id = PersonId{r.Int(i, 0)};
+  p.national_id = r.Text(i, 1);
+  p.surname = r.Text(i, 2);
+  p.given_name = r.Text(i, 3);
+  p.patronymic = r.Text(i, 4);
+  p.birth_date = DateColumn(r, i, 5);
+  std::string_view sex = r.View(i, 6);
+  p.sex = sex.empty() ? 'M' : sex[0];
+  p.district = r.Text(i, 7);
+  p.category = r.Text(i, 8);
+  p.fitness = r.Text(i, 9);
+  p.address = r.Text(i, 10);
+  p.email = r.Text(i, 11);
+  p.phone = r.Text(i, 12);
+  p.status = ParsePersonStatus(r.View(i, 13)).value_or(PersonStatus::kActive);
+  return p;
+}
+
+Office ReadOffice(const Rows& r, int i) {
+  return Office{r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3), static_cast<int>(r.Int(i, 4))};
+}
+
+Params OfficeParams(const Office& o) {
+  Params p;
+  p.Add(o.code).Add(o.name).Add(o.region).Add(o.timezone).Add(int64_t{o.daily_capacity});
+  return p;
+}
+
+}  // namespace
+
+std::string TextArray(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
+Status PgTx::InsertOffice(const Office& o) {
+  auto rows =
+      conn_.Query("INSERT INTO offices (code, name, region, timezone, daily_capacity) VALUES ($1, $2, $3, $4, $5)",
+                  OfficeParams(o));
+  if (rows.status().IsAlreadyExists()) return Status::AlreadyExists(fmt::format("office {} already exists", o.code));
+  return rows.status();
+}
+
+Result<UpsertOutcome> PgTx::UpsertOffice(const Office& o) {
+  auto existing = GetOffice(o.code);
+  if (existing.ok()) {
+    if (*existing == o) return UpsertOutcome::kUnchanged;
+    MUSTER_RETURN_IF_ERROR(
+        conn_
+            .Query("UPDATE offices SET name = $2, region = $3, timezone = $4, daily_capacity = $5 WHERE code = $1",
+                   OfficeParams(o))
+            .status());
+    return UpsertOutcome::kUpdated;
+  }
+  if (!existing.status().IsNotFound()) return existing.status();
+  MUSTER_RETURN_IF_ERROR(InsertOffice(o));
+  return UpsertOutcome::kInserted;
+}
+
+Result<std::vector<Office>> PgTx::ListOffices() {
+  MUSTER_ASSIGN_OR_RETURN(
+      Rows rows, conn_.Query("SELECT code, name, region, timezone, daily_capacity FROM offices ORDER BY code"));
+  return Collect<Office>(rows, ReadOffice);
+}
+
+Result<Office> PgTx::GetOffice(std::string_view code) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Rows rows, conn_.Query("SELECT code, name, region, timezone, daily_capacity FROM offices WHERE code = $1",
+                             Params().Add(code)));
+  return One<Office>(rows, ReadOffice, fmt::format("no office with code '{}'", code));
+}
+
+Result<UpsertOutcome> PgTx::UpsertPerson(const Person& p) {
+  // One round trip: insert when new, otherwise update only when something differs. The row
+  // comes back when written; xmax = 0 tells an insert from an update; no row means unchanged.
+  std::string birth_date = FormatCivilDate(p.birth_date);
+  Params params;
+  params.Add(p.national_id).Add(p.surname).Add(p.given_name).Add(p.patronymic).Add(birth_date);
+  params.Add(std::string_view(&p.sex, 1)).Add(p.district).Add(p.category).Add(p.fitness).Add(p.address);
+  params.Add(p.email).Add(p.phone).Add(PersonStatusName(p.status));
+  MUSTER_ASSIGN_OR_RETURN(
+      Rows rows,
+      conn_.Query(
+          "INSERT INTO persons AS p (national_id, surname, given_name, patronymic, birth_date, sex, district, "
+          "category, fitness, address, email, phone, status) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
+          "ON CONFLICT (national_id) DO UPDATE SET surname = EXCLUDED.surname, given_name = EXCLUDED.given_name, "
+          "patronymic = EXCLUDED.patronymic, birth_date = EXCLUDED.birth_date, sex = EXCLUDED.sex, "
+          "district = EXCLUDED.district, category = EXCLUDED.category, fitness = EXCLUDED.fitness, "
+          "address = EXCLUDED.address, email = EXCLUDED.email, phone = EXCLUDED.phone, status = EXCLUDED.status, "
+          "version = p.version + 1 "
+          "WHERE (p.surname, p.given_name, p.patronymic, p.birth_date, p.sex, p.district, p.category, p.fitness, "
+          "p.address, p.email, p.phone, p.status) IS DISTINCT FROM (EXCLUDED.surname, EXCLUDED.given_name, "
+          "EXCLUDED.patronymic, EXCLUDED.birth_date, EXCLUDED.sex, EXCLUDED.district, EXCLUDED.category, "
+          "EXCLUDED.fitness, EXCLUDED.address, EXCLUDED.email, EXCLUDED.phone, EXCLUDED.status) "
+          "RETURNING (xmax = 0)",
+          params));
+  if (rows.empty()) return UpsertOutcome::kUnchanged;
+  return rows.View(0, 0) == "t" ? UpsertOutcome::kInserted : UpsertOutcome::kUpdated;
+}
+
+Result<Person> PgTx::GetPerson(std::string_view national_id) {
+  MUSTER_ASSIGN_OR_RETURN(Rows rows,
+                          conn_.Query(fmt::format("SELECT {} FROM persons p WHERE p.national_id = $1", kPersonColumns),
+                                      Params().Add(national_id)));
+  return One<Person>(rows, ReadPerson, fmt::format("no person with national ID {}", national_id));
+}
+
+Result<std::vector<Person>> PgTx::ListPersons(const PersonFilter& f) {
+  Params params;
+  params.Add(f.district).Add(f.after_national_id).Add(static_cast<int64_t>(f.limit));
+  MUSTER_ASSIGN_OR_RETURN(
+      Rows rows, conn_.Query(fmt::format("SELECT {} FROM persons p WHERE ($1::text IS NULL OR p.district = $1::text) "
+                                         "AND p.national_id > $2 ORDER BY p.national_id LIMIT $3",
+                                         kPersonColumns),
+                             params));
+  return Collect<Person>(rows, ReadPerson);
+}
+
+Result<int64_t> PgTx::CountPersons() {
+  MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT count(*) FROM persons"));
+  return rows.Int(0, 0);
+}
+
+Result<DefermentId> PgTx::InsertDeferment(const Deferment& d) {
+  MUSTER_ASSIGN_OR_RETURN(Person person, GetPerson(d.national_id));
+  std::string until = FormatCivilDate(d.until);
+  Params params;
+  params.Add(person.id.value).Add(d.kind).Add(until).Add(d.basis).Add(d.created_by).Add(Millis(d.created_at));
+  MUSTER_ASSIGN_OR_RETURN(
+      Rows rows,
+      conn_.Query("INSERT INTO deferments (person_id, kind, until_date, basis, ended_at, created_by, created_at) "
+                  "VALUES ($1, $2, $3, $4, NULL, $5, $6) RETURNING id",
+                  params));
+  return DefermentId{rows.Int(0, 0)};
+}
+
+Result<Deferment> PgTx::GetDeferment(DefermentId id) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Rows rows,
+      conn_.Query(fmt::format("SELECT {} FROM deferments d JOIN persons p ON p.id = d.person_id WHERE d.id = $1",
+                              kDefermentColumns),
+                  Params().Add(id.value)));
+  return One<Deferment>(rows, ReadDeferment, fmt::format("no deferment with id {}", id.value));
+}
+
+Result<std::vector<Deferment>> PgTx::ListDeferments(std::string_view national_id) {
+  MUSTER_ASSIGN_OR_RETURN(Rows rows,
+                          conn_.Query(fmt::format("SELECT {} FROM deferments d JOIN persons p ON p.id = d.person_id "
+                                                  "WHERE p.national_id = $1 ORDER BY d.id",
+                                                  kDefermentColumns),
+                                      Params().Add(national_id)));
+  return Collect<Deferment>(rows, ReadDeferment);
+}
+
+Status PgTx::EndDeferment(DefermentId id, Timestamp ended_at) {
+  MUSTER_ASSIGN_OR_RETURN(Rows rows,
+                          conn_.Query("UPDATE deferments SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL",
+                                      Params().Add(id.value).Add(Millis(ended_at))));
+  if (rows.affected() == 0) return Status::FailedPrecondition(fmt::format("deferment {} has already ended", id.value));
+  return Status::Ok();
+}
+
+}  // namespace muster::postgres

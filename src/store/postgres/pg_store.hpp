@@ -1,0 +1,30 @@
+// Store on PostgreSQL through libpq, for several `muster` processes on one database.
+//
+// Correctness never relies on in-process locks: every Write runs in one transaction that
+// first takes a transaction-level advisory lock (pg_advisory_xact_lock), so writes are
+// serialised across all processes exactly as SQLite's single writer serialises them (ids from
+// MaxSummonsId() + 1, event seq order = commit order, gap-free ledger appends). Each Read is a
+// REPEATABLE READ, READ ONLY snapshot and takes no lock. Thread-safe: a small pool of
+// connections, each with its own prepared statements, serves one transaction at a time.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "store/store.hpp"
+
+namespace muster::postgres {
+
+// True for postgresql:// and postgres:// URLs.
+bool IsPostgresUrl(std::string_view url);
+
+// The database named by a PostgreSQL URL ("muster" in postgresql://host/muster?sslmode=require),
+// or "" when it names none.
+std::string PostgresDatabaseName(std::string_view url);
+
+// Connects to the database of `url`, which must exist (createdb). Applies pending migrations
+// when the schema is there or `options.create`; otherwise NotFound, naming `muster init`.
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url, const StoreOptions& options);
+
+}  // namespace muster::postgres

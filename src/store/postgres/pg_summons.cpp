@@ -1,0 +1,431 @@
+// Tx on PostgreSQL: campaigns, summonses, appeals, restrictions, overrides, exit checks, events.
+#include <fmt/format.h>
+
+#include "store/postgres/pg_tx.hpp"
+
+namespace muster::postgres {
+namespace {
+
+constexpr std::string_view kCampaignSelect =
+    "SELECT id, kind, name, basis, districts, age_min, age_max, categories, fitness, quota, appear_from, "
+    "appear_until, place, purpose, created_by, created_at FROM campaigns";
+
+Campaign ReadCampaign(const Rows& r, int i) {
+  Campaign c;
+  c.id = r.Int(i, 0);
+  c.kind = r.Text(i, 1);
+  c.name = r.Text(i, 2);
+  c.basis = r.Text(i, 3);
+  c.districts = Split(r.Text(i, 4));
+  c.age_min = static_cast<int>(r.Int(i, 5));
+  c.age_max = static_cast<int>(r.Int(i, 6));
+  c.categories = Split(r.Text(i, 7));
+  c.fitness = Split(r.Text(i, 8));
+  c.quota = r.Int(i, 9);
+  c.appear_from = DateColumn(r, i, 10);
+  c.appear_until = DateColumn(r, i, 11);
+  c.place = r.Text(i, 12);
+  c.purpose = r.Text(i, 13);
+  c.created_by = r.Text(i, 14);
+  c.created_at = FromMillis(r.Int(i, 15));
+  return c;
+}
+
+constexpr std::string_view kSummonsSelect =
+    "SELECT s.id, s.number, p.national_id, s.office, s.kind, s.campaign_id, s.appear_at, s.place, s.purpose, "
+    "s.state, s.issued_at, s.issued_by, s.delivered_at, s.viewed_at, s.appeared_at, s.closed_at, s.close_reason, "
+    "s.override_reason, s.override_approved_by, s.person_id FROM summonses s JOIN persons p ON p.id = s.person_id";
+
+Summons ReadSummons(const Rows& r, int i) {
+  Summons m;
+  m.id = r.Int(i, 0);
+  m.number = r.Text(i, 1);
+  m.national_id = r.Text(i, 2);
+  m.office = r.Text(i, 3);
+  m.kind = r.Text(i, 4);
+  if (!r.IsNull(i, 5)) m.campaign_id = r.Int(i, 5);
+  m.appear_at = FromMillis(r.Int(i, 6));
+  m.place = r.Text(i, 7);
+  m.purpose = r.Text(i, 8);
+  m.state = ParseSummonsState(r.View(i, 9)).value_or(SummonsState::kIssued);
+  m.issued_at = FromMillis(r.Int(i, 10));
+  m.issued_by = r.Text(i, 11);
+  m.delivered_at = OptColumn(r, i, 12);
+  m.viewed_at = OptColumn(r, i, 13);
+  m.appeared_at = OptColumn(r, i, 14);
+  m.closed_at = OptColumn(r, i, 15);
+  m.close_reason = r.Text(i, 16);
+  m.override_reason = r.Text(i, 17);
+  m.override_approved_by = r.Text(i, 18);
+  m.person_id = r.Int(i, 19);
+  return m;
+}
+
+constexpr std::string_view kAppealSelect =
+    "SELECT a.id, a.summons_id, s.number, a.reason, a.text, a.state, a.filed_by, a.filed_at, a.decided_by, "
+    "a.decided_at, a.decision_reason FROM appeals a JOIN summonses s ON s.id = a.summons_id";
+
+Appeal ReadAppeal(const Rows& r, int i) {
+  Appeal a;
+  a.id = r.Int(i, 0);
+  a.summons_id = r.Int(i, 1);
+  a.summons_number = r.Text(i, 2);
+  a.reason = ParseAppealReason(r.View(i, 3)).value_or(AppealReason::kOther);
+  a.text = r.Text(i, 4);
+  a.state = ParseAppealState(r.View(i, 5)).value_or(AppealState::kPending);
+  a.filed_by = r.Text(i, 6);
+  a.filed_at = FromMillis(r.Int(i, 7));
+  a.decided_by = r.Text(i, 8);
+  a.decided_at = OptColumn(r, i, 9);
+  a.decision_reason = r.Text(i, 10);
+  return a;
+}
+
+constexpr std::string_view kRestrictionSelect =
+    "SELECT r.id, p.national_id, r.summons_id, s.number, r.kind, r.imposed_at, r.effective_at, r.lifted_at, "
+    "r.lift_reason, r.person_id FROM restrictions r JOIN persons p ON p.id = r.person_id JOIN summonses s ON s.id = "
+    "r.summons_id";
+
+Restriction ReadRestriction(const Rows& r, int i) {
+  Restriction x;
+  x.id = r.Int(i, 0);
+  x.national_id = r.Text(i, 1);
+  x.summons_id = r.Int(i, 2);
+  x.summons_number = r.Text(i, 3);
+  x.kind = r.Text(i, 4);
+  x.imposed_at = FromMillis(r.Int(i, 5));
+  x.effective_at = FromMillis(r.Int(i, 6));
+  x.lifted_at = OptColumn(r, i, 7);
+  x.lift_reason = r.Text(i, 8);
+  x.person_id = r.Int(i, 9);
+  return x;
+}
+
+}  // namespace
+
+Result<std::vector<Deferment>> PgTx::ListOpenDeferments() {
+  MUSTER_ASSIGN_OR_RETURN(Rows rows,
+                          conn_.Query(fmt::format("SELECT {} FROM deferments d JOIN persons p ON p.id = d.person_id "
+                                                  "WHERE d.ended_at IS NULL ORDER BY d.id",
+                                                  kDefermentColumns)));
+  return Collect<Deferment>(rows, ReadDeferment);
+}
+
+Result<int64_t> PgTx::InsertCampaign(const Campaign& c) {
+  std::string districts = Join(c.districts), categories = Join(c.categories), fitness = Join(c.fitness);
+  std::string from = FormatCivilDate(c.appear_from), until = FormatCivilDate(c.appear_until);
+  Params params;
+  params.Add(c.kind).Add(c.name).Add(c.basis).Add(districts).Add(int64_t{c.age_min}).Add(int64_t{c.age_max});
+  params.Add(categories).Add(fitness).Add(c.quota).Add(from).Add(until).Add(c.place).Add(c.purpose);
+  params.Add(c.created_by).Add(Millis(c.created_at));
+  MUSTER_ASSIGN_OR_RETURN(
+      Rows rows,
+      conn_.Query("INSERT INTO campaigns (kind, name, basis, districts, age_min, age_max, categories, fitness, quota, "
+                  "appear_from, appear_until, place, purpose, created_by, created_at) "
+                  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+                  params));
+  return rows.Int(0, 0);
+}
+
+Result<Campaign> PgTx::GetCampaign(int64_t id) {
+  MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query(fmt::format("{} WHERE id = $1", kCampaignSelect), Params().Add(id)));
+  return One<Campaign>(rows, ReadCampaign, fmt::format("no campaign with id {}", id));
+}
+
+Result<std::vector<Campaign>> PgTx::ListCampaigns() {
+  MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query(fmt::format("{} ORDER BY id", kCampaignSelect)));
+  return Collect<Campaign>(rows, ReadCampaign);
+}
+
+Status PgTx::ScanCandidates(const std::vector<std::string>& districts,
+                            const std::function<void(const Candidate&)>& fn) {
+  std::string list = TextArray(districts);
+  Candidate c;
+  return conn_.ForEach(
+      "SELECT id, national_id, birth_date, district, category, fitness, status FROM persons "
+      "WHERE district = ANY ($1::text::text[]) ORDER BY id",
+      Params().Add(list), [&](const Rows& r) {
+        c.person_id = r.Int(0, 0);
+        c.national_id = r.Text(0, 1);
+        c.birth_date = DateColumn(r, 0, 2);
+        c.district = r.Text(0, 3);
+        c.category = r.Text(0, 4);
+        c.fitness = r.Text(0, 5);
+        c.status = ParsePersonStatus(r.View(0, 6)).value_or(PersonStatus::kActive);
+        fn(c);
+        return Status::Ok();
+      });
+}
+
+Result<std::vector<int64_t>> PgTx::CampaignPersonIds(int64_t campaign_id) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Rows rows, conn_.Query("SELECT person_id FROM summonses WHERE campaign_id = $1", Params().Add(campaign_id)));
+  return Collect<int64_t>(rows, [](const Rows& r, int i) { return r.Int(i, 0); });
+}
+
+Status PgTx::ForEachAppointment(Timestamp from, Timestamp to,
+                                const std::function<void(std::string_view, Timestamp)>& fn) {
+  return conn_.ForEach(
+      "SELECT office, appear_at FROM summonses WHERE appear_at >= $1 AND appear_at < $2 AND state <> 'cancelled'",
+      Params().Add(Millis(from)).Add(Millis(to)), [&](const Rows& r) {
+        fn(r.View(0, 0), FromMillis(r.Int(0, 1)));
+        return Status::Ok();
+      });
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>> PgTx::CountSummonsByState(std::optional<int64_t> campaign) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Rows rows,
+      conn_.Query("SELECT state, count(*) FROM summonses WHERE $1::bigint IS NULL OR campaign_id = $1::bigint "
+                  "GROUP BY state ORDER BY state",
+                  Params().Add(campaign)));
+  return Collect<std::pair<std::string, int64_t>>(
+      rows, [](const Rows& r, int i) { return std::pair<std::string, int64_t>(r.Text(i, 0), r.Int(i, 1)); });
+}
+
+Result<int64_t> PgTx::MaxSummonsId() {
+  MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT coalesce(max(id), 0) FROM summonses"));
+  return rows.Int(0, 0);
+}
+
+Status PgTx::InsertSummons(const Summons& m) {
+  Params params;
+  params.Add(m.id).Add(m.number).Add(m.national_id).Add(m.office).Add(m.kind).Add(m.campaign_id);
+  params.Add(Millis(m.appear_at)).Add(m.place).Add(m.purpose).Add(SummonsStateName(m.state));
+  params.Add(Millis(m.issued_at)).Add(m.issued_by).Add(OptMillis(m.delivered_at)).Add(OptMillis(m.viewed_at));
+  params.Add(OptMillis(m.appeared_at)).Add(OptMillis(m.closed_at)).Add(m.close_reason).Add(m.override_reason);
+  params.Add(m.override_approved_by).Add(m.person_id ? std::optional<int64_t>(m.person_id) : std::nullopt);
+  auto rows = conn_.Query(
+      "INSERT INTO summonses (id, number, person_id, office, kind, campaign_id, appear_at, place, purpose, state, "
+      "issued_at, issued_by, delivered_at, viewed_at, appeared_at, closed_at, close_reason, override_reason, "
+      "override_approved_by) VALUES ($1, $2, coalesce($20::bigint, (SELECT id FROM persons WHERE national_id = $3)), "
+      "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+      params);
+  if (rows.status().IsAlreadyExists() && m.campaign_id) {
+    return Status::AlreadyExists(fmt::format("{} already has a summons in campaign {}", m.national_id, *m.campaign_id));
+  }
+  return rows.status();
+}
+
+Status PgTx::UpdateSummons(const Summons& m) {
+  Params params;
+  params.Add(m.id).Add(SummonsStateName(m.state)).Add(OptMillis(m.delivered_at)).Add(OptMillis(m.viewed_at));
+  params.Add(OptMillis(m.appeared_at)).Add(OptMillis(m.closed_at)).Add(m.close_reason);
+  return conn_
+      .Query(
+          "UPDATE summonses SET state = $2, delivered_at = $3, viewed_at = $4, appeared_at = $5, closed_at = $6, "
+          "close_reason = $7 WHERE id = $1",
+          params)
+      .status();
+}
+
+Result<Summons> PgTx::GetSummons(std::string_view number) {
+  MUSTER_ASSIGN_OR_RETURN(Rows rows,
+                          conn_.Query(fmt::format("{} WHERE s.number = $1", kSummonsSelect), Params().Add(number)));
+  return One<Summons>(rows, ReadSummons, fmt::format("no summons with number {}", number));
+}
+
+Result<Summons> PgTx::GetSummonsById(int64_t id) {
+  MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query(fmt::format("{} WHERE s.id = $1", kSummonsSelect), Params().Add(id)));
+  return One<Summons>(rows, ReadSummons, fmt::format("no summons with id {}", id));
+}
+
+Result<std::vector<Summons>> PgTx::ListSummonsOfPerson(std::string_view national_id) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Rows rows,
+      conn_.Query(fmt::format("{} WHERE p.national_id = $1 ORDER BY s.issued_at DESC, s.id DESC", kSummonsSelect),
+                  Params().Add(national_id)));
+  return Collect<Summons>(rows, ReadSummons);
+}
+
+Result<std::vector<Summons>> PgTx::ListUndelivered(Timestamp issued_before, size_t limit) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Rows rows, conn_.Query(fmt::format("{} WHERE s.state = 'issued' AND s.issued_at <= $1 ORDER BY s.id LIMIT $2",
+                                         kSummonsSelect),
+                             Params().Add(Millis(issued_before)).Add(static_cast<int64_t>(limit))));
+  return Collect<Summons>(rows, ReadSummons);
+}
+
+Result<std::vector<Summons>> PgTx::ListOverdue(Timestamp appear_before, size_t limit) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Rows rows,
+      conn_.Query(fmt::format("{} WHERE s.state IN ('delivered', 'viewed') AND s.appear_at < $1 AND NOT EXISTS "
+                              "(SELECT 1 FROM appeals a WHERE a.summons_id = s.id AND a.state = 'pending') "
+                              "ORDER BY s.id LIMIT $2",
+                              kSummonsSelect),
+                  Params().Add(Millis(appear_before)).Add(static_cast<int64_t>(limit))));
+  return Collect<Summons>(rows, ReadSummons);
+}
+
+Result<int64_t> PgTx::InsertAppeal(const Appeal& a) {
+  Params params;
+  params.Add(a.summons_id).Add(AppealReasonName(a.reason)).Add(a.text).Add(AppealStateName(a.state));
+  params.Add(a.filed_by).Add(Millis(a.filed_at));
+  MUSTER_ASSIGN_OR_RETURN(Rows rows,
+                          conn_.Query("INSERT INTO appeals (summons_id, reason, text, state, filed_by, filed_at) "
+                                      "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                                      params));
+  return rows.Int(0, 0);
+}
+
+Status PgTx::UpdateAppeal(const Appeal& a) {
+  Params params;
+  params.Add(a.id).Add(AppealStateName(a.state)).Add(a.decided_by).Add(OptMillis(a.decided_at)).Add(a.decision_reason);
+  return conn_
+      .Query("UPDATE appeals SET state = $2, decided_by = $3, decided_at = $4, decision_reason = $5 WHERE id = $1",
+             params)
+      .status();
+}
+
+Result<Appeal> PgTx::GetAppeal(int64_t id) {
+  MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query(fmt::format("{} WHERE a.id = $1", kAppealSelect), Params().Add(id)));
+  return One<Appeal>(rows, ReadAppeal, fmt::format("no appeal with id {}", id));
+}
+
+Result<std::vector<Appeal>> PgTx::ListAppeals(std::optional<AppealState> state, std::optional<int64_t> summons_id) {
+  Params params;
+  if (state) {
+    params.Add(AppealStateName(*state));
+  } else {
+    params.Null();
+  }
+  params.Add(summons_id);
+  MUSTER_ASSIGN_OR_RETURN(
+      Rows rows, conn_.Query(fmt::format("{} WHERE ($1::text IS NULL OR a.state = $1::text) AND ($2::bigint IS NULL OR "
+                                         "a.summons_id = $2::bigint) ORDER BY a.id",
+                                         kAppealSelect),
+                             params));
+  return Collect<Appeal>(rows, ReadAppeal);
+}
+
+Result<int64_t> PgTx::InsertRestriction(const Restriction& r) {
+  Params params;
+  params.Add(r.national_id).Add(r.summons_id).Add(r.kind).Add(Millis(r.imposed_at)).Add(Millis(r.effective_at));
+  params.Add(OptMillis(r.lifted_at)).Add(r.lift_reason);
+  params.Add(r.person_id ? std::optional<int64_t>(r.person_id) : std::nullopt);
+  MUSTER_ASSIGN_OR_RETURN(
+      Rows rows,
+      conn_.Query(
+          "INSERT INTO restrictions (person_id, summons_id, kind, imposed_at, effective_at, lifted_at, lift_reason) "
+          "VALUES (coalesce($8::bigint, (SELECT id FROM persons WHERE national_id = $1)), $2, $3, $4, $5, $6, $7) "
+          "RETURNING id",
+          params));
+  return rows.Int(0, 0);
+}
+
+Status PgTx::UpdateRestriction(const Restriction& r) {
+  return conn_
+      .Query("UPDATE restrictions SET lifted_at = $2, lift_reason = $3 WHERE id = $1",
+             Params().Add(r.id).Add(OptMillis(r.lifted_at)).Add(r.lift_reason))
+      .status();
+}
+
+Result<std::vector<Restriction>> PgTx::ListRestrictionsOfSummons(int64_t summons_id) {
+  MUSTER_ASSIGN_OR_RETURN(Rows rows,
+                          conn_.Query(fmt::format("{} WHERE r.summons_id = $1 ORDER BY r.id", kRestrictionSelect),
+                                      Params().Add(summons_id)));
+  return Collect<Restriction>(rows, ReadRestriction);
+}
+
+Result<std::vector<Restriction>> PgTx::ListRestrictionsOfPerson(std::string_view national_id) {
+  MUSTER_ASSIGN_OR_RETURN(Rows rows,
+                          conn_.Query(fmt::format("{} WHERE p.national_id = $1 ORDER BY r.id", kRestrictionSelect),
+                                      Params().Add(national_id)));
+  return Collect<Restriction>(rows, ReadRestriction);
+}
+
+Status PgTx::ForEachActiveRestriction(std::string_view kind, const std::function<void(const Restriction&)>& fn) {
+  return conn_.ForEach(fmt::format("{} WHERE r.kind = $1 AND r.lifted_at IS NULL", kRestrictionSelect),
+                       Params().Add(kind), [&](const Rows& r) {
+                         fn(ReadRestriction(r, 0));
+                         return Status::Ok();
+                       });
+}
+
+Result<int64_t> PgTx::InsertOverride(const OverrideRequest& o) {
+  std::string reasons = Join(o.reasons);
+  Params params;
+  params.Add(o.national_id).Add(o.office).Add(o.kind).Add(Millis(o.appear_at)).Add(o.place).Add(o.purpose);
+  params.Add(reasons).Add(o.justification).Add(o.requested_by).Add(Millis(o.requested_at));
+  params.Add(OverrideStateName(o.state));
+  MUSTER_ASSIGN_OR_RETURN(
+      Rows rows,
+      conn_.Query("INSERT INTO overrides (person_id, office, kind, appear_at, place, purpose, reasons, justification, "
+                  "requested_by, requested_at, state) VALUES ((SELECT id FROM persons WHERE national_id = $1), $2, "
+                  "$3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                  params));
+  return rows.Int(0, 0);
+}
+
+Status PgTx::UpdateOverride(const OverrideRequest& o) {
+  Params params;
+  params.Add(o.id).Add(OverrideStateName(o.state)).Add(o.decided_by).Add(OptMillis(o.decided_at)).Add(o.summons_id);
+  return conn_
+      .Query("UPDATE overrides SET state = $2, decided_by = $3, decided_at = $4, summons_id = $5 WHERE id = $1", params)
+      .status();
+}
+
+Result<OverrideRequest> PgTx::GetOverride(int64_t id) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Rows rows,
+      conn_.Query(
+          "SELECT o.id, p.national_id, o.office, o.kind, o.appear_at, o.place, o.purpose, o.reasons, o.justification, "
+          "o.requested_by, o.requested_at, o.state, o.decided_by, o.decided_at, o.summons_id FROM overrides o "
+          "JOIN persons p ON p.id = o.person_id WHERE o.id = $1",
+          Params().Add(id)));
+  return One<OverrideRequest>(
+      rows,
+      [](const Rows& r, int i) {
+        OverrideRequest o;
+        o.id = r.Int(i, 0);
+        o.national_id = r.Text(i, 1);
+        o.office = r.Text(i, 2);
+        o.kind = r.Text(i, 3);
+        o.appear_at = FromMillis(r.Int(i, 4));
+        o.place = r.Text(i, 5);
+        o.purpose = r.Text(i, 6);
+        o.reasons = Split(r.Text(i, 7));
+        o.justification = r.Text(i, 8);
+        o.requested_by = r.Text(i, 9);
+        o.requested_at = FromMillis(r.Int(i, 10));
+        o.state = ParseOverrideState(r.View(i, 11)).value_or(OverrideState::kPending);
+        o.decided_by = r.Text(i, 12);
+        o.decided_at = OptColumn(r, i, 13);
+        if (!r.IsNull(i, 14)) o.summons_id = r.Int(i, 14);
+        return o;
+      },
+      fmt::format("no override request with id {}", id));
+}
+
+Status PgTx::InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
+                             std::string_view asked_by, Timestamp asked_at) {
+  Params params;
+  params.Add(reference).Add(national_id).Add(decision).Add(asked_by).Add(Millis(asked_at));
+  return conn_
+      .Query(
+          "INSERT INTO exit_checks (reference, national_id, decision, asked_by, asked_at) VALUES ($1, $2, $3, $4, $5)",
+          params)
+      .status();
+}
+
+Result<int64_t> PgTx::AppendEvent(const Event& e) {
+  Params params;
+  params.Add(e.type).Add(Millis(e.at)).Add(e.actor).Add(e.subject).Add(e.payload);
+  MUSTER_ASSIGN_OR_RETURN(
+      Rows rows,
+      conn_.Query("INSERT INTO events (type, at, actor, subject, payload) VALUES ($1, $2, $3, $4, $5) RETURNING seq",
+                  params));
+  return rows.Int(0, 0);
+}
+
+Result<std::vector<Event>> PgTx::ListEvents(int64_t after_seq, size_t limit) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Rows rows,
+      conn_.Query("SELECT seq, type, at, actor, subject, payload FROM events WHERE seq > $1 ORDER BY seq LIMIT $2",
+                  Params().Add(after_seq).Add(static_cast<int64_t>(limit))));
+  return Collect<Event>(rows, [](const Rows& r, int i) {
+    return Event{r.Int(i, 0), r.Text(i, 1), FromMillis(r.Int(i, 2)), r.Text(i, 3), r.Text(i, 4), r.Text(i, 5)};
+  });
+}
+
+}  // namespace muster::postgres

@@ -1,0 +1,177 @@
+// Internal to store/postgres: the PostgreSQL implementation of Tx, split across files by area
+// (pg_registry.cpp, pg_summons.cpp, pg_ledger.cpp, ...), and the row helpers they share.
+//
+// A PgTx runs on one connection inside a transaction its store opened: a write holds the
+// store's transaction-level advisory lock (see pg_store.cpp), a read is a REPEATABLE READ
+// snapshot. The SQL is that of store/sqlite, with $n parameters and PostgreSQL types.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/postgres/pg_conn.hpp"
+#include "store/store.hpp"
+
+namespace muster::postgres {
+
+inline int64_t Millis(Timestamp t) { return t.time_since_epoch().count(); }
+inline Timestamp FromMillis(int64_t ms) { return Timestamp{std::chrono::milliseconds(ms)}; }
+
+inline std::optional<int64_t> OptMillis(const std::optional<Timestamp>& t) {
+  if (!t) return std::nullopt;
+  return Millis(*t);
+}
+
+inline std::optional<Timestamp> OptColumn(const Rows& r, int row, int column) {
+  if (r.IsNull(row, column)) return std::nullopt;
+  return FromMillis(r.Int(row, column));
+}
+
+inline CivilDate DateColumn(const Rows& r, int row, int column) {
+  auto date = ParseCivilDate(r.View(row, column));
+  return date.ok() ? *date : CivilDate{};
+}
+
+inline std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += ',';
+    out += item;
+  }
+  return out;
+}
+
+inline std::vector<std::string> Split(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    out.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+// Every row of `rows`, read by `read(rows, row)`.
+template <typename T, typename Read>
+std::vector<T> Collect(const Rows& rows, Read read) {
+  std::vector<T> out;
+  out.reserve(static_cast<size_t>(rows.size()));
+  for (int i = 0; i < rows.size(); ++i) out.push_back(read(rows, i));
+  return out;
+}
+
+// The first row of `rows`, or NotFound with `missing`.
+template <typename T, typename Read>
+Result<T> One(const Rows& rows, Read read, std::string missing) {
+  if (rows.empty()) return Status::NotFound(std::move(missing));
+  return read(rows, 0);
+}
+
+// A PostgreSQL array literal of `items`, each quoted, for a text[] parameter.
+std::string TextArray(const std::vector<std::string>& items);
+
+inline constexpr std::string_view kDefermentColumns =
+    "d.id, p.national_id, d.kind, d.until_date, d.basis, d.ended_at, d.created_by, d.created_at";
+
+inline Deferment ReadDeferment(const Rows& r, int i) {
+  Deferment d;
+  d.id = DefermentId{r.Int(i, 0)};
+  d.national_id = r.Text(i, 1);
+  d.kind = r.Text(i, 2);
+  d.until = DateColumn(r, i, 3);
+  d.basis = r.Text(i, 4);
+  if (!r.IsNull(i, 5)) d.ended_at = FromMillis(r.Int(i, 5));
+  d.created_by = r.Text(i, 6);
+  d.created_at = FromMillis(r.Int(i, 7));
+  return d;
+}
+
+class PgTx final : public Tx {
+ public:
+  explicit PgTx(Connection& conn) : conn_(conn) {}
+
+  // Registry: pg_registry.cpp.
+  Status InsertOffice(const Office& o) override;
+  Result<UpsertOutcome> UpsertOffice(const Office& o) override;
+  Result<std::vector<Office>> ListOffices() override;
+  Result<Office> GetOffice(std::string_view code) override;
+  Result<UpsertOutcome> UpsertPerson(const Person& p) override;
+  Result<Person> GetPerson(std::string_view national_id) override;
+  Result<std::vector<Person>> ListPersons(const PersonFilter& f) override;
+  Result<int64_t> CountPersons() override;
+  Result<DefermentId> InsertDeferment(const Deferment& d) override;
+  Result<Deferment> GetDeferment(DefermentId id) override;
+  Result<std::vector<Deferment>> ListDeferments(std::string_view national_id) override;
+  Status EndDeferment(DefermentId id, Timestamp ended_at) override;
+
+  // Summons lifecycle: pg_summons.cpp.
+  Result<std::vector<Deferment>> ListOpenDeferments() override;
+  Result<int64_t> InsertCampaign(const Campaign& c) override;
+  Result<Campaign> GetCampaign(int64_t id) override;
+  Result<std::vector<Campaign>> ListCampaigns() override;
+  Status ScanCandidates(const std::vector<std::string>& districts,
+                        const std::function<void(const Candidate&)>& fn) override;
+  Result<std::vector<int64_t>> CampaignPersonIds(int64_t campaign_id) override;
+  Status ForEachAppointment(Timestamp from, Timestamp to,
+                            const std::function<void(std::string_view, Timestamp)>& fn) override;
+  Result<std::vector<std::pair<std::string, int64_t>>> CountSummonsByState(std::optional<int64_t> campaign) override;
+  Result<int64_t> MaxSummonsId() override;
+  Status InsertSummons(const Summons& m) override;
+  Status UpdateSummons(const Summons& m) override;
+  Result<Summons> GetSummons(std::string_view number) override;
+  Result<Summons> GetSummonsById(int64_t id) override;
+  Result<std::vector<Summons>> ListSummonsOfPerson(std::string_view national_id) override;
+  Result<std::vector<Summons>> ListUndelivered(Timestamp issued_before, size_t limit) override;
+  Result<std::vector<Summons>> ListOverdue(Timestamp appear_before, size_t limit) override;
+  Result<int64_t> InsertAppeal(const Appeal& a) override;
+  Status UpdateAppeal(const Appeal& a) override;
+  Result<Appeal> GetAppeal(int64_t id) override;
+  Result<std::vector<Appeal>> ListAppeals(std::optional<AppealState> state, std::optional<int64_t> summons_id) override;
+  Result<int64_t> InsertRestriction(const Restriction& r) override;
+  Status UpdateRestriction(const Restriction& r) override;
+  Result<std::vector<Restriction>> ListRestrictionsOfSummons(int64_t summons_id) override;
+  Result<std::vector<Restriction>> ListRestrictionsOfPerson(std::string_view national_id) override;
+  Status ForEachActiveRestriction(std::string_view kind, const std::function<void(const Restriction&)>& fn) override;
+  Result<int64_t> InsertOverride(const OverrideRequest& o) override;
+  Status UpdateOverride(const OverrideRequest& o) override;
+  Result<OverrideRequest> GetOverride(int64_t id) override;
+  Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
+                         std::string_view asked_by, Timestamp asked_at) override;
+  Result<int64_t> AppendEvent(const Event& e) override;
+  Result<std::vector<Event>> ListEvents(int64_t after_seq, size_t limit) override;
+
+  // Ledger: pg_ledger.cpp.
+  Result<LedgerHead> GetLedgerHead() override;
+  Status AppendLedger(std::span<const LedgerLeaf> leaves, std::span<const ledger::SubtreeHash> subtrees) override;
+  Result<std::vector<ledger::Hash>> ReadLedgerSubtrees(std::span<const ledger::SubtreeId> ids) override;
+  Result<std::vector<LedgerLeaf>> ListLedgerLeaves(uint64_t from, uint64_t to) override;
+  Status ForEachLedgerSubtree(const std::function<Status(const ledger::SubtreeHash&)>& fn) override;
+  Result<int64_t> InsertCheckpoint(const StoredCheckpoint& checkpoint) override;
+  Result<std::vector<StoredCheckpoint>> ListCheckpoints() override;
+  Result<std::optional<StoredCheckpoint>> LatestCheckpoint() override;
+  Result<LedgerLeaf> FindDeliveryLeaf(std::string_view number) override;
+
+  // Auth: pg_auth.cpp.
+  Result<int64_t> InsertAccount(const Account& account) override;
+  Result<Account> GetAccount(int64_t id) override;
+  Result<Account> GetAccountByLogin(std::string_view login) override;
+  Status UpdateAccount(const Account& account) override;
+  Status UpsertActivationCode(const ActivationCode& code) override;
+  Result<ActivationCode> GetActivationCode(std::string_view national_id) override;
+  Status UpdateActivationCode(const ActivationCode& code) override;
+  Status InsertSession(const Session& session) override;
+  Result<Session> GetSession(std::string_view token_hash) override;
+  Status RevokeSession(std::string_view token_hash, Timestamp at) override;
+  Result<int64_t> InsertApiKey(const ApiKey& key) override;
+  Result<ApiKey> GetApiKeyByHash(std::string_view key_hash) override;
+
+ private:
+  Connection& conn_;
+};
+
+}  // namespace muster::postgres
