@@ -1,4 +1,4 @@
-// init, office, import, person, demo-data.
+// init, office, import, person, demo-data, backup.
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -226,6 +226,27 @@ void AddPersonCommands(CLI::App& app, Context& ctx, int& exit_code) {
   });
 }
 
+void AddBackupCommand(CLI::App& app, Context& ctx, int& exit_code) {
+  auto out = std::make_shared<std::string>();
+  auto* backup = app.add_subcommand(
+      "backup", "write a consistent copy of the database to a new file while it stays in use (SQLite)");
+  backup->add_option("--out", *out, "the new file")->required();
+  backup->callback([&ctx, &exit_code, out] {
+    WithStore(ctx, exit_code, [&](Store& store, const Policy&) -> Status {
+      MUSTER_RETURN_IF_ERROR(store.Backup(*out));
+      std::error_code ec;
+      auto bytes = std::filesystem::file_size(*out, ec);
+      if (ctx.json) {
+        PrintJson({{"database", ctx.db}, {"backup", *out}, {"bytes", ec ? 0 : bytes}});
+      } else {
+        fmt::print("Backed up {} to {} ({} bytes). The ledger keys are not in it: keep copies of them apart.\n",
+                   ctx.db, *out, ec ? 0 : bytes);
+      }
+      return Status::Ok();
+    });
+  });
+}
+
 void AddDemoDataCommand(CLI::App& app, Context& ctx, int& exit_code) {
   auto o = std::make_shared<DemoDataOptions>();
   auto out = std::make_shared<std::string>("demo");
@@ -270,6 +291,7 @@ void AddRegistryCommands(CLI::App& app, Context& ctx, int& exit_code) {
   AddImportCommands(app, ctx, exit_code);
   AddPersonCommands(app, ctx, exit_code);
   AddDemoDataCommand(app, ctx, exit_code);
+  AddBackupCommand(app, ctx, exit_code);
 }
 
 }  // namespace muster::cli

@@ -7,6 +7,8 @@
 // Store is thread-safe; a Tx is used by one thread.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <functional>
 #include <utility>
@@ -187,6 +189,14 @@ class Store {
 
   // The highest migration applied to the database.
   virtual int SchemaVersion() = 0;
+
+  // Writes a consistent copy of the whole database to the new file `path` while the store stays
+  // in use; on failure no file is left behind. Backends with their own backup tools (PostgreSQL:
+  // pg_basebackup and WAL archiving, docs/deploy.md) answer FailedPrecondition.
+  virtual Status Backup(const std::string& path) {
+    return Status::FailedPrecondition(
+        fmt::format("cannot back up to '{}' here: this database is backed up with its own tools", path));
+  }
 };
 
 struct StoreOptions {

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <mutex>
 #include <vector>
 
@@ -35,6 +36,40 @@ class SqliteStore final : public Store {
     MUSTER_ASSIGN_OR_RETURN(std::unique_ptr<Database> reader, AcquireReader());
     Status st = Transact(*reader, "BEGIN", work);
     ReleaseReader(std::move(reader));
+    return st;
+  }
+
+  // SQLite's online backup from a read-only connection: a consistent snapshot, copied while
+  // writers go on; written to "<path>.partial" and renamed into place only when complete.
+  Status Backup(const std::string& path) override {
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec)) {
+      return Status::AlreadyExists(fmt::format("'{}' already exists: back up to a new file", path));
+    }
+    const std::string partial = path + ".partial";
+    auto remove_partial = [&] {
+      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(partial + suffix, ec);
+    };
+    remove_partial();
+    Status st;
+    {
+      MUSTER_ASSIGN_OR_RETURN(auto dest, Database::Open(partial, /*create=*/true));
+      MUSTER_ASSIGN_OR_RETURN(std::unique_ptr<Database> source, AcquireReader());
+      sqlite3_backup* backup = sqlite3_backup_init(dest->handle(), "main", source->handle(), "main");
+      if (backup == nullptr) {
+        st = FromSqlite(sqlite3_errcode(dest->handle()), dest->handle(), "backup");
+      } else {
+        int rc = sqlite3_backup_step(backup, -1);
+        int finish = sqlite3_backup_finish(backup);
+        st = FromSqlite(rc != SQLITE_DONE ? rc : finish, dest->handle(), "backup");
+      }
+      ReleaseReader(std::move(source));
+    }
+    if (st.ok()) {
+      std::filesystem::rename(partial, path, ec);
+      if (ec) st = Status::IoError(fmt::format("cannot rename '{}' to '{}': {}", partial, path, ec.message()));
+    }
+    if (!st.ok()) remove_partial();
     return st;
   }
 
