@@ -153,6 +153,11 @@ bool Connection::healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
 
 bool Connection::InFailedTransaction() const { return PQtransactionStatus(conn_) == PQTRANS_INERROR; }
 
+bool Connection::InTransaction() const {
+  PGTransactionStatusType status = PQtransactionStatus(conn_);
+  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
+}
+
 Status Connection::Exec(std::string_view sql) {
   std::string text(sql);
   pg_result* result = PQexec(conn_, text.c_str());

@@ -93,6 +93,8 @@ class Connection {
   bool healthy() const;
   // True inside a transaction that a failed statement has aborted.
   bool InFailedTransaction() const;
+  // True inside a transaction, failed or not.
+  bool InTransaction() const;
 
  private:
   explicit Connection(pg_conn* conn) : conn_(conn) {}

@@ -41,7 +41,7 @@ class PgStore final : public Store {
   Status Migrate(bool create) {
     MUSTER_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, Acquire());
     Status st = MigrateOn(*conn, create);
-    if (!st.ok()) (void)conn->Exec("ROLLBACK");
+    if (conn->InTransaction()) (void)conn->Exec("ROLLBACK");
     Release(std::move(conn));
     return st;
   }
@@ -101,7 +101,7 @@ class PgStore final : public Store {
       try {
         st = work(tx);
       } catch (...) {
-        (void)conn->Exec("ROLLBACK");
+        if (conn->InTransaction()) (void)conn->Exec("ROLLBACK");
         Release(std::move(conn));
         throw;
       }
@@ -111,7 +111,7 @@ class PgStore final : public Store {
       }
       if (st.ok()) st = conn->Exec("COMMIT");
     }
-    if (!st.ok()) (void)conn->Exec("ROLLBACK");
+    if (conn->InTransaction()) (void)conn->Exec("ROLLBACK");
     Release(std::move(conn));
     return st;
   }
