@@ -64,6 +64,13 @@ Api::Api(Services services, ApiOptions options)
   for (const auto& r : Routes()) router_.Add(r.method, r.path);
 }
 
+bool Api::IsBlocking(const http::Request& request) const {
+  if (!IsWrite(request.method)) return false;
+  http::PathParams params;
+  http::RouteMatch match = router_.Match(request.method, request.path, params);
+  return match.kind == http::RouteMatch::kFound && Routes()[match.id].blocking;
+}
+
 bool Api::Authenticate(const http::Request& request, http::Response& response, auth::Principal& who) {
   std::string_view authorization = request.Header("authorization");
   Result<auth::Principal> found = Status::NotFound("");

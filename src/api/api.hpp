@@ -29,6 +29,12 @@ struct RouteSpec {
   // integer, boolean, array, date, date-time); nullptr when the route takes no body.
   const char* body;
   int status;  // the success status
+  // Query parameters for OpenAPI, in the same form as `body`; nullptr when none.
+  const char* query = nullptr;
+  // Media types of the success answer, "text/plain,application/json"; nullptr: application/json.
+  const char* media = nullptr;
+  // Runs on the server's blocking pool, not on an I/O thread: the handler hashes with Argon2id.
+  bool blocking = false;
 };
 
 // The route table: every route the server answers, and the permission matrix.
@@ -49,6 +55,9 @@ class Api {
 
   // The server's handler.
   void Handle(const http::Request& request, http::Response& response);
+  // True when the request's route runs on the blocking pool (RouteSpec::blocking). Cheap for
+  // the GET routes of the hot paths: only a write can be blocking.
+  bool IsBlocking(const http::Request& request) const;
 
  private:
   // Fills `who` from a Bearer token or the session cookie; false after writing a 401.

@@ -135,4 +135,23 @@ bool IdParam(Call& call, std::string_view name, int64_t& out) {
   return true;
 }
 
+bool UintQuery(Call& call, std::string_view name, uint64_t& out, bool required, bool* present) {
+  bool given = false;
+  std::string text = call.request.QueryParam(name, &given);
+  if (present) *present = given;
+  if (!given) {
+    if (!required) return true;
+    http::WriteProblem(call.response, 400, fmt::format("{}: is required", name), name);
+    return false;
+  }
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    http::WriteProblem(call.response, 400, fmt::format("{}: must be a non-negative integer", name), name);
+    return false;
+  }
+  out = value;
+  return true;
+}
+
 }  // namespace muster::api

@@ -19,6 +19,7 @@
 #include "http/message.hpp"
 #include "http/problem.hpp"
 #include "http/router.hpp"
+#include "ledger/log.hpp"
 #include "store/store.hpp"
 #include "summons/service.hpp"
 
@@ -37,6 +38,8 @@ struct Services {
   Metrics& metrics;
   const std::string* openapi = nullptr;   // the OpenAPI document of the route table
   const std::atomic<bool>* ready = nullptr;  // for /readyz
+  const ledger::Ledger* ledger = nullptr;    // checkpoints and receipts; 503 without it
+  size_t campaign_batch = 5000;              // summonses per transaction of a campaign issue job
 };
 
 struct Call {
@@ -79,5 +82,8 @@ class Body {
 
 // A path parameter as an integer id; false after writing a 400 naming it.
 bool IdParam(Call& call, std::string_view name, int64_t& out);
+// A query parameter as a non-negative integer; false after writing a 400 naming it (missing
+// when `required`, or not a decimal integer). `out` is left alone when absent and not required.
+bool UintQuery(Call& call, std::string_view name, uint64_t& out, bool required, bool* present = nullptr);
 
 }  // namespace muster::api

@@ -118,10 +118,13 @@ void IssueCampaign(Call& call) {
   job.started_by = call.who.Actor();
   job.created_at = call.services.clock.Now();
   SummonsService* summons = &call.services.summons;
+  JobRunner* jobs = &call.services.jobs;
   int64_t campaign_id = c->id;
+  size_t batch = call.services.campaign_batch;
   std::string actor = call.who.Actor();
-  auto id = call.services.jobs.Start(job, [summons, campaign_id, actor](const auto& progress) {
-    return summons->IssueCampaign(campaign_id, actor, progress).status();
+  // At shutdown the job stops after its current batch; issuing again resumes it.
+  auto id = jobs->Start(job, [summons, jobs, campaign_id, batch, actor](const auto& progress) {
+    return summons->IssueCampaign(campaign_id, actor, progress, batch, [jobs] { return jobs->stopping(); }).status();
   });
   if (!id.ok()) return Fail(call, id.status());
   call.response.SetHeader("Location", fmt::format("/api/v1/jobs/{}", *id));

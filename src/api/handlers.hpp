@@ -17,6 +17,7 @@ void CreateApiKey(Call& call);
 // me.cpp
 void MySummonses(Call& call);
 void MySummons(Call& call);
+void MyReceipt(Call& call);
 void MyRestrictions(Call& call);
 void MyAppeals(Call& call);
 void FileMyAppeal(Call& call);
@@ -47,3 +48,8 @@ void MetricsText(Call& call);
 void OpenApiJson(Call& call);
 
 }  // namespace muster::api
+// ledger.cpp
+void LedgerCheckpoint(Call& call);
+void LedgerInclusionProof(Call& call);
+void LedgerConsistencyProof(Call& call);
+void LedgerEntries(Call& call);

@@ -8,6 +8,7 @@ std::string_view JobStateName(JobState state) {
     case JobState::kRunning: return "running";
     case JobState::kDone: return "done";
     case JobState::kFailed: return "failed";
+    case JobState::kStopped: return "stopped";
   }
   return "queued";
 }
@@ -45,6 +46,7 @@ void JobRunner::Drain() {
   {
     std::lock_guard lock(mu_);
     draining_ = true;
+    stopping_.store(true, std::memory_order_relaxed);
     cv_.notify_all();
   }
   if (worker_.joinable()) worker_.join();
@@ -56,7 +58,11 @@ void JobRunner::Loop() {
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [this] { return draining_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // draining and nothing left
+      if (draining_) {  // queued jobs stay unstarted; starting them again resumes them
+        for (const auto& [id, work] : queue_) jobs_[id].state = JobState::kStopped;
+        queue_.clear();
+        return;
+      }
       next = std::move(queue_.front());
       queue_.pop_front();
       jobs_[next.first].state = JobState::kRunning;
@@ -69,7 +75,9 @@ void JobRunner::Loop() {
     });
     std::lock_guard lock(mu_);
     JobView& job = jobs_[id];
-    job.state = st.ok() ? JobState::kDone : JobState::kFailed;
+    job.state = !st.ok() ? JobState::kFailed
+                : stopping() && job.done < job.total ? JobState::kStopped
+                                                     : JobState::kDone;
     if (!st.ok()) job.error = st.message();
   }
 }

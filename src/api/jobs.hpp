@@ -1,9 +1,12 @@
 // Long work started by a request and followed by polling GET /api/v1/jobs/{id}: today the issue
-// of a campaign. One worker thread runs the jobs in order; Drain() lets the running job finish
-// (campaign issue is resumable, so a job cut short by a crash is completed by running it again).
-// Thread-safe.
+// of a campaign. One worker thread runs the jobs in order. Drain() (at shutdown) asks the running
+// job to stop at its next safe point: work polls stopping() between its steps (a campaign issue
+// between batches) and returns; such a job ends "stopped" with done < total, and queued jobs are
+// not started. Campaign issue is resumable, so a stopped job, or one cut short by a crash, is
+// completed by starting it again. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -21,7 +24,7 @@
 
 namespace muster::api {
 
-enum class JobState { kQueued, kRunning, kDone, kFailed };
+enum class JobState { kQueued, kRunning, kDone, kFailed, kStopped };
 std::string_view JobStateName(JobState state);
 
 struct JobView {
@@ -49,7 +52,10 @@ class JobRunner {
   Result<int64_t> Start(JobView job, Work work);
   std::optional<JobView> Get(int64_t id) const;
   std::vector<JobView> List() const;
-  // Stops taking jobs, finishes the running and queued ones, and joins the worker.
+  // True once Drain() has begun: running work should return at its next safe point.
+  bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
+  // Stops taking jobs, asks the running one to stop, leaves queued ones unstarted, and joins the
+  // worker.
   void Drain();
 
  private:
@@ -58,6 +64,7 @@ class JobRunner {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   bool draining_ = false;
+  std::atomic<bool> stopping_{false};
   int64_t next_id_ = 1;
   std::map<int64_t, JobView> jobs_;
   std::deque<std::pair<int64_t, Work>> queue_;

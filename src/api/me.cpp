@@ -3,6 +3,7 @@
 
 #include "api/handlers.hpp"
 #include "codec/json.hpp"
+#include "summons/document.hpp"
 
 namespace muster::api {
 namespace {
@@ -39,6 +40,27 @@ void MySummons(Call& call) {
   auto viewed = call.services.summons.View(own->number, call.who.Actor());
   if (!viewed.ok()) return Fail(call, viewed.status());
   Reply(call, 200, ToJson(*viewed));
+}
+
+void MyReceipt(Call& call) {
+  if (!call.services.ledger) {
+    return http::WriteProblem(call.response, 503, "the ledger is not configured on this server");
+  }
+  auto own = OwnSummons(call, call.params.Get("number"));
+  if (!own.ok()) return Fail(call, own.status());
+  if (!own->delivered_at) {
+    return Fail(call, Status::FailedPrecondition("number: the summons has not been delivered yet"));
+  }
+  // A write: the receipt may need the pending events appended and a checkpoint that covers it.
+  ledger::Receipt receipt;
+  Status st = call.services.store.Write([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(receipt, call.services.ledger->DeliveryReceipt(tx, own->number, SummonsDocument(*own)));
+    return Status::Ok();
+  });
+  if (!st.ok()) return Fail(call, st);
+  call.response.SetHeader("Content-Disposition", fmt::format("attachment; filename=\"receipt-{}.json\"", own->number));
+  call.response.SetHeader("Cache-Control", "no-store");
+  Reply(call, 200, receipt.ToJson());
 }
 
 void MyRestrictions(Call& call) {

@@ -18,25 +18,29 @@ const std::vector<RouteSpec>& Routes() {
   static const auth::RoleSet kCampaignReaders = {R::kSupervisor, R::kAuditor};
   static const auth::RoleSet kBorder = {R::kBorder};
   static const auth::RoleSet kAdmin = {R::kAdmin};
+  static const auth::RoleSet kAuditor = {R::kAuditor};
   static const std::vector<RouteSpec> routes = {
       {M::kGet, "/api/v1/exit-check/{national_id}", false, kBorder, ExitCheck,
        "May this person leave the country? allow or deny with a reference, never the reason", nullptr, 200},
       {M::kPost, "/api/v1/session", true, {}, Login, "Log in; sets the session cookie and returns a bearer token",
-       "login!,password!", 201},
+       "login!,password!", 201, nullptr, nullptr, true},
       {M::kGet, "/api/v1/session", false, auth::kAnyAccount, WhoAmI, "Who am I", nullptr, 200},
       {M::kDelete, "/api/v1/session", false, auth::kAnyAccount, Logout, "Log out", nullptr, 204},
       {M::kPost, "/api/v1/activation", true, {}, Activate,
        "Activate (or reset) a citizen account with a one-time code from an office", "national_id!,code!,password!",
-       201},
+       201, nullptr, nullptr, true},
       {M::kPost, "/api/v1/activation-codes", false, auth::kOffice, IssueActivationCode,
-       "Issue a one-time activation code for a person of one's offices", "national_id!", 201},
+       "Issue a one-time activation code for a person of one's offices", "national_id!", 201, nullptr, nullptr,
+       true},
       {M::kPost, "/api/v1/users", false, kAdmin, CreateUser, "Create a staff account",
-       "login!,role!,display_name,offices:array,password!", 201},
+       "login!,role!,display_name,offices:array,password!", 201, nullptr, nullptr, true},
       {M::kPost, "/api/v1/api-keys", false, kAdmin, CreateApiKey, "Create an API key (shown once)", "name!,role!",
        201},
       {M::kGet, "/api/v1/me/summonses", false, kCitizen, MySummonses, "My summonses", nullptr, 200},
       {M::kGet, "/api/v1/me/summonses/{number}", false, kCitizen, MySummons,
        "Open one of my summonses (records viewed_at the first time)", nullptr, 200},
+      {M::kGet, "/api/v1/me/summonses/{number}/receipt", false, kCitizen, MyReceipt,
+       "The delivery receipt of one of my summonses, to check offline with `muster verify-receipt`", nullptr, 200},
       {M::kGet, "/api/v1/me/restrictions", false, kCitizen, MyRestrictions, "My restrictions", nullptr, 200},
       {M::kGet, "/api/v1/me/appeals", false, kCitizen, MyAppeals, "My appeals", nullptr, 200},
       {M::kPost, "/api/v1/me/appeals", false, kCitizen, FileMyAppeal, "Appeal one of my summonses",
@@ -80,13 +84,33 @@ std::vector<std::string> RouteNames() {
   std::vector<std::string> names;
   for (const auto& r : Routes()) names.push_back(fmt::format("{} {}", http::MethodName(r.method), r.path));
   return names;
+      {M::kGet, "/api/v1/ledger/checkpoint", false, kAuditor, LedgerCheckpoint,
+       "The latest signed checkpoint: the C2SP signed note as text/plain, or with Accept: application/json "
+       "{origin, tree_size, root, created_at, checkpoint, public_key}",
+       nullptr, 200, nullptr, "text/plain,application/json"},
+      {M::kGet, "/api/v1/ledger/proof/inclusion", false, kAuditor, LedgerInclusionProof,
+       "RFC 9162 inclusion proof of leaf `index` in the tree of `size` leaves: {index, tree_size, leaf_hash, root, "
+       "proof}",
+       nullptr, 200, "index!:integer,size!:integer"},
+      {M::kGet, "/api/v1/ledger/proof/consistency", false, kAuditor, LedgerConsistencyProof,
+       "RFC 9162 consistency proof from tree size `from` to `to`: {from, to, root_from, root_to, proof}", nullptr,
+       200, "from!:integer,to!:integer"},
+      {M::kGet, "/api/v1/ledger/entries", false, kAuditor, LedgerEntries,
+       "Leaves with index in [from, to), at most 1000 per answer: {tree_size, from, to, items, next_from}", nullptr,
+       200, "from:integer,to:integer"},
 }
 
 namespace {
 
-nlohmann::json BodySchema(std::string_view fields) {
-  nlohmann::json properties = nlohmann::json::object();
-  nlohmann::json required = nlohmann::json::array();
+struct Field {
+  std::string_view name;
+  std::string_view type;
+  bool required;
+};
+
+// "name!:type,..." as in RouteSpec::body.
+std::vector<Field> ParseFields(std::string_view fields) {
+  std::vector<Field> out;
   while (!fields.empty()) {
     size_t comma = fields.find(',');
     std::string_view field = fields.substr(0, comma);
@@ -96,19 +120,27 @@ nlohmann::json BodySchema(std::string_view fields) {
       type = field.substr(colon + 1);
       field = field.substr(0, colon);
     }
-    if (!field.empty() && field.back() == '!') {
-      field.remove_suffix(1);
-      required.push_back(field);
-    }
+    bool required = !field.empty() && field.back() == '!';
+    if (required) field.remove_suffix(1);
+    out.push_back({field, type, required});
+  }
+  return out;
+}
+
+nlohmann::json BodySchema(std::string_view fields) {
+  nlohmann::json properties = nlohmann::json::object();
+  nlohmann::json required = nlohmann::json::array();
+  for (const Field& f : ParseFields(fields)) {
+    if (f.required) required.push_back(f.name);
     nlohmann::json schema;
-    if (type == "date" || type == "date-time") {
-      schema = {{"type", "string"}, {"format", type}};
-    } else if (type == "array") {
+    if (f.type == "date" || f.type == "date-time") {
+      schema = {{"type", "string"}, {"format", f.type}};
+    } else if (f.type == "array") {
       schema = {{"type", "array"}, {"items", {{"type", "string"}}}};
     } else {
-      schema = {{"type", type}};
+      schema = {{"type", f.type}};
     }
-    properties[std::string(field)] = schema;
+    properties[std::string(f.name)] = schema;
   }
   return {{"type", "object"}, {"properties", properties}, {"required", required}};
 }
@@ -153,13 +185,24 @@ std::string OpenApiDocument() {
       op["requestBody"] = {{"required", true},
                            {"content", {{"application/json", {{"schema", BodySchema(r.body)}}}}}};
     }
-    op["responses"] = {{std::to_string(r.status), {{"description", http::ReasonPhrase(r.status)}}},
-                       {"default", problem}};
+    nlohmann::json success = {{"description", http::ReasonPhrase(r.status)}};
+    if (r.media) {
+      for (const Field& f : ParseFields(r.media)) {
+        bool text = f.name.substr(0, 5) == "text/";
+        success["content"][std::string(f.name)] = {{"schema", {{"type", text ? "string" : "object"}}}};
+      }
+    }
+    op["responses"] = {{std::to_string(r.status), success}, {"default", problem}};
     paths[r.path][Lower(http::MethodName(r.method))] = op;
   }
   nlohmann::json doc = {
       {"openapi", "3.1.0"},
       {"info", {{"title", "muster"}, {"version", "1"}, {"description", "Military registration and summons service"}}},
+    if (r.query) {
+      for (const Field& f : ParseFields(r.query)) {
+        params.push_back({{"name", f.name}, {"in", "query"}, {"required", f.required}, {"schema", {{"type", f.type}}}});
+      }
+    }
       {"paths", paths},
       {"components",
        {{"securitySchemes",

@@ -29,6 +29,9 @@ struct ServeArgs {
   double header_timeout = 10;
   double idle_timeout = 60;
   double sweep_interval = 60;
+  int auth_workers = 2;
+  int auth_queue = 32;
+  size_t batch_size = 5000;
   int64_t session_ttl = 12 * 3600;
   std::string web = "web/dist";
   std::string access_log;
@@ -53,11 +56,22 @@ std::chrono::milliseconds Millis(double seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
 }
 
-// Flushes recorded exit checks every second and runs the sweep every `interval`, until stopped.
+// How often the server appends events that reached the store without a ledger hook and
+// checkpoints a tree that grew (Ledger::Tick: at least every kCheckpointInterval).
+constexpr std::chrono::seconds kLedgerTick{10};
+
+// Flushes recorded exit checks every second, ticks the ledger every kLedgerTick and runs the
+// sweep every `interval`, until stopped.
 class Background {
  public:
-  Background(SummonsService& summons, const Clock& clock, std::chrono::milliseconds interval)
-      : summons_(summons), clock_(clock), interval_(interval), thread_([this] { Loop(); }) {}
+  Background(SummonsService& summons, Store& store, const ledger::Ledger& ledger, const Clock& clock,
+             std::chrono::milliseconds interval)
+      : summons_(summons),
+        store_(store),
+        ledger_(ledger),
+        clock_(clock),
+        interval_(interval),
+        thread_([this] { Loop(); }) {}
   ~Background() { Stop(); }
 
   void Stop() {
@@ -72,6 +86,7 @@ class Background {
  private:
   void Loop() {
     auto next_sweep = std::chrono::steady_clock::now() + interval_;
+    auto next_tick = std::chrono::steady_clock::now() + kLedgerTick;
     std::unique_lock lock(mu_);
     while (!stop_) {
       cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; });
@@ -79,6 +94,11 @@ class Background {
       lock.unlock();
       if (Status st = summons_.FlushExitChecks(); !st.ok()) {
         fmt::print(stderr, "muster serve: recording exit checks: {}\n", st.message());
+      }
+      if (std::chrono::steady_clock::now() >= next_tick) {
+        Status st = store_.Write([this](Tx& tx) { return ledger_.Tick(tx).status(); });
+        if (!st.ok()) fmt::print(stderr, "muster serve: ledger checkpoint: {}\n", st.message());
+        next_tick = std::chrono::steady_clock::now() + kLedgerTick;
       }
       if (interval_.count() > 0 && std::chrono::steady_clock::now() >= next_sweep) {
         auto done = summons_.Sweep(clock_.Now());
@@ -95,6 +115,8 @@ class Background {
   }
 
   SummonsService& summons_;
+  Store& store_;
+  const ledger::Ledger& ledger_;
   const Clock& clock_;
   std::chrono::milliseconds interval_;
   std::mutex mu_;
@@ -113,11 +135,20 @@ Status Serve(Context& ctx, const ServeArgs& args) {
   options.max_header_bytes = args.max_header;
   options.header_timeout = Millis(args.header_timeout);
   options.idle_timeout = Millis(args.idle_timeout);
+  options.blocking_threads = args.auth_workers;
+  options.blocking_queue = args.auth_queue;
   if (args.max_header < 512) return Status::InvalidArgument("max-header: must be at least 512 bytes");
+  if (args.auth_workers < 1 || args.auth_queue < 1) {
+    return Status::InvalidArgument("auth-workers, auth-queue: must be at least 1");
+  }
+  if (args.batch_size < 1) return Status::InvalidArgument("batch-size: must be at least 1");
 
   MUSTER_ASSIGN_OR_RETURN(Policy policy, ctx.LoadPolicy());
   MUSTER_ASSIGN_OR_RETURN(auto store, ctx.Open());
+  MUSTER_ASSIGN_OR_RETURN(ledger::Ledger ledger, ctx.LoadLedger());
   SummonsService summons(*store, policy, ctx.clock);
+  // As in the CLI: every write appends its events to the ledger in its own transaction.
+  summons.SetBeforeCommit([&ledger](Tx& tx) { return ledger.AppendPending(tx).status(); });
   MUSTER_RETURN_IF_ERROR(summons.LoadExitBans());
   auth::AuthOptions auth_options;
   auth_options.session_ttl = std::chrono::seconds(args.session_ttl);
@@ -139,12 +170,14 @@ Status Serve(Context& ctx, const ServeArgs& args) {
   }
   api::Services services{*store, policy, ctx.clock, summons, auth, jobs, metrics};
   services.ready = &ready;
+  services.ledger = &ledger;
+  services.campaign_batch = args.batch_size;
   api::Api api(services, api_options);
 
-  http::Server server(options, [&api](const http::Request& request, http::Response& response) {
-    api.Handle(request, response);
-  });
-  Background background(summons, ctx.clock, Millis(args.sweep_interval));
+  http::Server server(
+      options, [&api](const http::Request& request, http::Response& response) { api.Handle(request, response); },
+      [&api](const http::Request& request) { return api.IsBlocking(request); });
+  Background background(summons, *store, ledger, ctx.clock, Millis(args.sweep_interval));
   Status run = server.Run([&](uint16_t port) {
     ready = true;
     fmt::print("muster serve: listening on {}://{}:{} ({} exit bans loaded{})\n",
@@ -153,15 +186,17 @@ Status Serve(Context& ctx, const ServeArgs& args) {
     std::fflush(stdout);
   });
   ready = false;
-  // Drained: no request is in flight. Finish the running job, then record what is pending.
-  fmt::print(stderr, "muster serve: shutting down: finishing jobs\n");
+  // Drained: no request is in flight. Stop the running job after its batch, record what is
+  // pending, and sign a checkpoint of the whole tree unless the latest one covers it.
+  fmt::print(stderr, "muster serve: shutting down: stopping jobs after their current batch\n");
   jobs.Drain();
   background.Stop();
   Status flushed = summons.FlushExitChecks();
-  // TODO(ledger): write a checkpoint here once the database-backed ledger service lands.
+  Status checkpointed = store->Write([&ledger](Tx& tx) { return ledger.Tick(tx, std::chrono::seconds(0)).status(); });
   if (log) std::fclose(log);
   MUSTER_RETURN_IF_ERROR(run);
   MUSTER_RETURN_IF_ERROR(flushed);
+  MUSTER_RETURN_IF_ERROR(checkpointed.WithContext("ledger checkpoint"));
   fmt::print(stderr, "muster serve: stopped\n");
   return Status::Ok();
 }
@@ -181,6 +216,11 @@ void AddServeCommand(CLI::App& app, Context& ctx, int& exit_code) {
   serve->add_option("--idle-timeout", args->idle_timeout, "seconds an idle connection is kept (default 60)");
   serve->add_option("--sweep-interval", args->sweep_interval, "seconds between sweeps (default 60; 0: never)");
   serve->add_option("--session-ttl", args->session_ttl, "seconds a login lasts (default 43200)");
+  serve->add_option("--auth-workers", args->auth_workers,
+                    "threads that hash and check passwords and activation codes (default 2)");
+  serve->add_option("--auth-queue", args->auth_queue,
+                    "password checks running or waiting at once; more get 503 + Retry-After (default 32)");
+  serve->add_option("--batch-size", args->batch_size, "summonses per transaction in a campaign issue job (default 5000)");
   serve->add_option("--web", args->web, "built front end to serve (default web/dist, when present)");
   serve->add_option("--access-log", args->access_log, "JSON access log file, or - for stderr (default: none)");
   serve->callback([&ctx, &exit_code, args] {

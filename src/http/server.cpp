@@ -14,6 +14,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -69,6 +70,9 @@ struct Worker {
 struct Server::Impl {
   ServerOptions options;
   Handler handler;
+  BlockingPredicate is_blocking;
+  std::unique_ptr<asio::thread_pool> pool;  // for blocking handlers
+  std::atomic<int> blocking{0};             // blocking requests running or waiting
   std::vector<std::unique_ptr<Worker>> workers;
   std::unique_ptr<asio::ssl::context> ssl;
   std::unique_ptr<asio::signal_set> signals;
@@ -108,6 +112,45 @@ asio::awaitable<void> Refuse(Stream& stream, beast::flat_buffer& buffer, int sta
     buffer.consume(buffer.size());
     discarded += co_await stream.async_read_some(buffer.prepare(64 * 1024), asio::redirect_error(asio::use_awaitable, ec));
   }
+}
+
+void CallHandler(Impl* impl, const Request& in, Response& out) {
+  try {
+    impl->handler(in, out);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "muster serve: {} {}: unexpected error: {}\n", MethodName(in.method), in.path, e.what());
+    WriteProblem(out, 500, "the server could not complete the request");
+  } catch (...) {
+    fmt::print(stderr, "muster serve: {} {}: unexpected error\n", MethodName(in.method), in.path);
+    WriteProblem(out, 500, "the server could not complete the request");
+  }
+}
+
+// Runs the handler on the blocking pool and completes on the worker's thread. The worker's
+// io_context counts the pending call as work, so it keeps running (and draining) meanwhile.
+template <typename Token>
+auto OnPool(Impl* impl, Worker* worker, const Request* in, Response* out, Token&& token) {
+  return asio::async_initiate<Token, void()>(
+      [impl, worker, in, out](auto handler) {
+        auto guard = asio::make_work_guard(worker->ioc);
+        asio::post(*impl->pool, [impl, worker, in, out, handler = std::move(handler),
+                                 guard = std::move(guard)]() mutable {
+          CallHandler(impl, *in, *out);
+          asio::post(worker->ioc, [handler = std::move(handler), guard = std::move(guard)]() mutable { handler(); });
+        });
+      },
+      token);
+}
+
+asio::awaitable<void> HandleBlocking(Impl* impl, Worker* worker, const Request* in, Response* out) {
+  if (impl->blocking.fetch_add(1) >= impl->options.blocking_queue) {
+    impl->blocking.fetch_sub(1);
+    WriteProblem(*out, 503, "the server is busy checking passwords; try again in a moment");
+    out->SetHeader("Retry-After", "1");
+    co_return;
+  }
+  co_await OnPool(impl, worker, in, out, asio::use_awaitable);
+  impl->blocking.fetch_sub(1);
 }
 
 template <typename Stream>
@@ -186,11 +229,10 @@ asio::awaitable<void> Serve(Stream& stream, Impl* impl, Worker* worker, bool tls
     for (const auto& field : req) in.headers.emplace_back(View(field.name_string()), View(field.value()));
 
     out.clear();
-    try {
-      impl->handler(in, out);
-    } catch (const std::exception& e) {
-      fmt::print(stderr, "muster serve: {} {}: unexpected error: {}\n", MethodName(in.method), in.path, e.what());
-      WriteProblem(out, 500, "the server could not complete the request");
+    if (impl->is_blocking && impl->is_blocking(in)) {
+      co_await HandleBlocking(impl, worker, &in, &out);
+    } else {
+      CallHandler(impl, in, out);
     }
     bool keep = req.keep_alive() && !out.close && !impl->stopping.load(std::memory_order_relaxed);
 
@@ -253,9 +295,11 @@ asio::awaitable<void> Accept(Impl* impl, Worker* worker) {
 
 }  // namespace
 
-Server::Server(ServerOptions options, Handler handler) : impl_(std::make_unique<Impl>()) {
+Server::Server(ServerOptions options, Handler handler, BlockingPredicate is_blocking)
+    : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   impl_->handler = std::move(handler);
+  impl_->is_blocking = std::move(is_blocking);
 }
 
 Server::~Server() = default;
@@ -332,6 +376,7 @@ Status Server::Run(const std::function<void(uint16_t)>& on_listening) {
   impl->signals->async_wait([this](const beast::error_code& error, int) {
     if (!error) Stop();
   });
+  impl->pool = std::make_unique<asio::thread_pool>(static_cast<size_t>(std::max(1, o.blocking_threads)));
   for (auto& w : impl->workers) asio::co_spawn(w->ioc, Accept(impl, w.get()), LogFailure);
   impl->ready.store(true);
   if (impl->stopping.load()) BeginShutdown(impl);  // Stop() came before the workers existed
@@ -361,6 +406,7 @@ Status Server::Run(const std::function<void(uint16_t)>& on_listening) {
     }
   }
   for (auto& t : pool) t.join();
+  impl->pool->join();
   impl->signals.reset();
   impl->workers.clear();
   return Status::Ok();

@@ -16,7 +16,10 @@
 //
 // The handler runs on the connection's thread, possibly on several threads at once; it must be
 // thread-safe and must not block for long (hand long work to a job). An exception it throws is
-// logged and answered 500.
+// logged and answered 500. Requests for which `is_blocking` says true (password hashing) run
+// the handler on a small pool of `blocking_threads` instead, while the connection's thread goes
+// on serving others; at most `blocking_queue` of them run or wait at once, and one more is
+// answered 503 with Retry-After without running the handler.
 #pragma once
 
 #include <chrono>
@@ -40,15 +43,19 @@ struct ServerOptions {
   std::chrono::milliseconds header_timeout{10'000};
   std::chrono::milliseconds body_timeout{30'000};
   std::chrono::milliseconds drain_timeout{30'000};
+  int blocking_threads = 2;
+  int blocking_queue = 32;
   std::string tls_cert_file;  // PEM; TLS when both are set
   std::string tls_key_file;
 };
 
 using Handler = std::function<void(const Request&, Response&)>;
+// Called on the connection's thread for every request; must be cheap and thread-safe.
+using BlockingPredicate = std::function<bool(const Request&)>;
 
 class Server {
  public:
-  Server(ServerOptions options, Handler handler);
+  Server(ServerOptions options, Handler handler, BlockingPredicate is_blocking = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

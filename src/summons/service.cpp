@@ -386,7 +386,8 @@ Result<CampaignPlan> SummonsService::PreviewCampaign(int64_t id) {
 }
 
 Result<CampaignPlan> SummonsService::IssueCampaign(int64_t id, std::string_view actor,
-                                                   const std::function<void(size_t, size_t)>& progress, size_t batch) {
+                                                   const std::function<void(size_t, size_t)>& progress, size_t batch,
+                                                   const std::function<bool()>& should_stop) {
   Campaign c;
   CampaignPlan plan;
   MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
@@ -408,6 +409,10 @@ Result<CampaignPlan> SummonsService::IssueCampaign(int64_t id, std::string_view 
       Timestamp now = clock_.Now();
       IssueRequest r;
       r.kind = c.kind;
+    if (start > 0 && should_stop && should_stop()) {
+      plan.assignments.resize(start);
+      break;
+    }
       r.purpose = c.purpose;
       for (size_t i = start; i < end; ++i) {
         const CampaignAssignment& a = plan.assignments[i];

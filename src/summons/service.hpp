@@ -88,9 +88,12 @@ class SummonsService {
   Result<Campaign> CreateCampaign(Campaign campaign, std::string_view actor);
   Result<Campaign> GetCampaign(int64_t id);
   Result<CampaignPlan> PreviewCampaign(int64_t id);
-  // Returns the plan that was carried out; `progress(done, total)` runs after each batch.
+  // Returns the plan that was carried out; `progress(done, total)` runs after each batch. When
+  // `should_stop()` returns true between two batches, stops there and returns the plan cut to
+  // the summonses issued so far (a later call issues the rest).
   Result<CampaignPlan> IssueCampaign(int64_t id, std::string_view actor,
-                                     const std::function<void(size_t, size_t)>& progress = {}, size_t batch = 5000);
+                                     const std::function<void(size_t, size_t)>& progress = {}, size_t batch = 5000,
+                                     const std::function<bool()>& should_stop = {});
 
   Result<Summons> Get(std::string_view number);
   // The citizen opens the summons: sets viewed_at once (later calls change nothing), and under

@@ -5,7 +5,9 @@ Env: MUSTER (the binary), SOURCE_DIR (the repository). Standard library only. Th
 port 0 and prints its port; the test stops it by its PID with SIGTERM and checks that it drains.
 No timing assertions: waits are bounded loops that only fail when something never happens.
 """
+import base64
 import datetime
+import hashlib
 import http.client
 import json
 import os
@@ -47,6 +49,69 @@ def snils(n):
         if c == 100:
             c = 0
     return f"{d}{c:02d}"
+
+
+def sha256(b):
+    return hashlib.sha256(b).digest()
+
+
+def node(left, right):
+    return sha256(b"\x01" + left + right)
+
+
+def mth(hashes):
+    """RFC 9162 Merkle tree hash over leaf hashes."""
+    if not hashes:
+        return sha256(b"")
+    if len(hashes) == 1:
+        return hashes[0]
+    k = 1
+    while k * 2 < len(hashes):
+        k *= 2
+    return node(mth(hashes[:k]), mth(hashes[k:]))
+
+
+def verify_inclusion(index, size, leaf_hash, proof, root):
+    """RFC 9162 §2.1.3.2."""
+    if index >= size:
+        return False
+    fn, sn, r = index, size - 1, leaf_hash
+    for p in proof:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            r = node(p, r)
+            while not fn & 1 and fn != 0:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            r = node(r, p)
+        fn, sn = fn >> 1, sn >> 1
+    return sn == 0 and r == root
+
+
+def verify_consistency(first, second, proof, first_root, second_root):
+    """RFC 9162 §2.1.4.2."""
+    if first == second:
+        return not proof and first_root == second_root
+    if not proof or first == 0 or first > second:
+        return False
+    if first & (first - 1) == 0:
+        proof = [first_root] + proof
+    fn, sn = first - 1, second - 1
+    while fn & 1:
+        fn, sn = fn >> 1, sn >> 1
+    fr = sr = proof[0]
+    for c in proof[1:]:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            fr, sr = node(c, fr), node(c, sr)
+            while not fn & 1 and fn != 0:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            sr = node(sr, c)
+        fn, sn = fn >> 1, sn >> 1
+    return fr == first_root and sr == second_root and sn == 0
 
 
 def years_ago(y):
@@ -100,6 +165,12 @@ def run(*args, env=None):
     e = dict(os.environ)
     e.update(env or {})
     return subprocess.run([MUSTER, *args], check=True, capture_output=True, text=True, env=e).stdout.strip()
+
+
+def verify_receipt(path, *extra):
+    """`muster verify-receipt`: (exit code, output)."""
+    p = subprocess.run([MUSTER, "verify-receipt", path, *extra], capture_output=True, text=True)
+    return p.returncode, p.stdout + p.stderr
 
 
 def raw_exchange(port, data, send_slowly=False, wait=20):
@@ -425,6 +496,89 @@ def main():
         st, j, _, _ = request(port, "GET", "/api/v1/campaigns", token=tokens["auditor"])
         check(st == 200 and len(j["items"]) == 1, "the auditor reads campaigns")
 
+        # The citizen's delivery receipt verifies offline, and fails once any byte is changed.
+        st, receipt, r, text_r = request(port, "GET", f"/api/v1/me/summonses/{number}/receipt", token=ct)
+        check(st == 200 and receipt["summons"]["number"] == number and "attachment" in r.getheader("Content-Disposition"),
+              f"receipt over HTTP: {st} {text_r[:200]}")
+        receipt_path = os.path.join(tmp, "receipt.json")
+        with open(receipt_path, "w") as f:
+            f.write(text_r)
+        rc, out = verify_receipt(receipt_path)
+        check(rc == 0 and "receipt verified" in out and number in out, f"verify-receipt: {rc} {out}")
+        pubkey_path = os.path.join(tmp, "ledger.pub")
+        with open(pubkey_path, "w") as f:
+            f.write(run("--db", db, "ledger", "pubkey") + "\n")
+        rc, out = verify_receipt(receipt_path, "--pubkey", pubkey_path)
+        check(rc == 0, f"verify-receipt with the published key: {rc} {out}")
+        data = text_r.encode()
+        # One position in each member, and a spread over the whole text.
+        positions = sorted({data.index(k.encode()) + len(k) + 3 for k in
+                            ('"summons"', '"leaf"', '"leaf_index"', '"tree_size"', '"inclusion_proof"',
+                             '"checkpoint"', '"public_key"')} | set(range(0, len(data), max(1, len(data) // 40))))
+        tampered_path = os.path.join(tmp, "tampered.json")
+        accepted = []
+        for pos in positions:
+            changed = bytearray(data)
+            changed[pos] ^= 0x01
+            with open(tampered_path, "wb") as f:
+                f.write(changed)
+            rc, out = verify_receipt(tampered_path)
+            if rc == 0:
+                accepted.append((pos, out))
+        check(not accepted and len(positions) > 20, f"a changed byte fails verification: accepted at {accepted[:3]}")
+        st, j, _, _ = request(port, "GET", f"/api/v1/me/summonses/{other['number']}/receipt", token=ct)
+        check(st == 404, f"another person's receipt is absent: {st}")
+
+        # The auditor's ledger: checkpoint, entries, proofs, all checked here against RFC 9162.
+        at = tokens["auditor"]
+        st, _, r, note = request(port, "GET", "/api/v1/ledger/checkpoint", token=at)
+        lines = note.split("\n")
+        check(st == 200 and r.getheader("Content-Type").startswith("text/plain") and lines[3] == ""
+              and lines[4].startswith("\u2014 "), f"checkpoint as a signed note: {st} {note!r}")
+        st, cp, r, _ = request(port, "GET", "/api/v1/ledger/checkpoint", token=at,
+                               headers={"Accept": "application/json"})
+        check(st == 200 and cp["checkpoint"] == note and cp["tree_size"] == int(lines[1])
+              and bytes.fromhex(cp["root"]) == base64.b64decode(lines[2]) and cp["origin"] == lines[0]
+              and cp["public_key"] == run("--db", db, "ledger", "pubkey"), f"checkpoint as JSON: {cp}")
+        size = cp["tree_size"]
+        root = bytes.fromhex(cp["root"])
+        leaves, start = [], 0
+        while start is not None:
+            st, page, _, _ = request(port, "GET", f"/api/v1/ledger/entries?from={start}&to={size}", token=at)
+            check(st == 200, f"entries page: {st}")
+            leaves += page["items"]
+            start = page["next_from"]
+        hashes = [sha256(b"\x00" + e["leaf"].encode()) for e in leaves]
+        check([e["index"] for e in leaves] == list(range(size)), f"entries cover the tree: {len(leaves)} of {size}")
+        check(all(h.hex() == e["hash"] for h, e in zip(hashes, leaves)), "each entry's hash is its leaf's")
+        check(mth(hashes) == root, "the entries hash to the checkpoint's root")
+        check(any(json.loads(e["leaf"]).get("type") == "summons.delivered" for e in leaves),
+              "deliveries are in the ledger")
+        st, page, _, _ = request(port, "GET", "/api/v1/ledger/entries?from=1&to=3", token=at)
+        check(st == 200 and [e["index"] for e in page["items"]] == [1, 2] and page["next_from"] is None,
+              f"entries [1, 3): {page}")
+        st, page, _, _ = request(port, "GET", "/api/v1/ledger/entries?to=1000000000", token=at)
+        check(st == 200 and page["to"] == min(size, 1000) and page["tree_size"] >= size, "entries stop at the tree's end")
+        for index, n in [(0, 1), (0, size), (size - 1, size), (size // 2, size), (1, max(2, size - 1))]:
+            st, p, _, _ = request(port, "GET", f"/api/v1/ledger/proof/inclusion?index={index}&size={n}", token=at)
+            ok = st == 200 and verify_inclusion(index, n, hashes[index], [bytes.fromhex(x) for x in p["proof"]],
+                                                mth(hashes[:n])) and p["leaf_hash"] == hashes[index].hex()
+            check(ok, f"inclusion proof {index} in {n}: {st} {p}")
+        for m, n in [(1, size), (size // 2, size), (size - 1, size), (size, size), (2, max(2, size // 2))]:
+            st, p, _, _ = request(port, "GET", f"/api/v1/ledger/proof/consistency?from={m}&to={n}", token=at)
+            ok = st == 200 and verify_consistency(m, n, [bytes.fromhex(x) for x in p["proof"]], mth(hashes[:m]),
+                                                  mth(hashes[:n]))
+            check(ok, f"consistency proof {m} to {n}: {st} {p}")
+        for query, field in [("index=5&size=5", "index"), (f"index=0&size={size + 1000}", "size"), ("size=3", "index"),
+                             ("index=x&size=3", "index")]:
+            st, j, _, _ = request(port, "GET", f"/api/v1/ledger/proof/inclusion?{query}", token=at)
+            check(st == 400 and j["field"] == field, f"inclusion ?{query}: {st} {j}")
+        for query, field in [("from=0&to=3", "from"), ("from=4&to=3", "from"), (f"from=1&to={size + 1000}", "to")]:
+            st, j, _, _ = request(port, "GET", f"/api/v1/ledger/proof/consistency?{query}", token=at)
+            check(st == 400 and j["field"] == field, f"consistency ?{query}: {st} {j}")
+        st, j, _, _ = request(port, "GET", "/api/v1/ledger/entries?from=5&to=2", token=at)
+        check(st == 400 and j["field"] == "from", f"entries from > to: {st} {j}")
+
         # Concurrent logins and issues.
         results = []
         lock = threading.Lock()
@@ -469,6 +623,44 @@ def main():
     con = sqlite3.connect(db)
     n = con.execute("SELECT count(*) FROM exit_checks").fetchone()[0]
     check(n >= 1, f"exit checks flushed on shutdown: {n}")
+    leaves_n = con.execute("SELECT count(*) FROM ledger_leaves").fetchone()[0]
+    events_n = con.execute("SELECT count(*) FROM events").fetchone()[0]
+    signed = con.execute("SELECT max(size) FROM ledger_checkpoints").fetchone()[0]
+    con.close()
+    check(leaves_n == events_n == signed and leaves_n > 0,
+          f"every event is a leaf under a checkpoint at exit: {events_n} events, {leaves_n} leaves, signed {signed}")
+    verified = subprocess.run([MUSTER, "--db", db, "ledger", "verify"], capture_output=True, text=True)
+    check(verified.returncode == 0, f"ledger verify after serving: {verified.stdout} {verified.stderr}")
+
+    # Password checks run on a bounded pool: past --auth-queue they are refused with 503.
+    srv = Server(db, "--auth-workers", "1", "--auth-queue", "1")
+    try:
+        seen = []
+        for _ in range(10):  # bounded: each round sends 12 logins at once
+            answers = []
+
+            def attempt():
+                st, j, r, _ = request(srv.port, "POST", "/api/v1/session", {"login": "ada", "password": pw})
+                with lock:
+                    answers.append((st, r.getheader("Retry-After"), r.getheader("Content-Type")))
+
+            lock = threading.Lock()
+            threads = [threading.Thread(target=attempt) for _ in range(12)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            seen += answers
+            if any(a[0] == 503 for a in seen):
+                break
+        busy = [a for a in seen if a[0] == 503]
+        check(busy and all(a[1] == "1" and a[2] == "application/problem+json" for a in busy),
+              f"saturated password checks: 503 with Retry-After: {sorted({a[0] for a in seen})}")
+        check(any(a[0] == 201 for a in seen) and all(a[0] in (201, 503) for a in seen),
+              f"the others log in: {sorted({a[0] for a in seen})}")
+        check(request(srv.port, "GET", "/healthz")[0] == 200, "the I/O threads still answer")
+    finally:
+        check(srv.stop() == 0, "second server stops cleanly")
     if failures:
         print(f"{len(failures)} of {checks} checks failed", file=sys.stderr)
         sys.exit(1)
