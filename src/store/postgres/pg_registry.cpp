@@ -141,27 +141,6 @@ Result<std::vector<Person>> PgTx::ListPersons(const PersonFilter& f) {
   return Collect<Person>(rows, ReadPerson);
 }
 
-Result<std::vector<Person>> PgTx::SearchPersons(const PersonSearch& search) {
-  // ILIKE folds the case of every script (SQLite's LIKE only ASCII's).
-  const auto patterns = PersonSearchPatterns(search.text);
-  std::string districts = TextArray(search.districts);
-  Params params;
-  params.Add(districts);
-  for (const auto& pattern : patterns) params.Add(pattern);
-  params.Add(static_cast<int64_t>(search.limit));
-  MUSTER_ASSIGN_OR_RETURN(
-      Rows rows,
-      conn_.Query(fmt::format("SELECT {0} FROM persons p WHERE p.district = ANY($1::text[]) AND "
-                              "p.surname || ' ' || p.given_name || ' ' || p.patronymic ILIKE $2 ESCAPE '\\' AND "
-                              "p.surname || ' ' || p.given_name || ' ' || p.patronymic ILIKE $3 ESCAPE '\\' AND "
-                              "p.surname || ' ' || p.given_name || ' ' || p.patronymic ILIKE $4 ESCAPE '\\' AND "
-                              "p.surname || ' ' || p.given_name || ' ' || p.patronymic ILIKE $5 ESCAPE '\\' "
-                              "ORDER BY p.surname, p.given_name, p.national_id LIMIT $6",
-                              kPersonColumns),
-                  params));
-  return Collect<Person>(rows, ReadPerson);
-}
-
 Result<int64_t> PgTx::CountPersons() {
   MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT count(*) FROM persons"));
   return rows.Int(0, 0);

@@ -401,21 +401,6 @@ Result<OverrideRequest> PgTx::GetOverride(int64_t id) {
   return One<OverrideRequest>(rows, ReadOverride, fmt::format("no override request with id {}", id));
 }
 
-Result<std::vector<OverrideRequest>> PgTx::ListOverrides(const OverrideFilter& f) {
-  std::string offices = TextArray(f.offices);
-  std::optional<std::string> state;
-  if (f.state) state = std::string(OverrideStateName(*f.state));
-  Params params;
-  params.Add(offices).Add(state).Add(static_cast<int64_t>(f.limit));
-  MUSTER_ASSIGN_OR_RETURN(
-      Rows rows, conn_.Query(fmt::format("SELECT {} FROM overrides o JOIN persons p ON p.id = o.person_id "
-                                         "WHERE o.office = ANY($1::text[]) AND ($2::text IS NULL OR o.state = $2::text) "
-                                         "ORDER BY o.id LIMIT $3",
-                                         kOverrideColumns),
-                             params));
-  return Collect<OverrideRequest>(rows, ReadOverride);
-}
-
 Status PgTx::InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
                              std::string_view asked_by, Timestamp asked_at) {
   Params params;
@@ -442,17 +427,6 @@ Result<std::vector<Event>> PgTx::ListEvents(int64_t after_seq, size_t limit) {
       Rows rows,
       conn_.Query("SELECT seq, type, at, actor, subject, payload FROM events WHERE seq > $1 ORDER BY seq LIMIT $2",
                   Params().Add(after_seq).Add(static_cast<int64_t>(limit))));
-  return Collect<Event>(rows, [](const Rows& r, int i) {
-    return Event{r.Int(i, 0), r.Text(i, 1), FromMillis(r.Int(i, 2)), r.Text(i, 3), r.Text(i, 4), r.Text(i, 5)};
-  });
-}
-
-Result<std::vector<Event>> PgTx::ListEventsAbout(const std::vector<std::string>& subjects, size_t limit) {
-  std::string list = TextArray(subjects);
-  MUSTER_ASSIGN_OR_RETURN(
-      Rows rows, conn_.Query("SELECT seq, type, at, actor, subject, payload FROM (SELECT * FROM events "
-                             "WHERE subject = ANY($1::text[]) ORDER BY seq DESC LIMIT $2) e ORDER BY seq",
-                             Params().Add(list).Add(static_cast<int64_t>(limit))));
   return Collect<Event>(rows, [](const Rows& r, int i) {
     return Event{r.Int(i, 0), r.Text(i, 1), FromMillis(r.Int(i, 2)), r.Text(i, 3), r.Text(i, 4), r.Text(i, 5)};
   });
