@@ -41,6 +41,11 @@ void ListAppeals(Call& call);
 void DecideAppeal(Call& call);
 // exit_check.cpp
 void ExitCheck(Call& call);
+// ledger.cpp
+void LedgerCheckpoint(Call& call);
+void LedgerInclusionProof(Call& call);
+void LedgerConsistencyProof(Call& call);
+void LedgerEntries(Call& call);
 // ops.cpp
 void Healthz(Call& call);
 void Readyz(Call& call);
@@ -48,8 +53,3 @@ void MetricsText(Call& call);
 void OpenApiJson(Call& call);
 
 }  // namespace muster::api
-// ledger.cpp
-void LedgerCheckpoint(Call& call);
-void LedgerInclusionProof(Call& call);
-void LedgerConsistencyProof(Call& call);
-void LedgerEntries(Call& call);

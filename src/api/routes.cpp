@@ -72,18 +72,6 @@ const std::vector<RouteSpec>& Routes() {
        "Appeals on summonses of my offices (?state=pending|granted|denied|all)", nullptr, 200},
       {M::kPost, "/api/v1/appeals/{id}/decision", false, auth::kOffice, DecideAppeal,
        "Grant or deny an appeal (not on a summons one issued)", "grant!:boolean,reason!", 200},
-      {M::kGet, "/healthz", true, {}, Healthz, "The process answers", nullptr, 200},
-      {M::kGet, "/readyz", true, {}, Readyz, "Ready to serve", nullptr, 200},
-      {M::kGet, "/metrics", true, {}, MetricsText, "Prometheus metrics", nullptr, 200},
-      {M::kGet, "/api/v1/openapi.json", true, {}, OpenApiJson, "This document", nullptr, 200},
-  };
-  return routes;
-}
-
-std::vector<std::string> RouteNames() {
-  std::vector<std::string> names;
-  for (const auto& r : Routes()) names.push_back(fmt::format("{} {}", http::MethodName(r.method), r.path));
-  return names;
       {M::kGet, "/api/v1/ledger/checkpoint", false, kAuditor, LedgerCheckpoint,
        "The latest signed checkpoint: the C2SP signed note as text/plain, or with Accept: application/json "
        "{origin, tree_size, root, created_at, checkpoint, public_key}",
@@ -98,6 +86,18 @@ std::vector<std::string> RouteNames() {
       {M::kGet, "/api/v1/ledger/entries", false, kAuditor, LedgerEntries,
        "Leaves with index in [from, to), at most 1000 per answer: {tree_size, from, to, items, next_from}", nullptr,
        200, "from:integer,to:integer"},
+      {M::kGet, "/healthz", true, {}, Healthz, "The process answers", nullptr, 200},
+      {M::kGet, "/readyz", true, {}, Readyz, "Ready to serve", nullptr, 200},
+      {M::kGet, "/metrics", true, {}, MetricsText, "Prometheus metrics", nullptr, 200},
+      {M::kGet, "/api/v1/openapi.json", true, {}, OpenApiJson, "This document", nullptr, 200},
+  };
+  return routes;
+}
+
+std::vector<std::string> RouteNames() {
+  std::vector<std::string> names;
+  for (const auto& r : Routes()) names.push_back(fmt::format("{} {}", http::MethodName(r.method), r.path));
+  return names;
 }
 
 namespace {
@@ -180,6 +180,11 @@ std::string OpenApiDocument() {
                         {"required", true},
                         {"schema", {{"type", "string"}}}});
     }
+    if (r.query) {
+      for (const Field& f : ParseFields(r.query)) {
+        params.push_back({{"name", f.name}, {"in", "query"}, {"required", f.required}, {"schema", {{"type", f.type}}}});
+      }
+    }
     if (!params.empty()) op["parameters"] = params;
     if (r.body) {
       op["requestBody"] = {{"required", true},
@@ -198,11 +203,6 @@ std::string OpenApiDocument() {
   nlohmann::json doc = {
       {"openapi", "3.1.0"},
       {"info", {{"title", "muster"}, {"version", "1"}, {"description", "Military registration and summons service"}}},
-    if (r.query) {
-      for (const Field& f : ParseFields(r.query)) {
-        params.push_back({{"name", f.name}, {"in", "query"}, {"required", f.required}, {"schema", {{"type", f.type}}}});
-      }
-    }
       {"paths", paths},
       {"components",
        {{"securitySchemes",
