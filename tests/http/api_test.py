@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The HTTP API over real HTTP on loopback, against the real binary.
 
-Env: MUSTER (the binary), SOURCE_DIR (the repository). Standard library only. The server binds
+Env: MUSTER (the binary), SOURCE_DIR (the repository); MUSTER_TEST_PG (or MUSTER_TEST_PG_FILE,
+a file holding it): a PostgreSQL server URL from tests/pg/pg-harness, to run on a fresh database
+there instead of an SQLite file. Standard library only. The server binds
 port 0 and prints its port; the test stops it by its PID with SIGTERM and checks that it drains.
 No timing assertions: waits are bounded loops that only fail when something never happens.
 """
@@ -26,6 +28,43 @@ ROLES = ["anonymous", "citizen", "officer", "supervisor", "auditor", "admin", "b
 
 checks = 0
 failures = []
+
+
+def pg_server():
+    """The PostgreSQL server to test on, or "" for SQLite."""
+    url = os.environ.get("MUSTER_TEST_PG", "")
+    if not url and os.environ.get("MUSTER_TEST_PG_FILE"):
+        with open(os.environ["MUSTER_TEST_PG_FILE"]) as f:
+            url = f.read().strip()
+    return url
+
+
+class PsqlConnection:
+    """The few sqlite3.Connection calls this test makes, answered by psql."""
+
+    def __init__(self, url):
+        self.url = url
+
+    def execute(self, sql):
+        out = subprocess.run(["psql", self.url, "-XAtq", "-v", "ON_ERROR_STOP=1", "-c", sql], check=True,
+                             capture_output=True, text=True, stdin=subprocess.DEVNULL).stdout
+        rows = [tuple(int(v) if v.lstrip("-").isdigit() else (v or None) for v in line.split("|"))
+                for line in out.splitlines()]
+
+        class Cursor:
+            def fetchone(self):
+                return rows[0] if rows else None
+        return Cursor()
+
+    def commit(self):
+        pass
+
+    def close(self):
+        pass
+
+
+def connect(db, **kwargs):
+    return PsqlConnection(db) if db.startswith("postgresql://") else sqlite3.connect(db, **kwargs)
 
 
 def check(cond, what):
@@ -196,6 +235,13 @@ def raw_exchange(port, data, send_slowly=False, wait=20):
 def main():
     tmp = tempfile.mkdtemp(prefix="muster-http.")
     db = os.path.join(tmp, "t.db")
+    server = pg_server()
+    if server:  # a fresh database; the ledger keys default to <database>.ledger.* in the working directory
+        name = f"muster_http_{os.getpid()}"
+        subprocess.run(["psql", server, "-XAtq", "-c", f"CREATE DATABASE {name}"], check=True,
+                       stdin=subprocess.DEVNULL)
+        db = server.rsplit("/", 1)[0] + "/" + name
+        os.chdir(tmp)
     with open(os.path.join(tmp, "offices.csv"), "w") as f:
         f.write("code,name,region,timezone,daily_capacity\nD01,Central,Moscow,Europe/Moscow,50\n"
                 "D02,North,Moscow,Europe/Moscow,50\n")
@@ -402,7 +448,7 @@ def main():
         st, j, _, _ = request(port, "GET", "/api/v1/me/summonses", token="mk_" + "0" * 64)
         check(st == 401, f"forged API key: {st}")
         fresh = login("tess")[0]["token"]
-        con = sqlite3.connect(db, timeout=30)
+        con = connect(db, timeout=30)
         con.execute("UPDATE sessions SET expires_at = 1 WHERE expires_at = (SELECT max(expires_at) FROM sessions)")
         con.commit()
         con.close()
@@ -620,7 +666,7 @@ def main():
     finally:
         rc = srv.stop()
     check(rc == 0, f"SIGTERM: clean exit ({rc})")
-    con = sqlite3.connect(db)
+    con = connect(db)
     n = con.execute("SELECT count(*) FROM exit_checks").fetchone()[0]
     check(n >= 1, f"exit checks flushed on shutdown: {n}")
     leaves_n = con.execute("SELECT count(*) FROM ledger_leaves").fetchone()[0]
