@@ -403,16 +403,16 @@ Result<CampaignPlan> SummonsService::IssueCampaign(int64_t id, std::string_view 
   }));
   const size_t total = plan.assignments.size();
   for (size_t start = 0; start < total; start += batch) {
+    if (start > 0 && should_stop && should_stop()) {
+      plan.assignments.resize(start);
+      break;
+    }
     size_t end = std::min(total, start + batch);
     MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>& changes) {
       MUSTER_ASSIGN_OR_RETURN(int64_t max_id, tx.MaxSummonsId());
       Timestamp now = clock_.Now();
       IssueRequest r;
       r.kind = c.kind;
-    if (start > 0 && should_stop && should_stop()) {
-      plan.assignments.resize(start);
-      break;
-    }
       r.purpose = c.purpose;
       for (size_t i = start; i < end; ++i) {
         const CampaignAssignment& a = plan.assignments[i];
