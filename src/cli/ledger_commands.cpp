@@ -270,7 +270,9 @@ void AddStoreCommands(CLI::App& app, CLI::App& ledger_cmd, Context& ctx, int& ex
       });
 
   auto* verify = ledger_cmd.add_subcommand(
-      "verify", "recompute the tree from the stored leaves; check every subtree hash and every checkpoint");
+      "verify",
+      "recompute the tree from the stored leaves; check every subtree hash, every checkpoint and (with the pseudonym "
+      "key) every event against its leaf");
   verify->add_option("--pubkey", args->pubkey, "verifier key file (default: the one of --ledger-key)");
   verify->callback([&ctx, &exit_code, args] {
     ledger::VerifierKey key;
@@ -289,23 +291,43 @@ void AddStoreCommands(CLI::App& app, CLI::App& ledger_cmd, Context& ctx, int& ex
       }
       key = signer->Verifier();
     }
+    // With the pseudonym key (the operator's, not an auditor's), the events are checked too.
+    std::optional<ledger::PseudonymKey> pseudonyms;
+    if (args->pubkey.empty()) {
+      auto secret = ledger::ReadPseudonymKeyFile(ctx.LedgerKeyPaths().pseudonym_key);
+      if (secret.ok()) pseudonyms = std::move(*secret);
+    }
     WithStore(ctx, exit_code, [&](Store& store, const Policy&) -> Status {
       ledger::LedgerAudit audit;
+      std::optional<ledger::EventAudit> events;
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
         auto result = ledger::VerifyLedger(tx, key);
         if (!result.ok()) return result.status().WithContext("ledger verification failed");
         audit = *result;
+        if (pseudonyms) {
+          auto checked = ledger::VerifyEvents(tx, *pseudonyms);
+          if (!checked.ok()) return checked.status().WithContext("ledger verification failed");
+          events = *checked;
+        }
         return Status::Ok();
       }));
       if (ctx.json) {
-        PrintJson({{"verified", true},
-                   {"leaves", audit.leaves},
-                   {"subtrees", audit.subtrees},
-                   {"checkpoints", audit.checkpoints},
-                   {"root", ledger::HexEncode(audit.root)}});
+        nlohmann::json j = {{"verified", true},
+                            {"leaves", audit.leaves},
+                            {"subtrees", audit.subtrees},
+                            {"checkpoints", audit.checkpoints},
+                            {"root", ledger::HexEncode(audit.root)}};
+        if (events) j["events"] = {{"checked", events->events}, {"pending", events->pending}};
+        PrintJson(j);
       } else {
         fmt::print("ledger verified: {} leaves, {} subtree hashes, {} checkpoints; root {}\n", audit.leaves,
                    audit.subtrees, audit.checkpoints, ledger::HexEncode(audit.root));
+        if (events) {
+          fmt::print("events verified: {} match their leaves, {} not yet in the ledger\n", events->events,
+                     events->pending);
+        } else {
+          fmt::print("events not checked (needs the pseudonym key)\n");
+        }
       }
       return Status::Ok();
     });

@@ -234,4 +234,48 @@ Result<LedgerAudit> VerifyLedger(Tx& tx, const VerifierKey& key) {
   return audit;
 }
 
+Result<EventAudit> VerifyEvents(Tx& tx, const PseudonymKey& key) {
+  EventAudit audit;
+  MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+  int64_t after = 0;
+  uint64_t index = 0;
+  std::vector<LedgerLeaf> leaves;
+  size_t next_leaf = 0;
+  while (true) {
+    MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, tx.ListEvents(after, kEventBatch));
+    if (events.empty()) break;
+    for (const Event& e : events) {
+      after = e.seq;
+      if (index >= head.size) {
+        ++audit.pending;
+        continue;
+      }
+      if (next_leaf == leaves.size()) {
+        MUSTER_ASSIGN_OR_RETURN(leaves, tx.ListLedgerLeaves(index, index + kLeafPage));
+        next_leaf = 0;
+      }
+      if (next_leaf == leaves.size() || leaves[next_leaf].index != index) {
+        return Status::Corruption(fmt::format("leaf {} is missing", index));
+      }
+      const LedgerLeaf& leaf = leaves[next_leaf];
+      if (leaf.seq != e.seq) {
+        return Status::Corruption(fmt::format("event {} ({} {}) is not in the ledger: leaf {} records event {}", e.seq,
+                                              e.type, e.subject, index, leaf.seq));
+      }
+      MUSTER_ASSIGN_OR_RETURN(std::string data, EncodeLeaf(e, key));
+      if (data != leaf.data) {
+        return Status::Corruption(
+            fmt::format("event {} ({} {}) no longer matches its leaf {}", e.seq, e.type, e.subject, index));
+      }
+      ++next_leaf;
+      ++index;
+      ++audit.events;
+    }
+  }
+  if (index < head.size) {
+    return Status::Corruption(fmt::format("leaf {} records an event that does not exist", index));
+  }
+  return audit;
+}
+
 }  // namespace muster::ledger

@@ -111,4 +111,14 @@ struct LedgerAudit {
 // "leaf 4 is missing", "checkpoint 3 (size 10): signature: ...").
 Result<LedgerAudit> VerifyLedger(Tx& tx, const VerifierKey& key);
 
+// The operator's check, needing the pseudonym key: every event is in the ledger, in order, and
+// its leaf is exactly what the event encodes to now, so an event changed after it was recorded
+// shows ("event 5 (summons.delivered 26-00000001-5) no longer matches its leaf 4"). Events
+// not yet appended at the end of the log are counted, not an error. Returns the events checked.
+struct EventAudit {
+  uint64_t events = 0;
+  uint64_t pending = 0;
+};
+Result<EventAudit> VerifyEvents(Tx& tx, const PseudonymKey& key);
+
 }  // namespace muster::ledger

@@ -190,6 +190,20 @@ TEST_F(LedgerLogTest, VerifyNamesTheFirstProblem) {
   // The attacker also fixes the leaf hash: the subtree above it gives it away.
   Sql("UPDATE ledger_leaves SET data = replace(data, 'test.evenT', 'test.event') WHERE idx = 3");
   ASSERT_TRUE(Verify().ok());
+  // An event changed after it was recorded: only the pseudonym key's holder can tell.
+  auto events = [&] {
+    Result<EventAudit> audit = Status::Internal("not run");
+    EXPECT_TRUE(store_->Read([&](Tx& tx) {
+      audit = VerifyEvents(tx, ledger_->pseudonyms());
+      return Status::Ok();
+    }).ok());
+    return audit;
+  };
+  ASSERT_TRUE(events().ok());
+  EXPECT_EQ(events()->events, 11u);
+  Sql("UPDATE events SET payload = '{\"i\":99}' WHERE seq = 2");
+  EXPECT_EQ(events().status().message(), "event 2 (test.event S-1) no longer matches its leaf 1");
+  ASSERT_TRUE(Verify().ok());
   Sql("UPDATE ledger_subtrees SET hash = zeroblob(32) WHERE level = 1 AND idx = 1");
   EXPECT_EQ(Verify().status().message(),
             "subtree at level 1 index 1 (leaves 2 to 3): stored hash differs from the hash of the leaves");

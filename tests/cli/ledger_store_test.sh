@@ -121,7 +121,16 @@ tamper "UPDATE ledger_checkpoints SET size = size - 1 WHERE id = 2"
 expect_exit 2 muster ledger verify
 assert_contains "checkpoint row differs from its note" "$OUT" "checkpoint 2 (size 3): stored size or root differs from its signed note (size 4)"
 
+# An event changed after it was recorded: the ledger itself is intact, its leaf is not what the
+# event encodes to now (found with the pseudonym key; an auditor with the public key only cannot).
+tamper "UPDATE events SET payload = replace(payload, '\"delivered_at\":\"', '\"delivered_at\":\"1') WHERE seq = 2"
+expect_exit 2 muster ledger verify
+assert_contains "changed event" "$OUT" "event 2 (summons.delivered $N1) no longer matches its leaf 1"
+expect_exit 0 muster ledger verify --pubkey "$TMP/ledger.pub"
+assert_contains "auditor: events not checked" "$OUT" "events not checked"
+
 cp "$TMP/intact.db" "$TMP/test.db"
 expect_exit 0 muster ledger verify
+assert_contains "events checked" "$OUT" "events verified: 7 match their leaves, 0 not yet in the ledger"
 
 finish
