@@ -1,0 +1,245 @@
+// The Store contract on every backend: SQLite always; PostgreSQL when MUSTER_TEST_PG (or
+// MUSTER_TEST_PG_FILE) names a server, as tests/pg/pg-harness prints it (CTest: pg.store_test),
+// and skipped otherwise. Each test gets a fresh database.
+#include "store/store.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include "store/migrations.hpp"
+#include "store/postgres/pg_conn.hpp"
+
+namespace muster {
+namespace {
+
+std::string PgServer() {
+  if (const char* url = std::getenv("MUSTER_TEST_PG"); url != nullptr && *url != '\0') return url;
+  if (const char* file = std::getenv("MUSTER_TEST_PG_FILE"); file != nullptr && *file != '\0') {
+    std::ifstream in(file);
+    std::string url;
+    std::getline(in, url);
+    return url;
+  }
+  return "";
+}
+
+Office TestOffice(std::string code = "D01") {
+  return Office{std::move(code), "Central", "Moscow", "Europe/Moscow", 200};
+}
+
+Person TestPerson(int n, std::string district = "D01") {
+  Person p;
+  p.national_id = fmt::format("{:011}", n);
+  p.surname = "Petrov";
+  p.given_name = "Ivan";
+  p.birth_date = std::chrono::year{2000} / 1 / 15;
+  p.district = std::move(district);
+  p.category = "conscript";
+  p.fitness = "A";
+  return p;
+}
+
+class StoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    static std::atomic<int> counter{0};
+    std::string name = fmt::format("muster_unit_{}_{}", ::getpid(), counter++);
+    if (GetParam() == "sqlite") {
+      dir_ = std::filesystem::temp_directory_path() / name;
+      std::filesystem::remove_all(dir_);
+      std::filesystem::create_directories(dir_);
+      url_ = (dir_ / "test.db").string();
+      return;
+    }
+    server_ = PgServer();
+    if (server_.empty()) GTEST_SKIP() << "no PostgreSQL server: set MUSTER_TEST_PG (tests/pg/pg-harness)";
+    ASSERT_TRUE(AdminExec(fmt::format("CREATE DATABASE {}", name)).ok());
+    url_ = server_.substr(0, server_.rfind('/') + 1) + name;
+  }
+
+  void TearDown() override {
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+    if (!server_.empty() && !url_.empty()) {
+      (void)AdminExec(fmt::format("DROP DATABASE IF EXISTS {} WITH (FORCE)", url_.substr(url_.rfind('/') + 1)));
+    }
+  }
+
+  Status AdminExec(const std::string& sql) {
+    MUSTER_ASSIGN_OR_RETURN(auto conn, postgres::Connection::Open(server_));
+    return conn->Exec(sql);
+  }
+
+  // Runs `sql` on the test's database behind the store's back.
+  Status RawExec(const std::string& sql) {
+    if (GetParam() == "sqlite") {
+      sqlite3* db = nullptr;
+      int rc = sqlite3_open(url_.c_str(), &db);
+      char* error = nullptr;
+      if (rc == SQLITE_OK) rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+      std::string message = error ? error : "";
+      sqlite3_free(error);
+      sqlite3_close(db);
+      return rc == SQLITE_OK ? Status::Ok() : Status::IoError(message);
+    }
+    MUSTER_ASSIGN_OR_RETURN(auto conn, postgres::Connection::Open(url_));
+    return conn->Exec(sql);
+  }
+
+  std::unique_ptr<Store> Open(bool create = true) {
+    auto store = OpenStore(url_, StoreOptions{.create = create});
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    return store.ok() ? std::move(*store) : nullptr;
+  }
+
+  std::filesystem::path dir_;
+  std::string server_;
+  std::string url_;
+};
+
+TEST_P(StoreTest, MigratesToTheLatestVersionOnce) {
+  auto missing = OpenStore(url_, StoreOptions{});
+  EXPECT_TRUE(missing.status().IsNotFound()) << missing.status().ToString();
+  EXPECT_NE(missing.status().message().find("muster init"), std::string::npos) << missing.status().message();
+  auto store = Open();
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->SchemaVersion(), Migrations().back().version);
+  EXPECT_EQ(PostgresMigrations().back().version, Migrations().back().version);
+  store.reset();
+  auto again = Open(/*create=*/false);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->SchemaVersion(), Migrations().back().version);
+}
+
+TEST_P(StoreTest, RefusesANewerSchema) {
+  ASSERT_TRUE(Open());
+  ASSERT_TRUE(RawExec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)").ok());
+  auto store = OpenStore(url_, StoreOptions{});
+  EXPECT_TRUE(store.status().IsFailedPrecondition()) << store.status().ToString();
+  EXPECT_NE(store.status().message().find("newer than this muster knows"), std::string::npos);
+}
+
+TEST_P(StoreTest, MapsConstraintViolations) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->Write([](Tx& tx) { return tx.InsertOffice(TestOffice()); }).ok());
+  Status dup = store->Write([](Tx& tx) { return tx.InsertOffice(TestOffice()); });
+  EXPECT_TRUE(dup.IsAlreadyExists()) << dup.ToString();
+  Status fk = store->Write([](Tx& tx) { return tx.UpsertPerson(TestPerson(1, "D99")).status(); });
+  EXPECT_TRUE(fk.IsFailedPrecondition()) << fk.ToString();
+}
+
+TEST_P(StoreTest, UpsertTellsInsertUpdateAndUnchangedApart) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  std::vector<UpsertOutcome> outcomes;
+  ASSERT_TRUE(store
+                  ->Write([&](Tx& tx) {
+                    MUSTER_RETURN_IF_ERROR(tx.InsertOffice(TestOffice()));
+                    Person p = TestPerson(1);
+                    for (int i = 0; i < 3; ++i) {
+                      if (i == 2) p.address = "Tverskaya 1";
+                      MUSTER_ASSIGN_OR_RETURN(UpsertOutcome o, tx.UpsertPerson(p));
+                      outcomes.push_back(o);
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(outcomes,
+            (std::vector<UpsertOutcome>{UpsertOutcome::kInserted, UpsertOutcome::kUnchanged, UpsertOutcome::kUpdated}));
+}
+
+TEST_P(StoreTest, AFailedWriteLeavesNothing) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  Status st = store->Write([](Tx& tx) {
+    MUSTER_RETURN_IF_ERROR(tx.InsertOffice(TestOffice()));
+    return Status::InvalidArgument("changed my mind");
+  });
+  EXPECT_TRUE(st.IsInvalidArgument());
+  auto offices = std::make_shared<std::vector<Office>>();
+  ASSERT_TRUE(store
+                  ->Read([&](Tx& tx) {
+                    MUSTER_ASSIGN_OR_RETURN(*offices, tx.ListOffices());
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_TRUE(offices->empty());
+}
+
+// A read sees one snapshot: a write that commits while it runs stays invisible to it.
+TEST_P(StoreTest, AReadIsASnapshot) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store
+                  ->Write([](Tx& tx) {
+                    MUSTER_RETURN_IF_ERROR(tx.InsertOffice(TestOffice()));
+                    return tx.UpsertPerson(TestPerson(1)).status();
+                  })
+                  .ok());
+  int64_t before = -1, after = -1;
+  bool wrote = false;
+  ASSERT_TRUE(store
+                  ->Read([&](Tx& tx) {
+                    MUSTER_ASSIGN_OR_RETURN(before, tx.CountPersons());
+                    auto writer = std::async(std::launch::async, [&] {
+                      return store->Write([](Tx& w) { return w.UpsertPerson(TestPerson(2)).status(); });
+                    });
+                    wrote = writer.wait_for(std::chrono::seconds(20)) == std::future_status::ready && writer.get().ok();
+                    MUSTER_ASSIGN_OR_RETURN(after, tx.CountPersons());
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_TRUE(wrote) << "a write could not commit beside a read";
+  EXPECT_EQ(before, 1);
+  EXPECT_EQ(after, 1);
+}
+
+// Two stores on one database (two processes, as far as the database can tell) writing at once:
+// each write reads a count and inserts the next number, which collides unless writes are
+// serialised by the database itself.
+TEST_P(StoreTest, WritesFromTwoStoresAreSerialised) {
+  auto first = Open();
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(first->Write([](Tx& tx) { return tx.InsertOffice(TestOffice()); }).ok());
+  auto second = Open(/*create=*/false);
+  ASSERT_TRUE(second);
+  constexpr int kWrites = 40;
+  auto writer = [](Store* store) {
+    for (int i = 0; i < kWrites; ++i) {
+      Status st = store->Write([](Tx& tx) {
+        MUSTER_ASSIGN_OR_RETURN(int64_t n, tx.CountPersons());
+        std::this_thread::yield();
+        MUSTER_ASSIGN_OR_RETURN(UpsertOutcome o, tx.UpsertPerson(TestPerson(static_cast<int>(n) + 1)));
+        return o == UpsertOutcome::kInserted ? Status::Ok() : Status::Internal("a write saw a stale count");
+      });
+      if (!st.ok()) return st;
+    }
+    return Status::Ok();
+  };
+  auto a = std::async(std::launch::async, writer, first.get());
+  auto b = std::async(std::launch::async, writer, second.get());
+  Status sa = a.get(), sb = b.get();
+  EXPECT_TRUE(sa.ok()) << sa.ToString();
+  EXPECT_TRUE(sb.ok()) << sb.ToString();
+  int64_t count = 0;
+  ASSERT_TRUE(first
+                  ->Read([&](Tx& tx) {
+                    MUSTER_ASSIGN_OR_RETURN(count, tx.CountPersons());
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(count, 2 * kWrites);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace muster
