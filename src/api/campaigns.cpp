@@ -136,7 +136,7 @@ void GetJob(Call& call) {
   int64_t id;
   if (!IdParam(call, "id", id)) return;
   auto job = call.services.jobs.Get(id);
-  if (!job || !AllInScope(call.who, job->districts)) {
+  if (!job || !Visible(call.who, job->districts)) {
     return Fail(call, Status::NotFound(fmt::format("id: no job {} in your offices", id)));
   }
   Reply(call, 200, JobJson(*job));

@@ -24,11 +24,22 @@ void FileMyAppeal(Call& call);
 // persons.cpp
 void ListPersons(Call& call);
 void GetPerson(Call& call);
+void PersonEligibility(Call& call);
 // summonses.cpp
 void IssueSummons(Call& call);
 void GetSummons(Call& call);
 void RecordAppearance(Call& call);
 void CancelSummons(Call& call);
+// A summons' JSON with its deadline and its office's time zone (codec/json.hpp), the office read
+// in `tx` or in a read of its own; ReplySummons answers with it.
+Result<nlohmann::json> SummonsJson(Tx& tx, const Policy& policy, const Summons& s);
+Result<nlohmann::json> SummonsJson(Call& call, const Summons& s);
+void ReplySummons(Call& call, int status, const Summons& s);
+// overrides.cpp
+void RequestOverride(Call& call);
+void ListOverrides(Call& call);
+void ApproveOverride(Call& call);
+void RejectOverride(Call& call);
 // campaigns.cpp
 void CreateCampaign(Call& call);
 void ListCampaigns(Call& call);

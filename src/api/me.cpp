@@ -22,14 +22,16 @@ Result<Summons> OwnSummons(Call& call, std::string_view number) {
 }  // namespace
 
 void MySummonses(Call& call) {
-  std::vector<Summons> list;
+  nlohmann::json items = nlohmann::json::array();
   Status st = call.services.store.Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(list, tx.ListSummonsOfPerson(call.who.national_id));
+    MUSTER_ASSIGN_OR_RETURN(auto list, tx.ListSummonsOfPerson(call.who.national_id));
+    for (const auto& s : list) {
+      MUSTER_ASSIGN_OR_RETURN(nlohmann::json j, SummonsJson(tx, call.services.policy, s));
+      items.push_back(std::move(j));
+    }
     return Status::Ok();
   });
   if (!st.ok()) return Fail(call, st);
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& s : list) items.push_back(ToJson(s));
   Reply(call, 200, {{"items", std::move(items)}});
 }
 
@@ -39,7 +41,7 @@ void MySummons(Call& call) {
   // Opening it is the event that sets viewed_at (once); the service decides what that means.
   auto viewed = call.services.summons.View(own->number, call.who.Actor());
   if (!viewed.ok()) return Fail(call, viewed.status());
-  Reply(call, 200, ToJson(*viewed));
+  ReplySummons(call, 200, *viewed);
 }
 
 void MyReceipt(Call& call) {

@@ -18,7 +18,38 @@ Result<Summons> ScopedSummons(Call& call) {
   return s;
 }
 
+void FailIssue(Call& call, const Status& failed, const IssueRequest& r) {
+  // Not eligible: name the national ID and list every reason, as the eligibility route does.
+  if (failed.code() == StatusCode::kFailedPrecondition) {
+    auto e = call.services.summons.CheckPerson(r.national_id, r.office, r.kind, r.appear_at);
+    if (e.ok() && !e->eligible()) {
+      return http::WriteProblem(call.response, 409, failed.message(), "national_id", {{"reasons", e->reasons}});
+    }
+  }
+  Fail(call, failed);
+}
+
 }  // namespace
+
+Result<nlohmann::json> SummonsJson(Tx& tx, const Policy& policy, const Summons& s) {
+  MUSTER_ASSIGN_OR_RETURN(Office office, tx.GetOffice(s.office));
+  return ToJson(s, policy, office.timezone);
+}
+
+Result<nlohmann::json> SummonsJson(Call& call, const Summons& s) {
+  nlohmann::json j;
+  MUSTER_RETURN_IF_ERROR(call.services.store.Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(j, SummonsJson(tx, call.services.policy, s));
+    return Status::Ok();
+  }));
+  return j;
+}
+
+void ReplySummons(Call& call, int status, const Summons& s) {
+  auto j = SummonsJson(call, s);
+  if (!j.ok()) return Fail(call, j.status());
+  Reply(call, status, *j);
+}
 
 void IssueSummons(Call& call) {
   auto body = Body::Parse(call);
@@ -36,15 +67,15 @@ void IssueSummons(Call& call) {
     return http::WriteProblem(call.response, 403, "office: not one of your offices", "office");
   }
   auto s = call.services.summons.Issue(r, call.who.Actor());
-  if (!s.ok()) return Fail(call, s.status());
+  if (!s.ok()) return FailIssue(call, s.status(), r);
   call.response.SetHeader("Location", fmt::format("/api/v1/summonses/{}", s->number));
-  Reply(call, 201, ToJson(*s));
+  ReplySummons(call, 201, *s);
 }
 
 void GetSummons(Call& call) {
   auto s = ScopedSummons(call);
   if (!s.ok()) return Fail(call, s.status());
-  Reply(call, 200, ToJson(*s));
+  ReplySummons(call, 200, *s);
 }
 
 void RecordAppearance(Call& call) {
@@ -57,7 +88,7 @@ void RecordAppearance(Call& call) {
   }
   auto done = call.services.summons.Appear(s->number, at, call.who.Actor());
   if (!done.ok()) return Fail(call, done.status());
-  Reply(call, 200, ToJson(*done));
+  ReplySummons(call, 200, *done);
 }
 
 void CancelSummons(Call& call) {
@@ -69,7 +100,7 @@ void CancelSummons(Call& call) {
   if (!body->String("reason", reason, true, 2000)) return;
   auto done = call.services.summons.Cancel(s->number, reason, call.who.Actor());
   if (!done.ok()) return Fail(call, done.status());
-  Reply(call, 200, ToJson(*done));
+  ReplySummons(call, 200, *done);
 }
 
 }  // namespace muster::api

@@ -1,5 +1,7 @@
 #include "codec/json.hpp"
 
+#include "summons/deadline.hpp"
+
 namespace muster {
 
 nlohmann::json ToJson(const Office& o) {
@@ -83,6 +85,13 @@ nlohmann::json ToJson(const Summons& s) {
   return j;
 }
 
+nlohmann::json ToJson(const Summons& s, const Policy& policy, std::string_view office_timezone) {
+  nlohmann::json j = ToJson(s);
+  j["deadline"] = FormatTimestamp(Deadline(s, policy));
+  j["office_timezone"] = office_timezone;
+  return j;
+}
+
 nlohmann::json ToJson(const Appeal& a) {
   return {{"id", a.id},
           {"summons", a.summons_number},
@@ -146,10 +155,26 @@ nlohmann::json ToJson(const OverrideRequest& o) {
           {"reasons", o.reasons},
           {"justification", o.justification},
           {"requested_by", o.requested_by},
+          {"place", o.place},
+          {"purpose", o.purpose},
+          {"requested_at", FormatTimestamp(o.requested_at)},
           {"state", std::string(OverrideStateName(o.state))},
-          {"decided_by", o.decided_by}};
+          {"decided_by", o.decided_by},
+          {"decided_at", Opt(o.decided_at)},
+          {"summons_id", o.summons_id ? nlohmann::json(*o.summons_id) : nlohmann::json(nullptr)}};
 }
 
 nlohmann::json ToJson(const Eligibility& e) { return {{"eligible", e.eligible()}, {"reasons", e.reasons}}; }
+
+nlohmann::json ToJson(const Event& e) {
+  nlohmann::json payload = nlohmann::json::parse(e.payload, nullptr, /*allow_exceptions=*/false);
+  if (payload.is_discarded()) payload = e.payload;
+  return {{"seq", e.seq},
+          {"type", e.type},
+          {"at", FormatTimestamp(e.at)},
+          {"actor", e.actor},
+          {"subject", e.subject},
+          {"payload", std::move(payload)}};
+}
 
 }  // namespace muster

@@ -3,6 +3,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <string_view>
+
+#include "core/policy.hpp"
 #include "registry/person.hpp"
 #include "registry/person_import.hpp"
 #include "summons/campaign.hpp"
@@ -16,11 +19,17 @@ nlohmann::json ToJson(const Person& person);
 nlohmann::json ToJson(const Deferment& deferment);
 nlohmann::json ToJson(const ImportSummary& summary);
 nlohmann::json ToJson(const Summons& summons);
+// A summons as the cabinet and the office read it: also its `deadline` (summons/deadline.hpp)
+// and `office_timezone`, the office's IANA zone, in which the appointment is meant.
+nlohmann::json ToJson(const Summons& summons, const Policy& policy, std::string_view office_timezone);
 nlohmann::json ToJson(const Appeal& appeal);
 nlohmann::json ToJson(const Restriction& restriction);
 nlohmann::json ToJson(const Campaign& campaign);
 nlohmann::json ToJson(const CampaignPlan& plan);  // counts only, not the assignments
 nlohmann::json ToJson(const OverrideRequest& request);
 nlohmann::json ToJson(const Eligibility& eligibility);
+
+// The payload (canonical JSON text) is written as the object it is.
+nlohmann::json ToJson(const Event& event);
 
 }  // namespace muster

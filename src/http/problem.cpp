@@ -29,8 +29,16 @@ std::string_view ReasonPhrase(int status) {
 }
 
 void WriteProblem(Response& response, int status, std::string_view detail, std::string_view field) {
+  WriteProblem(response, status, detail, field, nlohmann::json::object());
+}
+
+void WriteProblem(Response& response, int status, std::string_view detail, std::string_view field,
+                  const nlohmann::json& extra) {
   nlohmann::json j = {{"type", "about:blank"}, {"title", ReasonPhrase(status)}, {"status", status}, {"detail", detail}};
   if (!field.empty()) j["field"] = field;
+  for (const auto& [name, value] : extra.items()) {
+    if (!j.contains(name)) j[name] = value;
+  }
   response.status = status;
   response.content_type.assign("application/problem+json");
   // Replace (not dump into) the body: the handler may have written part of an answer.
@@ -56,6 +64,7 @@ std::string_view FieldOf(std::string_view message) {
   size_t colon = message.find(": ");
   if (colon == std::string_view::npos || colon == 0 || colon > 64) return {};
   std::string_view name = message.substr(0, colon);
+  if (name[0] < 'a' || name[0] > 'z') return {};
   for (char c : name) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '[' || c == ']')) return {};
   }

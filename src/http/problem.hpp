@@ -7,6 +7,7 @@
 // the status's reason phrase, as RFC 9457 asks for "about:blank".
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <string_view>
 
 #include "core/status.hpp"
@@ -18,13 +19,18 @@ std::string_view ReasonPhrase(int status);
 
 // Replaces `response` with a problem. `field` may be empty.
 void WriteProblem(Response& response, int status, std::string_view detail, std::string_view field = {});
+// The same with more extension members: the members of the object `extra`, e.g.
+// {"reasons": ["age_above", "deferment:study"]} when a person may not be summoned.
+void WriteProblem(Response& response, int status, std::string_view detail, std::string_view field,
+                  const nlohmann::json& extra);
 
 // The HTTP status that answers `status`: 400 invalid, 404 not found, 409 exists or forbidden
 // transition, 403 permission, 500 otherwise.
 int HttpStatusFor(const Status& status);
 
 // A problem for a failed Status. Without an explicit `field`, a message of the form
-// "field_name: ..." names its field.
+// "field_name: ..." names its field; a field name starts with a letter, so a message that starts
+// with a value ("11223344595: ...", "26-00000001-5: ...") names none.
 void WriteStatusProblem(Response& response, const Status& status, std::string_view field = {});
 
 }  // namespace muster::http

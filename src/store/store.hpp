@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <utility>
@@ -33,6 +34,26 @@ struct PersonFilter {
   std::optional<std::string> district;
   std::string after_national_id;  // cursor: only IDs greater than this
   size_t limit = 100;
+};
+
+// Persons whose name contains every word of `text` (in surname, given name or patronymic),
+// in `districts` only, by surname, given name and national ID. Letters match regardless of
+// case (in SQLite only the ASCII ones: its LIKE folds no other case); at most four words count.
+struct PersonSearch {
+  std::string text;
+  std::vector<std::string> districts;
+  size_t limit = 50;
+};
+
+// The four LIKE patterns a store matches a PersonSearch with (escape character: backslash):
+// "%word%" for each of its first four words, "%" for the rest (store/person_search.cpp).
+std::array<std::string, 4> PersonSearchPatterns(std::string_view text);
+
+// Override requests of `offices`, in `state` (all when nullopt), oldest first.
+struct OverrideFilter {
+  std::optional<OverrideState> state;
+  std::vector<std::string> offices;
+  size_t limit = 500;
 };
 
 // The part of a person that campaign planning reads.
@@ -82,6 +103,7 @@ class Tx {
   virtual Result<Person> GetPerson(std::string_view national_id) = 0;  // NotFound
   virtual Result<std::vector<Person>> ListPersons(const PersonFilter& filter) = 0;  // by national ID
   virtual Result<int64_t> CountPersons() = 0;
+  virtual Result<std::vector<Person>> SearchPersons(const PersonSearch& search) = 0;
 
   // Deferments.
   virtual Result<DefermentId> InsertDeferment(const Deferment& deferment) = 0;
@@ -137,6 +159,7 @@ class Tx {
   virtual Result<int64_t> InsertOverride(const OverrideRequest& request) = 0;
   virtual Status UpdateOverride(const OverrideRequest& request) = 0;
   virtual Result<OverrideRequest> GetOverride(int64_t id) = 0;  // NotFound
+  virtual Result<std::vector<OverrideRequest>> ListOverrides(const OverrideFilter& filter) = 0;
 
   // Exit checks asked, for the record.
   virtual Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
@@ -145,6 +168,9 @@ class Tx {
   // Domain events, in order.
   virtual Result<int64_t> AppendEvent(const Event& event) = 0;  // returns seq
   virtual Result<std::vector<Event>> ListEvents(int64_t after_seq, size_t limit) = 0;
+  // The last `limit` events whose subject is one of `subjects` (a national ID, summons
+  // numbers: a person's history), in order.
+  virtual Result<std::vector<Event>> ListEventsAbout(const std::vector<std::string>& subjects, size_t limit) = 0;
 
   // --- Ledger (ledger/log.hpp): leaves, complete subtrees of level >= 1, checkpoints. ---
   virtual Result<LedgerHead> GetLedgerHead() = 0;

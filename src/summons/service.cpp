@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "summons/deadline.hpp"
 #include "summons/document.hpp"
 #include "summons/number.hpp"
 
@@ -143,8 +144,13 @@ Result<Eligibility> SummonsService::Assess(Tx& tx, const IssueRequest& r) {
   if (r.appear_at <= clock_.Now()) {
     return Status::InvalidArgument(fmt::format("appear_at: {} is not in the future", FormatTimestamp(r.appear_at)));
   }
-  MUSTER_ASSIGN_OR_RETURN(Office office, tx.GetOffice(r.office));
-  MUSTER_ASSIGN_OR_RETURN(Person person, tx.GetPerson(r.national_id));
+  // The request's fields name what is missing: "national_id: no person with national ID ...".
+  auto found_office = tx.GetOffice(r.office);
+  if (!found_office.ok()) return found_office.status().WithContext("office");
+  const Office& office = *found_office;
+  auto found_person = tx.GetPerson(r.national_id);
+  if (!found_person.ok()) return found_person.status().WithContext("national_id");
+  const Person& person = *found_person;
   // An office summons the persons registered in its district; others go through their own office.
   if (person.district != office.code) {
     return Status::FailedPrecondition(fmt::format(
@@ -581,7 +587,7 @@ Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor
     }
   }
   // 2. no-shows: past appear_at + grace, not appeared, no appeal pending or granted.
-  Timestamp appear_before = now - std::chrono::hours(policy_.grace_hours);
+  Timestamp appear_before = OverdueIfAppearBefore(now, policy_);
   while (true) {
     size_t done = 0, imposed = 0;
     MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>& changes) {
@@ -590,7 +596,7 @@ Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor
       for (Summons& s : overdue) {
         MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kMarkNoShow));
         // The person failed to appear at the deadline; restriction delays count from then.
-        Timestamp deadline = s.appear_at + std::chrono::hours(policy_.grace_hours);
+        Timestamp deadline = Deadline(s, policy_);
         s.state = SummonsState::kNoShow;
         s.closed_at = now;
         MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));

@@ -146,6 +146,28 @@ Result<int64_t> PgTx::CountPersons() {
   return rows.Int(0, 0);
 }
 
+Result<std::vector<Person>> PgTx::SearchPersons(const PersonSearch& search) {
+  // All districts in one query; ILIKE folds the case of every letter. Ordered by bytes, as the
+  // SQLite store sorts, whatever the database's collation.
+  const auto patterns = PersonSearchPatterns(search.text);
+  std::string districts = TextArray(search.districts);
+  Params params;
+  params.Add(districts);
+  for (const std::string& pattern : patterns) params.Add(pattern);
+  params.Add(static_cast<int64_t>(search.limit));
+  MUSTER_ASSIGN_OR_RETURN(
+      Rows rows, conn_.Query(fmt::format("SELECT {} FROM persons p WHERE p.district = ANY ($1::text::text[]) AND "
+                                         "p.surname || ' ' || p.given_name || ' ' || p.patronymic ILIKE $2::text AND "
+                                         "p.surname || ' ' || p.given_name || ' ' || p.patronymic ILIKE $3::text AND "
+                                         "p.surname || ' ' || p.given_name || ' ' || p.patronymic ILIKE $4::text AND "
+                                         "p.surname || ' ' || p.given_name || ' ' || p.patronymic ILIKE $5::text "
+                                         "ORDER BY p.surname COLLATE \"C\", p.given_name COLLATE \"C\", "
+                                         "p.national_id COLLATE \"C\" LIMIT $6",
+                                         kPersonColumns),
+                             params));
+  return Collect<Person>(rows, ReadPerson);
+}
+
 Result<DefermentId> PgTx::InsertDeferment(const Deferment& d) {
   MUSTER_ASSIGN_OR_RETURN(Person person, GetPerson(d.national_id));
   std::string until = FormatCivilDate(d.until);

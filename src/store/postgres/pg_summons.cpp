@@ -101,6 +101,34 @@ Restriction ReadRestriction(const Rows& r, int i) {
   return x;
 }
 
+constexpr std::string_view kOverrideColumns =
+    "o.id, p.national_id, o.office, o.kind, o.appear_at, o.place, o.purpose, o.reasons, o.justification, "
+    "o.requested_by, o.requested_at, o.state, o.decided_by, o.decided_at, o.summons_id";
+
+OverrideRequest ReadOverride(const Rows& r, int i) {
+  OverrideRequest o;
+  o.id = r.Int(i, 0);
+  o.national_id = r.Text(i, 1);
+  o.office = r.Text(i, 2);
+  o.kind = r.Text(i, 3);
+  o.appear_at = FromMillis(r.Int(i, 4));
+  o.place = r.Text(i, 5);
+  o.purpose = r.Text(i, 6);
+  o.reasons = Split(r.Text(i, 7));
+  o.justification = r.Text(i, 8);
+  o.requested_by = r.Text(i, 9);
+  o.requested_at = FromMillis(r.Int(i, 10));
+  o.state = ParseOverrideState(r.View(i, 11)).value_or(OverrideState::kPending);
+  o.decided_by = r.Text(i, 12);
+  o.decided_at = OptColumn(r, i, 13);
+  if (!r.IsNull(i, 14)) o.summons_id = r.Int(i, 14);
+  return o;
+}
+
+Event ReadEvent(const Rows& r, int i) {
+  return Event{r.Int(i, 0), r.Text(i, 1), FromMillis(r.Int(i, 2)), r.Text(i, 3), r.Text(i, 4), r.Text(i, 5)};
+}
+
 }  // namespace
 
 Result<std::vector<Deferment>> PgTx::ListOpenDeferments() {
@@ -365,40 +393,32 @@ Status PgTx::UpdateOverride(const OverrideRequest& o) {
       .status();
 }
 
-namespace {
-
-constexpr std::string_view kOverrideColumns =
-    "o.id, p.national_id, o.office, o.kind, o.appear_at, o.place, o.purpose, o.reasons, o.justification, "
-    "o.requested_by, o.requested_at, o.state, o.decided_by, o.decided_at, o.summons_id";
-
-OverrideRequest ReadOverride(const Rows& r, int i) {
-  OverrideRequest o;
-  o.id = r.Int(i, 0);
-  o.national_id = r.Text(i, 1);
-  o.office = r.Text(i, 2);
-  o.kind = r.Text(i, 3);
-  o.appear_at = FromMillis(r.Int(i, 4));
-  o.place = r.Text(i, 5);
-  o.purpose = r.Text(i, 6);
-  o.reasons = Split(r.Text(i, 7));
-  o.justification = r.Text(i, 8);
-  o.requested_by = r.Text(i, 9);
-  o.requested_at = FromMillis(r.Int(i, 10));
-  o.state = ParseOverrideState(r.View(i, 11)).value_or(OverrideState::kPending);
-  o.decided_by = r.Text(i, 12);
-  o.decided_at = OptColumn(r, i, 13);
-  if (!r.IsNull(i, 14)) o.summons_id = r.Int(i, 14);
-  return o;
+Result<OverrideRequest> PgTx::GetOverride(int64_t id) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Rows rows,
+      conn_.Query(fmt::format("SELECT {} FROM overrides o JOIN persons p ON p.id = o.person_id WHERE o.id = $1",
+                              kOverrideColumns),
+                  Params().Add(id)));
+  return One<OverrideRequest>(rows, ReadOverride, fmt::format("no override request with id {}", id));
 }
 
-}  // namespace
-
-Result<OverrideRequest> PgTx::GetOverride(int64_t id) {
-  MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query(fmt::format("SELECT {} FROM overrides o JOIN persons p ON "
-                                                             "p.id = o.person_id WHERE o.id = $1",
-                                                             kOverrideColumns),
-                                                 Params().Add(id)));
-  return One<OverrideRequest>(rows, ReadOverride, fmt::format("no override request with id {}", id));
+Result<std::vector<OverrideRequest>> PgTx::ListOverrides(const OverrideFilter& f) {
+  std::string offices = TextArray(f.offices);
+  Params params;
+  params.Add(offices);
+  if (f.state) {
+    params.Add(OverrideStateName(*f.state));
+  } else {
+    params.Null();
+  }
+  params.Add(static_cast<int64_t>(f.limit));
+  MUSTER_ASSIGN_OR_RETURN(Rows rows,
+                          conn_.Query(fmt::format("SELECT {} FROM overrides o JOIN persons p ON p.id = o.person_id "
+                                                  "WHERE o.office = ANY ($1::text::text[]) AND ($2::text IS NULL OR "
+                                                  "o.state = $2::text) ORDER BY o.id LIMIT $3",
+                                                  kOverrideColumns),
+                                      params));
+  return Collect<OverrideRequest>(rows, ReadOverride);
 }
 
 Status PgTx::InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
@@ -427,9 +447,16 @@ Result<std::vector<Event>> PgTx::ListEvents(int64_t after_seq, size_t limit) {
       Rows rows,
       conn_.Query("SELECT seq, type, at, actor, subject, payload FROM events WHERE seq > $1 ORDER BY seq LIMIT $2",
                   Params().Add(after_seq).Add(static_cast<int64_t>(limit))));
-  return Collect<Event>(rows, [](const Rows& r, int i) {
-    return Event{r.Int(i, 0), r.Text(i, 1), FromMillis(r.Int(i, 2)), r.Text(i, 3), r.Text(i, 4), r.Text(i, 5)};
-  });
+  return Collect<Event>(rows, ReadEvent);
+}
+
+Result<std::vector<Event>> PgTx::ListEventsAbout(const std::vector<std::string>& subjects, size_t limit) {
+  std::string list = TextArray(subjects);
+  MUSTER_ASSIGN_OR_RETURN(
+      Rows rows, conn_.Query("SELECT * FROM (SELECT seq, type, at, actor, subject, payload FROM events "
+                             "WHERE subject = ANY ($1::text::text[]) ORDER BY seq DESC LIMIT $2) e ORDER BY seq",
+                             Params().Add(list).Add(static_cast<int64_t>(limit))));
+  return Collect<Event>(rows, ReadEvent);
 }
 
 }  // namespace muster::postgres

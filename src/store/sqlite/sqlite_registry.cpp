@@ -1,6 +1,9 @@
 // Tx on SQLite: offices, persons, deferments.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <tuple>
+
 #include "store/sqlite/sqlite_tx.hpp"
 
 namespace muster::sqlite {
@@ -147,6 +150,36 @@ Result<std::vector<Person>> SqliteTx::ListPersons(const PersonFilter& f) {
     if (!row) break;
     out.push_back(ReadPerson(*s));
   }
+  return out;
+}
+
+Result<std::vector<Person>> SqliteTx::SearchPersons(const PersonSearch& search) {
+  // One district at a time through persons_by_district; the name is matched row by row.
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s,
+      db_.Prepare(fmt::format("SELECT {} FROM persons p WHERE p.district = ?1 AND "
+                              "p.surname || ' ' || p.given_name || ' ' || p.patronymic LIKE ?2 ESCAPE '\\' AND "
+                              "p.surname || ' ' || p.given_name || ' ' || p.patronymic LIKE ?3 ESCAPE '\\' AND "
+                              "p.surname || ' ' || p.given_name || ' ' || p.patronymic LIKE ?4 ESCAPE '\\' AND "
+                              "p.surname || ' ' || p.given_name || ' ' || p.patronymic LIKE ?5 ESCAPE '\\' "
+                              "ORDER BY p.surname, p.given_name, p.national_id LIMIT ?6",
+                              kPersonColumns)));
+  const auto patterns = PersonSearchPatterns(search.text);
+  std::vector<Person> out;
+  for (const auto& district : search.districts) {
+    s->Reset();
+    s->Bind(1, district).Bind(6, static_cast<int64_t>(search.limit));
+    for (int i = 0; i < 4; ++i) s->BindStatic(2 + i, patterns[i]);
+    while (true) {
+      MUSTER_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      out.push_back(ReadPerson(*s));
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Person& a, const Person& b) {
+    return std::tie(a.surname, a.given_name, a.national_id) < std::tie(b.surname, b.given_name, b.national_id);
+  });
+  if (out.size() > search.limit) out.resize(search.limit);
   return out;
 }
 

@@ -1,6 +1,8 @@
 // Tx on SQLite: campaigns, summonses, appeals, restrictions, overrides, exit checks, events.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "store/sqlite/sqlite_tx.hpp"
 
 namespace muster::sqlite {
@@ -386,36 +388,64 @@ Status SqliteTx::UpdateOverride(const OverrideRequest& o) {
   return s->Run();
 }
 
+namespace {
+
+constexpr std::string_view kOverrideColumns =
+    "o.id, p.national_id, o.office, o.kind, o.appear_at, o.place, o.purpose, o.reasons, o.justification, "
+    "o.requested_by, o.requested_at, o.state, o.decided_by, o.decided_at, o.summons_id";
+
+OverrideRequest ReadOverride(const Statement& st) {
+  OverrideRequest o;
+  o.id = st.Int(0);
+  o.national_id = st.Text(1);
+  o.office = st.Text(2);
+  o.kind = st.Text(3);
+  o.appear_at = FromMillis(st.Int(4));
+  o.place = st.Text(5);
+  o.purpose = st.Text(6);
+  o.reasons = Split(st.Text(7));
+  o.justification = st.Text(8);
+  o.requested_by = st.Text(9);
+  o.requested_at = FromMillis(st.Int(10));
+  o.state = ParseOverrideState(st.Text(11)).value_or(OverrideState::kPending);
+  o.decided_by = st.Text(12);
+  o.decided_at = OptColumn(st, 13);
+  if (!st.IsNull(14)) o.summons_id = st.Int(14);
+  return o;
+}
+
+}  // namespace
+
 Result<OverrideRequest> SqliteTx::GetOverride(int64_t id) {
-  MUSTER_ASSIGN_OR_RETURN(
-      Statement * s,
-      db_.Prepare(
-          "SELECT o.id, p.national_id, o.office, o.kind, o.appear_at, o.place, o.purpose, o.reasons, o.justification, "
-          "o.requested_by, o.requested_at, o.state, o.decided_by, o.decided_at, o.summons_id FROM overrides o "
-          "JOIN persons p ON p.id = o.person_id WHERE o.id = ?1"));
+  MUSTER_ASSIGN_OR_RETURN(Statement * s,
+                          db_.Prepare(fmt::format("SELECT {} FROM overrides o JOIN persons p ON p.id = o.person_id "
+                                                  "WHERE o.id = ?1",
+                                                  kOverrideColumns)));
   s->Bind(1, id);
-  return One<OverrideRequest>(
-      *s,
-      [](const Statement& st) {
-        OverrideRequest o;
-        o.id = st.Int(0);
-        o.national_id = st.Text(1);
-        o.office = st.Text(2);
-        o.kind = st.Text(3);
-        o.appear_at = FromMillis(st.Int(4));
-        o.place = st.Text(5);
-        o.purpose = st.Text(6);
-        o.reasons = Split(st.Text(7));
-        o.justification = st.Text(8);
-        o.requested_by = st.Text(9);
-        o.requested_at = FromMillis(st.Int(10));
-        o.state = ParseOverrideState(st.Text(11)).value_or(OverrideState::kPending);
-        o.decided_by = st.Text(12);
-        o.decided_at = OptColumn(st, 13);
-        if (!st.IsNull(14)) o.summons_id = st.Int(14);
-        return o;
-      },
-      fmt::format("no override request with id {}", id));
+  return One<OverrideRequest>(*s, ReadOverride, fmt::format("no override request with id {}", id));
+}
+
+Result<std::vector<OverrideRequest>> SqliteTx::ListOverrides(const OverrideFilter& f) {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s,
+                          db_.Prepare(fmt::format("SELECT {} FROM overrides o JOIN persons p ON p.id = o.person_id "
+                                                  "WHERE o.office = ?1 AND (?2 IS NULL OR o.state = ?2) "
+                                                  "ORDER BY o.id LIMIT ?3",
+                                                  kOverrideColumns)));
+  std::vector<OverrideRequest> out;
+  for (const auto& office : f.offices) {
+    s->Reset();
+    s->Bind(1, office).Bind(3, static_cast<int64_t>(f.limit));
+    if (f.state) {
+      s->Bind(2, OverrideStateName(*f.state));
+    } else {
+      s->BindNull(2);
+    }
+    MUSTER_ASSIGN_OR_RETURN(auto part, Collect<OverrideRequest>(*s, ReadOverride));
+    for (auto& o : part) out.push_back(std::move(o));
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  if (out.size() > f.limit) out.resize(f.limit);
+  return out;
 }
 
 Status SqliteTx::InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
@@ -443,6 +473,25 @@ Result<std::vector<Event>> SqliteTx::ListEvents(int64_t after_seq, size_t limit)
   return Collect<Event>(*s, [](const Statement& st) {
     return Event{st.Int(0), st.Text(1), FromMillis(st.Int(2)), st.Text(3), st.Text(4), st.Text(5)};
   });
+}
+
+Result<std::vector<Event>> SqliteTx::ListEventsAbout(const std::vector<std::string>& subjects, size_t limit) {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare("SELECT seq, type, at, actor, subject, payload FROM events "
+                                                     "WHERE subject = ?1 ORDER BY seq DESC LIMIT ?2"));
+  std::vector<Event> out;
+  for (const auto& subject : subjects) {
+    s->Reset();
+    s->Bind(1, subject).Bind(2, static_cast<int64_t>(limit));
+    MUSTER_ASSIGN_OR_RETURN(auto part, Collect<Event>(*s, [](const Statement& st) {
+                              return Event{st.Int(0), st.Text(1), FromMillis(st.Int(2)),
+                                           st.Text(3), st.Text(4), st.Text(5)};
+                            }));
+    for (auto& e : part) out.push_back(std::move(e));
+  }
+  std::sort(out.begin(), out.end(), [](const Event& a, const Event& b) { return a.seq > b.seq; });
+  if (out.size() > limit) out.resize(limit);
+  std::reverse(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace muster::sqlite

@@ -102,6 +102,7 @@ class SqliteTx final : public Tx {
   Result<Person> GetPerson(std::string_view national_id) override;
   Result<std::vector<Person>> ListPersons(const PersonFilter& f) override;
   Result<int64_t> CountPersons() override;
+  Result<std::vector<Person>> SearchPersons(const PersonSearch& search) override;
   Result<DefermentId> InsertDeferment(const Deferment& d) override;
   Result<Deferment> GetDeferment(DefermentId id) override;
   Result<std::vector<Deferment>> ListDeferments(std::string_view national_id) override;
@@ -137,10 +138,12 @@ class SqliteTx final : public Tx {
   Result<int64_t> InsertOverride(const OverrideRequest& o) override;
   Status UpdateOverride(const OverrideRequest& o) override;
   Result<OverrideRequest> GetOverride(int64_t id) override;
+  Result<std::vector<OverrideRequest>> ListOverrides(const OverrideFilter& filter) override;
   Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
                          std::string_view asked_by, Timestamp asked_at) override;
   Result<int64_t> AppendEvent(const Event& e) override;
   Result<std::vector<Event>> ListEvents(int64_t after_seq, size_t limit) override;
+  Result<std::vector<Event>> ListEventsAbout(const std::vector<std::string>& subjects, size_t limit) override;
 
   // Ledger: sqlite_ledger.cpp.
   Result<LedgerHead> GetLedgerHead() override;

@@ -1,0 +1,110 @@
+// /api/v1/overrides: summoning a person the eligibility check excludes, with four eyes. An officer
+// or supervisor requests it with a justification; a supervisor of the office, never the
+// requester, approves it (which issues the summons) or rejects it. The four-eyes rule lives in
+// SummonsService::ApproveOverride; here only the offices are checked.
+#include <fmt/format.h>
+
+#include "api/handlers.hpp"
+#include "codec/json.hpp"
+
+namespace muster::api {
+namespace {
+
+// The override of the {id} parameter if it belongs to one of the caller's offices; writes the
+// problem otherwise.
+std::optional<OverrideRequest> ScopedOverride(Call& call) {
+  int64_t id;
+  if (!IdParam(call, "id", id)) return std::nullopt;
+  OverrideRequest o;
+  Status st = call.services.store.Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(o, tx.GetOverride(id));
+    return Status::Ok();
+  });
+  if (st.IsNotFound() || (st.ok() && !auth::InScope(call.who, o.office))) {
+    Fail(call, Status::NotFound(fmt::format("id: no override request {} in your offices", id)));
+    return std::nullopt;
+  }
+  if (!st.ok()) {
+    Fail(call, st);
+    return std::nullopt;
+  }
+  return o;
+}
+
+}  // namespace
+
+void RequestOverride(Call& call) {
+  auto body = Body::Parse(call);
+  if (!body) return;
+  IssueRequest r;
+  std::string justification;
+  if (!body->String("national_id", r.national_id, true, 64) || !body->String("office", r.office, true, 32) ||
+      !body->String("kind", r.kind, true, 64) || !body->Time("appear_at", r.appear_at) ||
+      !body->String("place", r.place, true, 500) || !body->String("purpose", r.purpose, true, 500) ||
+      !body->String("justification", justification, true, 2000)) {
+    return;
+  }
+  if (Status valid = call.services.policy.national_id.Validate(r.national_id); !valid.ok()) {
+    return Fail(call, valid, "national_id");
+  }
+  if (!auth::InScope(call.who, r.office)) {
+    return http::WriteProblem(call.response, 403, "office: not one of your offices", "office");
+  }
+  auto o = call.services.summons.RequestOverride(r, justification, call.who.Actor());
+  if (!o.ok()) return Fail(call, o.status());
+  call.response.SetHeader("Location", fmt::format("/api/v1/overrides/{}", o->id));
+  Reply(call, 201, ToJson(*o));
+}
+
+void ListOverrides(Call& call) {
+  bool has_state = false;
+  std::string state_name = call.request.QueryParam("state", &has_state);
+  OverrideFilter filter;
+  filter.state = OverrideState::kPending;
+  filter.offices = call.who.offices;
+  if (has_state) {
+    if (state_name == "all") {
+      filter.state = std::nullopt;
+    } else {
+      filter.state = ParseOverrideState(state_name);
+      if (!filter.state) {
+        return http::WriteProblem(call.response, 400, "state: must be pending, approved, rejected or all", "state");
+      }
+    }
+  }
+  std::vector<OverrideRequest> list;
+  Status st = call.services.store.Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(list, tx.ListOverrides(filter));
+    return Status::Ok();
+  });
+  if (!st.ok()) return Fail(call, st);
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& o : list) items.push_back(ToJson(o));
+  Reply(call, 200, {{"items", std::move(items)}});
+}
+
+void ApproveOverride(Call& call) {
+  auto o = ScopedOverride(call);
+  if (!o) return;
+  auto issued = call.services.summons.ApproveOverride(o->id, call.who.Actor());
+  if (!issued.ok()) return Fail(call, issued.status());
+  auto summons = SummonsJson(call, *issued);
+  if (!summons.ok()) return Fail(call, summons.status());
+  Status st = call.services.store.Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(*o, tx.GetOverride(o->id));
+    return Status::Ok();
+  });
+  if (!st.ok()) return Fail(call, st);
+  call.response.SetHeader("Location", fmt::format("/api/v1/summonses/{}", issued->number));
+  Reply(call, 201, {{"override", ToJson(*o)}, {"summons", std::move(*summons)}});
+}
+
+void RejectOverride(Call& call) {
+  auto o = ScopedOverride(call);
+  if (!o) return;
+  auto rejected = call.services.summons.RejectOverride(o->id, call.who.Actor());
+  if (!rejected.ok()) return Fail(call, rejected.status());
+  Reply(call, 200, ToJson(*rejected));
+}
+
+}  // namespace muster::api
