@@ -10,6 +10,7 @@ export interface Problem {
   status: number;
   detail?: string;
   field?: string;
+  reasons?: string[]; // 409 when a person may not be summoned: every eligibility reason
 }
 
 export class ApiError extends Error {
@@ -106,9 +107,9 @@ export interface Summons {
   appeared_at: string | null;
   closed_at: string | null;
   close_reason: string;
-  // Not sent by the server yet; used when present.
-  office_timezone?: string;
-  deadline?: string;
+  office_timezone: string; // the office's IANA zone: the appointment is shown in it
+  deadline: string; // appear_at + the policy's grace period: after it, a no-show
+  override?: { reason: string; approved_by: string };
 }
 
 export interface Appeal {
@@ -151,13 +152,58 @@ export interface Person {
   email: string;
   phone: string;
   status: string;
-  deferments?: {
+}
+
+// GET persons/{national_id}: the person's page.
+export interface PersonPage extends Person {
+  deferments: {
     id: number;
     kind: string;
     until: string;
     basis: string;
+    created_by: string;
     ended_at: string | null;
   }[];
+  summonses: Summons[];
+  restrictions: Restriction[];
+  history: DomainEvent[]; // oldest first
+  history_complete: boolean;
+}
+
+export interface DomainEvent {
+  seq: number;
+  type: string; // "summons.issued", "restriction.imposed", ...
+  at: string;
+  actor: string;
+  subject: string;
+  payload: Record<string, unknown>;
+}
+
+export interface Eligibility {
+  eligible: boolean;
+  reasons: string[];
+  national_id: string;
+  office: string;
+  kind: string;
+  appear_at: string;
+}
+
+export interface Override {
+  id: number;
+  national_id: string;
+  office: string;
+  kind: string;
+  appear_at: string;
+  place: string;
+  purpose: string;
+  reasons: string[];
+  justification: string;
+  requested_by: string;
+  requested_at: string;
+  state: 'pending' | 'approved' | 'rejected';
+  decided_by: string;
+  decided_at: string | null;
+  summons_id: number | null;
 }
 
 export interface Campaign {

@@ -111,11 +111,12 @@ function navFor(role: string | undefined): [string, string][] {
     case 'citizen':
       return [['/cabinet', n.cabinet], ['/restrictions', n.restrictions], ['/appeals', n.appeals], ['/verify', n.verify]];
     case 'officer':
-      return [['/office/persons', n.persons], ['/office/issue', n.issue], ['/office/appearance', n.appearance],
-        ['/office/appeals', n.appealsQueue]];
+      return [['/office/persons', n.persons], ['/office/issue', n.issue], ['/office/overrides', n.overrides],
+        ['/office/appearance', n.appearance], ['/office/appeals', n.appealsQueue]];
     case 'supervisor':
-      return [['/office/persons', n.persons], ['/office/issue', n.issue], ['/office/appearance', n.appearance],
-        ['/office/appeals', n.appealsQueue], ['/office/campaigns', n.campaigns], ['/dashboard', n.dashboard]];
+      return [['/office/persons', n.persons], ['/office/issue', n.issue], ['/office/overrides', n.overrides],
+        ['/office/appearance', n.appearance], ['/office/appeals', n.appealsQueue], ['/office/campaigns', n.campaigns],
+        ['/dashboard', n.dashboard]];
     case 'auditor':
       return [['/dashboard', n.dashboard], ['/verify', n.verify]];
     default:

@@ -20,8 +20,9 @@ function appointment(s: Summons): string {
     { time: formatTime(s.appear_at, s.office_timezone), zone });
 }
 
+// appear_at + the policy's grace period, as the server computes it for the sweep.
 function deadline(s: Summons): string {
-  return formatTime(s.deadline ?? s.appear_at, s.office_timezone);
+  return formatTime(s.deadline, s.office_timezone);
 }
 
 function consequences(): HTMLElement {
