@@ -224,10 +224,10 @@ Result<ImportSummary> ImportPersons(CsvReader& reader, Store& store, const Polic
                      ImportSummary counts;  // added to the summary only once the batch is committed
                      MUSTER_RETURN_IF_ERROR(store.Write([&](Tx& tx) {
                        counts = {};
-                       for (size_t i = 0; i < count; ++i) {
-                         MUSTER_ASSIGN_OR_RETURN(UpsertOutcome outcome, tx.UpsertPerson(writing[i]));
-                         Count(counts, outcome);
-                       }
+                       MUSTER_ASSIGN_OR_RETURN(
+                           std::vector<UpsertOutcome> outcomes,
+                           tx.UpsertPersons(std::span<const Person>(writing.data(), count)));
+                       for (UpsertOutcome outcome : outcomes) Count(counts, outcome);
                        return Status::Ok();
                      }));
                      summary.inserted += counts.inserted;

@@ -100,6 +100,18 @@ class Tx {
 
   // Persons, keyed by national ID.
   virtual Result<UpsertOutcome> UpsertPerson(const Person& person) = 0;
+  // UpsertPerson for each of `persons` (their national IDs distinct), outcomes in the same order.
+  // This default runs them one by one; a backend where each statement is a round trip sends the
+  // batch at once.
+  virtual Result<std::vector<UpsertOutcome>> UpsertPersons(std::span<const Person> persons) {
+    std::vector<UpsertOutcome> outcomes;
+    outcomes.reserve(persons.size());
+    for (const Person& person : persons) {
+      MUSTER_ASSIGN_OR_RETURN(UpsertOutcome outcome, UpsertPerson(person));
+      outcomes.push_back(outcome);
+    }
+    return outcomes;
+  }
   virtual Result<Person> GetPerson(std::string_view national_id) = 0;  // NotFound
   virtual Result<std::vector<Person>> ListPersons(const PersonFilter& filter) = 0;  // by national ID
   virtual Result<int64_t> CountPersons() = 0;

@@ -155,6 +155,30 @@ TEST_P(StoreTest, UpsertTellsInsertUpdateAndUnchangedApart) {
             (std::vector<UpsertOutcome>{UpsertOutcome::kInserted, UpsertOutcome::kUnchanged, UpsertOutcome::kUpdated}));
 }
 
+TEST_P(StoreTest, BatchUpsertReportsEachOutcomeInOrder) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  std::vector<UpsertOutcome> outcomes;
+  ASSERT_TRUE(store
+                  ->Write([&](Tx& tx) {
+                    MUSTER_RETURN_IF_ERROR(tx.InsertOffice(TestOffice()));
+                    MUSTER_RETURN_IF_ERROR(tx.UpsertPerson(TestPerson(2)).status());
+                    MUSTER_RETURN_IF_ERROR(tx.UpsertPerson(TestPerson(3)).status());
+                    std::vector<Person> batch = {TestPerson(1), TestPerson(2), TestPerson(3), TestPerson(4)};
+                    batch[2].address = "Tverskaya 1";
+                    MUSTER_ASSIGN_OR_RETURN(outcomes, tx.UpsertPersons(batch));
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(outcomes, (std::vector<UpsertOutcome>{UpsertOutcome::kInserted, UpsertOutcome::kUnchanged,
+                                                  UpsertOutcome::kUpdated, UpsertOutcome::kInserted}));
+  Status fk = store->Write([](Tx& tx) {
+    std::vector<Person> batch = {TestPerson(5), TestPerson(6, "D99")};
+    return tx.UpsertPersons(batch).status();
+  });
+  EXPECT_TRUE(fk.IsFailedPrecondition()) << fk.ToString();
+}
+
 TEST_P(StoreTest, AFailedWriteLeavesNothing) {
   auto store = Open();
   ASSERT_TRUE(store);

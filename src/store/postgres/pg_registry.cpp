@@ -1,4 +1,5 @@
 // Tx on PostgreSQL: offices, persons, deferments.
+#include <absl/container/flat_hash_map.h>
 #include <fmt/format.h>
 
 #include "store/postgres/pg_tx.hpp"
@@ -121,6 +122,67 @@ Result<UpsertOutcome> PgTx::UpsertPerson(const Person& p) {
           params));
   if (rows.empty()) return UpsertOutcome::kUnchanged;
   return rows.View(0, 0) == "t" ? UpsertOutcome::kInserted : UpsertOutcome::kUpdated;
+}
+
+Result<std::vector<UpsertOutcome>> PgTx::UpsertPersons(std::span<const Person> persons) {
+  // The whole batch in one statement: each column travels as one text[] parameter and is
+  // unnested server-side; the rows written come back with their national ID, as in UpsertPerson.
+  // The same national ID twice would make ON CONFLICT touch a row twice: those go one by one.
+  absl::flat_hash_map<std::string_view, size_t> position;
+  position.reserve(persons.size());
+  for (size_t i = 0; i < persons.size(); ++i) {
+    if (!position.emplace(persons[i].national_id, i).second) return Tx::UpsertPersons(persons);
+  }
+  constexpr int kColumns = 13;
+  std::vector<std::vector<std::string>> columns(kColumns, std::vector<std::string>(persons.size()));
+  for (size_t i = 0; i < persons.size(); ++i) {
+    const Person& p = persons[i];
+    columns[0][i] = p.national_id;
+    columns[1][i] = p.surname;
+    columns[2][i] = p.given_name;
+    columns[3][i] = p.patronymic;
+    columns[4][i] = FormatCivilDate(p.birth_date);
+    columns[5][i] = std::string(1, p.sex);
+    columns[6][i] = p.district;
+    columns[7][i] = p.category;
+    columns[8][i] = p.fitness;
+    columns[9][i] = p.address;
+    columns[10][i] = p.email;
+    columns[11][i] = p.phone;
+    columns[12][i] = PersonStatusName(p.status);
+  }
+  std::vector<std::string> arrays(kColumns);
+  Params params;
+  for (int c = 0; c < kColumns; ++c) {
+    arrays[c] = TextArray(columns[c]);
+    params.Add(arrays[c]);
+  }
+  MUSTER_ASSIGN_OR_RETURN(
+      Rows rows,
+      conn_.Query(
+          "INSERT INTO persons AS p (national_id, surname, given_name, patronymic, birth_date, sex, district, "
+          "category, fitness, address, email, phone, status) "
+          "SELECT * FROM unnest($1::text::text[], $2::text::text[], $3::text::text[], $4::text::text[], "
+          "$5::text::text[], $6::text::text[], $7::text::text[], $8::text::text[], $9::text::text[], "
+          "$10::text::text[], $11::text::text[], $12::text::text[], $13::text::text[]) "
+          "ON CONFLICT (national_id) DO UPDATE SET surname = EXCLUDED.surname, given_name = EXCLUDED.given_name, "
+          "patronymic = EXCLUDED.patronymic, birth_date = EXCLUDED.birth_date, sex = EXCLUDED.sex, "
+          "district = EXCLUDED.district, category = EXCLUDED.category, fitness = EXCLUDED.fitness, "
+          "address = EXCLUDED.address, email = EXCLUDED.email, phone = EXCLUDED.phone, status = EXCLUDED.status, "
+          "version = p.version + 1 "
+          "WHERE (p.surname, p.given_name, p.patronymic, p.birth_date, p.sex, p.district, p.category, p.fitness, "
+          "p.address, p.email, p.phone, p.status) IS DISTINCT FROM (EXCLUDED.surname, EXCLUDED.given_name, "
+          "EXCLUDED.patronymic, EXCLUDED.birth_date, EXCLUDED.sex, EXCLUDED.district, EXCLUDED.category, "
+          "EXCLUDED.fitness, EXCLUDED.address, EXCLUDED.email, EXCLUDED.phone, EXCLUDED.status) "
+          "RETURNING p.national_id, (xmax = 0)",
+          params));
+  std::vector<UpsertOutcome> outcomes(persons.size(), UpsertOutcome::kUnchanged);
+  for (int r = 0; r < rows.size(); ++r) {
+    auto it = position.find(rows.View(r, 0));
+    if (it == position.end()) return Status::Internal("upsert returned a national ID it was not given");
+    outcomes[it->second] = rows.View(r, 1) == "t" ? UpsertOutcome::kInserted : UpsertOutcome::kUpdated;
+  }
+  return outcomes;
 }
 
 Result<Person> PgTx::GetPerson(std::string_view national_id) {

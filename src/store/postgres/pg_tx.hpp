@@ -101,6 +101,7 @@ class PgTx final : public Tx {
   Result<std::vector<Office>> ListOffices() override;
   Result<Office> GetOffice(std::string_view code) override;
   Result<UpsertOutcome> UpsertPerson(const Person& p) override;
+  Result<std::vector<UpsertOutcome>> UpsertPersons(std::span<const Person> persons) override;
   Result<Person> GetPerson(std::string_view national_id) override;
   Result<std::vector<Person>> ListPersons(const PersonFilter& f) override;
   Result<int64_t> CountPersons() override;
