@@ -159,10 +159,14 @@ bool Connection::InTransaction() const {
 }
 
 Status Connection::Exec(std::string_view sql) {
+  // Runs even when a pipelined statement failed, so that COMMIT or ROLLBACK still ends the
+  // transaction; that failure is what is reported.
+  Status synced = Sync();
   std::string text(sql);
   pg_result* result = PQexec(conn_, text.c_str());
   Rows owner(result);
   ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+  if (!synced.ok()) return synced;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return FromPg(result, conn_, sql.substr(0, 60));
   return Status::Ok();
 }
@@ -215,6 +219,7 @@ void Connection::ToWire(const Params& params, Wire* wire) {
 }
 
 Result<Rows> Connection::Query(std::string_view sql, const Params& params) {
+  MUSTER_RETURN_IF_ERROR(Sync());
   MUSTER_ASSIGN_OR_RETURN(const std::string* name, Prepared(sql, params.size()));
   Wire wire;
   ToWire(params, &wire);
@@ -227,6 +232,7 @@ Result<Rows> Connection::Query(std::string_view sql, const Params& params) {
 }
 
 Status Connection::ForEach(std::string_view sql, const Params& params, const std::function<Status(const Rows&)>& fn) {
+  MUSTER_RETURN_IF_ERROR(Sync());
   MUSTER_ASSIGN_OR_RETURN(const std::string* name, Prepared(sql, params.size()));
   Wire wire;
   ToWire(params, &wire);
@@ -246,6 +252,51 @@ Status Connection::ForEach(std::string_view sql, const Params& params, const std
     }
   }
   return st;
+}
+
+Status Connection::Send(std::string_view sql, const Params& params) {
+  if (pending_ >= kMaxPending) MUSTER_RETURN_IF_ERROR(Sync());
+  if (prepared_.find(sql) == prepared_.end()) {
+    MUSTER_RETURN_IF_ERROR(Sync());  // PQprepare waits for its answer: not in pipeline mode
+    MUSTER_RETURN_IF_ERROR(Prepared(sql, params.size()).status());
+  }
+  const std::string& name = prepared_.find(sql)->second;
+  if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && !PQenterPipelineMode(conn_)) {
+    return FromPg(nullptr, conn_, "postgres: pipeline mode");
+  }
+  Wire wire;
+  ToWire(params, &wire);
+  if (!PQsendQueryPrepared(conn_, name.c_str(), params.size(), wire.values.data(), wire.lengths.data(),
+                           wire.formats.data(), 0)) {
+    return FromPg(nullptr, conn_, "postgres");
+  }
+  ++pending_;
+  return Status::Ok();
+}
+
+Status Connection::Sync() {
+  if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF) return Status::Ok();
+  Status first;
+  if (pending_ > 0) {
+    if (!PQpipelineSync(conn_)) return FromPg(nullptr, conn_, "postgres: pipeline sync");
+    // Each statement's results end with a null; the sync point comes last.
+    while (true) {
+      pg_result* result = PQgetResult(conn_);
+      if (result == nullptr) {
+        if (PQstatus(conn_) != CONNECTION_OK) return FromPg(nullptr, conn_, "postgres");
+        continue;
+      }
+      Rows owner(result);
+      ExecStatusType status = PQresultStatus(result);
+      if (status == PGRES_PIPELINE_SYNC) break;
+      if (status == PGRES_FATAL_ERROR && first.ok()) first = FromPg(result, conn_, "postgres");
+    }
+  }
+  pending_ = 0;
+  if (!PQexitPipelineMode(conn_)) {
+    return first.ok() ? FromPg(nullptr, conn_, "postgres: leaving pipeline mode") : first;
+  }
+  return first;
 }
 
 }  // namespace muster::postgres

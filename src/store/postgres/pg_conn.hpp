@@ -89,6 +89,13 @@ class Connection {
   // is never held whole. `fn` returning an error stops the scan; the rest is discarded.
   Status ForEach(std::string_view sql, const Params& params, const std::function<Status(const Rows&)>& fn);
 
+  // Sends `sql` without waiting for its result (pipeline mode), for statements whose result
+  // nobody needs. An error among them is returned by the next Exec, Query, ForEach or Sync, and
+  // aborts the transaction as any failed statement does.
+  Status Send(std::string_view sql, const Params& params);
+  // Waits for every statement sent; the first error among them.
+  Status Sync();
+
   // False once the connection to the server is lost.
   bool healthy() const;
   // True inside a transaction that a failed statement has aborted.
@@ -102,8 +109,13 @@ class Connection {
   static void ToWire(const Params& params, Wire* wire);
   Result<const std::string*> Prepared(std::string_view sql, int nparams);
 
+  // Statements sent and not yet synced; bounded so that their results never fill the socket
+  // buffers while nobody reads them.
+  static constexpr int kMaxPending = 256;
+
   pg_conn* conn_;
   std::map<std::string, std::string, std::less<>> prepared_;  // SQL -> statement name
+  int pending_ = 0;
 };
 
 // The Status for a failed result: unique violation (23505) is AlreadyExists; other integrity

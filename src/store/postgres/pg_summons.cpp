@@ -236,15 +236,14 @@ Status PgTx::InsertSummons(const Summons& m) {
 }
 
 Status PgTx::UpdateSummons(const Summons& m) {
+  // Pipelined: a bulk issue updates every summons it enters, and the update has no answer.
   Params params;
   params.Add(m.id).Add(SummonsStateName(m.state)).Add(OptMillis(m.delivered_at)).Add(OptMillis(m.viewed_at));
   params.Add(OptMillis(m.appeared_at)).Add(OptMillis(m.closed_at)).Add(m.close_reason);
-  return conn_
-      .Query(
-          "UPDATE summonses SET state = $2, delivered_at = $3, viewed_at = $4, appeared_at = $5, closed_at = $6, "
-          "close_reason = $7 WHERE id = $1",
-          params)
-      .status();
+  return conn_.Send(
+      "UPDATE summonses SET state = $2, delivered_at = $3, viewed_at = $4, appeared_at = $5, closed_at = $6, "
+      "close_reason = $7 WHERE id = $1",
+      params);
 }
 
 Result<Summons> PgTx::GetSummons(std::string_view number) {
@@ -433,13 +432,17 @@ Status PgTx::InsertExitCheck(std::string_view reference, std::string_view nation
 }
 
 Result<int64_t> PgTx::AppendEvent(const Event& e) {
+  if (!last_seq_) {
+    MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT coalesce(max(seq), 0) FROM events"));
+    last_seq_ = rows.Int(0, 0);
+  }
+  int64_t seq = *last_seq_ + 1;
   Params params;
-  params.Add(e.type).Add(Millis(e.at)).Add(e.actor).Add(e.subject).Add(e.payload);
-  MUSTER_ASSIGN_OR_RETURN(
-      Rows rows,
-      conn_.Query("INSERT INTO events (type, at, actor, subject, payload) VALUES ($1, $2, $3, $4, $5) RETURNING seq",
-                  params));
-  return rows.Int(0, 0);
+  params.Add(seq).Add(e.type).Add(Millis(e.at)).Add(e.actor).Add(e.subject).Add(e.payload);
+  MUSTER_RETURN_IF_ERROR(conn_.Send(
+      "INSERT INTO events (seq, type, at, actor, subject, payload) VALUES ($1, $2, $3, $4, $5, $6)", params));
+  last_seq_ = seq;
+  return seq;
 }
 
 Result<std::vector<Event>> PgTx::ListEvents(int64_t after_seq, size_t limit) {

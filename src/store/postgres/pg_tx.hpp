@@ -176,6 +176,10 @@ class PgTx final : public Tx {
 
  private:
   Connection& conn_;
+  // The seq of the last event of this write, read once: seqs are assigned here, not by the
+  // identity column, so that an event needs no answer and can be pipelined. Sound because
+  // every write holds the store's write lock.
+  std::optional<int64_t> last_seq_;
 };
 
 }  // namespace muster::postgres
