@@ -148,15 +148,16 @@ Result<Eligibility> SummonsService::Assess(Tx& tx, const IssueRequest& r) {
   auto found_office = tx.GetOffice(r.office);
   if (!found_office.ok()) return found_office.status().WithContext("office");
   const Office& office = *found_office;
+  // An office summons only the persons registered in its district. A person of another district
+  // gets the same answer as an unknown one, so that the answer does not tell who is registered
+  // elsewhere; their own office issues their summonses.
   auto found_person = tx.GetPerson(r.national_id);
-  if (!found_person.ok()) return found_person.status().WithContext("national_id");
-  const Person& person = *found_person;
-  // An office summons the persons registered in its district; others go through their own office.
-  if (person.district != office.code) {
-    return Status::FailedPrecondition(fmt::format(
-        "{} is registered with office {}, not {}: that office issues their summonses", r.national_id,
-        person.district, office.code));
+  if (!found_person.ok() && !found_person.status().IsNotFound()) return found_person.status();
+  if (!found_person.ok() || found_person->district != office.code) {
+    return Status::NotFound(fmt::format("national_id: no person with national ID {} is registered with office {}",
+                                        r.national_id, office.code));
   }
+  const Person& person = *found_person;
   MUSTER_ASSIGN_OR_RETURN(auto deferments, tx.ListDeferments(r.national_id));
   return CheckEligibility(person, deferments, r.kind, LocalDate(r.appear_at, office.timezone), policy_);
 }
@@ -240,7 +241,9 @@ Result<OverrideRequest> SummonsService::RequestOverride(const IssueRequest& r, s
                         std::string(actor),
                         clock_.Now()};
     MUSTER_ASSIGN_OR_RETURN(o.id, tx.InsertOverride(o));
-    return Status::Ok();
+    return EmitEvent(tx, "override.requested", o.requested_at, actor, o.national_id,
+                     {{"override_id", o.id}, {"national_id", o.national_id}, {"office", o.office}, {"kind", o.kind},
+                      {"reasons", o.reasons}, {"justification", o.justification}});
   }));
   return o;
 }
@@ -263,7 +266,9 @@ Result<Summons> SummonsService::ApproveOverride(int64_t override_id, std::string
     o.decided_by = std::string(actor);
     o.decided_at = clock_.Now();
     o.summons_id = issued.id;
-    return tx.UpdateOverride(o);
+    MUSTER_RETURN_IF_ERROR(tx.UpdateOverride(o));
+    return EmitEvent(tx, "override.approved", *o.decided_at, actor, o.national_id,
+                     {{"override_id", o.id}, {"national_id", o.national_id}, {"summons", issued.number}});
   }));
   return issued;
 }
@@ -278,7 +283,9 @@ Result<OverrideRequest> SummonsService::RejectOverride(int64_t override_id, std:
     o.state = OverrideState::kRejected;
     o.decided_by = std::string(actor);
     o.decided_at = clock_.Now();
-    return tx.UpdateOverride(o);
+    MUSTER_RETURN_IF_ERROR(tx.UpdateOverride(o));
+    return EmitEvent(tx, "override.rejected", *o.decided_at, actor, o.national_id,
+                     {{"override_id", o.id}, {"national_id", o.national_id}});
   }));
   return o;
 }

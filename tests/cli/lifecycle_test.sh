@@ -42,7 +42,9 @@ ISSUE=(--office D01 --kind conscription --appear-at "$(in_days 10)" --place "Roo
 expect_exit 2 muster summons issue 12345678900 "${ISSUE[@]}"
 assert_contains "malformed ID named" "$OUT" "national_id"
 expect_exit 2 muster summons issue 67890123438 "${ISSUE[@]}"
-assert_contains "own office only" "$OUT" "registered with office D02"
+assert_contains "own office only" "$OUT" "no person with national ID 67890123438 is registered with office D01"
+expect_exit 2 muster summons issue 98765432183 "${ISSUE[@]}"
+assert_contains "unknown alike" "$OUT" "no person with national ID 98765432183 is registered with office D01"
 expect_exit 2 muster summons issue $MINOR "${ISSUE[@]}"
 assert_contains "refusal names the reason" "$OUT" "age_below"
 assert_eq "nothing issued" "0" "$(sql 'SELECT count(*) FROM summonses')"
@@ -152,6 +154,9 @@ assert_eq "one summons per person and campaign" "1" "$(sql 'SELECT count(*) FROM
 # Every change left an event.
 assert_eq "events" "1" "$(sql "SELECT count(*) > 10 FROM events WHERE type IN ('summons.issued','summons.delivered','summons.no_show','restriction.imposed','restriction.lifted','appeal.filed','appeal.decided','summons.excused','summons.cancelled','summons.viewed','deferment.added','summons.appeared')" \
   "SELECT (count(*) > 10)::int FROM events WHERE type IN ('summons.issued','summons.delivered','summons.no_show','restriction.imposed','restriction.lifted','appeal.filed','appeal.decided','summons.excused','summons.cancelled','summons.viewed','deferment.added','summons.appeared')")"
-assert_eq "event types" "12" "$(sql 'SELECT count(DISTINCT type) FROM events')"
+assert_eq "event types" "14" "$(sql 'SELECT count(DISTINCT type) FROM events')"
+assert_eq "override trail" "override.requested override.approved" \
+  "$(sql "SELECT group_concat(type, ' ') FROM (SELECT type FROM events WHERE type LIKE 'override.%' ORDER BY seq)" \
+    "SELECT string_agg(type, ' ' ORDER BY seq) FROM events WHERE type LIKE 'override.%'")"
 
 finish
