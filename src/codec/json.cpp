@@ -92,6 +92,48 @@ nlohmann::json ToJson(const Summons& s, const Policy& policy, std::string_view o
   return j;
 }
 
+namespace {
+
+// Members in nlohmann's (sorted) order, so that the bytes equal ToJson's dump(); `deadline` and
+// `office_timezone` are written when given.
+void WriteSummons(JsonWriter& w, const Summons& s, const Timestamp* deadline, const std::string_view* office_timezone) {
+  w.BeginObject();
+  w.Key("appear_at").Time(s.appear_at);
+  w.Key("appeared_at").OptionalTime(s.appeared_at);
+  w.Key("campaign_id").OptionalInt(s.campaign_id);
+  w.Key("close_reason").String(s.close_reason);
+  w.Key("closed_at").OptionalTime(s.closed_at);
+  if (deadline) w.Key("deadline").Time(*deadline);
+  w.Key("delivered_at").OptionalTime(s.delivered_at);
+  w.Key("issued_at").Time(s.issued_at);
+  w.Key("issued_by").String(s.issued_by);
+  w.Key("kind").String(s.kind);
+  w.Key("national_id").String(s.national_id);
+  w.Key("number").String(s.number);
+  w.Key("office").String(s.office);
+  if (office_timezone) w.Key("office_timezone").String(*office_timezone);
+  if (!s.override_reason.empty()) {
+    w.Key("override").BeginObject();
+    w.Key("approved_by").String(s.override_approved_by);
+    w.Key("reason").String(s.override_reason);
+    w.EndObject();
+  }
+  w.Key("place").String(s.place);
+  w.Key("purpose").String(s.purpose);
+  w.Key("state").String(SummonsStateName(s.state));
+  w.Key("viewed_at").OptionalTime(s.viewed_at);
+  w.EndObject();
+}
+
+}  // namespace
+
+void WriteJson(JsonWriter& w, const Summons& s) { WriteSummons(w, s, nullptr, nullptr); }
+
+void WriteJson(JsonWriter& w, const Summons& s, const Policy& policy, std::string_view office_timezone) {
+  Timestamp deadline = Deadline(s, policy);
+  WriteSummons(w, s, &deadline, &office_timezone);
+}
+
 nlohmann::json ToJson(const Appeal& a) {
   return {{"id", a.id},
           {"summons", a.summons_number},

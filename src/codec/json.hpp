@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "core/policy.hpp"
+#include "codec/json_writer.hpp"
 #include "registry/person.hpp"
 #include "registry/person_import.hpp"
 #include "summons/campaign.hpp"
@@ -29,6 +30,10 @@ nlohmann::json ToJson(const CampaignPlan& plan);  // counts only, not the assign
 nlohmann::json ToJson(const OverrideRequest& request);
 nlohmann::json ToJson(const Eligibility& eligibility);
 
+// The same JSON as ToJson(summons).dump() and ToJson(summons, policy, office_timezone).dump(),
+// byte for byte, through the appending writer: for the hot answers (the citizen's cabinet).
+void WriteJson(JsonWriter& out, const Summons& summons);
+void WriteJson(JsonWriter& out, const Summons& summons, const Policy& policy, std::string_view office_timezone);
 // The payload (canonical JSON text) is written as the object it is.
 nlohmann::json ToJson(const Event& event);
 
