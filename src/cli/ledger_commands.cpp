@@ -58,6 +58,25 @@ Result<MemoryTree> ReadLeaves(const std::string& path) {
   return tree;
 }
 
+// The leaves of `path` and the tree size that `size` names (all leaves when unset), which must
+// not exceed what the file holds; `flag` names the option in messages.
+Result<std::pair<MemoryTree, uint64_t>> LeavesUpTo(const std::string& path, std::optional<uint64_t> size,
+                                                   std::string_view flag) {
+  MUSTER_ASSIGN_OR_RETURN(MemoryTree tree, ReadLeaves(path));
+  uint64_t n = size.value_or(tree.size());
+  if (n > tree.size()) {
+    return Status::InvalidArgument(fmt::format("{} {} is more than the {} leaves in {}", flag, n, tree.size(), path));
+  }
+  return std::pair<MemoryTree, uint64_t>(std::move(tree), n);
+}
+
+// Runs `work` and reports its failure as the exit code.
+template <typename Work>
+void Run(Context& ctx, int& exit_code, Work&& work) {
+  Status st = work();
+  if (!st.ok()) exit_code = Fail(ctx, st);
+}
+
 void PrintHashes(const Context& ctx, const std::vector<Hash>& hashes) {
   if (ctx.json) {
     nlohmann::json j = nlohmann::json::array();
@@ -84,27 +103,16 @@ void AddTreeCommands(CLI::App& ledger_cmd, Context& ctx, int& exit_code) {
       ->required();
   root->add_option("--size", args->size, "use only the first N leaves (default: all)");
   root->callback([&ctx, &exit_code, args] {
-    auto tree = ReadLeaves(args->leaves);
-    if (!tree.ok()) {
-      exit_code = Fail(ctx, tree.status());
-      return;
-    }
-    uint64_t size = args->size.value_or(tree->size());
-    if (size > tree->size()) {
-      exit_code = Fail(ctx, Status::InvalidArgument(fmt::format("--size {} is more than the {} leaves in {}", size,
-                                                                tree->size(), args->leaves)));
-      return;
-    }
-    auto hash = ledger::RootAt(*tree, size);
-    if (!hash.ok()) {
-      exit_code = Fail(ctx, hash.status());
-      return;
-    }
-    if (ctx.json) {
-      PrintJson({{"tree_size", size}, {"root", ledger::HexEncode(*hash)}});
-    } else {
-      fmt::print("{}\n", ledger::HexEncode(*hash));
-    }
+    Run(ctx, exit_code, [&]() -> Status {
+      MUSTER_ASSIGN_OR_RETURN(auto leaves, LeavesUpTo(args->leaves, args->size, "--size"));
+      MUSTER_ASSIGN_OR_RETURN(Hash hash, ledger::RootAt(leaves.first, leaves.second));
+      if (ctx.json) {
+        PrintJson({{"tree_size", leaves.second}, {"root", ledger::HexEncode(hash)}});
+      } else {
+        fmt::print("{}\n", ledger::HexEncode(hash));
+      }
+      return Status::Ok();
+    });
   });
 
   auto* inclusion = ledger_cmd.add_subcommand(
@@ -114,23 +122,12 @@ void AddTreeCommands(CLI::App& ledger_cmd, Context& ctx, int& exit_code) {
   inclusion->add_option("--index", args->index, "0-based leaf index")->required();
   inclusion->add_option("--size", args->size, "tree size (default: all leaves)");
   inclusion->callback([&ctx, &exit_code, args] {
-    auto tree = ReadLeaves(args->leaves);
-    if (!tree.ok()) {
-      exit_code = Fail(ctx, tree.status());
-      return;
-    }
-    uint64_t size = args->size.value_or(tree->size());
-    if (size > tree->size()) {
-      exit_code = Fail(ctx, Status::InvalidArgument(fmt::format("--size {} is more than the {} leaves in {}", size,
-                                                                tree->size(), args->leaves)));
-      return;
-    }
-    auto proof = ledger::InclusionProof(*tree, args->index, size);
-    if (!proof.ok()) {
-      exit_code = Fail(ctx, proof.status());
-      return;
-    }
-    PrintHashes(ctx, *proof);
+    Run(ctx, exit_code, [&]() -> Status {
+      MUSTER_ASSIGN_OR_RETURN(auto leaves, LeavesUpTo(args->leaves, args->size, "--size"));
+      MUSTER_ASSIGN_OR_RETURN(auto proof, ledger::InclusionProof(leaves.first, args->index, leaves.second));
+      PrintHashes(ctx, proof);
+      return Status::Ok();
+    });
   });
 
   auto* consistency = ledger_cmd.add_subcommand("prove-consistency",
@@ -140,23 +137,12 @@ void AddTreeCommands(CLI::App& ledger_cmd, Context& ctx, int& exit_code) {
   consistency->add_option("--from", args->from, "the earlier tree size M (at least 1)")->required();
   consistency->add_option("--to", args->to, "the later tree size N (default: all leaves)");
   consistency->callback([&ctx, &exit_code, args] {
-    auto tree = ReadLeaves(args->leaves);
-    if (!tree.ok()) {
-      exit_code = Fail(ctx, tree.status());
-      return;
-    }
-    uint64_t to = args->to.value_or(tree->size());
-    if (to > tree->size()) {
-      exit_code = Fail(ctx, Status::InvalidArgument(fmt::format("--to {} is more than the {} leaves in {}", to,
-                                                                tree->size(), args->leaves)));
-      return;
-    }
-    auto proof = ledger::ConsistencyProof(*tree, args->from, to);
-    if (!proof.ok()) {
-      exit_code = Fail(ctx, proof.status());
-      return;
-    }
-    PrintHashes(ctx, *proof);
+    Run(ctx, exit_code, [&]() -> Status {
+      MUSTER_ASSIGN_OR_RETURN(auto leaves, LeavesUpTo(args->leaves, args->to, "--to"));
+      MUSTER_ASSIGN_OR_RETURN(auto proof, ledger::ConsistencyProof(leaves.first, args->from, leaves.second));
+      PrintHashes(ctx, proof);
+      return Status::Ok();
+    });
   });
 }
 
