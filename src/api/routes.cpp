@@ -12,6 +12,10 @@ namespace muster::api {
 using M = http::Method;
 using R = Role;
 
+// Lists answer {items, next_cursor}: ?limit= items (1..1000, default 100) after ?after=, the
+// next_cursor of the previous page.
+constexpr const char* kPaged = "after,limit:integer";
+
 const std::vector<RouteSpec>& Routes() {
   static const auth::RoleSet kCitizen = {R::kCitizen};
   static const auth::RoleSet kSupervisor = {R::kSupervisor};
@@ -36,18 +40,20 @@ const std::vector<RouteSpec>& Routes() {
        "login!,role!,display_name,offices:array,password!", 201, nullptr, nullptr, true},
       {M::kPost, "/api/v1/api-keys", false, kAdmin, CreateApiKey, "Create an API key (shown once)", "name!,role!",
        201},
-      {M::kGet, "/api/v1/me/summonses", false, kCitizen, MySummonses, "My summonses", nullptr, 200},
+      {M::kGet, "/api/v1/me/summonses", false, kCitizen, MySummonses, "My summonses, newest first (paged)", nullptr,
+       200, kPaged},
       {M::kGet, "/api/v1/me/summonses/{number}", false, kCitizen, MySummons,
        "Open one of my summonses (records viewed_at the first time)", nullptr, 200},
       {M::kGet, "/api/v1/me/summonses/{number}/receipt", false, kCitizen, MyReceipt,
        "The delivery receipt of one of my summonses, to check offline with `muster verify-receipt`", nullptr, 200},
-      {M::kGet, "/api/v1/me/restrictions", false, kCitizen, MyRestrictions, "My restrictions", nullptr, 200},
-      {M::kGet, "/api/v1/me/appeals", false, kCitizen, MyAppeals, "My appeals", nullptr, 200},
+      {M::kGet, "/api/v1/me/restrictions", false, kCitizen, MyRestrictions, "My restrictions (paged)", nullptr, 200,
+       kPaged},
+      {M::kGet, "/api/v1/me/appeals", false, kCitizen, MyAppeals, "My appeals (paged)", nullptr, 200, kPaged},
       {M::kPost, "/api/v1/me/appeals", false, kCitizen, FileMyAppeal, "Appeal one of my summonses",
        "summons!,reason!,text", 201},
       {M::kGet, "/api/v1/persons", false, auth::kOffice, ListPersons,
-       "Persons of my offices, by national ID (cursor: ?after=…&limit=…&district=…), or by name (?q=…&limit=…)",
-       nullptr, 200},
+       "Persons of my offices, by national ID (paged; ?district=…), or by name (?q=…&limit=…)", nullptr, 200,
+       "after,limit:integer,district,q"},
       {M::kGet, "/api/v1/persons/{national_id}", false, auth::kOffice, GetPerson,
        "A person of my offices with deferments, summonses, restrictions and history", nullptr, 200},
       {M::kGet, "/api/v1/persons/{national_id}/eligibility", false, auth::kOffice, PersonEligibility,
@@ -64,7 +70,8 @@ const std::vector<RouteSpec>& Routes() {
        "Ask to summon an ineligible person, with a justification; a second person approves (four eyes)",
        "national_id!,office!,kind!,appear_at!:date-time,place!,purpose!,justification!", 201},
       {M::kGet, "/api/v1/overrides", false, auth::kOffice, ListOverrides,
-       "Override requests of my offices (?state=pending|approved|rejected|all)", nullptr, 200},
+       "Override requests of my offices (?state=pending|approved|rejected|all; paged)", nullptr, 200,
+       "state,after,limit:integer"},
       {M::kPost, "/api/v1/overrides/{id}/approval", false, kSupervisor, ApproveOverride,
        "Approve an override and issue its summons (never one's own request)", nullptr, 201},
       {M::kPost, "/api/v1/overrides/{id}/rejection", false, kSupervisor, RejectOverride, "Reject an override",
@@ -73,7 +80,8 @@ const std::vector<RouteSpec>& Routes() {
        "kind!,name!,basis!,districts!:array,age_min:integer,age_max:integer,categories:array,fitness:array,"
        "quota:integer,appear_from!:date,appear_until!:date,place,purpose",
        201},
-      {M::kGet, "/api/v1/campaigns", false, kCampaignReaders, ListCampaigns, "Campaigns", nullptr, 200},
+      {M::kGet, "/api/v1/campaigns", false, kCampaignReaders, ListCampaigns, "Campaigns of my offices (paged)",
+       nullptr, 200, kPaged},
       {M::kGet, "/api/v1/campaigns/{id}", false, kCampaignReaders, GetCampaign, "A campaign", nullptr, 200},
       {M::kGet, "/api/v1/campaigns/{id}/preview", false, kSupervisor, PreviewCampaign,
        "What issuing the campaign would do; writes nothing", nullptr, 200},
@@ -81,7 +89,8 @@ const std::vector<RouteSpec>& Routes() {
        "Issue the campaign's summonses as a job (idempotent, resumable)", nullptr, 202},
       {M::kGet, "/api/v1/jobs/{id}", false, kCampaignReaders, GetJob, "A job's state and progress", nullptr, 200},
       {M::kGet, "/api/v1/appeals", false, auth::kOffice, ListAppeals,
-       "Appeals on summonses of my offices (?state=pending|granted|denied|all)", nullptr, 200},
+       "Appeals on summonses of my offices, oldest first (?state=pending|granted|denied|all; paged)", nullptr, 200,
+       "state,after,limit:integer"},
       {M::kPost, "/api/v1/appeals/{id}/decision", false, auth::kOffice, DecideAppeal,
        "Grant or deny an appeal (not on a summons one issued)", "grant!:boolean,reason!", 200},
       {M::kGet, "/api/v1/ledger/checkpoint", false, kAuditor, LedgerCheckpoint,

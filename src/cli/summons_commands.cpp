@@ -433,8 +433,9 @@ void AddAppealCommands(CLI::App& app, Context& ctx, int& exit_code) {
     WithService(ctx, exit_code, [&](SummonsService&, Store& store, const Policy&) -> Status {
       std::vector<Appeal> list;
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
-        MUSTER_ASSIGN_OR_RETURN(
-            list, tx.ListAppeals(a->pending ? std::optional(AppealState::kPending) : std::nullopt, std::nullopt));
+        AppealFilter filter;
+        if (a->pending) filter.state = AppealState::kPending;
+        MUSTER_ASSIGN_OR_RETURN(list, tx.ListAppeals(filter));
         return Status::Ok();
       }));
       if (ctx.json) {

@@ -53,7 +53,16 @@ std::array<std::string, 4> PersonSearchPatterns(std::string_view text);
 struct OverrideFilter {
   std::optional<OverrideState> state;
   std::vector<std::string> offices;
+  int64_t after_id = 0;  // cursor: only ids greater than this
   size_t limit = 500;
+};
+
+struct AppealFilter {
+  std::optional<AppealState> state;                  // all states when nullopt
+  std::optional<int64_t> summons_id;                 // of one summons
+  std::optional<std::vector<std::string>> offices;   // on summonses of these offices
+  int64_t after_id = 0;                              // cursor: only ids greater than this
+  size_t limit = 0;                                  // 0: no limit
 };
 
 // The part of a person that campaign planning reads.
@@ -155,9 +164,8 @@ class Tx {
   virtual Result<int64_t> InsertAppeal(const Appeal& appeal) = 0;
   virtual Status UpdateAppeal(const Appeal& appeal) = 0;
   virtual Result<Appeal> GetAppeal(int64_t id) = 0;  // NotFound
-  // Appeals in `state` (all when nullopt), of one summons when given, oldest first.
-  virtual Result<std::vector<Appeal>> ListAppeals(std::optional<AppealState> state,
-                                                  std::optional<int64_t> summons_id) = 0;
+  // Appeals matching `filter`, oldest (lowest id) first.
+  virtual Result<std::vector<Appeal>> ListAppeals(const AppealFilter& filter) = 0;
 
   // Restrictions.
   virtual Result<int64_t> InsertRestriction(const Restriction& restriction) = 0;

@@ -133,7 +133,7 @@ class PgTx final : public Tx {
   Result<int64_t> InsertAppeal(const Appeal& a) override;
   Status UpdateAppeal(const Appeal& a) override;
   Result<Appeal> GetAppeal(int64_t id) override;
-  Result<std::vector<Appeal>> ListAppeals(std::optional<AppealState> state, std::optional<int64_t> summons_id) override;
+  Result<std::vector<Appeal>> ListAppeals(const AppealFilter& filter) override;
   Result<int64_t> InsertRestriction(const Restriction& r) override;
   Status UpdateRestriction(const Restriction& r) override;
   Result<std::vector<Restriction>> ListRestrictionsOfSummons(int64_t summons_id) override;

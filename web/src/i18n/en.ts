@@ -17,6 +17,7 @@ export const en = {
     notFoundText: 'There is no page at this address.',
     forbidden: 'This page is not available to your account.',
     home: 'Go to the start page',
+    more: 'Show more',
   },
   roles: {
     citizen: 'citizen', officer: 'officer', supervisor: 'supervisor', auditor: 'auditor', admin: 'administrator',
