@@ -373,9 +373,9 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
       MUSTER_ASSIGN_OR_RETURN(ExitCheckAnswer answer, svc.ExitCheck(a->national_id, ctx.Actor()));
       MUSTER_RETURN_IF_ERROR(svc.FlushExitChecks());
       if (ctx.json) {
-        PrintJson({{"decision", answer.allow ? "allow" : "deny"}, {"reference", answer.reference}});
+        PrintJson({{"decision", answer.allow ? "allow" : "deny"}, {"reference", answer.reference()}});
       } else {
-        fmt::print("{} {}\n", answer.allow ? "allow" : "deny", answer.reference);
+        fmt::print("{} {}\n", answer.allow ? "allow" : "deny", answer.reference());
       }
       return Status::Ok();
     });

@@ -9,6 +9,7 @@
 // updated only after a transaction commits.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
@@ -44,7 +45,11 @@ struct SweepSummary {
 
 struct ExitCheckAnswer {
   bool allow = true;
-  std::string reference;  // quote this to the office; it never reveals the reason
+  // Quote this to the office; it never reveals the reason. [0-9A-Z], at most 32 characters, kept
+  // inline: the exit check is the hottest path and allocates nothing per answer.
+  std::string_view reference() const { return {reference_text.data(), reference_size}; }
+  std::array<char, 32> reference_text{};
+  uint8_t reference_size = 0;
 };
 
 // Appends one domain event to `tx`; `payload` is written as canonical JSON.
@@ -156,13 +161,16 @@ class SummonsService {
   ExitBanIndex exit_bans_;
   BeforeCommit before_commit_;
 
+  // An exit check asked, until FlushExitChecks writes it; its reference is made again from
+  // `at` and `counter` then.
   struct ExitCheckRecord {
-    std::string reference;
     std::string national_id;
     bool allow;
     std::string asked_by;
     Timestamp at;
+    uint64_t counter;
   };
+  void FormatReference(ExitCheckAnswer& answer, Timestamp at, uint64_t counter) const;
   std::mutex checks_mu_;
   std::vector<ExitCheckRecord> pending_checks_;
   const uint32_t check_nonce_;
