@@ -320,6 +320,8 @@ export const en = {
     title: 'Dashboard',
     campaign: 'Campaign',
     allCampaigns: 'All campaigns',
+    from: 'Timeline from',
+    to: 'Timeline to',
     show: 'Show',
     noCampaigns: 'No campaigns yet. The timeline and the district table count every summons.',
     funnel: 'Funnel: {name}',
@@ -368,7 +370,7 @@ export const en = {
     intro:
       'If something in your registration record is wrong, ask your recruitment office to correct it. ' +
       'An officer checks the request and approves or rejects it.',
-    listTitle: 'My requests',
+    listTitle: 'My requests to correct my data',
     none: 'You have not asked for any correction.',
     new: 'Ask for a correction',
     field: 'What is wrong',

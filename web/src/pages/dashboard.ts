@@ -8,7 +8,7 @@ import { api, type Campaign, type DistrictRow, type Funnel, type List, type Time
 import { load, navigate, type Route } from '../app';
 import { fill, label, t } from '../i18n';
 import { chooseCampaign, fillDays, funnelSteps } from '../reports';
-import { field, h, table } from '../ui';
+import { field, formValues, h, table } from '../ui';
 
 Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Legend,
   Tooltip);
@@ -82,13 +82,19 @@ export const dashboardRoutes: Route[] = [
         const campaigns = (await api<List<Campaign>>('GET', 'campaigns')).items;
         const chosen = chooseCampaign(campaigns.map((c) => c.id), query.get('campaign'));
         const current = campaigns.find((c) => String(c.id) === chosen);
+        const from = query.get('from') ?? '';
+        const to = query.get('to') ?? '';
         const form = h('form', { class: 'usa-form campaign-choice' },
           field({ name: 'campaign', label: t.dashboard.campaign, value: chosen,
             options: [...campaigns.map((c): [string, string] => [String(c.id), c.name]), ['', t.dashboard.allCampaigns]] }),
+          field({ name: 'from', label: t.dashboard.from, type: 'date', value: from }),
+          field({ name: 'to', label: t.dashboard.to, type: 'date', value: to }),
           h('button', { type: 'submit', class: 'usa-button usa-button--outline' }, t.dashboard.show));
-        const select = form.querySelector('select')!;
-        const go = () => navigate(`/dashboard?campaign=${encodeURIComponent(select.value)}`);
-        select.addEventListener('change', go);
+        const go = () => {
+          const v = formValues(form);
+          navigate(`/dashboard?${new URLSearchParams({ campaign: v.campaign, from: v.from, to: v.to })}`);
+        };
+        form.querySelector('select')!.addEventListener('change', go);
         form.addEventListener('submit', (e) => {
           e.preventDefault();
           go();
@@ -96,6 +102,8 @@ export const dashboardRoutes: Route[] = [
         main.append(form);
         if (!campaigns.length) main.append(h('p', { class: 'usa-hint' }, t.dashboard.noCampaigns));
         const q = chosen ? `?campaign=${chosen}` : '';
+        const range = new URLSearchParams({ ...(chosen ? { campaign: chosen } : {}), ...(from ? { from } : {}),
+          ...(to ? { to } : {}) }).toString();
         const funnel = section('funnel-title', current ? fill(t.dashboard.funnel, { name: current.name }) : t.dashboard.funnelAll);
         const timeline = section('timeline-title', t.dashboard.timeline, h('p', { class: 'usa-hint' }, t.dashboard.timelineHint));
         const districts = section('districts-title', t.dashboard.districts);
@@ -105,7 +113,7 @@ export const dashboardRoutes: Route[] = [
             funnelSection(funnel, await api<Funnel>('GET', `reports/campaigns/${current.id}/funnel`), current.name);
           }) : Promise.resolve(true),
           load(timeline, async () => {
-            timelineSection(timeline, (await api<List<TimelineDay>>('GET', `reports/timeline${q}`)).items);
+            timelineSection(timeline, (await api<List<TimelineDay>>('GET', `reports/timeline${range ? `?${range}` : ''}`)).items);
           }),
           load(districts, async () => {
             districtSection(districts, (await api<List<DistrictRow>>('GET', `reports/districts${q}`)).items);

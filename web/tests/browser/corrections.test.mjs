@@ -11,7 +11,7 @@ test('citizen asks to correct the surname; an officer approves it', async (t) =>
   await apiCall(citizen, 'POST', 'activation', { national_id: ids.citizen, code: w.code, password: kPassword });
   await login(citizen, ids.citizen);
   await nav(citizen, 'Correct my data');
-  await citizen.getByRole('heading', { name: 'Correct my data' }).waitFor();
+  await citizen.getByRole('heading', { name: 'Correct my data', exact: true }).waitFor();
   await citizen.getByText('You have not asked for any correction.').waitFor();
 
   await citizen.getByLabel('What is wrong').selectOption('birth_date');
@@ -52,4 +52,9 @@ test('citizen asks to correct the surname; an officer approves it', async (t) =>
   await mine.waitFor();
   assert.match(await mine.innerText(), /Approved/i);
   assert.match(await mine.innerText(), /Replaced value\s+Ivanov/);
+  await nav(citizen, 'My summonses');
+  const inCabinet = citizen.getByRole('table', { name: 'My requests to correct my data' });
+  await inCabinet.waitFor();
+  assert.match(await inCabinet.innerText(), /Surname\tIvanova-Smirnova\tApproved/);
+  await check(citizen, 'cabinet-corrections');
 });

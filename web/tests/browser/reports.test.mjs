@@ -46,6 +46,12 @@ test('dashboard funnel for a supervisor; ledger verification for an auditor', as
   await sam.getByLabel('Campaign').selectOption('');
   await sam.getByText('Choose a campaign to see its funnel.').first().waitFor();
   assert.match(await sam.getByRole('table', { name: 'By district' }).innerText(), new RegExp(`D01\\t${job.done + 1}\\t`));
+  // A timeline from tomorrow on has nothing yet.
+  const tomorrow = new Date(Date.now() + 86400e3).toISOString().slice(0, 10);
+  await sam.getByLabel('Timeline from').fill(tomorrow);
+  await sam.getByRole('button', { name: 'Show' }).click();
+  await sam.getByText('Nothing has happened yet.').waitFor();
+  assert.equal(new URL(sam.url()).searchParams.get('from'), tomorrow);
 
   // The ledger grows: a new summons, whose receipt the citizen downloads, is covered by a new checkpoint.
   const olga = await w.newPage();
