@@ -8,17 +8,8 @@
 namespace muster::api {
 
 void ListAppeals(Call& call) {
-  bool has_state = false;
-  std::string state_name = call.request.QueryParam("state", &has_state);
   std::optional<AppealState> state = AppealState::kPending;
-  if (has_state) {
-    if (state_name == "all") {
-      state = std::nullopt;
-    } else {
-      state = ParseAppealState(state_name);
-      if (!state) return http::WriteProblem(call.response, 400, "state: must be pending, granted, denied or all", "state");
-    }
-  }
+  if (!StateQuery(call, state, ParseAppealState, "pending, granted, denied")) return;
   Page page;
   AppealFilter filter{.state = state, .offices = call.who.offices};
   if (!IdPageQuery(call, page, filter.after_id)) return;

@@ -3,6 +3,7 @@
 // rule lives in the services, every role check in auth/access.hpp and the route table.
 #pragma once
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -125,6 +126,25 @@ bool CutPage(Call& call, const Page& page, int64_t after_id, std::vector<T>& ite
   }
   next = NextCursor(items, page.limit);
   return true;
+}
+
+// ?state= of a queue (appeals, overrides, corrections): `out` keeps the default it holds when
+// absent and becomes nullopt for "all"; false after writing a 400 naming "state" and listing
+// `names` ("pending, granted, denied").
+template <typename State>
+bool StateQuery(Call& call, std::optional<State>& out, std::optional<State> (*parse)(std::string_view),
+                std::string_view names) {
+  bool given = false;
+  std::string name = call.request.QueryParam("state", &given);
+  if (!given) return true;
+  if (name == "all") {
+    out = std::nullopt;
+    return true;
+  }
+  out = parse(name);
+  if (out) return true;
+  http::WriteProblem(call.response, 400, fmt::format("state: must be {} or all", names), "state");
+  return false;
 }
 
 }  // namespace muster::api

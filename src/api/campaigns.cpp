@@ -24,16 +24,7 @@ bool Visible(const auth::Principal& who, const std::vector<std::string>& distric
 std::optional<Campaign> ScopedCampaign(Call& call) {
   int64_t id;
   if (!IdParam(call, "id", id)) return std::nullopt;
-  auto c = call.services.summons.GetCampaign(id);
-  if (!c.ok() || !Visible(call.who, c->districts)) {
-    if (c.ok() || c.status().IsNotFound()) {
-      Fail(call, Status::NotFound(fmt::format("id: no campaign {} in your offices", id)));
-    } else {
-      Fail(call, c.status());
-    }
-    return std::nullopt;
-  }
-  return *c;
+  return VisibleCampaign(call, id, "id");
 }
 
 nlohmann::json JobJson(const JobView& job) {
@@ -49,6 +40,19 @@ nlohmann::json JobJson(const JobView& job) {
 }
 
 }  // namespace
+
+std::optional<Campaign> VisibleCampaign(Call& call, int64_t id, std::string_view field) {
+  auto c = call.services.summons.GetCampaign(id);
+  if (!c.ok() || !Visible(call.who, c->districts)) {
+    if (c.ok() || c.status().IsNotFound()) {
+      Fail(call, Status::NotFound(fmt::format("{}: no campaign {} in your offices", field, id)));
+    } else {
+      Fail(call, c.status());
+    }
+    return std::nullopt;
+  }
+  return *c;
+}
 
 void CreateCampaign(Call& call) {
   auto body = Body::Parse(call);

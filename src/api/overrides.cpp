@@ -54,21 +54,10 @@ void RequestOverride(Call& call) {
 }
 
 void ListOverrides(Call& call) {
-  bool has_state = false;
-  std::string state_name = call.request.QueryParam("state", &has_state);
   OverrideFilter filter;
   filter.state = OverrideState::kPending;
   filter.offices = call.who.offices;
-  if (has_state) {
-    if (state_name == "all") {
-      filter.state = std::nullopt;
-    } else {
-      filter.state = ParseOverrideState(state_name);
-      if (!filter.state) {
-        return http::WriteProblem(call.response, 400, "state: must be pending, approved, rejected or all", "state");
-      }
-    }
-  }
+  if (!StateQuery(call, filter.state, ParseOverrideState, "pending, approved, rejected")) return;
   Page page;
   if (!IdPageQuery(call, page, filter.after_id)) return;
   filter.limit = page.limit + 1;

@@ -23,6 +23,7 @@
 #include "auth/account.hpp"
 #include "core/status.hpp"
 #include "ledger/merkle.hpp"
+#include "registry/correction.hpp"
 #include "registry/person.hpp"
 #include "summons/summons.hpp"
 
@@ -95,6 +96,46 @@ struct StoredCheckpoint {
   ledger::Hash root{};
   std::string note;  // the signed note
   Timestamp created_at;
+};
+
+// Reports (summons/report.hpp gives these counts their meaning). Summonses are counted per
+// office (the district that issued them) and state; a campaign or every summons.
+struct SummonsTally {
+  std::string office;
+  SummonsState state = SummonsState::kIssued;
+  int64_t count = 0;      // summonses in `state`
+  int64_t delivered = 0;  // of them, with delivered_at set
+  int64_t viewed = 0;     // of them, with viewed_at set
+};
+
+// The moments a summons records, for counting per day.
+enum class SummonsMoment { kIssued, kDelivered, kViewed, kAppeared, kClosed };
+
+// Summonses whose `moment` fell on `day` (days since 1970-01-01, UTC), per office and the
+// summons' current state.
+struct DayTally {
+  std::string office;
+  SummonsMoment moment = SummonsMoment::kIssued;
+  SummonsState state = SummonsState::kIssued;
+  int64_t day = 0;
+  int64_t count = 0;
+};
+
+struct TallyFilter {
+  std::optional<int64_t> campaign;  // nullopt: every summons
+  std::optional<Timestamp> from;    // DayTally: moments at or after
+  std::optional<Timestamp> to;      // DayTally: moments before
+};
+
+// Correction requests (registry/correction.hpp) in `state` (all when nullopt), of one person
+// when `national_id` is set, of persons registered in `districts` when it is not empty; oldest
+// first.
+struct CorrectionFilter {
+  std::optional<CorrectionState> state;
+  std::optional<std::string> national_id;
+  std::vector<std::string> districts;  // of the person; all when empty
+  size_t limit = 500;
+  int64_t after_id = 0;  // cursor: only ids greater than this
 };
 
 class Tx {
@@ -180,6 +221,20 @@ class Tx {
   virtual Status UpdateOverride(const OverrideRequest& request) = 0;
   virtual Result<OverrideRequest> GetOverride(int64_t id) = 0;  // NotFound
   virtual Result<std::vector<OverrideRequest>> ListOverrides(const OverrideFilter& filter) = 0;
+
+  // Reports: SQL aggregates over summonses and restrictions.
+  virtual Result<std::vector<SummonsTally>> TallySummons(const TallyFilter& filter) = 0;
+  virtual Result<std::vector<DayTally>> TallySummonsByDay(const TallyFilter& filter) = 0;
+  // Restrictions in force at `at` (not lifted, effective by then: Restriction::ActiveAt) on
+  // summonses of the filter's campaign, counted per office of the summons.
+  virtual Result<std::vector<std::pair<std::string, int64_t>>> CountRestrictionsInForce(const TallyFilter& filter,
+                                                                                        Timestamp at) = 0;
+
+  // Requests to correct a person's registry data.
+  virtual Result<int64_t> InsertCorrection(const CorrectionRequest& request) = 0;
+  virtual Status UpdateCorrection(const CorrectionRequest& request) = 0;  // the decision, previous_value
+  virtual Result<CorrectionRequest> GetCorrection(int64_t id) = 0;        // NotFound
+  virtual Result<std::vector<CorrectionRequest>> ListCorrections(const CorrectionFilter& filter) = 0;
 
   // Exit checks asked, for the record.
   virtual Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,

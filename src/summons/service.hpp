@@ -113,6 +113,17 @@ class SummonsService {
   // lifts its restrictions.
   Result<Appeal> DecideAppeal(int64_t appeal_id, bool grant, std::string_view reason, std::string_view actor);
 
+  // Corrections of registry data (registry/correction.hpp): the person asks, with the value
+  // checked by the import's rules (and a district by the offices); one pending request per field.
+  // An officer approves it, which changes the person, or rejects it with a reason. Events:
+  // person.correction_requested, person.corrected, person.correction_rejected (subject: the
+  // national ID; the values stay in the corrections table, out of the ledger).
+  Result<CorrectionRequest> RequestCorrection(std::string_view national_id, std::string_view field,
+                                              std::string_view value, std::string_view explanation,
+                                              std::string_view actor);
+  Result<CorrectionRequest> DecideCorrection(int64_t id, bool approve, std::string_view reason,
+                                             std::string_view actor);
+
   // Delivers after_days summonses that fell due and marks overdue ones no_show, imposing the
   // policy's restrictions. Idempotent; works in batches of `batch` summonses per transaction.
   Result<SweepSummary> Sweep(Timestamp now, std::string_view actor = "system:sweep", size_t batch = 20000);

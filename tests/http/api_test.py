@@ -232,12 +232,14 @@ def raw_exchange(port, data, send_slowly=False, wait=20):
     return got
 
 
-def main():
-    tmp = tempfile.mkdtemp(prefix="muster-http.")
+def fresh_database(prefix):
+    """(folder, database): a new temporary folder and an SQLite file in it, or a fresh PostgreSQL
+    database when pg_server() names one; the folder holds offices.csv with offices D01 and D02."""
+    tmp = tempfile.mkdtemp(prefix=f"muster-{prefix}.")
     db = os.path.join(tmp, "t.db")
     server = pg_server()
     if server:  # a fresh database; the ledger keys default to <database>.ledger.* in the working directory
-        name = f"muster_http_{os.getpid()}"
+        name = f"muster_{prefix}_{os.getpid()}"
         subprocess.run(["psql", server, "-XAtq", "-c", f"CREATE DATABASE {name}"], check=True,
                        stdin=subprocess.DEVNULL)
         db = server.rsplit("/", 1)[0] + "/" + name
@@ -245,6 +247,11 @@ def main():
     with open(os.path.join(tmp, "offices.csv"), "w") as f:
         f.write("code,name,region,timezone,daily_capacity\nD01,Central,Moscow,Europe/Moscow,50\n"
                 "D02,North,Moscow,Europe/Moscow,50\n")
+    return tmp, db
+
+
+def main():
+    tmp, db = fresh_database("http")
     d01 = [snils(200000000 + i * 7) for i in range(40)]
     d02 = [snils(300000000 + i * 7) for i in range(10)]
     with open(os.path.join(tmp, "persons.csv"), "w") as f:
@@ -569,9 +576,14 @@ def main():
                                     "appear_at": in_days(13), "place": "Room 3", "purpose": "Check"},
                                    token=tokens["officer"])
             run("--db", db, "appeal", "file", s2["number"], "--reason", "other", "--text", "later")
+        for field, value in (("address", "5 New Street"), ("email", "pavel@example.org")):
+            st, j, _, _ = request(port, "POST", "/api/v1/me/corrections",
+                                  {"field": field, "value": value, "explanation": "moved"}, token=ct)
+            check(st == 201, f"correction of {field}: {st} {j}")
         lists = [("/api/v1/campaigns", sup, 3), ("/api/v1/appeals?state=all", tokens["officer"], 4),
                  ("/api/v1/appeals?state=all", officer2, 0), ("/api/v1/overrides?state=all", tokens["officer"], 0),
-                 ("/api/v1/me/summonses", ct, 1), ("/api/v1/me/appeals", ct, 1), ("/api/v1/me/restrictions", ct, 0)]
+                 ("/api/v1/me/summonses", ct, 1), ("/api/v1/me/appeals", ct, 1), ("/api/v1/me/restrictions", ct, 0),
+                 ("/api/v1/me/corrections", ct, 2), ("/api/v1/corrections?state=all", tokens["officer"], 2)]
         for path, token, at_least in lists:
             whole = walk(path, token, 1000)
             check(len(whole) >= at_least and len(set(whole)) == len(whole), f"{path}: {whole}")
