@@ -7,6 +7,7 @@
 // as text, bytea as "\x" + hex.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -98,6 +99,16 @@ class Connection {
 
   // False once the connection to the server is lost.
   bool healthy() const;
+  // True when the last failure is worth running the whole transaction again for: the
+  // connection was lost, or the server reported a serialization failure, a deadlock or a
+  // conflict with a replica's recovery.
+  bool Retryable() const;
+
+  // LISTEN on `channel` (a plain identifier).
+  Status Listen(std::string_view channel);
+  // Waits up to `timeout` for a notification on a channel this connection listens on; true when
+  // one or more came (all consumed), false on timeout. An error when the connection is lost.
+  Result<bool> WaitForNotification(std::chrono::milliseconds timeout);
   // True inside a transaction that a failed statement has aborted.
   bool InFailedTransaction() const;
   // True inside a transaction, failed or not.
@@ -108,6 +119,8 @@ class Connection {
   struct Wire;
   static void ToWire(const Params& params, Wire* wire);
   Result<const std::string*> Prepared(std::string_view sql, int nparams);
+  // FromPg, remembering the SQLSTATE for Retryable().
+  Status Error(pg_result* result, std::string_view what);
 
   // Statements sent and not yet synced; bounded so that their results never fill the socket
   // buffers while nobody reads them.
@@ -116,7 +129,11 @@ class Connection {
   pg_conn* conn_;
   std::map<std::string, std::string, std::less<>> prepared_;  // SQL -> statement name
   int pending_ = 0;
+  std::string last_sqlstate_;  // of the last failure; "" when it had none
 };
+
+// The value of a hexadecimal digit, or -1.
+int HexDigit(char c);
 
 // The Status for a failed result: unique violation (23505) is AlreadyExists; other integrity
 // violations (class 23: foreign key, check, not null) FailedPrecondition; a serialization

@@ -20,10 +20,15 @@ namespace muster::postgres {
 bool IsPostgresUrl(std::string_view url);
 
 // The database named by a PostgreSQL URL ("muster" in postgresql://host/muster?sslmode=require),
-// or "" when it names none.
+// percent-decoded as libpq decodes it, or "" when it names none.
 std::string PostgresDatabaseName(std::string_view url);
 
-// Connects to the database of `url`, which must exist (createdb). Applies pending migrations
+// `url` fit to print: the password of a PostgreSQL URL (user:PASSWORD@ or password=) replaced
+// with ***; anything else unchanged.
+std::string RedactUrl(std::string_view url);
+
+// Connects to the database of `url`, which must exist (createdb); ReadReplica reads from
+// `options.replica_url` when given. Applies pending migrations
 // when the schema is there or `options.create`; otherwise NotFound, naming `muster init`.
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url, const StoreOptions& options);
 

@@ -431,6 +431,35 @@ Status PgTx::InsertExitCheck(std::string_view reference, std::string_view nation
       .status();
 }
 
+Status PgTx::AppendExitBanChange(const ExitBanChange& c) {
+  Params params;
+  params.Add(c.national_id).Add(c.restriction_id).Add(int64_t{c.banned ? 1 : 0}).Add(Millis(c.effective_at));
+  params.Add(Millis(c.at));
+  // Pipelined: a sweep imposes thousands at once. The notification is sent once per write and
+  // delivered when it commits.
+  MUSTER_RETURN_IF_ERROR(conn_.Send(
+      "INSERT INTO exit_ban_changes (national_id, restriction_id, banned, effective_at, at) VALUES ($1, $2, $3, $4, $5)",
+      params));
+  if (exit_bans_notified_) return Status::Ok();
+  exit_bans_notified_ = true;
+  return conn_.Send(fmt::format("SELECT pg_notify('{}', '')", kExitBanChannel), Params());
+}
+
+Result<std::vector<ExitBanChange>> PgTx::ListExitBanChanges(int64_t after_seq, size_t limit) {
+  MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT seq, national_id, restriction_id, banned, effective_at, at "
+                                                 "FROM exit_ban_changes WHERE seq > $1 ORDER BY seq LIMIT $2",
+                                                 Params().Add(after_seq).Add(static_cast<int64_t>(limit))));
+  return Collect<ExitBanChange>(rows, [](const Rows& r, int i) {
+    return ExitBanChange{r.Int(i, 0), r.Text(i, 1), r.Int(i, 2), r.Int(i, 3) == 1, FromMillis(r.Int(i, 4)),
+                         FromMillis(r.Int(i, 5))};
+  });
+}
+
+Result<int64_t> PgTx::LastExitBanChangeSeq() {
+  MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT coalesce(max(seq), 0) FROM exit_ban_changes"));
+  return rows.Int(0, 0);
+}
+
 Result<int64_t> PgTx::AppendEvent(const Event& e) {
   if (!last_seq_) {
     MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT coalesce(max(seq), 0) FROM events"));
