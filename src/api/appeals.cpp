@@ -20,7 +20,7 @@ void ListAppeals(Call& call) {
     }
   }
   nlohmann::json items = nlohmann::json::array();
-  Status st = call.services.store.Read([&](Tx& tx) -> Status {
+  Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(auto appeals, tx.ListAppeals(state, std::nullopt));
     for (const auto& a : appeals) {
       MUSTER_ASSIGN_OR_RETURN(Summons s, tx.GetSummonsById(a.summons_id));

@@ -82,7 +82,7 @@ void CreateCampaign(Call& call) {
 
 void ListCampaigns(Call& call) {
   std::vector<Campaign> list;
-  Status st = call.services.store.Read([&](Tx& tx) -> Status {
+  Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(list, tx.ListCampaigns());
     return Status::Ok();
   });

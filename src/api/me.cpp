@@ -28,7 +28,7 @@ void MySummonses(Call& call) {
   // server's reused body (the bytes SummonsJson would give, without building a tree), and each
   // office's time zone is read once, not once per summons.
   std::string& out = call.response.body;
-  Status st = call.services.store.Read([&](Tx& tx) -> Status {
+  Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(auto list, tx.ListSummonsOfPerson(call.who.national_id));
     std::vector<std::pair<std::string, std::string>> zones;  // office -> time zone; a person has few
     out.clear();
@@ -81,7 +81,7 @@ void MyReceipt(Call& call) {
 
 void MyRestrictions(Call& call) {
   std::vector<Restriction> list;
-  Status st = call.services.store.Read([&](Tx& tx) -> Status {
+  Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(list, tx.ListRestrictionsOfPerson(call.who.national_id));
     return Status::Ok();
   });
@@ -93,7 +93,7 @@ void MyRestrictions(Call& call) {
 
 void MyAppeals(Call& call) {
   nlohmann::json items = nlohmann::json::array();
-  Status st = call.services.store.Read([&](Tx& tx) -> Status {
+  Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(auto summonses, tx.ListSummonsOfPerson(call.who.national_id));
     for (const auto& s : summonses) {
       MUSTER_ASSIGN_OR_RETURN(auto appeals, tx.ListAppeals(std::nullopt, s.id));

@@ -73,7 +73,7 @@ void ListOverrides(Call& call) {
     }
   }
   std::vector<OverrideRequest> list;
-  Status st = call.services.store.Read([&](Tx& tx) -> Status {
+  Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(list, tx.ListOverrides(filter));
     return Status::Ok();
   });

@@ -13,23 +13,16 @@
 
 Env: MUSTER, SOURCE_DIR, MUSTER_TEST_PG or MUSTER_TEST_PG_FILE (tests/pg/pg-harness).
 """
-import datetime
 import os
 import subprocess
 import sys
 import tempfile
-import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "http"))
-import api_test  # noqa: E402  (the server and request helpers)
-from api_test import Server, check, in_days, pg_server, request, run, snils, years_ago  # noqa: E402
-
-WAIT_SECONDS = 30  # a change that has not arrived by then never will
-
-
-def psql(url, sql):
-    return subprocess.run(["psql", url, "-XAtq", "-v", "ON_ERROR_STOP=1", "-c", sql], check=True, capture_output=True,
-                          text=True, stdin=subprocess.DEVNULL).stdout.strip()
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import scenario  # noqa: E402  (puts tests/http on the path)
+import api_test  # noqa: E402
+from api_test import Server, check, in_days, pg_server, request, run, snils  # noqa: E402
+from scenario import PASSWORD, prepare, psql, wait_until, finish  # noqa: E402
 
 
 def decision(port, key, national_id):
@@ -39,12 +32,8 @@ def decision(port, key, national_id):
 
 def wait_for_decision(port, key, national_id, want):
     """Polls the exit check until it answers `want`; the last answer."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    got = decision(port, key, national_id)
-    while got != want and time.monotonic() < deadline:
-        time.sleep(0.05)
-        got = decision(port, key, national_id)
-    return got
+    wait_until(lambda: decision(port, key, national_id) == want)
+    return decision(port, key, national_id)
 
 
 def main():
@@ -61,42 +50,24 @@ def main():
         run_test(tmp, db)
     finally:
         psql(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    if api_test.failures:
-        print(f"{len(api_test.failures)} of {api_test.checks} checks failed", file=sys.stderr)
-        sys.exit(1)
-    print(f"all {api_test.checks} checks passed")
+    finish()
 
 
 def run_test(tmp, db):
-    # Barred from delivery until appearance, so that issuing alone changes the exit check.
-    policy = os.path.join(tmp, "policy.toml")
-    with open(os.path.join(os.environ["SOURCE_DIR"], "policies", "default.toml")) as f:
-        text = f.read().replace('exit_ban_from = "no_show"', 'exit_ban_from = "delivery"')
-    with open(policy, "w") as f:
-        f.write(text)
-    with open(os.path.join(tmp, "offices.csv"), "w") as f:
-        f.write("code,name,region,timezone,daily_capacity\nD01,Central,Moscow,Europe/Moscow,50\n")
     people = [snils(250000000 + i * 13) for i in range(4)]
-    with open(os.path.join(tmp, "persons.csv"), "w") as f:
-        f.write("national_id,surname,given_name,patronymic,birth_date,sex,district,category,fitness,address,email,phone\n")
-        for nid in people:
-            f.write(f"{nid},Sokolov,Pavel,,{years_ago(22)},M,D01,conscript,A,,,\n")
     # A password in the URL (trust authentication ignores it) is never printed.
     with_password = db.replace("postgresql://muster@", "postgresql://muster:s3cret-pw@", 1)
     check(with_password != db, f"a URL with a password: {with_password}")
     for args in ([], ["--json"]):
         out = run("--db", with_password, *args, "init")
         check("s3cret" not in out and "muster:***@" in out, f"init masks the password: {out}")
-    run("--db", db, "import", "offices", os.path.join(tmp, "offices.csv"))
-    run("--db", db, "import", "persons", os.path.join(tmp, "persons.csv"))
-    pw = "correct-horse-battery"
-    run("--db", db, "user", "add", "--role", "officer", "--name", "olga", "--office", "D01", env={"MUSTER_PASSWORD": pw})
+    policy = prepare(tmp, db, people)
     key = run("--db", db, "apikey", "create", "--role", "border", "--name", "gate1")
 
     a = Server(db, "--policy", policy)
     b = Server(db, "--policy", policy)
     try:
-        st, j, _, _ = request(a.port, "POST", "/api/v1/session", {"login": "olga", "password": pw})
+        st, j, _, _ = request(a.port, "POST", "/api/v1/session", {"login": "olga", "password": PASSWORD})
         check(st == 201, f"login at A: {st} {j}")
         token = j["token"]
         first, second, third, fourth = people
