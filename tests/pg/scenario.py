@@ -19,9 +19,10 @@ def psql(url, sql):
 
 
 def harness(*args):
-    """Runs tests/pg/pg-harness; the last line it printed (a URL or a path)."""
-    return subprocess.run(["bash", HARNESS, *args], check=True, capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL).stdout.strip().splitlines()[-1]
+    """Runs tests/pg/pg-harness; the last line it printed (a URL or a path), or ""."""
+    out = subprocess.run(["bash", HARNESS, *args], check=True, capture_output=True, text=True,
+                         stdin=subprocess.DEVNULL).stdout.strip()
+    return out.splitlines()[-1] if out else ""
 
 
 def wait_until(probe):
