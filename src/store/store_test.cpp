@@ -179,6 +179,37 @@ TEST_P(StoreTest, BatchUpsertReportsEachOutcomeInOrder) {
   EXPECT_TRUE(fk.IsFailedPrecondition()) << fk.ToString();
 }
 
+TEST_P(StoreTest, BatchUpsertKeepsEveryByte) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  std::vector<Person> batch = {TestPerson(1), TestPerson(2)};
+  batch[0].address = "Back\\slash 1\tTab\nNew line \"quoted\" \\N";
+  batch[1].surname = "\xD0\x9F\xD0\xB5\xD1\x82\xD1\x80\xD0\xBE\xD0\xB2";  // Cyrillic
+  Person read;
+  ASSERT_TRUE(store
+                  ->Write([&](Tx& tx) {
+                    MUSTER_RETURN_IF_ERROR(tx.InsertOffice(TestOffice()));
+                    MUSTER_RETURN_IF_ERROR(tx.UpsertPersons(batch).status());
+                    // A second batch in the same write sees only its own rows.
+                    std::vector<Person> again = {TestPerson(3)};
+                    MUSTER_ASSIGN_OR_RETURN(auto outcomes, tx.UpsertPersons(again));
+                    if (outcomes.size() != 1) return Status::Internal("one outcome expected");
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_TRUE(store
+                  ->Read([&](Tx& tx) {
+                    MUSTER_ASSIGN_OR_RETURN(read, tx.GetPerson(batch[0].national_id));
+                    MUSTER_ASSIGN_OR_RETURN(Person other, tx.GetPerson(batch[1].national_id));
+                    EXPECT_EQ(other.surname, batch[1].surname);
+                    MUSTER_ASSIGN_OR_RETURN(int64_t count, tx.CountPersons());
+                    EXPECT_EQ(count, 3);
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(read.address, batch[0].address);
+}
+
 TEST_P(StoreTest, AFailedWriteLeavesNothing) {
   auto store = Open();
   ASSERT_TRUE(store);

@@ -5,6 +5,7 @@
 
 #include <poll.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <charconv>
@@ -295,6 +296,49 @@ Status Connection::ForEach(std::string_view sql, const Params& params, const std
     }
   }
   return st;
+}
+
+Status Connection::CopyIn(std::string_view sql, std::string_view data) {
+  MUSTER_RETURN_IF_ERROR(Sync());
+  std::string text(sql);
+  pg_result* started = PQexec(conn_, text.c_str());
+  Rows start_owner(started);
+  if (started == nullptr || PQresultStatus(started) != PGRES_COPY_IN) return Error(started, sql.substr(0, 60));
+  // In pieces: libpq buffers what it cannot send at once, and a piece never exceeds an int.
+  constexpr size_t kPiece = size_t{1} << 20;
+  bool sent = true;
+  for (size_t offset = 0; offset < data.size() && sent; offset += kPiece) {
+    size_t n = std::min(kPiece, data.size() - offset);
+    sent = PQputCopyData(conn_, data.data() + offset, static_cast<int>(n)) == 1;
+  }
+  if (PQputCopyEnd(conn_, sent ? nullptr : "muster: sending the COPY data failed") != 1) sent = false;
+  Status st = sent ? Status::Ok() : Error(nullptr, "postgres: COPY");
+  while (pg_result* result = PQgetResult(conn_)) {
+    Rows owner(result);
+    if (PQresultStatus(result) != PGRES_COMMAND_OK && st.ok()) st = Error(result, sql.substr(0, 60));
+  }
+  return st;
+}
+
+void AppendCopyField(std::string& out, std::string_view value) {
+  for (char c : value) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += c;
+    }
+  }
 }
 
 Status Connection::Send(std::string_view sql, const Params& params) {

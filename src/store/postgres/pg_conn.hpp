@@ -90,6 +90,9 @@ class Connection {
   // is never held whole. `fn` returning an error stops the scan; the rest is discarded.
   Status ForEach(std::string_view sql, const Params& params, const std::function<Status(const Rows&)>& fn);
 
+  // Runs `sql`, a COPY ... FROM STDIN, sending `data` (in COPY's format) as its input.
+  Status CopyIn(std::string_view sql, std::string_view data);
+
   // Sends `sql` without waiting for its result (pipeline mode), for statements whose result
   // nobody needs. An error among them is returned by the next Exec, Query, ForEach or Sync, and
   // aborts the transaction as any failed statement does.
@@ -131,6 +134,10 @@ class Connection {
   int pending_ = 0;
   std::string last_sqlstate_;  // of the last failure; "" when it had none
 };
+
+// Appends `value` to `out` as one field of COPY's text format (backslash, tab, newline and
+// carriage return escaped).
+void AppendCopyField(std::string& out, std::string_view value);
 
 // The value of a hexadecimal digit, or -1.
 int HexDigit(char c);
