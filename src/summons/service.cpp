@@ -65,19 +65,22 @@ Status SummonsService::Write(const std::function<Status(Tx&, std::vector<IndexCh
   }));
   // Committed: a failed catch-up is repaired by the next FollowExitBans, and must not report
   // this write as failed.
-  if (!changes.empty()) (void)FollowExitBans(/*from_replica=*/false);
+  if (!changes.empty() && exit_bans_loaded()) (void)FollowExitBans(/*from_replica=*/false);
   return Status::Ok();
 }
 
 Status SummonsService::LoadExitBans() {
   std::lock_guard lock(feed_mu_);
   exit_bans_.Clear();
+  exit_bans_loaded_ = false;
   // One snapshot: the bans in force and the last change they include.
-  return store_.ReadReplica([&](Tx& tx) {
+  MUSTER_RETURN_IF_ERROR(store_.ReadReplica([&](Tx& tx) {
     MUSTER_ASSIGN_OR_RETURN(exit_bans_seq_, tx.LastExitBanChangeSeq());
     return tx.ForEachActiveRestriction(
         kExitBan, [&](const Restriction& r) { exit_bans_.Add(r.national_id, r.id, r.effective_at); });
-  });
+  }));
+  exit_bans_loaded_ = true;
+  return Status::Ok();
 }
 
 int64_t SummonsService::exit_bans_seq() const {
@@ -85,8 +88,14 @@ int64_t SummonsService::exit_bans_seq() const {
   return exit_bans_seq_;
 }
 
+bool SummonsService::exit_bans_loaded() const {
+  std::lock_guard lock(feed_mu_);
+  return exit_bans_loaded_;
+}
+
 Status SummonsService::FollowExitBans(bool from_replica) {
   constexpr size_t kPage = 10000;
+  if (!exit_bans_loaded()) return Status::FailedPrecondition("the exit-ban index is not loaded (LoadExitBans)");
   while (true) {
     int64_t after = exit_bans_seq();
     std::vector<ExitBanChange> changes;

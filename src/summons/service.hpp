@@ -70,11 +70,13 @@ class SummonsService {
   // that changes exit bans catches up from the primary once it commits, so its own changes are
   // in the index when it returns (unless that read fails: then at the next call of this).
   // `from_replica`: read the feed from the replica (it may lag: the rest comes at a later call).
-  // Thread-safe; changes are applied once each, in order.
+  // Thread-safe; changes are applied once each, in order. FailedPrecondition before
+  // LoadExitBans; a service that never loads the index (a one-shot command) never follows.
   Status FollowExitBans(bool from_replica = true);
   const ExitBanIndex& exit_bans() const { return exit_bans_; }
   // The seq of the last exit-ban change applied.
   int64_t exit_bans_seq() const;
+  bool exit_bans_loaded() const;
 
   Result<Deferment> AddDeferment(std::string_view national_id, std::string_view kind, CivilDate until,
                                  std::string_view basis, std::string_view actor);
@@ -164,7 +166,8 @@ class SummonsService {
   // Guards applying changes to exit_bans_ and the seq of the last one applied (an in-process
   // order only: the feed's seq order comes from the store).
   mutable std::mutex feed_mu_;
-  int64_t exit_bans_seq_ = 0;  // guarded by feed_mu_
+  int64_t exit_bans_seq_ = 0;      // guarded by feed_mu_
+  bool exit_bans_loaded_ = false;  // guarded by feed_mu_
   BeforeCommit before_commit_;
 
   struct ExitCheckRecord {
