@@ -32,6 +32,7 @@ else
   WORK=$(mktemp -d "${TMPDIR:-/tmp}/muster-bench.XXXXXX")
 fi
 trap 'bash "$HARNESS" stop "$WORK/pg"; [[ -n ${KEEP:-} ]] || rm -rf "$WORK"' EXIT
+trap 'exit 130' INT TERM  # the EXIT trap stops the server then too
 cd "$WORK"
 
 now() { date +%s.%N; }

@@ -13,6 +13,7 @@ Waits are bounded loops that fail only when something never happens.
 Env: MUSTER, SOURCE_DIR, PG_HARNESS (tests/pg/pg-harness). Starts a primary and a replica of its own.
 """
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,6 +39,7 @@ def main():
     finally:
         for d in (replica_dir, primary_dir):
             subprocess.run(["bash", scenario.HARNESS, "stop", d], stdin=subprocess.DEVNULL)
+        shutil.rmtree(tmp, ignore_errors=True)
     finish()
 
 

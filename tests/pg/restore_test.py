@@ -13,6 +13,7 @@ Env: MUSTER, SOURCE_DIR, PG_HARNESS (tests/pg/pg-harness). Starts servers of its
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -79,6 +80,7 @@ def main():
     finally:
         for d in (restored_dir, primary_dir):
             subprocess.run(["bash", scenario.HARNESS, "stop", d], stdin=subprocess.DEVNULL)
+        shutil.rmtree(tmp, ignore_errors=True)
     finish()
 
 

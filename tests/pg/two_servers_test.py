@@ -14,6 +14,7 @@
 Env: MUSTER, SOURCE_DIR, MUSTER_TEST_PG or MUSTER_TEST_PG_FILE (tests/pg/pg-harness).
 """
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -50,6 +51,8 @@ def main():
         run_test(tmp, db)
     finally:
         psql(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        os.chdir("/")
+        shutil.rmtree(tmp, ignore_errors=True)
     finish()
 
 

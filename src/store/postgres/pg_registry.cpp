@@ -124,10 +124,16 @@ Result<UpsertOutcome> PgTx::UpsertPerson(const Person& p) {
   return rows.View(0, 0) == "t" ? UpsertOutcome::kInserted : UpsertOutcome::kUpdated;
 }
 
+// The columns of a COPY batch, in the order UpsertPersons writes them.
+constexpr std::string_view kCopiedPersonColumns =
+    "national_id, surname, given_name, patronymic, birth_date, sex, district, category, fitness, address, email, "
+    "phone, status";
+
 Result<std::vector<UpsertOutcome>> PgTx::UpsertPersons(std::span<const Person> persons) {
-  // The whole batch through COPY into a temporary table of this connection, then one upsert
-  // from it; the rows written come back with their national ID, as in UpsertPerson. The same
-  // national ID twice would make ON CONFLICT touch a row twice: those go one by one.
+  // The whole batch through COPY: into persons when none of it is registered yet, otherwise into
+  // a temporary table of this connection and one upsert from it, whose rows written come back
+  // with their national ID, as in UpsertPerson. The same national ID twice in a batch would make
+  // ON CONFLICT touch a row twice: those go one by one.
   absl::flat_hash_map<std::string_view, size_t> position;
   position.reserve(persons.size());
   for (size_t i = 0; i < persons.size(); ++i) {
@@ -155,16 +161,29 @@ Result<std::vector<UpsertOutcome>> PgTx::UpsertPersons(std::span<const Person> p
     data += PersonStatusName(p.status);
     data += '\n';
   }
+  // None of them registered yet (a first import): straight into persons, as psql's \copy
+  // would. Sound because no other write runs meanwhile (every write holds the write lock).
+  std::vector<std::string> ids;
+  ids.reserve(persons.size());
+  for (const Person& p : persons) ids.push_back(p.national_id);
+  std::string id_array = TextArray(ids);
+  // A join, not "= ANY (array)": that compares each row with every element.
+  MUSTER_ASSIGN_OR_RETURN(Rows known, conn_.Query("SELECT EXISTS (SELECT 1 FROM unnest($1::text::text[]) AS b (id) "
+                                                  "JOIN persons p ON p.national_id = b.id)",
+                                                  Params().Add(id_array)));
+  if (known.View(0, 0) == "f") {
+    MUSTER_RETURN_IF_ERROR(conn_.CopyIn(fmt::format("COPY persons ({}) FROM STDIN", kCopiedPersonColumns), data));
+    return std::vector<UpsertOutcome>(persons.size(), UpsertOutcome::kInserted);
+  }
   MUSTER_RETURN_IF_ERROR(
       conn_.Exec("CREATE TEMP TABLE IF NOT EXISTS persons_in (national_id TEXT, surname TEXT, given_name TEXT, "
                  "patronymic TEXT, birth_date TEXT, sex TEXT, district TEXT, category TEXT, fitness TEXT, address TEXT, "
                  "email TEXT, phone TEXT, status TEXT) ON COMMIT DELETE ROWS"));
-  MUSTER_RETURN_IF_ERROR(conn_.CopyIn("COPY persons_in FROM STDIN", data));
+  MUSTER_RETURN_IF_ERROR(conn_.CopyIn(fmt::format("COPY persons_in ({}) FROM STDIN", kCopiedPersonColumns), data));
   MUSTER_ASSIGN_OR_RETURN(
       Rows rows,
       conn_.Query(
-          "INSERT INTO persons AS p (national_id, surname, given_name, patronymic, birth_date, sex, district, "
-          "category, fitness, address, email, phone, status) SELECT * FROM persons_in "
+          fmt::format("INSERT INTO persons AS p ({}) SELECT * FROM persons_in ", kCopiedPersonColumns) +
           "ON CONFLICT (national_id) DO UPDATE SET surname = EXCLUDED.surname, given_name = EXCLUDED.given_name, "
           "patronymic = EXCLUDED.patronymic, birth_date = EXCLUDED.birth_date, sex = EXCLUDED.sex, "
           "district = EXCLUDED.district, category = EXCLUDED.category, fitness = EXCLUDED.fitness, "
