@@ -228,6 +228,41 @@ TEST_P(StoreTest, AFailedWriteLeavesNothing) {
   EXPECT_TRUE(offices->empty());
 }
 
+// Every server connection killed behind the store's back (a restarted server, a failover): the
+// next read and write run again on fresh connections and succeed.
+TEST_P(StoreTest, SurvivesKilledConnections) {
+  if (GetParam() != "postgres") GTEST_SKIP() << "SQLite has no server connection to lose";
+  auto store = Open();
+  ASSERT_TRUE(store);
+  // Several pooled connections, idle now.
+  ASSERT_TRUE(store->Write([](Tx& tx) { return tx.InsertOffice(TestOffice()); }).ok());
+  ASSERT_TRUE(store->Read([](Tx& tx) { return tx.ListOffices().status(); }).ok());
+  ASSERT_TRUE(RawExec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                      "AND pid <> pg_backend_pid()")
+                  .ok());
+  int64_t offices = 0;
+  Status read = store->ReadReplica([&](Tx& tx) {
+    MUSTER_ASSIGN_OR_RETURN(auto list, tx.ListOffices());
+    offices = static_cast<int64_t>(list.size());
+    return Status::Ok();
+  });
+  EXPECT_TRUE(read.ok()) << read.ToString();
+  EXPECT_EQ(offices, 1);
+  ASSERT_TRUE(RawExec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                      "AND pid <> pg_backend_pid()")
+                  .ok());
+  Status write = store->Write([](Tx& tx) { return tx.InsertOffice(TestOffice("D02")); });
+  EXPECT_TRUE(write.ok()) << write.ToString();
+  // A write that fails for its own reasons is not run twice: its error comes back as it was.
+  int runs = 0;
+  Status dup = store->Write([&](Tx& tx) {
+    ++runs;
+    return tx.InsertOffice(TestOffice("D02"));
+  });
+  EXPECT_TRUE(dup.IsAlreadyExists()) << dup.ToString();
+  EXPECT_EQ(runs, 1);
+}
+
 // A statement whose answer nobody waits for (PostgreSQL pipelines events) still fails its write.
 TEST_P(StoreTest, ALateFailureStillFailsTheWrite) {
   if (GetParam() != "postgres") GTEST_SKIP() << "SQLite answers every statement at once";

@@ -106,6 +106,8 @@ class Connection {
   // connection was lost, or the server reported a serialization failure, a deadlock or a
   // conflict with a replica's recovery.
   bool Retryable() const;
+  // Forgets the last failure, so that Retryable() speaks of what runs next.
+  void ClearError() { last_sqlstate_.clear(); }
 
   // LISTEN on `channel` (a plain identifier).
   Status Listen(std::string_view channel);

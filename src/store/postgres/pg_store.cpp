@@ -197,6 +197,7 @@ class PgStore final : public Store {
       return acquired.status();
     }
     std::unique_ptr<Connection> conn = std::move(*acquired);
+    conn->ClearError();
     bool committing = false;
     Status st = conn->Exec(write ? kBeginWrite : kBeginRead);
     if (st.ok() && write) st = conn->Query("SELECT pg_advisory_xact_lock($1)", Params().Add(kWriteLock)).status();
