@@ -16,7 +16,7 @@ void ListAppeals(Call& call) {
   filter.limit = page.limit + 1;
   nlohmann::json items = nlohmann::json::array();
   nlohmann::json next;
-  Status st = call.services.store.Read([&](Tx& tx) -> Status {
+  Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(auto appeals, tx.ListAppeals(filter));
     next = NextCursor(appeals, page.limit);
     for (const auto& a : appeals) {

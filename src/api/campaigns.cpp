@@ -89,7 +89,7 @@ void ListCampaigns(Call& call) {
   int64_t after_id = 0;
   if (!IdPageQuery(call, page, after_id)) return;
   std::vector<Campaign> list;
-  Status st = call.services.store.Read([&](Tx& tx) -> Status {
+  Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(list, tx.ListCampaigns());
     return Status::Ok();
   });

@@ -16,7 +16,7 @@ void ReplyCorrections(Call& call, CorrectionFilter filter) {
   if (!IdPageQuery(call, page, filter.after_id)) return;
   filter.limit = page.limit + 1;
   std::vector<CorrectionRequest> list;
-  Status st = call.services.store.Read([&](Tx& tx) -> Status {
+  Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(list, tx.ListCorrections(filter));
     return Status::Ok();
   });

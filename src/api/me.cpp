@@ -32,7 +32,7 @@ void MySummonses(Call& call) {
   if (!IdPageQuery(call, page, after_id)) return;
   std::string& out = call.response.body;
   bool bad_cursor = false;
-  Status st = call.services.store.Read([&](Tx& tx) -> Status {
+  Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(auto list, tx.ListSummonsOfPerson(call.who.national_id));
     nlohmann::json next;
     if (!CutPage(call, page, after_id, list, next)) {
@@ -111,7 +111,7 @@ void MyRestrictions(Call& call) {
   int64_t after_id = 0;
   if (!IdPageQuery(call, page, after_id)) return;
   std::vector<Restriction> list;
-  Status st = call.services.store.Read([&](Tx& tx) -> Status {
+  Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(list, tx.ListRestrictionsOfPerson(call.who.national_id));
     return Status::Ok();
   });
@@ -124,7 +124,7 @@ void MyAppeals(Call& call) {
   int64_t after_id = 0;
   if (!IdPageQuery(call, page, after_id)) return;
   std::vector<Appeal> list;
-  Status st = call.services.store.Read([&](Tx& tx) -> Status {
+  Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(auto summonses, tx.ListSummonsOfPerson(call.who.national_id));
     for (const auto& s : summonses) {
       MUSTER_ASSIGN_OR_RETURN(auto appeals, tx.ListAppeals({.summons_id = s.id}));

@@ -62,7 +62,7 @@ void ListOverrides(Call& call) {
   if (!IdPageQuery(call, page, filter.after_id)) return;
   filter.limit = page.limit + 1;
   std::vector<OverrideRequest> list;
-  Status st = call.services.store.Read([&](Tx& tx) -> Status {
+  Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(list, tx.ListOverrides(filter));
     return Status::Ok();
   });

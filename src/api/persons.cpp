@@ -20,7 +20,7 @@ void SearchPersons(Call& call, std::string query, std::vector<std::string> distr
     return http::WriteProblem(call.response, 400, "q: give a name to search for", "q");
   }
   std::vector<Person> persons;
-  Status st = call.services.store.Read([&](Tx& tx) -> Status {
+  Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(persons, tx.SearchPersons({std::move(query), std::move(districts), limit}));
     return Status::Ok();
   });
@@ -37,7 +37,7 @@ Result<Person> ScopedPerson(Call& call) {
   Status valid = call.services.policy.national_id.Validate(national_id);
   if (!valid.ok()) return valid.WithContext("national_id");
   Person person;
-  Status st = call.services.store.Read([&](Tx& tx) -> Status {
+  Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(person, tx.GetPerson(national_id));
     return Status::Ok();
   });
@@ -72,7 +72,7 @@ void ListPersons(Call& call) {
   // Each district's persons come sorted by national ID after the cursor; merging the first
   // `limit` of each gives the first `limit` overall.
   std::vector<Person> persons;
-  Status st = call.services.store.Read([&](Tx& tx) -> Status {
+  Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
     for (const auto& d : districts) {
       PersonFilter filter;
       filter.district = d;
@@ -103,7 +103,7 @@ void GetPerson(Call& call) {
   nlohmann::json summonses = nlohmann::json::array();
   nlohmann::json restrictions = nlohmann::json::array();
   nlohmann::json history = nlohmann::json::array();
-  Status st = call.services.store.Read([&](Tx& tx) -> Status {
+  Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(auto ds, tx.ListDeferments(national_id));
     for (const auto& d : ds) deferments.push_back(ToJson(d));
     MUSTER_ASSIGN_OR_RETURN(auto ss, tx.ListSummonsOfPerson(national_id));

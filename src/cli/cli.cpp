@@ -24,8 +24,10 @@ CliClock::CliClock() {
 
 Result<std::unique_ptr<Store>> Context::Open(bool create) const {
   if (!clock.status().ok()) return clock.status();
-  return OpenStore(db, StoreOptions{.create = create});
+  return OpenStore(db, StoreOptions{.create = create, .replica_url = db_replica});
 }
+
+std::string Context::DisplayDb() const { return postgres::RedactUrl(db); }
 
 Result<Policy> Context::LoadPolicy() const {
   if (policy_path.empty()) return DefaultPolicy();

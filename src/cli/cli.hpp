@@ -40,6 +40,7 @@ class CliClock final : public Clock {
 
 struct Context {
   std::string db = "muster.db";
+  std::string db_replica;   // serve --db-replica: a PostgreSQL replica for reads that may lag
   std::string policy_path;  // empty: the built-in default policy
   std::string actor;        // --as; default "cli:<system user>"
   std::string ledger_key;     // --ledger-key; default "<db>.ledger.key"
@@ -50,6 +51,8 @@ struct Context {
   Result<std::unique_ptr<Store>> Open(bool create = false) const;
   Result<Policy> LoadPolicy() const;
   std::string Actor() const;
+  // The database fit to print: a PostgreSQL URL's password masked as ***.
+  std::string DisplayDb() const;
   ledger::LedgerKeyPaths LedgerKeyPaths() const;
   // The ledger with its keys; FailedPrecondition naming the missing key file.
   Result<ledger::Ledger> LoadLedger() const;

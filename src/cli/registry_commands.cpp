@@ -24,14 +24,14 @@ int Init(Context& ctx, const std::string& origin) {
   auto created = ledger::CreateLedgerKeys(keys, origin);
   if (!created.ok()) return Fail(ctx, created.status().WithContext("ledger keys"));
   if (ctx.json) {
-    PrintJson({{"database", ctx.db},
+    PrintJson({{"database", ctx.DisplayDb()},
                {"schema_version", version},
                {"created", !existed},
                {"ledger_key", keys.signer_key},
                {"ledger_secret", keys.pseudonym_key},
                {"ledger_keys_created", *created}});
   } else {
-    fmt::print("{} database {} (schema version {})\n", existed ? "Up to date:" : "Created", ctx.db, version);
+    fmt::print("{} database {} (schema version {})\n", existed ? "Up to date:" : "Created", ctx.DisplayDb(), version);
     if (*created > 0) fmt::print("Created ledger keys {} and {} (mode 0600)\n", keys.signer_key, keys.pseudonym_key);
   }
   return kExitOk;
@@ -237,10 +237,10 @@ void AddBackupCommand(CLI::App& app, Context& ctx, int& exit_code) {
       std::error_code ec;
       auto bytes = std::filesystem::file_size(*out, ec);
       if (ctx.json) {
-        PrintJson({{"database", ctx.db}, {"backup", *out}, {"bytes", ec ? 0 : bytes}});
+        PrintJson({{"database", ctx.DisplayDb()}, {"backup", *out}, {"bytes", ec ? 0 : bytes}});
       } else {
         fmt::print("Backed up {} to {} ({} bytes). The ledger keys are not in it: keep copies of them apart.\n",
-                   ctx.db, *out, ec ? 0 : bytes);
+                   ctx.DisplayDb(), *out, ec ? 0 : bytes);
       }
       return Status::Ok();
     });

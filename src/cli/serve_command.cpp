@@ -125,6 +125,42 @@ class Background {
   std::thread thread_;
 };
 
+// How long the exit-ban follower waits for a notification before it polls the feed anyway.
+constexpr std::chrono::seconds kExitBanPoll{1};
+
+// Keeps the exit-ban index in step with changes other processes make: applies the feed when
+// woken by the store (NOTIFY on PostgreSQL) or every kExitBanPoll, until stopped.
+class ExitBanFollower {
+ public:
+  ExitBanFollower(SummonsService& summons, Store& store)
+      : summons_(summons), waiter_(store.WatchExitBanChanges()), thread_([this] { Loop(); }) {}
+  ~ExitBanFollower() { Stop(); }
+
+  void Stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Loop() {
+    bool failing = false;
+    while (!stop_) {
+      waiter_->Wait(kExitBanPoll);
+      if (stop_) break;
+      Status st = summons_.FollowExitBans();
+      // Said once when it starts failing and once when it recovers, not every second.
+      if (!st.ok() && !failing) fmt::print(stderr, "muster serve: following exit-ban changes: {}\n", st.message());
+      if (st.ok() && failing) fmt::print(stderr, "muster serve: following exit-ban changes again\n");
+      failing = !st.ok();
+    }
+  }
+
+  SummonsService& summons_;
+  std::unique_ptr<ChangeWaiter> waiter_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
 Status Serve(Context& ctx, const ServeArgs& args) {
   http::ServerOptions options;
   MUSTER_RETURN_IF_ERROR(ParseListen(args.listen, options));
@@ -178,6 +214,7 @@ Status Serve(Context& ctx, const ServeArgs& args) {
       options, [&api](const http::Request& request, http::Response& response) { api.Handle(request, response); },
       [&api](const http::Request& request) { return api.IsBlocking(request); });
   Background background(summons, *store, ledger, ctx.clock, Millis(args.sweep_interval));
+  ExitBanFollower follower(summons, *store);
   Status run = server.Run([&](uint16_t port) {
     ready = true;
     fmt::print("muster serve: listening on {}://{}:{} ({} exit bans loaded{})\n",
@@ -191,6 +228,7 @@ Status Serve(Context& ctx, const ServeArgs& args) {
   fmt::print(stderr, "muster serve: shutting down: stopping jobs after their current batch\n");
   jobs.Drain();
   background.Stop();
+  follower.Stop();
   Status flushed = summons.FlushExitChecks();
   Status checkpointed = store->Write([&ledger](Tx& tx) { return ledger.Tick(tx, std::chrono::seconds(0)).status(); });
   if (log) std::fclose(log);
@@ -221,6 +259,9 @@ void AddServeCommand(CLI::App& app, Context& ctx, int& exit_code) {
   serve->add_option("--auth-queue", args->auth_queue,
                     "password checks running or waiting at once; more get 503 + Retry-After (default 32)");
   serve->add_option("--batch-size", args->batch_size, "summonses per transaction in a campaign issue job (default 5000)");
+  serve->add_option("--db-replica", ctx.db_replica,
+                    "a PostgreSQL streaming replica (postgresql://...) for reads that may lag: lists, the cabinet, "
+                    "the exit-ban feed");
   serve->add_option("--web", args->web, "built front end to serve (default web/dist, when present)");
   serve->add_option("--access-log", args->access_log, "JSON access log file, or - for stderr (default: none)");
   serve->callback([&ctx, &exit_code, args] {

@@ -351,13 +351,16 @@ Result<ImportSummary> ImportOffices(CsvReader& reader, Store& store) {
   }
   summary.rejected = summary.rejections.size();
   if (summary.rejected > 0) return summary;  // all or nothing: offices are few and referenced by persons
+  std::vector<UpsertOutcome> outcomes;  // counted once committed: a store may run the write twice
   MUSTER_RETURN_IF_ERROR(store.Write([&](Tx& tx) {
+    outcomes.clear();
     for (const Office& o : offices) {
       MUSTER_ASSIGN_OR_RETURN(UpsertOutcome outcome, tx.UpsertOffice(o));
-      Count(summary, outcome);
+      outcomes.push_back(outcome);
     }
     return Status::Ok();
   }));
+  for (UpsertOutcome outcome : outcomes) Count(summary, outcome);
   return summary;
 }
 

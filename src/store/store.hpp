@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <utility>
@@ -88,6 +89,16 @@ struct LedgerLeaf {
 struct LedgerHead {
   uint64_t size = 0;     // leaves in the log
   int64_t last_seq = 0;  // seq of the last event recorded; 0 when empty
+};
+
+// One row of the exit-ban change feed: an exit ban imposed (banned) or lifted.
+struct ExitBanChange {
+  int64_t seq = 0;  // assigned by the store; increases in commit order (gaps allowed)
+  std::string national_id;
+  int64_t restriction_id = 0;
+  bool banned = true;
+  Timestamp effective_at;  // when the ban takes effect
+  Timestamp at;            // when it was imposed or lifted
 };
 
 struct StoredCheckpoint {
@@ -240,6 +251,15 @@ class Tx {
   virtual Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
                                  std::string_view asked_by, Timestamp asked_at) = 0;
 
+  // The exit-ban change feed, written in the transaction that imposes or lifts each exit ban.
+  // A reader that has applied every change up to seq N and reads those after N in a later
+  // snapshot misses none: writers are serialised, so a smaller seq never commits later.
+  virtual Status AppendExitBanChange(const ExitBanChange& change) = 0;  // change.seq is ignored
+  // Changes with seq > `after_seq`, by seq, at most `limit`.
+  virtual Result<std::vector<ExitBanChange>> ListExitBanChanges(int64_t after_seq, size_t limit) = 0;
+  // The highest seq written; 0 when none.
+  virtual Result<int64_t> LastExitBanChangeSeq() = 0;
+
   // Domain events, in order.
   virtual Result<int64_t> AppendEvent(const Event& event) = 0;  // returns seq
   virtual Result<std::vector<Event>> ListEvents(int64_t after_seq, size_t limit) = 0;
@@ -281,12 +301,30 @@ class Tx {
   // --- end Auth ---
 };
 
+// Wakes a follower of the exit-ban change feed when another process may have changed it. Used
+// by one thread.
+class ChangeWaiter {
+ public:
+  virtual ~ChangeWaiter() = default;
+  // Returns when a change may have been committed, or after `timeout` at the latest.
+  virtual void Wait(std::chrono::milliseconds timeout) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
 
   virtual Status Write(const std::function<Status(Tx&)>& work) = 0;
+  // A consistent snapshot that includes every write committed before the call (the primary).
   virtual Status Read(const std::function<Status(Tx&)>& work) = 0;
+  // A consistent snapshot that may lag behind the latest commits: a read replica when the store
+  // has one, otherwise the same as Read. For read-only work that need not see what the caller
+  // has just written (lists, a citizen's cabinet, following the exit-ban feed).
+  virtual Status ReadReplica(const std::function<Status(Tx&)>& work) { return Read(work); }
+
+  // A waiter woken by exit-ban changes of any process; this default only sleeps out the
+  // timeout (the follower then polls).
+  virtual std::unique_ptr<ChangeWaiter> WatchExitBanChanges();
 
   // The highest migration applied to the database.
   virtual int SchemaVersion() = 0;
@@ -302,6 +340,9 @@ class Store {
 
 struct StoreOptions {
   bool create = false;  // create the database when it does not exist (muster init)
+  // A PostgreSQL streaming replica of the database (a libpq URL) that ReadReplica reads from;
+  // "" for none. Only for a PostgreSQL store.
+  std::string replica_url;
 };
 
 // Opens the store named by `url`: a file path for SQLite. Applies pending migrations; refuses

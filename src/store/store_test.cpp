@@ -181,6 +181,37 @@ TEST_P(StoreTest, BatchUpsertReportsEachOutcomeInOrder) {
   EXPECT_TRUE(fk.IsFailedPrecondition()) << fk.ToString();
 }
 
+TEST_P(StoreTest, BatchUpsertKeepsEveryByte) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  std::vector<Person> batch = {TestPerson(1), TestPerson(2)};
+  batch[0].address = "Back\\slash 1\tTab\nNew line \"quoted\" \\N";
+  batch[1].surname = "\xD0\x9F\xD0\xB5\xD1\x82\xD1\x80\xD0\xBE\xD0\xB2";  // Cyrillic
+  Person read;
+  ASSERT_TRUE(store
+                  ->Write([&](Tx& tx) {
+                    MUSTER_RETURN_IF_ERROR(tx.InsertOffice(TestOffice()));
+                    MUSTER_RETURN_IF_ERROR(tx.UpsertPersons(batch).status());
+                    // A second batch in the same write sees only its own rows.
+                    std::vector<Person> again = {TestPerson(3)};
+                    MUSTER_ASSIGN_OR_RETURN(auto outcomes, tx.UpsertPersons(again));
+                    if (outcomes.size() != 1) return Status::Internal("one outcome expected");
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_TRUE(store
+                  ->Read([&](Tx& tx) {
+                    MUSTER_ASSIGN_OR_RETURN(read, tx.GetPerson(batch[0].national_id));
+                    MUSTER_ASSIGN_OR_RETURN(Person other, tx.GetPerson(batch[1].national_id));
+                    EXPECT_EQ(other.surname, batch[1].surname);
+                    MUSTER_ASSIGN_OR_RETURN(int64_t count, tx.CountPersons());
+                    EXPECT_EQ(count, 3);
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(read.address, batch[0].address);
+}
+
 TEST_P(StoreTest, AFailedWriteLeavesNothing) {
   auto store = Open();
   ASSERT_TRUE(store);
@@ -197,6 +228,41 @@ TEST_P(StoreTest, AFailedWriteLeavesNothing) {
                   })
                   .ok());
   EXPECT_TRUE(offices->empty());
+}
+
+// Every server connection killed behind the store's back (a restarted server, a failover): the
+// next read and write run again on fresh connections and succeed.
+TEST_P(StoreTest, SurvivesKilledConnections) {
+  if (GetParam() != "postgres") GTEST_SKIP() << "SQLite has no server connection to lose";
+  auto store = Open();
+  ASSERT_TRUE(store);
+  // Several pooled connections, idle now.
+  ASSERT_TRUE(store->Write([](Tx& tx) { return tx.InsertOffice(TestOffice()); }).ok());
+  ASSERT_TRUE(store->Read([](Tx& tx) { return tx.ListOffices().status(); }).ok());
+  ASSERT_TRUE(RawExec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                      "AND pid <> pg_backend_pid()")
+                  .ok());
+  int64_t offices = 0;
+  Status read = store->ReadReplica([&](Tx& tx) {
+    MUSTER_ASSIGN_OR_RETURN(auto list, tx.ListOffices());
+    offices = static_cast<int64_t>(list.size());
+    return Status::Ok();
+  });
+  EXPECT_TRUE(read.ok()) << read.ToString();
+  EXPECT_EQ(offices, 1);
+  ASSERT_TRUE(RawExec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                      "AND pid <> pg_backend_pid()")
+                  .ok());
+  Status write = store->Write([](Tx& tx) { return tx.InsertOffice(TestOffice("D02")); });
+  EXPECT_TRUE(write.ok()) << write.ToString();
+  // A write that fails for its own reasons is not run twice: its error comes back as it was.
+  int runs = 0;
+  Status dup = store->Write([&](Tx& tx) {
+    ++runs;
+    return tx.InsertOffice(TestOffice("D02"));
+  });
+  EXPECT_TRUE(dup.IsAlreadyExists()) << dup.ToString();
+  EXPECT_EQ(runs, 1);
 }
 
 // A statement whose answer nobody waits for (PostgreSQL pipelines events) still fails its write.

@@ -62,24 +62,65 @@ Status SummonsService::Write(const std::function<Status(Tx&, std::vector<IndexCh
   MUSTER_RETURN_IF_ERROR(store_.Write([&](Tx& tx) {
     changes.clear();
     MUSTER_RETURN_IF_ERROR(work(tx, changes));
+    for (const IndexChange& c : changes) MUSTER_RETURN_IF_ERROR(tx.AppendExitBanChange(c));
     return before_commit_ ? before_commit_(tx) : Status::Ok();
   }));
-  for (const auto& c : changes) {
-    if (c.add) {
-      exit_bans_.Add(c.national_id, c.restriction_id, c.effective_at);
-    } else {
-      exit_bans_.Remove(c.national_id, c.restriction_id);
-    }
-  }
+  // Committed: a failed catch-up is repaired by the next FollowExitBans, and must not report
+  // this write as failed.
+  if (!changes.empty() && exit_bans_loaded()) (void)FollowExitBans(/*from_replica=*/false);
   return Status::Ok();
 }
 
 Status SummonsService::LoadExitBans() {
+  std::lock_guard lock(feed_mu_);
   exit_bans_.Clear();
-  return store_.Read([&](Tx& tx) {
+  exit_bans_loaded_ = false;
+  // One snapshot: the bans in force and the last change they include.
+  MUSTER_RETURN_IF_ERROR(store_.ReadReplica([&](Tx& tx) {
+    MUSTER_ASSIGN_OR_RETURN(exit_bans_seq_, tx.LastExitBanChangeSeq());
     return tx.ForEachActiveRestriction(
         kExitBan, [&](const Restriction& r) { exit_bans_.Add(r.national_id, r.id, r.effective_at); });
-  });
+  }));
+  exit_bans_loaded_ = true;
+  return Status::Ok();
+}
+
+int64_t SummonsService::exit_bans_seq() const {
+  std::lock_guard lock(feed_mu_);
+  return exit_bans_seq_;
+}
+
+bool SummonsService::exit_bans_loaded() const {
+  std::lock_guard lock(feed_mu_);
+  return exit_bans_loaded_;
+}
+
+Status SummonsService::FollowExitBans(bool from_replica) {
+  constexpr size_t kPage = 10000;
+  if (!exit_bans_loaded()) return Status::FailedPrecondition("the exit-ban index is not loaded (LoadExitBans)");
+  while (true) {
+    int64_t after = exit_bans_seq();
+    std::vector<ExitBanChange> changes;
+    auto read = [&](Tx& tx) {
+      MUSTER_ASSIGN_OR_RETURN(changes, tx.ListExitBanChanges(after, kPage));
+      return Status::Ok();
+    };
+    MUSTER_RETURN_IF_ERROR(from_replica ? store_.ReadReplica(read) : store_.Read(read));
+    {
+      // Another caller may have applied some of these meanwhile: skip what it did.
+      std::lock_guard lock(feed_mu_);
+      for (const ExitBanChange& c : changes) {
+        if (c.seq <= exit_bans_seq_) continue;
+        if (c.banned) {
+          exit_bans_.Add(c.national_id, c.restriction_id, c.effective_at);
+        } else {
+          exit_bans_.Remove(c.national_id, c.restriction_id);
+        }
+        exit_bans_seq_ = c.seq;
+      }
+    }
+    if (changes.size() < kPage) return Status::Ok();
+  }
 }
 
 Result<Deferment> SummonsService::AddDeferment(std::string_view national_id, std::string_view kind, CivilDate until,
@@ -333,7 +374,7 @@ Status SummonsService::Impose(Tx& tx, const Summons& s, const RestrictionRule& r
                                     {"national_id", s.national_id},
                                     {"summons", s.number},
                                     {"effective_at", FormatTimestamp(r.effective_at)}}));
-  if (r.kind == kExitBan) changes.push_back({true, r.national_id, r.id, r.effective_at});
+  if (r.kind == kExitBan) changes.push_back({0, r.national_id, r.id, /*banned=*/true, r.effective_at, at});
   return Status::Ok();
 }
 
@@ -351,7 +392,7 @@ Status SummonsService::LiftAll(Tx& tx, const Summons& s, Timestamp at, std::stri
                                       {"national_id", s.national_id},
                                       {"summons", s.number},
                                       {"reason", r.lift_reason}}));
-    if (r.kind == kExitBan) changes.push_back({false, r.national_id, r.id, r.effective_at});
+    if (r.kind == kExitBan) changes.push_back({0, r.national_id, r.id, /*banned=*/false, r.effective_at, at});
   }
   return Status::Ok();
 }

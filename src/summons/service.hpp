@@ -11,6 +11,7 @@
 
 #include <array>
 #include <atomic>
+#include <mutex>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
@@ -66,9 +67,21 @@ class SummonsService {
   using BeforeCommit = std::function<Status(Tx&)>;
   void SetBeforeCommit(BeforeCommit hook) { before_commit_ = std::move(hook); }
 
-  // Builds the exit-ban index from the store. Call once before ExitCheck.
+  // Builds the exit-ban index from the store (a replica when it has one). Call once before
+  // ExitCheck.
   Status LoadExitBans();
+  // Applies the exit-ban changes committed since the last one applied, by any process: the
+  // index follows the store's change feed (Tx::ListExitBanChanges). A write of this service
+  // that changes exit bans catches up from the primary once it commits, so its own changes are
+  // in the index when it returns (unless that read fails: then at the next call of this).
+  // `from_replica`: read the feed from the replica (it may lag: the rest comes at a later call).
+  // Thread-safe; changes are applied once each, in order. FailedPrecondition before
+  // LoadExitBans; a service that never loads the index (a one-shot command) never follows.
+  Status FollowExitBans(bool from_replica = true);
   const ExitBanIndex& exit_bans() const { return exit_bans_; }
+  // The seq of the last exit-ban change applied.
+  int64_t exit_bans_seq() const;
+  bool exit_bans_loaded() const;
 
   Result<Deferment> AddDeferment(std::string_view national_id, std::string_view kind, CivilDate until,
                                  std::string_view basis, std::string_view actor);
@@ -134,13 +147,9 @@ class SummonsService {
   Status FlushExitChecks();
 
  private:
-  struct IndexChange {
-    bool add;
-    std::string national_id;
-    int64_t restriction_id;
-    Timestamp effective_at;
-  };
-  // Runs `work` in a write transaction and applies the index changes it queued once committed.
+  using IndexChange = ExitBanChange;
+  // Runs `work` in a write transaction, appends the exit-ban changes it queued to the feed in
+  // the same transaction, and brings the index up to date once committed.
   Status Write(const std::function<Status(Tx&, std::vector<IndexChange>&)>& work);
 
   Status Deliver(Tx& tx, Summons& s, Timestamp at, std::string_view actor, std::vector<IndexChange>& changes);
@@ -170,6 +179,11 @@ class SummonsService {
   const Policy& policy_;
   const Clock& clock_;
   ExitBanIndex exit_bans_;
+  // Guards applying changes to exit_bans_ and the seq of the last one applied (an in-process
+  // order only: the feed's seq order comes from the store).
+  mutable std::mutex feed_mu_;
+  int64_t exit_bans_seq_ = 0;      // guarded by feed_mu_
+  bool exit_bans_loaded_ = false;  // guarded by feed_mu_
   BeforeCommit before_commit_;
 
   // An exit check asked, until FlushExitChecks writes it; its reference is made again from

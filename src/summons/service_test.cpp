@@ -65,6 +65,58 @@ TEST_F(SummonsServiceTest, ExitCheckRejectsAnInvalidId) {
   EXPECT_NE(answer.status().message().find("national_id"), std::string::npos);
 }
 
+// Two processes on one database (here two stores on one SQLite file): the exit bans one of them
+// imposes and lifts reach the other's index through the change feed, in order, once each.
+TEST_F(SummonsServiceTest, TheExitBanIndexFollowsAnotherProcess) {
+  Policy policy = DefaultPolicy();
+  policy.exit_ban_from = ExitBanFrom::kDelivery;  // issuing alone bars (delivery is on entry)
+  Person person;
+  person.national_id = "12345678964";
+  person.surname = "Petrov";
+  person.given_name = "Ivan";
+  person.birth_date = std::chrono::year{2004} / 1 / 15;
+  person.district = "D01";
+  person.category = "conscript";
+  person.fitness = "A";
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) {
+                    MUSTER_RETURN_IF_ERROR(tx.InsertOffice(Office{"D01", "Central", "Moscow", "Europe/Moscow", 50}));
+                    return tx.UpsertPerson(person).status();
+                  })
+                  .ok());
+  auto other_store = OpenStore(path_, StoreOptions{});
+  ASSERT_TRUE(other_store.ok()) << other_store.status().message();
+  SummonsService here(*store_, policy, clock_);
+  SummonsService there(**other_store, policy, clock_);
+  ASSERT_TRUE(here.LoadExitBans().ok());
+  ASSERT_TRUE(there.LoadExitBans().ok());
+  const Timestamp now = clock_.Now();
+
+  IssueRequest request{person.national_id, "D01", "conscription", *ParseTimestamp("2026-12-10T09:00:00Z"),
+                       "Room 4", "Medical board"};
+  auto issued = here.Issue(request, "officer:olga");
+  ASSERT_TRUE(issued.ok()) << issued.status().message();
+  EXPECT_TRUE(here.exit_bans().Barred(person.national_id, now)) << "its own write applies at once";
+  EXPECT_FALSE(there.exit_bans().Barred(person.national_id, now)) << "nothing read yet";
+  ASSERT_TRUE(there.FollowExitBans().ok());
+  EXPECT_TRUE(there.exit_bans().Barred(person.national_id, now));
+  EXPECT_EQ(there.exit_bans_seq(), here.exit_bans_seq());
+
+  ASSERT_TRUE(here.Appear(issued->number, std::nullopt, "officer:olga").ok());
+  EXPECT_FALSE(here.exit_bans().Barred(person.national_id, now));
+  ASSERT_TRUE(there.FollowExitBans().ok());
+  ASSERT_TRUE(there.FollowExitBans().ok());  // nothing new: applied once
+  EXPECT_FALSE(there.exit_bans().Barred(person.national_id, now));
+  EXPECT_EQ(there.exit_bans_seq(), 2);
+
+  // A process that starts now begins where the feed is.
+  SummonsService later(**other_store, policy, clock_);
+  EXPECT_TRUE(later.FollowExitBans().IsFailedPrecondition()) << "not before LoadExitBans";
+  ASSERT_TRUE(later.LoadExitBans().ok());
+  EXPECT_EQ(later.exit_bans_seq(), 2);
+  EXPECT_EQ(later.exit_bans().size(), 0u);
+}
+
 }  // namespace
 }  // namespace muster
 

@@ -6,7 +6,8 @@ expect_exit 0 muster init
 assert_contains "created" "$OUT" "Created database"
 MIGRATIONS=$(ls "$SOURCE_DIR"/src/store/migrations/*.sql | wc -l)
 assert_eq "every migration recorded" "$MIGRATIONS" "$(sql 'SELECT count(*) FROM schema_migrations')"
-assert_eq "numbered from 1 without gaps" "$MIGRATIONS" "$(sql 'SELECT max(version) FROM schema_migrations')"
+LATEST=$(ls "$SOURCE_DIR"/src/store/migrations/*.sql | sed 's|.*/0*\([0-9]*\)_.*|\1|' | sort -n | tail -1)
+assert_eq "the latest migration applied" "$LATEST" "$(sql 'SELECT max(version) FROM schema_migrations')"
 expect_exit 0 muster init
 assert_contains "second init changes nothing" "$OUT" "Up to date"
 assert_eq "still recorded once" "$MIGRATIONS" "$(sql 'SELECT count(*) FROM schema_migrations')"

@@ -3,7 +3,11 @@
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
+#include <poll.h>
+
+#include <algorithm>
 #include <array>
+#include <cerrno>
 #include <charconv>
 #include <cstring>
 
@@ -16,14 +20,14 @@ std::string TrimmedError(const char* text) {
   return msg;
 }
 
-int HexValue(char c) {
+}  // namespace
+
+int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
-
-}  // namespace
 
 // The pointer arrays PQexecPrepared and PQsendQueryPrepared take.
 struct Connection::Wire {
@@ -107,8 +111,8 @@ bool Rows::Bytes(int row, int column, std::string* out) const {
   if (text.size() < 2 || text[0] != '\\' || text[1] != 'x' || text.size() % 2 != 0) return false;
   out->reserve((text.size() - 2) / 2);
   for (size_t i = 2; i < text.size(); i += 2) {
-    int hi = HexValue(text[i]);
-    int lo = HexValue(text[i + 1]);
+    int hi = HexDigit(text[i]);
+    int lo = HexDigit(text[i + 1]);
     if (hi < 0 || lo < 0) return false;
     out->push_back(static_cast<char>(hi * 16 + lo));
   }
@@ -151,6 +155,46 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
 
 bool Connection::healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
 
+Status Connection::Error(pg_result* result, std::string_view what) {
+  const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  last_sqlstate_ = state ? state : "";
+  return FromPg(result, conn_, what);
+}
+
+bool Connection::Retryable() const {
+  std::string_view state = last_sqlstate_;
+  // Lost (a killed backend, a restarted server), a serialization failure or deadlock, a
+  // replica's conflict with recovery (40001 too), or a server shutting down.
+  return !healthy() || state == "40001" || state == "40P01" || state.substr(0, 2) == "08" ||
+         state.substr(0, 3) == "57P";
+}
+
+Status Connection::Listen(std::string_view channel) {
+  return Exec(fmt::format("LISTEN {}", channel));
+}
+
+Result<bool> Connection::WaitForNotification(std::chrono::milliseconds timeout) {
+  auto drain = [this] {
+    bool any = false;
+    while (PGnotify* n = PQnotifies(conn_)) {
+      PQfreemem(n);
+      any = true;
+    }
+    return any;
+  };
+  if (drain()) return true;
+  pollfd fd{PQsocket(conn_), POLLIN, 0};
+  if (fd.fd < 0) return Error(nullptr, "postgres: waiting for notifications");
+  int ready = ::poll(&fd, 1, static_cast<int>(timeout.count()));
+  if (ready < 0) {
+    if (errno == EINTR) return false;
+    return Status::IoError(fmt::format("postgres: waiting for notifications: {}", std::strerror(errno)));
+  }
+  if (ready == 0) return false;
+  if (!PQconsumeInput(conn_)) return Error(nullptr, "postgres: waiting for notifications");
+  return drain();
+}
+
 bool Connection::InFailedTransaction() const { return PQtransactionStatus(conn_) == PQTRANS_INERROR; }
 
 bool Connection::InTransaction() const {
@@ -167,7 +211,7 @@ Status Connection::Exec(std::string_view sql) {
   Rows owner(result);
   ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
   if (!synced.ok()) return synced;
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return FromPg(result, conn_, sql.substr(0, 60));
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return Error(result, sql.substr(0, 60));
   return Status::Ok();
 }
 
@@ -179,7 +223,7 @@ Result<const std::string*> Connection::Prepared(std::string_view sql, int nparam
   pg_result* result = PQprepare(conn_, name.c_str(), text.c_str(), nparams, nullptr);
   Rows owner(result);
   if (result == nullptr || PQresultStatus(result) != PGRES_COMMAND_OK) {
-    return FromPg(result, conn_, fmt::format("prepare '{}'", sql.substr(0, 80)));
+    return Error(result, fmt::format("prepare '{}'", sql.substr(0, 80)));
   }
   auto [inserted, ok] = prepared_.emplace(std::move(text), std::move(name));
   return &inserted->second;
@@ -227,7 +271,7 @@ Result<Rows> Connection::Query(std::string_view sql, const Params& params) {
                                      wire.formats.data(), 0);
   Rows rows(result);
   ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return FromPg(result, conn_, "postgres");
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return Error(result, "postgres");
   return rows;
 }
 
@@ -238,7 +282,7 @@ Status Connection::ForEach(std::string_view sql, const Params& params, const std
   ToWire(params, &wire);
   if (!PQsendQueryPrepared(conn_, name->c_str(), params.size(), wire.values.data(), wire.lengths.data(),
                            wire.formats.data(), 0)) {
-    return FromPg(nullptr, conn_, "postgres");
+    return Error(nullptr, "postgres");
   }
   PQsetSingleRowMode(conn_);
   Status st;
@@ -248,10 +292,53 @@ Status Connection::ForEach(std::string_view sql, const Params& params, const std
     if (status == PGRES_SINGLE_TUPLE) {
       if (st.ok()) st = fn(row);
     } else if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK && st.ok()) {
-      st = FromPg(result, conn_, "postgres");
+      st = Error(result, "postgres");
     }
   }
   return st;
+}
+
+Status Connection::CopyIn(std::string_view sql, std::string_view data) {
+  MUSTER_RETURN_IF_ERROR(Sync());
+  std::string text(sql);
+  pg_result* started = PQexec(conn_, text.c_str());
+  Rows start_owner(started);
+  if (started == nullptr || PQresultStatus(started) != PGRES_COPY_IN) return Error(started, sql.substr(0, 60));
+  // In pieces: libpq buffers what it cannot send at once, and a piece never exceeds an int.
+  constexpr size_t kPiece = size_t{1} << 20;
+  bool sent = true;
+  for (size_t offset = 0; offset < data.size() && sent; offset += kPiece) {
+    size_t n = std::min(kPiece, data.size() - offset);
+    sent = PQputCopyData(conn_, data.data() + offset, static_cast<int>(n)) == 1;
+  }
+  if (PQputCopyEnd(conn_, sent ? nullptr : "muster: sending the COPY data failed") != 1) sent = false;
+  Status st = sent ? Status::Ok() : Error(nullptr, "postgres: COPY");
+  while (pg_result* result = PQgetResult(conn_)) {
+    Rows owner(result);
+    if (PQresultStatus(result) != PGRES_COMMAND_OK && st.ok()) st = Error(result, sql.substr(0, 60));
+  }
+  return st;
+}
+
+void AppendCopyField(std::string& out, std::string_view value) {
+  for (char c : value) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += c;
+    }
+  }
 }
 
 Status Connection::Send(std::string_view sql, const Params& params) {
@@ -262,13 +349,13 @@ Status Connection::Send(std::string_view sql, const Params& params) {
   }
   const std::string& name = prepared_.find(sql)->second;
   if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && !PQenterPipelineMode(conn_)) {
-    return FromPg(nullptr, conn_, "postgres: pipeline mode");
+    return Error(nullptr, "postgres: pipeline mode");
   }
   Wire wire;
   ToWire(params, &wire);
   if (!PQsendQueryPrepared(conn_, name.c_str(), params.size(), wire.values.data(), wire.lengths.data(),
                            wire.formats.data(), 0)) {
-    return FromPg(nullptr, conn_, "postgres");
+    return Error(nullptr, "postgres");
   }
   ++pending_;
   return Status::Ok();
@@ -278,23 +365,23 @@ Status Connection::Sync() {
   if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF) return Status::Ok();
   Status first;
   if (pending_ > 0) {
-    if (!PQpipelineSync(conn_)) return FromPg(nullptr, conn_, "postgres: pipeline sync");
+    if (!PQpipelineSync(conn_)) return Error(nullptr, "postgres: pipeline sync");
     // Each statement's results end with a null; the sync point comes last.
     while (true) {
       pg_result* result = PQgetResult(conn_);
       if (result == nullptr) {
-        if (PQstatus(conn_) != CONNECTION_OK) return FromPg(nullptr, conn_, "postgres");
+        if (PQstatus(conn_) != CONNECTION_OK) return Error(nullptr, "postgres");
         continue;
       }
       Rows owner(result);
       ExecStatusType status = PQresultStatus(result);
       if (status == PGRES_PIPELINE_SYNC) break;
-      if (status == PGRES_FATAL_ERROR && first.ok()) first = FromPg(result, conn_, "postgres");
+      if (status == PGRES_FATAL_ERROR && first.ok()) first = Error(result, "postgres");
     }
   }
   pending_ = 0;
   if (!PQexitPipelineMode(conn_)) {
-    return first.ok() ? FromPg(nullptr, conn_, "postgres: leaving pipeline mode") : first;
+    return first.ok() ? Error(nullptr, "postgres: leaving pipeline mode") : first;
   }
   return first;
 }

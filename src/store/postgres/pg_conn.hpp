@@ -7,6 +7,7 @@
 // as text, bytea as "\x" + hex.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -90,6 +91,9 @@ class Connection {
   // is never held whole. `fn` returning an error stops the scan; the rest is discarded.
   Status ForEach(std::string_view sql, const Params& params, const std::function<Status(const Rows&)>& fn);
 
+  // Runs `sql`, a COPY ... FROM STDIN, sending `data` (in COPY's format) as its input.
+  Status CopyIn(std::string_view sql, std::string_view data);
+
   // Sends `sql` without waiting for its result (pipeline mode), for statements whose result
   // nobody needs. An error among them is returned by the next Exec, Query, ForEach or Sync, and
   // aborts the transaction as any failed statement does.
@@ -99,6 +103,18 @@ class Connection {
 
   // False once the connection to the server is lost.
   bool healthy() const;
+  // True when the last failure is worth running the whole transaction again for: the
+  // connection was lost, or the server reported a serialization failure, a deadlock or a
+  // conflict with a replica's recovery.
+  bool Retryable() const;
+  // Forgets the last failure, so that Retryable() speaks of what runs next.
+  void ClearError() { last_sqlstate_.clear(); }
+
+  // LISTEN on `channel` (a plain identifier).
+  Status Listen(std::string_view channel);
+  // Waits up to `timeout` for a notification on a channel this connection listens on; true when
+  // one or more came (all consumed), false on timeout. An error when the connection is lost.
+  Result<bool> WaitForNotification(std::chrono::milliseconds timeout);
   // True inside a transaction that a failed statement has aborted.
   bool InFailedTransaction() const;
   // True inside a transaction, failed or not.
@@ -109,6 +125,8 @@ class Connection {
   struct Wire;
   static void ToWire(const Params& params, Wire* wire);
   Result<const std::string*> Prepared(std::string_view sql, int nparams);
+  // FromPg, remembering the SQLSTATE for Retryable().
+  Status Error(pg_result* result, std::string_view what);
 
   // Statements sent and not yet synced; bounded so that their results never fill the socket
   // buffers while nobody reads them.
@@ -117,7 +135,15 @@ class Connection {
   pg_conn* conn_;
   std::map<std::string, std::string, std::less<>> prepared_;  // SQL -> statement name
   int pending_ = 0;
+  std::string last_sqlstate_;  // of the last failure; "" when it had none
 };
+
+// Appends `value` to `out` as one field of COPY's text format (backslash, tab, newline and
+// carriage return escaped).
+void AppendCopyField(std::string& out, std::string_view value);
+
+// The value of a hexadecimal digit, or -1.
+int HexDigit(char c);
 
 // The Status for a failed result: unique violation (23505) is AlreadyExists; other integrity
 // violations (class 23: foreign key, check, not null) FailedPrecondition; a serialization

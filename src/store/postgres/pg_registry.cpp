@@ -124,47 +124,66 @@ Result<UpsertOutcome> PgTx::UpsertPerson(const Person& p) {
   return rows.View(0, 0) == "t" ? UpsertOutcome::kInserted : UpsertOutcome::kUpdated;
 }
 
+// The columns of a COPY batch, in the order UpsertPersons writes them.
+constexpr std::string_view kCopiedPersonColumns =
+    "national_id, surname, given_name, patronymic, birth_date, sex, district, category, fitness, address, email, "
+    "phone, status";
+
 Result<std::vector<UpsertOutcome>> PgTx::UpsertPersons(std::span<const Person> persons) {
-  // The whole batch in one statement: each column travels as one text[] parameter and is
-  // unnested server-side; the rows written come back with their national ID, as in UpsertPerson.
-  // The same national ID twice would make ON CONFLICT touch a row twice: those go one by one.
+  // The whole batch through COPY: into persons when none of it is registered yet, otherwise into
+  // a temporary table of this connection and one upsert from it, whose rows written come back
+  // with their national ID, as in UpsertPerson. The same national ID twice in a batch would make
+  // ON CONFLICT touch a row twice: those go one by one.
   absl::flat_hash_map<std::string_view, size_t> position;
   position.reserve(persons.size());
   for (size_t i = 0; i < persons.size(); ++i) {
     if (!position.emplace(persons[i].national_id, i).second) return Tx::UpsertPersons(persons);
   }
-  constexpr int kColumns = 13;
-  std::vector<std::vector<std::string>> columns(kColumns, std::vector<std::string>(persons.size()));
-  for (size_t i = 0; i < persons.size(); ++i) {
-    const Person& p = persons[i];
-    columns[0][i] = p.national_id;
-    columns[1][i] = p.surname;
-    columns[2][i] = p.given_name;
-    columns[3][i] = p.patronymic;
-    columns[4][i] = FormatCivilDate(p.birth_date);
-    columns[5][i] = std::string(1, p.sex);
-    columns[6][i] = p.district;
-    columns[7][i] = p.category;
-    columns[8][i] = p.fitness;
-    columns[9][i] = p.address;
-    columns[10][i] = p.email;
-    columns[11][i] = p.phone;
-    columns[12][i] = PersonStatusName(p.status);
+  std::string data;
+  data.reserve(persons.size() * 160);
+  for (const Person& p : persons) {
+    for (std::string_view field :
+         {std::string_view(p.national_id), std::string_view(p.surname), std::string_view(p.given_name),
+          std::string_view(p.patronymic)}) {
+      AppendCopyField(data, field);
+      data += '\t';
+    }
+    data += FormatCivilDate(p.birth_date);
+    data += '\t';
+    data += p.sex;
+    data += '\t';
+    for (std::string_view field : {std::string_view(p.district), std::string_view(p.category),
+                                   std::string_view(p.fitness), std::string_view(p.address),
+                                   std::string_view(p.email), std::string_view(p.phone)}) {
+      AppendCopyField(data, field);
+      data += '\t';
+    }
+    data += PersonStatusName(p.status);
+    data += '\n';
   }
-  std::vector<std::string> arrays(kColumns);
-  Params params;
-  for (int c = 0; c < kColumns; ++c) {
-    arrays[c] = TextArray(columns[c]);
-    params.Add(arrays[c]);
+  // None of them registered yet (a first import): straight into persons, as psql's \copy
+  // would. Sound because no other write runs meanwhile (every write holds the write lock).
+  std::vector<std::string> ids;
+  ids.reserve(persons.size());
+  for (const Person& p : persons) ids.push_back(p.national_id);
+  std::string id_array = TextArray(ids);
+  // A join, not "= ANY (array)": that compares each row with every element.
+  MUSTER_ASSIGN_OR_RETURN(Rows known, conn_.Query("SELECT EXISTS (SELECT 1 FROM unnest($1::text::text[]) AS b (id) "
+                                                  "JOIN persons p ON p.national_id = b.id)",
+                                                  Params().Add(id_array)));
+  if (known.View(0, 0) == "f") {
+    MUSTER_RETURN_IF_ERROR(conn_.CopyIn(fmt::format("COPY persons ({}) FROM STDIN", kCopiedPersonColumns), data));
+    return std::vector<UpsertOutcome>(persons.size(), UpsertOutcome::kInserted);
   }
+  MUSTER_RETURN_IF_ERROR(
+      conn_.Exec("CREATE TEMP TABLE IF NOT EXISTS persons_in (national_id TEXT, surname TEXT, given_name TEXT, "
+                 "patronymic TEXT, birth_date TEXT, sex TEXT, district TEXT, category TEXT, fitness TEXT, address TEXT, "
+                 "email TEXT, phone TEXT, status TEXT) ON COMMIT DELETE ROWS"));
+  MUSTER_RETURN_IF_ERROR(conn_.CopyIn(fmt::format("COPY persons_in ({}) FROM STDIN", kCopiedPersonColumns), data));
   MUSTER_ASSIGN_OR_RETURN(
       Rows rows,
       conn_.Query(
-          "INSERT INTO persons AS p (national_id, surname, given_name, patronymic, birth_date, sex, district, "
-          "category, fitness, address, email, phone, status) "
-          "SELECT * FROM unnest($1::text::text[], $2::text::text[], $3::text::text[], $4::text::text[], "
-          "$5::text::text[], $6::text::text[], $7::text::text[], $8::text::text[], $9::text::text[], "
-          "$10::text::text[], $11::text::text[], $12::text::text[], $13::text::text[]) "
+          fmt::format("INSERT INTO persons AS p ({}) SELECT * FROM persons_in ", kCopiedPersonColumns) +
           "ON CONFLICT (national_id) DO UPDATE SET surname = EXCLUDED.surname, given_name = EXCLUDED.given_name, "
           "patronymic = EXCLUDED.patronymic, birth_date = EXCLUDED.birth_date, sex = EXCLUDED.sex, "
           "district = EXCLUDED.district, category = EXCLUDED.category, fitness = EXCLUDED.fitness, "
@@ -174,8 +193,9 @@ Result<std::vector<UpsertOutcome>> PgTx::UpsertPersons(std::span<const Person> p
           "p.address, p.email, p.phone, p.status) IS DISTINCT FROM (EXCLUDED.surname, EXCLUDED.given_name, "
           "EXCLUDED.patronymic, EXCLUDED.birth_date, EXCLUDED.sex, EXCLUDED.district, EXCLUDED.category, "
           "EXCLUDED.fitness, EXCLUDED.address, EXCLUDED.email, EXCLUDED.phone, EXCLUDED.status) "
-          "RETURNING p.national_id, (xmax = 0)",
-          params));
+          "RETURNING p.national_id, (xmax = 0)"));
+  // Emptied now, not only at commit: a second batch in the same write starts from nothing.
+  MUSTER_RETURN_IF_ERROR(conn_.Exec("TRUNCATE persons_in"));
   std::vector<UpsertOutcome> outcomes(persons.size(), UpsertOutcome::kUnchanged);
   for (int r = 0; r < rows.size(); ++r) {
     auto it = position.find(rows.View(r, 0));

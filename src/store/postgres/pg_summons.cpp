@@ -223,16 +223,17 @@ Status PgTx::InsertSummons(const Summons& m) {
   params.Add(Millis(m.issued_at)).Add(m.issued_by).Add(OptMillis(m.delivered_at)).Add(OptMillis(m.viewed_at));
   params.Add(OptMillis(m.appeared_at)).Add(OptMillis(m.closed_at)).Add(m.close_reason).Add(m.override_reason);
   params.Add(m.override_approved_by).Add(m.person_id ? std::optional<int64_t>(m.person_id) : std::nullopt);
-  auto rows = conn_.Query(
+  constexpr std::string_view kInsert =
       "INSERT INTO summonses (id, number, person_id, office, kind, campaign_id, appear_at, place, purpose, state, "
       "issued_at, issued_by, delivered_at, viewed_at, appeared_at, closed_at, close_reason, override_reason, "
       "override_approved_by) VALUES ($1, $2, coalesce($20::bigint, (SELECT id FROM persons WHERE national_id = $3)), "
-      "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
-      params);
-  if (rows.status().IsAlreadyExists() && m.campaign_id) {
-    return Status::AlreadyExists(fmt::format("{} already has a summons in campaign {}", m.national_id, *m.campaign_id));
-  }
-  return rows.status();
+      "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
+  // A campaign's summonses are entered by the thousand: pipelined, like their events. The planner
+  // never summons a person twice for a campaign; should a concurrent rerun still collide, the
+  // write fails at its next statement or commit with PostgreSQL's message naming
+  // (campaign_id, person_id).
+  if (m.campaign_id) return conn_.Send(kInsert, params);
+  return conn_.Query(kInsert, params).status();
 }
 
 Status PgTx::UpdateSummons(const Summons& m) {
@@ -438,6 +439,35 @@ Status PgTx::InsertExitCheck(std::string_view reference, std::string_view nation
           "INSERT INTO exit_checks (reference, national_id, decision, asked_by, asked_at) VALUES ($1, $2, $3, $4, $5)",
           params)
       .status();
+}
+
+Status PgTx::AppendExitBanChange(const ExitBanChange& c) {
+  Params params;
+  params.Add(c.national_id).Add(c.restriction_id).Add(int64_t{c.banned ? 1 : 0}).Add(Millis(c.effective_at));
+  params.Add(Millis(c.at));
+  // Pipelined: a sweep imposes thousands at once. The notification is sent once per write and
+  // delivered when it commits.
+  MUSTER_RETURN_IF_ERROR(conn_.Send(
+      "INSERT INTO exit_ban_changes (national_id, restriction_id, banned, effective_at, at) VALUES ($1, $2, $3, $4, $5)",
+      params));
+  if (exit_bans_notified_) return Status::Ok();
+  exit_bans_notified_ = true;
+  return conn_.Send(fmt::format("SELECT pg_notify('{}', '')", kExitBanChannel), Params());
+}
+
+Result<std::vector<ExitBanChange>> PgTx::ListExitBanChanges(int64_t after_seq, size_t limit) {
+  MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT seq, national_id, restriction_id, banned, effective_at, at "
+                                                 "FROM exit_ban_changes WHERE seq > $1 ORDER BY seq LIMIT $2",
+                                                 Params().Add(after_seq).Add(static_cast<int64_t>(limit))));
+  return Collect<ExitBanChange>(rows, [](const Rows& r, int i) {
+    return ExitBanChange{r.Int(i, 0), r.Text(i, 1), r.Int(i, 2), r.Int(i, 3) == 1, FromMillis(r.Int(i, 4)),
+                         FromMillis(r.Int(i, 5))};
+  });
+}
+
+Result<int64_t> PgTx::LastExitBanChangeSeq() {
+  MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT coalesce(max(seq), 0) FROM exit_ban_changes"));
+  return rows.Int(0, 0);
 }
 
 Result<int64_t> PgTx::AppendEvent(const Event& e) {

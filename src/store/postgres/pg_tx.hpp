@@ -91,6 +91,9 @@ inline Deferment ReadDeferment(const Rows& r, int i) {
   return d;
 }
 
+// The channel a write that changes exit bans notifies on commit (LISTEN: pg_store.cpp).
+inline constexpr std::string_view kExitBanChannel = "muster_exit_ban_changes";
+
 class PgTx final : public Tx {
  public:
   explicit PgTx(Connection& conn) : conn_(conn) {}
@@ -154,6 +157,9 @@ class PgTx final : public Tx {
   Result<std::vector<CorrectionRequest>> ListCorrections(const CorrectionFilter& filter) override;
   Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
                          std::string_view asked_by, Timestamp asked_at) override;
+  Status AppendExitBanChange(const ExitBanChange& change) override;
+  Result<std::vector<ExitBanChange>> ListExitBanChanges(int64_t after_seq, size_t limit) override;
+  Result<int64_t> LastExitBanChangeSeq() override;
   Result<int64_t> AppendEvent(const Event& e) override;
   Result<std::vector<Event>> ListEvents(int64_t after_seq, size_t limit) override;
   Result<std::vector<Event>> ListEventsAbout(const std::vector<std::string>& subjects, size_t limit) override;
@@ -189,6 +195,7 @@ class PgTx final : public Tx {
   // identity column, so that an event needs no answer and can be pipelined. Sound because
   // every write holds the store's write lock.
   std::optional<int64_t> last_seq_;
+  bool exit_bans_notified_ = false;  // NOTIFY kExitBanChannel sent in this write
 };
 
 }  // namespace muster::postgres

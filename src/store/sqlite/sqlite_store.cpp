@@ -91,8 +91,9 @@ class SqliteStore final : public Store {
           fmt::format("the database schema is at version {}, newer than this muster knows ({}); use a newer muster",
                       current, known));
     }
-    for (const Migration& m : migrations) {
-      if (m.version <= current) continue;
+    MUSTER_ASSIGN_OR_RETURN(std::set<int64_t> applied, AppliedVersions());
+    while (const Migration* pending = PendingMigration(migrations, applied)) {
+      const Migration& m = *pending;
       MUSTER_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
       Status st = db_->Exec(m.sql);
       if (st.ok()) {
@@ -109,11 +110,23 @@ class SqliteStore final : public Store {
         return st.WithContext(fmt::format("migration {:04}_{}", m.version, m.name));
       }
       MUSTER_RETURN_IF_ERROR(db_->Exec("COMMIT"));
+      applied.insert(m.version);
     }
     return Status::Ok();
   }
 
  private:
+  Result<std::set<int64_t>> AppliedVersions() {
+    MUSTER_ASSIGN_OR_RETURN(Statement * s, db_->Prepare("SELECT version FROM schema_migrations"));
+    std::set<int64_t> versions;
+    while (true) {
+      MUSTER_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      versions.insert(s->Int(0));
+    }
+    return versions;
+  }
+
   int CurrentVersion() {
     auto s = db_->Prepare("SELECT coalesce(max(version), 0) FROM schema_migrations");
     if (!s.ok()) return 0;

@@ -458,6 +458,32 @@ Status SqliteTx::InsertExitCheck(std::string_view reference, std::string_view na
   return s->Run();
 }
 
+Status SqliteTx::AppendExitBanChange(const ExitBanChange& c) {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare("INSERT INTO exit_ban_changes (national_id, restriction_id, "
+                                                     "banned, effective_at, at) VALUES (?1, ?2, ?3, ?4, ?5)"));
+  s->Bind(1, c.national_id).Bind(2, c.restriction_id).Bind(3, int64_t{c.banned ? 1 : 0});
+  s->Bind(4, Millis(c.effective_at)).Bind(5, Millis(c.at));
+  return s->Run();
+}
+
+Result<std::vector<ExitBanChange>> SqliteTx::ListExitBanChanges(int64_t after_seq, size_t limit) {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s,
+                          db_.Prepare("SELECT seq, national_id, restriction_id, banned, effective_at, at FROM "
+                                      "exit_ban_changes WHERE seq > ?1 ORDER BY seq LIMIT ?2"));
+  s->Bind(1, after_seq).Bind(2, static_cast<int64_t>(limit));
+  return Collect<ExitBanChange>(*s, [](const Statement& r) {
+    return ExitBanChange{r.Int(0), r.Text(1), r.Int(2), r.Int(3) == 1, FromMillis(r.Int(4)), FromMillis(r.Int(5))};
+  });
+}
+
+Result<int64_t> SqliteTx::LastExitBanChangeSeq() {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare("SELECT coalesce(max(seq), 0) FROM exit_ban_changes"));
+  MUSTER_ASSIGN_OR_RETURN(bool row, s->Step());
+  int64_t seq = row ? s->Int(0) : 0;
+  s->Reset();
+  return seq;
+}
+
 Result<int64_t> SqliteTx::AppendEvent(const Event& e) {
   MUSTER_ASSIGN_OR_RETURN(
       Statement * s, db_.Prepare("INSERT INTO events (type, at, actor, subject, payload) VALUES (?1, ?2, ?3, ?4, ?5)"));

@@ -161,6 +161,9 @@ class SqliteTx final : public Tx {
   Result<std::vector<CorrectionRequest>> ListCorrections(const CorrectionFilter& filter) override;
   Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
                          std::string_view asked_by, Timestamp asked_at) override;
+  Status AppendExitBanChange(const ExitBanChange& change) override;
+  Result<std::vector<ExitBanChange>> ListExitBanChanges(int64_t after_seq, size_t limit) override;
+  Result<int64_t> LastExitBanChangeSeq() override;
   Result<int64_t> AppendEvent(const Event& e) override;
   Result<std::vector<Event>> ListEvents(int64_t after_seq, size_t limit) override;
   Result<std::vector<Event>> ListEventsAbout(const std::vector<std::string>& subjects, size_t limit) override;

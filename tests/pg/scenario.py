@@ -1,0 +1,68 @@
+"""Helpers of the PostgreSQL-only scenarios (tests/pg/*_test.py): psql, a registry to load, a
+policy that bars from delivery, bounded waits. Standard library only."""
+import os
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "http"))
+import api_test  # noqa: E402
+from api_test import run, years_ago  # noqa: E402
+
+HARNESS = os.environ.get("PG_HARNESS") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "pg-harness")
+WAIT_SECONDS = 30  # what has not happened by then never will
+
+
+def psql(url, sql):
+    return subprocess.run(["psql", url, "-XAtq", "-v", "ON_ERROR_STOP=1", "-c", sql], check=True, capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL).stdout.strip()
+
+
+def harness(*args):
+    """Runs tests/pg/pg-harness; the last line it printed (a URL or a path), or ""."""
+    out = subprocess.run(["bash", HARNESS, *args], check=True, capture_output=True, text=True,
+                         stdin=subprocess.DEVNULL).stdout.strip()
+    return out.splitlines()[-1] if out else ""
+
+
+def wait_until(probe):
+    """Calls `probe` until it returns something true, for WAIT_SECONDS at most; its last answer."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    got = probe()
+    while not got and time.monotonic() < deadline:
+        time.sleep(0.05)
+        got = probe()
+    return got
+
+
+def prepare(tmp, db, people):
+    """Initialises `db` with office D01, `people` registered there and officer olga (password
+    PASSWORD); writes tmp/policy.toml, the default policy barring from delivery (so that issuing
+    alone changes the exit check). Returns the policy's path."""
+    policy = os.path.join(tmp, "policy.toml")
+    with open(os.path.join(os.environ["SOURCE_DIR"], "policies", "default.toml")) as f:
+        text = f.read().replace('exit_ban_from = "no_show"', 'exit_ban_from = "delivery"')
+    with open(policy, "w") as f:
+        f.write(text)
+    with open(os.path.join(tmp, "offices.csv"), "w") as f:
+        f.write("code,name,region,timezone,daily_capacity\nD01,Central,Moscow,Europe/Moscow,50\n")
+    with open(os.path.join(tmp, "persons.csv"), "w") as f:
+        f.write("national_id,surname,given_name,patronymic,birth_date,sex,district,category,fitness,address,email,phone\n")
+        for nid in people:
+            f.write(f"{nid},Volkov,Ilya,,{years_ago(23)},M,D01,conscript,A,,,\n")
+    run("--db", db, "init")
+    run("--db", db, "import", "offices", os.path.join(tmp, "offices.csv"))
+    run("--db", db, "import", "persons", os.path.join(tmp, "persons.csv"))
+    run("--db", db, "user", "add", "--role", "officer", "--name", "olga", "--office", "D01",
+        env={"MUSTER_PASSWORD": PASSWORD})
+    return policy
+
+
+PASSWORD = "correct-horse-battery"
+
+
+def finish():
+    if api_test.failures:
+        print(f"{len(api_test.failures)} of {api_test.checks} checks failed", file=sys.stderr)
+        sys.exit(1)
+    print(f"all {api_test.checks} checks passed")
