@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 MUSTER := $(BUILD_DIR)/muster
 
-.PHONY: all deps build web test run bench clean
+.PHONY: all deps build web test run bench fuzz clean
 
 all: build
 
@@ -36,5 +36,15 @@ bench: build
 	@bench/pg.sh $(MUSTER)
 	@$(BUILD_DIR)/muster_bench --benchmark_min_time=1
 
+# Fuzzing with libFuzzer, ASan and UBSan (clang) in build-fuzz: each target of fuzz/ runs for
+# FUZZ_SECONDS, starting from its corpus in tests/data/fuzz; findings go to var/fuzz.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@scripts/install-deps --fuzz
+	@cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+		-DCMAKE_CXX_COMPILER=clang++ -DMUSTER_FUZZ=ON >/dev/null
+	@cmake --build build-fuzz -j $(JOBS) --target api_fuzz csv_fuzz receipt_fuzz
+	@scripts/fuzz build-fuzz $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD_DIR) var
+	rm -rf $(BUILD_DIR) build-fuzz var

@@ -8,23 +8,19 @@
 namespace muster::api {
 
 void ListAppeals(Call& call) {
-  bool has_state = false;
-  std::string state_name = call.request.QueryParam("state", &has_state);
   std::optional<AppealState> state = AppealState::kPending;
-  if (has_state) {
-    if (state_name == "all") {
-      state = std::nullopt;
-    } else {
-      state = ParseAppealState(state_name);
-      if (!state) return http::WriteProblem(call.response, 400, "state: must be pending, granted, denied or all", "state");
-    }
-  }
+  if (!StateQuery(call, state, ParseAppealState, "pending, granted, denied")) return;
+  Page page;
+  AppealFilter filter{.state = state, .offices = call.who.offices};
+  if (!IdPageQuery(call, page, filter.after_id)) return;
+  filter.limit = page.limit + 1;
   nlohmann::json items = nlohmann::json::array();
+  nlohmann::json next;
   Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(auto appeals, tx.ListAppeals(state, std::nullopt));
+    MUSTER_ASSIGN_OR_RETURN(auto appeals, tx.ListAppeals(filter));
+    next = NextCursor(appeals, page.limit);
     for (const auto& a : appeals) {
       MUSTER_ASSIGN_OR_RETURN(Summons s, tx.GetSummonsById(a.summons_id));
-      if (!auth::InScope(call.who, s.office)) continue;
       nlohmann::json j = ToJson(a);
       j["office"] = s.office;
       j["issued_by"] = s.issued_by;
@@ -33,7 +29,7 @@ void ListAppeals(Call& call) {
     return Status::Ok();
   });
   if (!st.ok()) return Fail(call, st);
-  Reply(call, 200, {{"items", std::move(items)}});
+  Reply(call, 200, {{"items", std::move(items)}, {"next_cursor", std::move(next)}});
 }
 
 void DecideAppeal(Call& call) {

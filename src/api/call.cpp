@@ -154,4 +154,30 @@ bool UintQuery(Call& call, std::string_view name, uint64_t& out, bool required, 
   return true;
 }
 
+bool PageQuery(Call& call, Page& page) {
+  uint64_t limit = kDefaultPageLimit;
+  if (!UintQuery(call, "limit", limit, false)) return false;
+  if (limit < 1 || limit > kMaxPageLimit) {
+    http::WriteProblem(call.response, 400, fmt::format("limit: must be an integer from 1 to {}", kMaxPageLimit),
+                       "limit");
+    return false;
+  }
+  page.limit = static_cast<size_t>(limit);
+  page.after = call.request.QueryParam("after");
+  return true;
+}
+
+bool IdPageQuery(Call& call, Page& page, int64_t& after_id) {
+  if (!PageQuery(call, page)) return false;
+  after_id = 0;
+  if (page.after.empty()) return true;
+  auto [end, ec] = std::from_chars(page.after.data(), page.after.data() + page.after.size(), after_id);
+  if (ec != std::errc() || end != page.after.data() + page.after.size() || after_id <= 0) {
+    http::WriteProblem(call.response, 400, "after: not a cursor of this list (give next_cursor of the previous page)",
+                       "after");
+    return false;
+  }
+  return true;
+}
+
 }  // namespace muster::api

@@ -3,8 +3,10 @@
 // rule lives in the services, every role check in auth/access.hpp and the route table.
 #pragma once
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <optional>
 #include <string>
@@ -85,5 +87,64 @@ bool IdParam(Call& call, std::string_view name, int64_t& out);
 // A query parameter as a non-negative integer; false after writing a 400 naming it (missing
 // when `required`, or not a decimal integer). `out` is left alone when absent and not required.
 bool UintQuery(Call& call, std::string_view name, uint64_t& out, bool required, bool* present = nullptr);
+
+// Cursor paging of a list: `?limit=` (1..1000, default 100) items after `?after=`, the
+// `next_cursor` of the previous page (absent for the first). Answers are {items, next_cursor},
+// next_cursor null on the last page.
+constexpr size_t kDefaultPageLimit = 100;
+constexpr size_t kMaxPageLimit = 1000;
+struct Page {
+  std::string after;  // the cursor; empty for the first page
+  size_t limit = kDefaultPageLimit;
+};
+// False after writing a 400 naming `limit`.
+bool PageQuery(Call& call, Page& page);
+// PageQuery for lists whose cursor is an item id: `after_id` is 0 for the first page. False after
+// writing a 400 naming `limit` or `after`.
+bool IdPageQuery(Call& call, Page& page, int64_t& after_id);
+
+// The cursor after the page: when `items` (read with limit + 1) holds more than `limit`, cuts it
+// to `limit` and returns the last id as the cursor; null otherwise.
+template <typename T>
+nlohmann::json NextCursor(std::vector<T>& items, size_t limit) {
+  if (items.size() <= limit) return nullptr;
+  items.resize(limit);
+  return std::to_string(items.back().id);
+}
+
+// Cuts a whole list, in any order, to the page after the item whose id is the cursor, and returns
+// the next cursor. False after writing a 400 when the cursor names no item of the list.
+template <typename T>
+bool CutPage(Call& call, const Page& page, int64_t after_id, std::vector<T>& items, nlohmann::json& next) {
+  if (after_id != 0) {
+    auto at = std::find_if(items.begin(), items.end(), [&](const T& item) { return item.id == after_id; });
+    if (at == items.end()) {
+      http::WriteProblem(call.response, 400, "after: not a cursor of this list", "after");
+      return false;
+    }
+    items.erase(items.begin(), at + 1);
+  }
+  next = NextCursor(items, page.limit);
+  return true;
+}
+
+// ?state= of a queue (appeals, overrides, corrections): `out` keeps the default it holds when
+// absent and becomes nullopt for "all"; false after writing a 400 naming "state" and listing
+// `names` ("pending, granted, denied").
+template <typename State>
+bool StateQuery(Call& call, std::optional<State>& out, std::optional<State> (*parse)(std::string_view),
+                std::string_view names) {
+  bool given = false;
+  std::string name = call.request.QueryParam("state", &given);
+  if (!given) return true;
+  if (name == "all") {
+    out = std::nullopt;
+    return true;
+  }
+  out = parse(name);
+  if (out) return true;
+  http::WriteProblem(call.response, 400, fmt::format("state: must be {} or all", names), "state");
+  return false;
+}
 
 }  // namespace muster::api

@@ -24,16 +24,7 @@ bool Visible(const auth::Principal& who, const std::vector<std::string>& distric
 std::optional<Campaign> ScopedCampaign(Call& call) {
   int64_t id;
   if (!IdParam(call, "id", id)) return std::nullopt;
-  auto c = call.services.summons.GetCampaign(id);
-  if (!c.ok() || !Visible(call.who, c->districts)) {
-    if (c.ok() || c.status().IsNotFound()) {
-      Fail(call, Status::NotFound(fmt::format("id: no campaign {} in your offices", id)));
-    } else {
-      Fail(call, c.status());
-    }
-    return std::nullopt;
-  }
-  return *c;
+  return VisibleCampaign(call, id, "id");
 }
 
 nlohmann::json JobJson(const JobView& job) {
@@ -49,6 +40,19 @@ nlohmann::json JobJson(const JobView& job) {
 }
 
 }  // namespace
+
+std::optional<Campaign> VisibleCampaign(Call& call, int64_t id, std::string_view field) {
+  auto c = call.services.summons.GetCampaign(id);
+  if (!c.ok() || !Visible(call.who, c->districts)) {
+    if (c.ok() || c.status().IsNotFound()) {
+      Fail(call, Status::NotFound(fmt::format("{}: no campaign {} in your offices", field, id)));
+    } else {
+      Fail(call, c.status());
+    }
+    return std::nullopt;
+  }
+  return *c;
+}
 
 void CreateCampaign(Call& call) {
   auto body = Body::Parse(call);
@@ -81,17 +85,21 @@ void CreateCampaign(Call& call) {
 }
 
 void ListCampaigns(Call& call) {
+  Page page;
+  int64_t after_id = 0;
+  if (!IdPageQuery(call, page, after_id)) return;
   std::vector<Campaign> list;
   Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(list, tx.ListCampaigns());
     return Status::Ok();
   });
   if (!st.ok()) return Fail(call, st);
+  // Campaigns are few (a handful a year per district): the caller's are picked from all of them.
+  std::erase_if(list, [&](const Campaign& c) { return c.id <= after_id || !Visible(call.who, c.districts); });
+  nlohmann::json next = NextCursor(list, page.limit);
   nlohmann::json items = nlohmann::json::array();
-  for (const auto& c : list) {
-    if (Visible(call.who, c.districts)) items.push_back(ToJson(c));
-  }
-  Reply(call, 200, {{"items", std::move(items)}});
+  for (const auto& c : list) items.push_back(ToJson(c));
+  Reply(call, 200, {{"items", std::move(items)}, {"next_cursor", std::move(next)}});
 }
 
 void GetCampaign(Call& call) {

@@ -18,7 +18,7 @@ void ExitCheck(Call& call) {
   out.append(R"({"decision":")");
   out.append(answer->allow ? "allow" : "deny");
   out.append(R"(","reference":")");
-  out.append(answer->reference);  // [A-Za-z0-9-] only
+  out.append(answer->reference());  // [A-Za-z0-9-] only
   out.append("\"}");
 }
 

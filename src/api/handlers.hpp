@@ -47,6 +47,18 @@ void GetCampaign(Call& call);
 void PreviewCampaign(Call& call);
 void IssueCampaign(Call& call);
 void GetJob(Call& call);
+// The campaign `id` if the caller may see it (an auditor every one, a supervisor those all of
+// whose districts are theirs); otherwise writes a 404 naming `field` and returns nullopt.
+std::optional<Campaign> VisibleCampaign(Call& call, int64_t id, std::string_view field);
+// reports.cpp
+void ReportFunnel(Call& call);
+void ReportTimeline(Call& call);
+void ReportDistricts(Call& call);
+// corrections.cpp
+void MyCorrections(Call& call);
+void RequestMyCorrection(Call& call);
+void ListCorrections(Call& call);
+void DecideCorrection(Call& call);
 // appeals.cpp
 void ListAppeals(Call& call);
 void DecideAppeal(Call& call);

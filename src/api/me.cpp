@@ -27,9 +27,18 @@ void MySummonses(Call& call) {
   // The cabinet is a hot path: the answer is written by the appending writer straight into the
   // server's reused body (the bytes SummonsJson would give, without building a tree), and each
   // office's time zone is read once, not once per summons.
+  Page page;
+  int64_t after_id = 0;
+  if (!IdPageQuery(call, page, after_id)) return;
   std::string& out = call.response.body;
+  bool bad_cursor = false;
   Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(auto list, tx.ListSummonsOfPerson(call.who.national_id));
+    nlohmann::json next;
+    if (!CutPage(call, page, after_id, list, next)) {
+      bad_cursor = true;
+      return Status::Ok();
+    }
     std::vector<std::pair<std::string, std::string>> zones;  // office -> time zone; a person has few
     out.clear();
     JsonWriter w(out);
@@ -43,9 +52,16 @@ void MySummonses(Call& call) {
       }
       WriteJson(w, s, call.services.policy, zone->second);
     }
-    w.EndArray().EndObject();
+    w.EndArray().Key("next_cursor");
+    if (next.is_null()) {
+      w.Null();
+    } else {
+      w.String(next.get_ref<const std::string&>());
+    }
+    w.EndObject();
     return Status::Ok();
   });
+  if (bad_cursor) return;
   if (!st.ok()) return Fail(call, st);
 }
 
@@ -79,30 +95,45 @@ void MyReceipt(Call& call) {
   Reply(call, 200, receipt.ToJson());
 }
 
+// A citizen's lists are short (a few summonses in a lifetime): each is read whole and cut to the
+// page asked for.
+template <typename T>
+void ReplyPage(Call& call, std::vector<T>& list, const Page& page, int64_t after_id) {
+  nlohmann::json next;
+  if (!CutPage(call, page, after_id, list, next)) return;
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& item : list) items.push_back(ToJson(item));
+  Reply(call, 200, {{"items", std::move(items)}, {"next_cursor", std::move(next)}});
+}
+
 void MyRestrictions(Call& call) {
+  Page page;
+  int64_t after_id = 0;
+  if (!IdPageQuery(call, page, after_id)) return;
   std::vector<Restriction> list;
   Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(list, tx.ListRestrictionsOfPerson(call.who.national_id));
     return Status::Ok();
   });
   if (!st.ok()) return Fail(call, st);
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& r : list) items.push_back(ToJson(r));
-  Reply(call, 200, {{"items", std::move(items)}});
+  ReplyPage(call, list, page, after_id);
 }
 
 void MyAppeals(Call& call) {
-  nlohmann::json items = nlohmann::json::array();
+  Page page;
+  int64_t after_id = 0;
+  if (!IdPageQuery(call, page, after_id)) return;
+  std::vector<Appeal> list;
   Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(auto summonses, tx.ListSummonsOfPerson(call.who.national_id));
     for (const auto& s : summonses) {
-      MUSTER_ASSIGN_OR_RETURN(auto appeals, tx.ListAppeals(std::nullopt, s.id));
-      for (const auto& a : appeals) items.push_back(ToJson(a));
+      MUSTER_ASSIGN_OR_RETURN(auto appeals, tx.ListAppeals({.summons_id = s.id}));
+      for (auto& a : appeals) list.push_back(std::move(a));
     }
     return Status::Ok();
   });
   if (!st.ok()) return Fail(call, st);
-  Reply(call, 200, {{"items", std::move(items)}});
+  ReplyPage(call, list, page, after_id);
 }
 
 void FileMyAppeal(Call& call) {

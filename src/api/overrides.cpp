@@ -44,9 +44,6 @@ void RequestOverride(Call& call) {
       !body->String("justification", justification, true, 2000)) {
     return;
   }
-  if (Status valid = call.services.policy.national_id.Validate(r.national_id); !valid.ok()) {
-    return Fail(call, valid, "national_id");
-  }
   if (!auth::InScope(call.who, r.office)) {
     return http::WriteProblem(call.response, 403, "office: not one of your offices", "office");
   }
@@ -57,30 +54,23 @@ void RequestOverride(Call& call) {
 }
 
 void ListOverrides(Call& call) {
-  bool has_state = false;
-  std::string state_name = call.request.QueryParam("state", &has_state);
   OverrideFilter filter;
   filter.state = OverrideState::kPending;
   filter.offices = call.who.offices;
-  if (has_state) {
-    if (state_name == "all") {
-      filter.state = std::nullopt;
-    } else {
-      filter.state = ParseOverrideState(state_name);
-      if (!filter.state) {
-        return http::WriteProblem(call.response, 400, "state: must be pending, approved, rejected or all", "state");
-      }
-    }
-  }
+  if (!StateQuery(call, filter.state, ParseOverrideState, "pending, approved, rejected")) return;
+  Page page;
+  if (!IdPageQuery(call, page, filter.after_id)) return;
+  filter.limit = page.limit + 1;
   std::vector<OverrideRequest> list;
   Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(list, tx.ListOverrides(filter));
     return Status::Ok();
   });
   if (!st.ok()) return Fail(call, st);
+  nlohmann::json next = NextCursor(list, page.limit);
   nlohmann::json items = nlohmann::json::array();
   for (const auto& o : list) items.push_back(ToJson(o));
-  Reply(call, 200, {{"items", std::move(items)}});
+  Reply(call, 200, {{"items", std::move(items)}, {"next_cursor", std::move(next)}});
 }
 
 void ApproveOverride(Call& call) {

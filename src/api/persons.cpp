@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 
 #include "api/handlers.hpp"
 #include "codec/json.hpp"
@@ -56,15 +55,8 @@ constexpr size_t kHistoryLimit = 1000;
 void ListPersons(Call& call) {
   bool has_district = false;
   std::string district = call.request.QueryParam("district", &has_district);
-  std::string after = call.request.QueryParam("after");
-  std::string limit_text = call.request.QueryParam("limit");
-  int64_t limit = 50;
-  if (!limit_text.empty()) {
-    auto [end, ec] = std::from_chars(limit_text.data(), limit_text.data() + limit_text.size(), limit);
-    if (ec != std::errc() || end != limit_text.data() + limit_text.size() || limit < 1 || limit > 1000) {
-      return http::WriteProblem(call.response, 400, "limit: must be an integer from 1 to 1000", "limit");
-    }
-  }
+  Page page;
+  if (!PageQuery(call, page)) return;
   std::vector<std::string> districts;
   if (has_district) {
     if (!auth::InScope(call.who, district)) {
@@ -76,7 +68,7 @@ void ListPersons(Call& call) {
   }
   bool has_query = false;
   std::string query = call.request.QueryParam("q", &has_query);
-  if (has_query) return SearchPersons(call, std::move(query), std::move(districts), static_cast<size_t>(limit));
+  if (has_query) return SearchPersons(call, std::move(query), std::move(districts), page.limit);
   // Each district's persons come sorted by national ID after the cursor; merging the first
   // `limit` of each gives the first `limit` overall.
   std::vector<Person> persons;
@@ -84,8 +76,8 @@ void ListPersons(Call& call) {
     for (const auto& d : districts) {
       PersonFilter filter;
       filter.district = d;
-      filter.after_national_id = after;
-      filter.limit = static_cast<size_t>(limit) + 1;
+      filter.after_national_id = page.after;
+      filter.limit = page.limit + 1;
       MUSTER_ASSIGN_OR_RETURN(auto part, tx.ListPersons(filter));
       for (auto& p : part) persons.push_back(std::move(p));
     }
@@ -94,8 +86,8 @@ void ListPersons(Call& call) {
   if (!st.ok()) return Fail(call, st);
   std::sort(persons.begin(), persons.end(),
             [](const Person& a, const Person& b) { return a.national_id < b.national_id; });
-  bool more = persons.size() > static_cast<size_t>(limit);
-  if (more) persons.resize(static_cast<size_t>(limit));
+  bool more = persons.size() > page.limit;
+  if (more) persons.resize(page.limit);
   nlohmann::json items = nlohmann::json::array();
   for (const auto& p : persons) items.push_back(ToJson(p));
   nlohmann::json next = more ? nlohmann::json(persons.back().national_id) : nlohmann::json(nullptr);

@@ -12,6 +12,10 @@ namespace muster::api {
 using M = http::Method;
 using R = Role;
 
+// Lists answer {items, next_cursor}: ?limit= items (1..1000, default 100) after ?after=, the
+// next_cursor of the previous page.
+constexpr const char* kPaged = "after,limit:integer";
+
 const std::vector<RouteSpec>& Routes() {
   static const auth::RoleSet kCitizen = {R::kCitizen};
   static const auth::RoleSet kSupervisor = {R::kSupervisor};
@@ -19,6 +23,8 @@ const std::vector<RouteSpec>& Routes() {
   static const auth::RoleSet kBorder = {R::kBorder};
   static const auth::RoleSet kAdmin = {R::kAdmin};
   static const auth::RoleSet kAuditor = {R::kAuditor};
+  // Signed checkpoints and consistency proofs are hashes only: supervisors check them too.
+  static const auth::RoleSet kCheckpointReaders = {R::kSupervisor, R::kAuditor};
   static const std::vector<RouteSpec> routes = {
       {M::kGet, "/api/v1/exit-check/{national_id}", false, kBorder, ExitCheck,
        "May this person leave the country? allow or deny with a reference, never the reason", nullptr, 200},
@@ -36,18 +42,32 @@ const std::vector<RouteSpec>& Routes() {
        "login!,role!,display_name,offices:array,password!", 201, nullptr, nullptr, true},
       {M::kPost, "/api/v1/api-keys", false, kAdmin, CreateApiKey, "Create an API key (shown once)", "name!,role!",
        201},
-      {M::kGet, "/api/v1/me/summonses", false, kCitizen, MySummonses, "My summonses", nullptr, 200},
+      {M::kGet, "/api/v1/me/summonses", false, kCitizen, MySummonses, "My summonses, newest first (paged)", nullptr,
+       200, kPaged},
       {M::kGet, "/api/v1/me/summonses/{number}", false, kCitizen, MySummons,
        "Open one of my summonses (records viewed_at the first time)", nullptr, 200},
       {M::kGet, "/api/v1/me/summonses/{number}/receipt", false, kCitizen, MyReceipt,
        "The delivery receipt of one of my summonses, to check offline with `muster verify-receipt`", nullptr, 200},
-      {M::kGet, "/api/v1/me/restrictions", false, kCitizen, MyRestrictions, "My restrictions", nullptr, 200},
-      {M::kGet, "/api/v1/me/appeals", false, kCitizen, MyAppeals, "My appeals", nullptr, 200},
+      {M::kGet, "/api/v1/me/restrictions", false, kCitizen, MyRestrictions, "My restrictions (paged)", nullptr, 200,
+       kPaged},
+      {M::kGet, "/api/v1/me/appeals", false, kCitizen, MyAppeals, "My appeals (paged)", nullptr, 200, kPaged},
       {M::kPost, "/api/v1/me/appeals", false, kCitizen, FileMyAppeal, "Appeal one of my summonses",
        "summons!,reason!,text", 201},
+      {M::kGet, "/api/v1/me/corrections", false, kCitizen, MyCorrections,
+       "My requests to correct my registry data, with their state (paged)", nullptr, 200, kPaged},
+      {M::kPost, "/api/v1/me/corrections", false, kCitizen, RequestMyCorrection,
+       "Ask to correct one field of my registry data (surname, given_name, patronymic, birth_date, sex, district, "
+       "address, email, phone); the value is checked as on import",
+       "field!,value!,explanation", 201},
+      {M::kGet, "/api/v1/corrections", false, auth::kOffice, ListCorrections,
+       "Correction requests of persons of my offices (?state=pending|approved|rejected|all; paged)", nullptr, 200,
+       "state,after,limit:integer"},
+      {M::kPost, "/api/v1/corrections/{id}/decision", false, auth::kOffice, DecideCorrection,
+       "Approve a correction request (changes the person) or reject it with a reason", "approve!:boolean,reason",
+       200},
       {M::kGet, "/api/v1/persons", false, auth::kOffice, ListPersons,
-       "Persons of my offices, by national ID (cursor: ?after=…&limit=…&district=…), or by name (?q=…&limit=…)",
-       nullptr, 200},
+       "Persons of my offices, by national ID (paged; ?district=…), or by name (?q=…&limit=…)", nullptr, 200,
+       "after,limit:integer,district,q"},
       {M::kGet, "/api/v1/persons/{national_id}", false, auth::kOffice, GetPerson,
        "A person of my offices with deferments, summonses, restrictions and history", nullptr, 200},
       {M::kGet, "/api/v1/persons/{national_id}/eligibility", false, auth::kOffice, PersonEligibility,
@@ -64,7 +84,8 @@ const std::vector<RouteSpec>& Routes() {
        "Ask to summon an ineligible person, with a justification; a second person approves (four eyes)",
        "national_id!,office!,kind!,appear_at!:date-time,place!,purpose!,justification!", 201},
       {M::kGet, "/api/v1/overrides", false, auth::kOffice, ListOverrides,
-       "Override requests of my offices (?state=pending|approved|rejected|all)", nullptr, 200},
+       "Override requests of my offices (?state=pending|approved|rejected|all; paged)", nullptr, 200,
+       "state,after,limit:integer"},
       {M::kPost, "/api/v1/overrides/{id}/approval", false, kSupervisor, ApproveOverride,
        "Approve an override and issue its summons (never one's own request)", nullptr, 201},
       {M::kPost, "/api/v1/overrides/{id}/rejection", false, kSupervisor, RejectOverride, "Reject an override",
@@ -73,18 +94,30 @@ const std::vector<RouteSpec>& Routes() {
        "kind!,name!,basis!,districts!:array,age_min:integer,age_max:integer,categories:array,fitness:array,"
        "quota:integer,appear_from!:date,appear_until!:date,place,purpose",
        201},
-      {M::kGet, "/api/v1/campaigns", false, kCampaignReaders, ListCampaigns, "Campaigns", nullptr, 200},
+      {M::kGet, "/api/v1/campaigns", false, kCampaignReaders, ListCampaigns, "Campaigns of my offices (paged)",
+       nullptr, 200, kPaged},
       {M::kGet, "/api/v1/campaigns/{id}", false, kCampaignReaders, GetCampaign, "A campaign", nullptr, 200},
       {M::kGet, "/api/v1/campaigns/{id}/preview", false, kSupervisor, PreviewCampaign,
        "What issuing the campaign would do; writes nothing", nullptr, 200},
       {M::kPost, "/api/v1/campaigns/{id}/issue", false, kSupervisor, IssueCampaign,
        "Issue the campaign's summonses as a job (idempotent, resumable)", nullptr, 202},
       {M::kGet, "/api/v1/jobs/{id}", false, kCampaignReaders, GetJob, "A job's state and progress", nullptr, 200},
+      {M::kGet, "/api/v1/reports/campaigns/{id}/funnel", false, kCampaignReaders, ReportFunnel,
+       "A campaign's funnel: {campaign_id, issued, delivered, viewed, appeared, excused, no_show, cancelled} "
+       "(a supervisor's offices only)",
+       nullptr, 200},
+      {M::kGet, "/api/v1/reports/timeline", false, kCampaignReaders, ReportTimeline,
+       "Per UTC day: {day, issued, delivered, appeared, no_show}, of one campaign or all, from and to inclusive",
+       nullptr, 200, "campaign:integer,from:date,to:date"},
+      {M::kGet, "/api/v1/reports/districts", false, kCampaignReaders, ReportDistricts,
+       "Per district: {district, issued, delivered, appeared, no_show, excused, restrictions_active}", nullptr, 200,
+       "campaign:integer"},
       {M::kGet, "/api/v1/appeals", false, auth::kOffice, ListAppeals,
-       "Appeals on summonses of my offices (?state=pending|granted|denied|all)", nullptr, 200},
+       "Appeals on summonses of my offices, oldest first (?state=pending|granted|denied|all; paged)", nullptr, 200,
+       "state,after,limit:integer"},
       {M::kPost, "/api/v1/appeals/{id}/decision", false, auth::kOffice, DecideAppeal,
        "Grant or deny an appeal (not on a summons one issued)", "grant!:boolean,reason!", 200},
-      {M::kGet, "/api/v1/ledger/checkpoint", false, kAuditor, LedgerCheckpoint,
+      {M::kGet, "/api/v1/ledger/checkpoint", false, kCheckpointReaders, LedgerCheckpoint,
        "The latest signed checkpoint: the C2SP signed note as text/plain, or with Accept: application/json "
        "{origin, tree_size, root, created_at, checkpoint, public_key}",
        nullptr, 200, nullptr, "text/plain,application/json"},
@@ -92,7 +125,7 @@ const std::vector<RouteSpec>& Routes() {
        "RFC 9162 inclusion proof of leaf `index` in the tree of `size` leaves: {index, tree_size, leaf_hash, root, "
        "proof}",
        nullptr, 200, "index!:integer,size!:integer"},
-      {M::kGet, "/api/v1/ledger/proof/consistency", false, kAuditor, LedgerConsistencyProof,
+      {M::kGet, "/api/v1/ledger/proof/consistency", false, kCheckpointReaders, LedgerConsistencyProof,
        "RFC 9162 consistency proof from tree size `from` to `to`: {from, to, root_from, root_to, proof}", nullptr,
        200, "from!:integer,to!:integer"},
       {M::kGet, "/api/v1/ledger/entries", false, kAuditor, LedgerEntries,
@@ -139,20 +172,19 @@ std::vector<Field> ParseFields(std::string_view fields) {
   return out;
 }
 
+// The JSON Schema of a field type of RouteSpec::body and RouteSpec::query.
+nlohmann::json TypeSchema(std::string_view type) {
+  if (type == "date" || type == "date-time") return {{"type", "string"}, {"format", type}};
+  if (type == "array") return {{"type", "array"}, {"items", {{"type", "string"}}}};
+  return {{"type", type}};
+}
+
 nlohmann::json BodySchema(std::string_view fields) {
   nlohmann::json properties = nlohmann::json::object();
   nlohmann::json required = nlohmann::json::array();
   for (const Field& f : ParseFields(fields)) {
     if (f.required) required.push_back(f.name);
-    nlohmann::json schema;
-    if (f.type == "date" || f.type == "date-time") {
-      schema = {{"type", "string"}, {"format", f.type}};
-    } else if (f.type == "array") {
-      schema = {{"type", "array"}, {"items", {{"type", "string"}}}};
-    } else {
-      schema = {{"type", f.type}};
-    }
-    properties[std::string(f.name)] = schema;
+    properties[std::string(f.name)] = TypeSchema(f.type);
   }
   return {{"type", "object"}, {"properties", properties}, {"required", required}};
 }
@@ -194,7 +226,7 @@ std::string OpenApiDocument() {
     }
     if (r.query) {
       for (const Field& f : ParseFields(r.query)) {
-        params.push_back({{"name", f.name}, {"in", "query"}, {"required", f.required}, {"schema", {{"type", f.type}}}});
+        params.push_back({{"name", f.name}, {"in", "query"}, {"required", f.required}, {"schema", TypeSchema(f.type)}});
       }
     }
     if (!params.empty()) op["parameters"] = params;

@@ -60,9 +60,6 @@ void IssueSummons(Call& call) {
       !body->String("place", r.place, true, 500) || !body->String("purpose", r.purpose, true, 500)) {
     return;
   }
-  if (Status valid = call.services.policy.national_id.Validate(r.national_id); !valid.ok()) {
-    return Fail(call, valid, "national_id");
-  }
   if (!auth::InScope(call.who, r.office)) {
     return http::WriteProblem(call.response, 403, "office: not one of your offices", "office");
   }

@@ -1,4 +1,4 @@
-// deferment, eligibility, summons, override, campaign, appear, appeal, sweep, restriction, exit-check.
+// deferment, eligibility, summons, override, campaign, appear, appeal, correction, sweep, restriction, exit-check.
 #include <fmt/format.h>
 
 #include <memory>
@@ -373,9 +373,9 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
       MUSTER_ASSIGN_OR_RETURN(ExitCheckAnswer answer, svc.ExitCheck(a->national_id, ctx.Actor()));
       MUSTER_RETURN_IF_ERROR(svc.FlushExitChecks());
       if (ctx.json) {
-        PrintJson({{"decision", answer.allow ? "allow" : "deny"}, {"reference", answer.reference}});
+        PrintJson({{"decision", answer.allow ? "allow" : "deny"}, {"reference", answer.reference()}});
       } else {
-        fmt::print("{} {}\n", answer.allow ? "allow" : "deny", answer.reference);
+        fmt::print("{} {}\n", answer.allow ? "allow" : "deny", answer.reference());
       }
       return Status::Ok();
     });
@@ -433,8 +433,9 @@ void AddAppealCommands(CLI::App& app, Context& ctx, int& exit_code) {
     WithService(ctx, exit_code, [&](SummonsService&, Store& store, const Policy&) -> Status {
       std::vector<Appeal> list;
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
-        MUSTER_ASSIGN_OR_RETURN(
-            list, tx.ListAppeals(a->pending ? std::optional(AppealState::kPending) : std::nullopt, std::nullopt));
+        AppealFilter filter;
+        if (a->pending) filter.state = AppealState::kPending;
+        MUSTER_ASSIGN_OR_RETURN(list, tx.ListAppeals(filter));
         return Status::Ok();
       }));
       if (ctx.json) {
@@ -446,6 +447,82 @@ void AddAppealCommands(CLI::App& app, Context& ctx, int& exit_code) {
       for (const auto& ap : list) {
         fmt::print("{:>6}  {}  {:<12} {:<8} {}\n", ap.id, ap.summons_number, AppealReasonName(ap.reason),
                    AppealStateName(ap.state), ap.text);
+      }
+      return Status::Ok();
+    });
+  });
+}
+
+void AddCorrectionCommands(CLI::App& app, Context& ctx, int& exit_code) {
+  struct Args {
+    std::string national_id, field, value, explanation, reason, district;
+    int64_t id = 0;
+    bool approve = false, reject = false, pending = false;
+  };
+  auto a = std::make_shared<Args>();
+  auto* correction = app.add_subcommand("correction", "requests to correct a person's registry data");
+  correction->require_subcommand(1);
+  auto* request = correction->add_subcommand("request", "ask to correct one field of a person's data");
+  request->add_option("NATIONAL_ID", a->national_id)->required();
+  request->add_option("--field", a->field, std::string(CorrectableFields()))->required();
+  request->add_option("--value", a->value, "the correct value (checked as on import)")->required();
+  request->add_option("--explanation", a->explanation, "why, and which document shows it");
+  request->callback([&ctx, &exit_code, a] {
+    WithService(ctx, exit_code, [&](SummonsService& svc, Store&, const Policy&) -> Status {
+      MUSTER_ASSIGN_OR_RETURN(CorrectionRequest c,
+                              svc.RequestCorrection(a->national_id, a->field, a->value, a->explanation, ctx.Actor()));
+      if (ctx.json) {
+        PrintJson(ToJson(c));
+      } else {
+        fmt::print("Correction request {} filed: {} of {}\n", c.id, c.field, c.national_id);
+      }
+      return Status::Ok();
+    });
+  });
+  auto* decide = correction->add_subcommand("decide", "approve (the person is changed) or reject a request");
+  decide->add_option("ID", a->id)->required();
+  auto* approve = decide->add_flag("--approve", a->approve, "approve: the person's data is corrected");
+  auto* reject = decide->add_flag("--reject", a->reject, "reject (give --reason)");
+  approve->excludes(reject);
+  decide->add_option("--reason", a->reason, "why; required to reject");
+  decide->callback([&ctx, &exit_code, a] {
+    if (a->approve == a->reject) {
+      exit_code = Fail(ctx, Status::InvalidArgument("give exactly one of --approve or --reject"));
+      return;
+    }
+    WithService(ctx, exit_code, [&](SummonsService& svc, Store&, const Policy&) -> Status {
+      MUSTER_ASSIGN_OR_RETURN(CorrectionRequest c, svc.DecideCorrection(a->id, a->approve, a->reason, ctx.Actor()));
+      if (ctx.json) {
+        PrintJson(ToJson(c));
+      } else {
+        fmt::print("Correction request {} {}\n", c.id, CorrectionStateName(c.state));
+      }
+      return Status::Ok();
+    });
+  });
+  auto* list = correction->add_subcommand("list", "list correction requests, oldest first");
+  list->add_flag("--pending", a->pending, "only those awaiting a decision");
+  list->add_option("--district", a->district, "only persons of this district");
+  list->callback([&ctx, &exit_code, a] {
+    WithService(ctx, exit_code, [&](SummonsService&, Store& store, const Policy&) -> Status {
+      CorrectionFilter filter;
+      if (a->pending) filter.state = CorrectionState::kPending;
+      if (!a->district.empty()) filter.districts = {a->district};
+      filter.limit = 100000;
+      std::vector<CorrectionRequest> list;
+      MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
+        MUSTER_ASSIGN_OR_RETURN(list, tx.ListCorrections(filter));
+        return Status::Ok();
+      }));
+      if (ctx.json) {
+        nlohmann::json j = nlohmann::json::array();
+        for (const auto& c : list) j.push_back(ToJson(c));
+        PrintJson(j);
+        return Status::Ok();
+      }
+      for (const auto& c : list) {
+        fmt::print("{:>6}  {}  {:<4} {:<11} {:<9} {}\n", c.id, c.national_id, c.district, c.field,
+                   CorrectionStateName(c.state), c.proposed_value);
       }
       return Status::Ok();
     });
@@ -570,6 +647,7 @@ void AddLifecycleCommands(CLI::App& app, Context& ctx, int& exit_code) {
   AddDefermentCommands(app, ctx, exit_code);
   AddSummonsCommands(app, ctx, exit_code);
   AddAppealCommands(app, ctx, exit_code);
+  AddCorrectionCommands(app, ctx, exit_code);
   AddCampaignCommands(app, ctx, exit_code);
 }
 

@@ -219,4 +219,43 @@ nlohmann::json ToJson(const Event& e) {
           {"payload", std::move(payload)}};
 }
 
+nlohmann::json ToJson(const CorrectionRequest& c) {
+  return {{"id", c.id},
+          {"national_id", c.national_id},
+          {"district", c.district},
+          {"field", c.field},
+          {"value", c.proposed_value},
+          {"explanation", c.explanation},
+          {"state", std::string(CorrectionStateName(c.state))},
+          {"requested_by", c.requested_by},
+          {"requested_at", FormatTimestamp(c.requested_at)},
+          {"decided_by", c.decided_by},
+          {"decided_at", c.decided_at ? nlohmann::json(FormatTimestamp(*c.decided_at)) : nlohmann::json(nullptr)},
+          {"decision_reason", c.decision_reason},
+          {"previous_value", c.previous_value}};
+}
+
+nlohmann::json ToJson(const Funnel& f) {
+  return {{"issued", f.issued},     {"delivered", f.delivered}, {"viewed", f.viewed},      {"appeared", f.appeared},
+          {"excused", f.excused}, {"no_show", f.no_show},     {"cancelled", f.cancelled}};
+}
+
+nlohmann::json ToJson(const TimelineDay& d) {
+  return {{"day", FormatCivilDate(d.day)},
+          {"issued", d.issued},
+          {"delivered", d.delivered},
+          {"appeared", d.appeared},
+          {"no_show", d.no_show}};
+}
+
+nlohmann::json ToJson(const DistrictRow& r) {
+  return {{"district", r.district},
+          {"issued", r.counts.issued},
+          {"delivered", r.counts.delivered},
+          {"appeared", r.counts.appeared},
+          {"no_show", r.counts.no_show},
+          {"excused", r.counts.excused},
+          {"restrictions_active", r.restrictions_active}};
+}
+
 }  // namespace muster

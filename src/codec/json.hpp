@@ -7,10 +7,12 @@
 
 #include "core/policy.hpp"
 #include "codec/json_writer.hpp"
+#include "registry/correction.hpp"
 #include "registry/person.hpp"
 #include "registry/person_import.hpp"
 #include "summons/campaign.hpp"
 #include "summons/eligibility.hpp"
+#include "summons/report.hpp"
 #include "summons/summons.hpp"
 
 namespace muster {
@@ -29,6 +31,10 @@ nlohmann::json ToJson(const Campaign& campaign);
 nlohmann::json ToJson(const CampaignPlan& plan);  // counts only, not the assignments
 nlohmann::json ToJson(const OverrideRequest& request);
 nlohmann::json ToJson(const Eligibility& eligibility);
+nlohmann::json ToJson(const CorrectionRequest& request);
+nlohmann::json ToJson(const Funnel& funnel);
+nlohmann::json ToJson(const TimelineDay& day);
+nlohmann::json ToJson(const DistrictRow& row);
 
 // The same JSON as ToJson(summons).dump() and ToJson(summons, policy, office_timezone).dump(),
 // byte for byte, through the appending writer: for the hot answers (the citizen's cabinet).

@@ -235,11 +235,19 @@ namespace {
 // any case it does not handle exactly as EncodeLeafReference does, returns false and the
 // reference path runs instead; leaf_test.cpp checks that both give the same bytes.
 
+struct Member;
+
 struct Node {
   enum class Kind { kString, kScalar, kObject, kArray } kind = Kind::kScalar;
   std::string_view text;  // a string's content (no escapes) or a scalar's token
-  std::vector<std::pair<std::string_view, Node>> members;
+  std::vector<Member> members;
   std::vector<Node> items;
+};
+
+// An object's member; a struct rather than std::pair, which may not hold the incomplete Node.
+struct Member {
+  std::string_view first;  // the key
+  Node second;
 };
 
 class FastParser {
@@ -266,7 +274,7 @@ class FastParser {
         if (!ParseString(key) || !Expect(':')) return false;
         if (!node.members.empty() && key <= previous) return false;  // not sorted: not canonical
         previous = key;
-        node.members.emplace_back(key, Node{});
+        node.members.push_back({key, Node{}});
         if (!Parse(node.members.back().second, depth + 1)) return false;
         if (Peek('}')) return true;
         if (!Expect(',')) return false;

@@ -24,6 +24,7 @@
 #include "auth/account.hpp"
 #include "core/status.hpp"
 #include "ledger/merkle.hpp"
+#include "registry/correction.hpp"
 #include "registry/person.hpp"
 #include "summons/summons.hpp"
 
@@ -54,7 +55,16 @@ std::array<std::string, 4> PersonSearchPatterns(std::string_view text);
 struct OverrideFilter {
   std::optional<OverrideState> state;
   std::vector<std::string> offices;
+  int64_t after_id = 0;  // cursor: only ids greater than this
   size_t limit = 500;
+};
+
+struct AppealFilter {
+  std::optional<AppealState> state;                  // all states when nullopt
+  std::optional<int64_t> summons_id;                 // of one summons
+  std::optional<std::vector<std::string>> offices;   // on summonses of these offices
+  int64_t after_id = 0;                              // cursor: only ids greater than this
+  size_t limit = 0;                                  // 0: no limit
 };
 
 // The part of a person that campaign planning reads.
@@ -97,6 +107,46 @@ struct StoredCheckpoint {
   ledger::Hash root{};
   std::string note;  // the signed note
   Timestamp created_at;
+};
+
+// Reports (summons/report.hpp gives these counts their meaning). Summonses are counted per
+// office (the district that issued them) and state; a campaign or every summons.
+struct SummonsTally {
+  std::string office;
+  SummonsState state = SummonsState::kIssued;
+  int64_t count = 0;      // summonses in `state`
+  int64_t delivered = 0;  // of them, with delivered_at set
+  int64_t viewed = 0;     // of them, with viewed_at set
+};
+
+// The moments a summons records, for counting per day.
+enum class SummonsMoment { kIssued, kDelivered, kViewed, kAppeared, kClosed };
+
+// Summonses whose `moment` fell on `day` (days since 1970-01-01, UTC), per office and the
+// summons' current state.
+struct DayTally {
+  std::string office;
+  SummonsMoment moment = SummonsMoment::kIssued;
+  SummonsState state = SummonsState::kIssued;
+  int64_t day = 0;
+  int64_t count = 0;
+};
+
+struct TallyFilter {
+  std::optional<int64_t> campaign;  // nullopt: every summons
+  std::optional<Timestamp> from;    // DayTally: moments at or after
+  std::optional<Timestamp> to;      // DayTally: moments before
+};
+
+// Correction requests (registry/correction.hpp) in `state` (all when nullopt), of one person
+// when `national_id` is set, of persons registered in `districts` when it is not empty; oldest
+// first.
+struct CorrectionFilter {
+  std::optional<CorrectionState> state;
+  std::optional<std::string> national_id;
+  std::vector<std::string> districts;  // of the person; all when empty
+  size_t limit = 500;
+  int64_t after_id = 0;  // cursor: only ids greater than this
 };
 
 class Tx {
@@ -166,9 +216,8 @@ class Tx {
   virtual Result<int64_t> InsertAppeal(const Appeal& appeal) = 0;
   virtual Status UpdateAppeal(const Appeal& appeal) = 0;
   virtual Result<Appeal> GetAppeal(int64_t id) = 0;  // NotFound
-  // Appeals in `state` (all when nullopt), of one summons when given, oldest first.
-  virtual Result<std::vector<Appeal>> ListAppeals(std::optional<AppealState> state,
-                                                  std::optional<int64_t> summons_id) = 0;
+  // Appeals matching `filter`, oldest (lowest id) first.
+  virtual Result<std::vector<Appeal>> ListAppeals(const AppealFilter& filter) = 0;
 
   // Restrictions.
   virtual Result<int64_t> InsertRestriction(const Restriction& restriction) = 0;
@@ -183,6 +232,20 @@ class Tx {
   virtual Status UpdateOverride(const OverrideRequest& request) = 0;
   virtual Result<OverrideRequest> GetOverride(int64_t id) = 0;  // NotFound
   virtual Result<std::vector<OverrideRequest>> ListOverrides(const OverrideFilter& filter) = 0;
+
+  // Reports: SQL aggregates over summonses and restrictions.
+  virtual Result<std::vector<SummonsTally>> TallySummons(const TallyFilter& filter) = 0;
+  virtual Result<std::vector<DayTally>> TallySummonsByDay(const TallyFilter& filter) = 0;
+  // Restrictions in force at `at` (not lifted, effective by then: Restriction::ActiveAt) on
+  // summonses of the filter's campaign, counted per office of the summons.
+  virtual Result<std::vector<std::pair<std::string, int64_t>>> CountRestrictionsInForce(const TallyFilter& filter,
+                                                                                        Timestamp at) = 0;
+
+  // Requests to correct a person's registry data.
+  virtual Result<int64_t> InsertCorrection(const CorrectionRequest& request) = 0;
+  virtual Status UpdateCorrection(const CorrectionRequest& request) = 0;  // the decision, previous_value
+  virtual Result<CorrectionRequest> GetCorrection(int64_t id) = 0;        // NotFound
+  virtual Result<std::vector<CorrectionRequest>> ListCorrections(const CorrectionFilter& filter) = 0;
 
   // Exit checks asked, for the record.
   virtual Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,

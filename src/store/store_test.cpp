@@ -10,6 +10,8 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <tuple>
 #include <future>
 #include <thread>
 
@@ -351,6 +353,152 @@ TEST_P(StoreTest, WritesFromTwoStoresAreSerialised) {
                   })
                   .ok());
   EXPECT_EQ(count, 2 * kWrites);
+}
+
+Timestamp Day(int64_t day, int hour = 9) {
+  return Timestamp{std::chrono::milliseconds(day * 86400000 + hour * 3600000)};
+}
+
+Summons TestSummons(int64_t id, int person, std::string office, SummonsState state, int64_t issued_day) {
+  Summons s;
+  s.id = id;
+  s.number = fmt::format("26-{:08}-0", id);
+  s.national_id = fmt::format("{:011}", person);
+  s.office = std::move(office);
+  s.kind = "conscription";
+  s.appear_at = Day(issued_day + 5);
+  s.place = "Room 1";
+  s.purpose = "Board";
+  s.state = state;
+  s.issued_at = Day(issued_day);
+  s.issued_by = "officer:olga";
+  s.delivered_at = Day(issued_day);
+  return s;
+}
+
+// The report aggregates count the same on every backend: per office and state, per day of each
+// moment (UTC days since the epoch), and restrictions in force at a moment.
+TEST_P(StoreTest, TalliesSummonsPerOfficeStateAndDay) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  int64_t campaign = 0;
+  Status st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_RETURN_IF_ERROR(tx.InsertOffice(TestOffice("D01")));
+    MUSTER_RETURN_IF_ERROR(tx.InsertOffice(TestOffice("D02")));
+    for (int i = 1; i <= 3; ++i) MUSTER_RETURN_IF_ERROR(tx.UpsertPerson(TestPerson(i, i < 3 ? "D01" : "D02")).status());
+    Campaign c;
+    c.kind = "conscription";
+    c.name = "Autumn";
+    c.basis = "Order 1";
+    c.districts = {"D01"};
+    c.appear_from = std::chrono::year{2024} / 10 / 1;
+    c.appear_until = std::chrono::year{2024} / 10 / 30;
+    c.created_by = "supervisor:sam";
+    MUSTER_ASSIGN_OR_RETURN(campaign, tx.InsertCampaign(c));
+    Summons a = TestSummons(1, 1, "D01", SummonsState::kDelivered, 20000);
+    Summons b = TestSummons(2, 2, "D01", SummonsState::kNoShow, 20000);
+    a.campaign_id = b.campaign_id = campaign;
+    b.closed_at = Day(20010);
+    Summons c3 = TestSummons(3, 3, "D02", SummonsState::kAppeared, 20001);
+    c3.viewed_at = Day(20002);
+    c3.appeared_at = Day(20003);
+    for (const Summons* s : {&a, &b, &c3}) MUSTER_RETURN_IF_ERROR(tx.InsertSummons(*s));
+    Restriction r{0, 0, b.national_id, 2, b.number, "exit_ban", Day(20010), Day(20010, 12)};
+    MUSTER_RETURN_IF_ERROR(tx.InsertRestriction(r).status());
+    Restriction lifted{0, 0, c3.national_id, 3, c3.number, "exit_ban", Day(20001), Day(20001)};
+    lifted.lifted_at = Day(20003);
+    return tx.InsertRestriction(lifted).status();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+
+  using S = SummonsState;
+  using M = SummonsMoment;
+  auto key = [](const SummonsTally& t) { return std::tuple(t.office, t.state, t.count, t.delivered, t.viewed); };
+  auto day_key = [](const DayTally& t) { return std::tuple(t.office, t.moment, t.state, t.day, t.count); };
+  st = store->Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(auto of_campaign, tx.TallySummons({campaign, std::nullopt, std::nullopt}));
+    std::set<std::tuple<std::string, S, int64_t, int64_t, int64_t>> got;
+    for (const auto& t : of_campaign) got.insert(key(t));
+    EXPECT_EQ(got, (decltype(got){{"D01", S::kDelivered, 1, 1, 0}, {"D01", S::kNoShow, 1, 1, 0}}));
+    MUSTER_ASSIGN_OR_RETURN(auto all, tx.TallySummons({}));
+    EXPECT_EQ(all.size(), 3u);
+
+    MUSTER_ASSIGN_OR_RETURN(auto days, tx.TallySummonsByDay({}));
+    std::set<std::tuple<std::string, M, S, int64_t, int64_t>> by_day;
+    for (const auto& t : days) by_day.insert(day_key(t));
+    EXPECT_EQ(by_day, (decltype(by_day){
+                          {"D01", M::kIssued, S::kDelivered, 20000, 1}, {"D01", M::kIssued, S::kNoShow, 20000, 1},
+                          {"D01", M::kDelivered, S::kDelivered, 20000, 1}, {"D01", M::kDelivered, S::kNoShow, 20000, 1},
+                          {"D01", M::kClosed, S::kNoShow, 20010, 1}, {"D02", M::kIssued, S::kAppeared, 20001, 1},
+                          {"D02", M::kDelivered, S::kAppeared, 20001, 1}, {"D02", M::kViewed, S::kAppeared, 20002, 1},
+                          {"D02", M::kAppeared, S::kAppeared, 20003, 1}}));
+    MUSTER_ASSIGN_OR_RETURN(auto late, tx.TallySummonsByDay({campaign, Day(20005, 0), Day(20011, 0)}));
+    EXPECT_EQ(late.size(), 1u);
+    if (late.size() == 1) {
+      EXPECT_EQ(day_key(late[0]), std::tuple(std::string("D01"), M::kClosed, S::kNoShow, int64_t{20010}, int64_t{1}));
+    }
+
+    MUSTER_ASSIGN_OR_RETURN(auto before, tx.CountRestrictionsInForce({}, Day(20010, 11)));
+    EXPECT_TRUE(before.empty());
+    MUSTER_ASSIGN_OR_RETURN(auto in_force, tx.CountRestrictionsInForce({}, Day(20011)));
+    EXPECT_EQ(in_force, (std::vector<std::pair<std::string, int64_t>>{{"D01", 1}}));
+    MUSTER_ASSIGN_OR_RETURN(auto other, tx.CountRestrictionsInForce({campaign + 1, std::nullopt, std::nullopt}, Day(20011)));
+    EXPECT_TRUE(other.empty());
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
+TEST_P(StoreTest, CorrectionsRoundTripAndFilter) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  CorrectionRequest c;
+  c.national_id = TestPerson(1).national_id;
+  c.field = "surname";
+  c.proposed_value = "Smirnov";
+  c.explanation = "Married";
+  c.requested_by = "citizen:1";
+  c.requested_at = Day(20000);
+  Status st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_RETURN_IF_ERROR(tx.InsertOffice(TestOffice("D01")));
+    MUSTER_RETURN_IF_ERROR(tx.UpsertPerson(TestPerson(1)).status());
+    MUSTER_ASSIGN_OR_RETURN(c.id, tx.InsertCorrection(c));
+    CorrectionRequest other = c;
+    other.field = "phone";
+    return tx.InsertCorrection(other).status();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(CorrectionRequest got, tx.GetCorrection(c.id));
+    EXPECT_EQ(got.field, "surname");
+    EXPECT_EQ(got.proposed_value, "Smirnov");
+    EXPECT_EQ(got.district, "D01");
+    EXPECT_EQ(got.state, CorrectionState::kPending);
+    EXPECT_FALSE(got.decided_at);
+    got.state = CorrectionState::kApproved;
+    got.decided_by = "officer:olga";
+    got.decided_at = Day(20001);
+    got.previous_value = "Petrov";
+    return tx.UpdateCorrection(got);
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  st = store->Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(CorrectionRequest got, tx.GetCorrection(c.id));
+    EXPECT_EQ(got.state, CorrectionState::kApproved);
+    EXPECT_EQ(got.previous_value, "Petrov");
+    EXPECT_EQ(got.decided_at, Day(20001));
+    EXPECT_TRUE(tx.GetCorrection(c.id + 100).status().IsNotFound());
+    MUSTER_ASSIGN_OR_RETURN(auto pending, tx.ListCorrections({CorrectionState::kPending, std::nullopt, {}, 10}));
+    EXPECT_EQ(pending.size(), 1u);
+    MUSTER_ASSIGN_OR_RETURN(auto mine, tx.ListCorrections({std::nullopt, c.national_id, {"D01"}, 10}));
+    EXPECT_EQ(mine.size(), 2u);
+    MUSTER_ASSIGN_OR_RETURN(auto elsewhere, tx.ListCorrections({std::nullopt, std::nullopt, {"D02"}, 10}));
+    EXPECT_TRUE(elsewhere.empty());
+    MUSTER_ASSIGN_OR_RETURN(auto one, tx.ListCorrections({std::nullopt, std::nullopt, {}, 1}));
+    EXPECT_EQ(one.size(), 1u);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgres"),

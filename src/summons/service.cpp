@@ -1,8 +1,10 @@
 #include "summons/service.hpp"
 
 #include <fmt/format.h>
-
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <charconv>
 #include <random>
 
 #include "summons/deadline.hpp"
@@ -560,7 +562,7 @@ Result<Appeal> SummonsService::FileAppeal(std::string_view number, AppealReason 
   MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>&) {
     MUSTER_ASSIGN_OR_RETURN(Summons s, tx.GetSummons(canonical));
     MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kFileAppeal));
-    MUSTER_ASSIGN_OR_RETURN(auto pending, tx.ListAppeals(AppealState::kPending, s.id));
+    MUSTER_ASSIGN_OR_RETURN(auto pending, tx.ListAppeals({.state = AppealState::kPending, .summons_id = s.id, .limit = 1}));
     if (!pending.empty()) {
       return Status::FailedPrecondition(
           fmt::format("summons {} already has appeal {} pending", s.number, pending.front().id));
@@ -674,13 +676,36 @@ Result<ExitCheckAnswer> SummonsService::ExitCheck(std::string_view national_id, 
   ExitCheckAnswer answer;
   answer.allow = !exit_bans_.Barred(national_id, now);
   uint64_t n = check_counter_.fetch_add(1, std::memory_order_relaxed);
+  FormatReference(answer, now, n);
+  std::lock_guard lock(checks_mu_);
+  pending_checks_.push_back({std::string(national_id), answer.allow, std::string(asked_by), now, n});
+  return answer;
+}
+
+namespace {
+
+// `value` in upper-case hex, zero-padded to `width` digits (more when it needs more).
+char* PutHex(char* out, char* end, uint64_t value, int width) {
+  char digits[16];
+  auto [last, ec] = std::to_chars(digits, digits + sizeof digits, value, 16);
+  for (int pad = width - static_cast<int>(last - digits); pad > 0 && out < end; --pad) *out++ = '0';
+  for (const char* d = digits; d < last && out < end; ++d) *out++ = (*d >= 'a') ? static_cast<char>(*d - 32) : *d;
+  return out;
+}
+
+}  // namespace
+
+void SummonsService::FormatReference(ExitCheckAnswer& answer, Timestamp at, uint64_t counter) const {
   // "X", the time in milliseconds (11 hex digits until 2527), this process's random 16-bit nonce
   // and its check counter: unique within the process, and across processes unless two draw the
-  // same nonce and reach the same count in the same millisecond.
-  answer.reference = fmt::format("X{:011X}{:04X}{:X}", now.time_since_epoch().count(), check_nonce_, n);
-  std::lock_guard lock(checks_mu_);
-  pending_checks_.push_back({answer.reference, std::string(national_id), answer.allow, std::string(asked_by), now});
-  return answer;
+  // same nonce and reach the same count in the same millisecond. At most 1 + 11 + 4 + 16 = 32.
+  char* out = answer.reference_text.data();
+  char* end = out + answer.reference_text.size();
+  *out++ = 'X';
+  out = PutHex(out, end, static_cast<uint64_t>(at.time_since_epoch().count()), 11);
+  out = PutHex(out, end, check_nonce_, 4);
+  out = PutHex(out, end, counter, 1);
+  answer.reference_size = static_cast<uint8_t>(out - answer.reference_text.data());
 }
 
 Status SummonsService::FlushExitChecks() {
@@ -691,9 +716,11 @@ Status SummonsService::FlushExitChecks() {
   }
   if (records.empty()) return Status::Ok();
   Status st = store_.Write([&](Tx& tx) {
+    ExitCheckAnswer reference;
     for (const auto& r : records) {
+      FormatReference(reference, r.at, r.counter);
       MUSTER_RETURN_IF_ERROR(
-          tx.InsertExitCheck(r.reference, r.national_id, r.allow ? "allow" : "deny", r.asked_by, r.at));
+          tx.InsertExitCheck(reference.reference(), r.national_id, r.allow ? "allow" : "deny", r.asked_by, r.at));
     }
     return Status::Ok();
   });

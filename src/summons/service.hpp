@@ -9,6 +9,7 @@
 // updated only after a transaction commits.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <mutex>
 #include <nlohmann/json_fwd.hpp>
@@ -45,7 +46,11 @@ struct SweepSummary {
 
 struct ExitCheckAnswer {
   bool allow = true;
-  std::string reference;  // quote this to the office; it never reveals the reason
+  // Quote this to the office; it never reveals the reason. [0-9A-Z], at most 32 characters, kept
+  // inline: the exit check is the hottest path and allocates nothing per answer.
+  std::string_view reference() const { return {reference_text.data(), reference_size}; }
+  std::array<char, 32> reference_text{};
+  uint8_t reference_size = 0;
 };
 
 // Appends one domain event to `tx`; `payload` is written as canonical JSON.
@@ -121,6 +126,17 @@ class SummonsService {
   // lifts its restrictions.
   Result<Appeal> DecideAppeal(int64_t appeal_id, bool grant, std::string_view reason, std::string_view actor);
 
+  // Corrections of registry data (registry/correction.hpp): the person asks, with the value
+  // checked by the import's rules (and a district by the offices); one pending request per field.
+  // An officer approves it, which changes the person, or rejects it with a reason. Events:
+  // person.correction_requested, person.corrected, person.correction_rejected (subject: the
+  // national ID; the values stay in the corrections table, out of the ledger).
+  Result<CorrectionRequest> RequestCorrection(std::string_view national_id, std::string_view field,
+                                              std::string_view value, std::string_view explanation,
+                                              std::string_view actor);
+  Result<CorrectionRequest> DecideCorrection(int64_t id, bool approve, std::string_view reason,
+                                             std::string_view actor);
+
   // Delivers after_days summonses that fell due and marks overdue ones no_show, imposing the
   // policy's restrictions. Idempotent; works in batches of `batch` summonses per transaction.
   Result<SweepSummary> Sweep(Timestamp now, std::string_view actor = "system:sweep", size_t batch = 20000);
@@ -170,13 +186,16 @@ class SummonsService {
   bool exit_bans_loaded_ = false;  // guarded by feed_mu_
   BeforeCommit before_commit_;
 
+  // An exit check asked, until FlushExitChecks writes it; its reference is made again from
+  // `at` and `counter` then.
   struct ExitCheckRecord {
-    std::string reference;
     std::string national_id;
     bool allow;
     std::string asked_by;
     Timestamp at;
+    uint64_t counter;
   };
+  void FormatReference(ExitCheckAnswer& answer, Timestamp at, uint64_t counter) const;
   std::mutex checks_mu_;
   std::vector<ExitCheckRecord> pending_checks_;
   const uint32_t check_nonce_;

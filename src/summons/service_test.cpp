@@ -1,6 +1,7 @@
 #include "summons/service.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <set>
@@ -39,11 +40,21 @@ TEST_F(SummonsServiceTest, ExitCheckReferencesAreUniqueAndRecorded) {
     auto answer = service.ExitCheck("12345678964", "border:test");
     ASSERT_TRUE(answer.ok()) << answer.status().message();
     EXPECT_TRUE(answer->allow);
-    references.insert(answer->reference);
+    references.insert(std::string(answer->reference()));
   }
   EXPECT_EQ(references.size(), 10000u);
   Status flushed = service.FlushExitChecks();
   EXPECT_TRUE(flushed.ok()) << flushed.message();
+  // The record carries the very references answered.
+  std::set<std::string> recorded;
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT reference FROM exit_checks", -1, &st, nullptr), SQLITE_OK);
+  while (sqlite3_step(st) == SQLITE_ROW) recorded.insert(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  EXPECT_EQ(recorded, references);
 }
 
 TEST_F(SummonsServiceTest, ExitCheckRejectsAnInvalidId) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole loop on the real binary: registry, eligibility, four-eyes override, issue, sweep,
-# exit ban, appearance, appeal, cancellation, campaign preview and issue, and forbidden moves.
+# exit ban, appearance, appeal, data correction, cancellation, campaign preview and issue, and
+# forbidden moves.
 source "$(dirname "$0")/lib.sh"
 
 years_ago() { date -u -d "$1 years ago" +%Y-%m-%d; }
@@ -121,6 +122,20 @@ assert_contains "decided once" "$OUT" "already granted"
 
 unset MUSTER_NOW
 
+# Data corrections: the value is checked as on import; approving changes the person.
+expect_exit 2 muster --as "citizen:$FIT" correction request $FIT --field birth_date --value 2999-01-01
+assert_contains "a bad value names the field" "$OUT" "birth_date 2999-01-01 is in the future"
+expect_exit 0 muster --as "citizen:$FIT" --json correction request $FIT --field given_name --value Ioann --explanation "Passport"
+CID=$(echo "$OUT" | json_field '["id"]')
+expect_exit 0 muster correction list --pending --district D01
+assert_contains "listed" "$OUT" "Ioann"
+expect_exit 2 muster --as carol correction decide "$CID" --reject
+assert_contains "a rejection needs a reason" "$OUT" "reason"
+expect_exit 0 muster --as carol correction decide "$CID" --approve
+assert_contains "approved" "$OUT" "approved"
+expect_exit 0 muster --json person show $FIT
+assert_eq "corrected" "Ioann" "$(echo "$OUT" | json_field '["given_name"]')"
+
 # Cancellation.
 expect_exit 0 muster --as alice --json summons issue 45678901238 --office D01 --kind reservist_training \
   --appear-at "$(in_days 11)" --place "Room 1" --purpose "Training"
@@ -154,7 +169,7 @@ assert_eq "one summons per person and campaign" "1" "$(sql 'SELECT count(*) FROM
 # Every change left an event.
 assert_eq "events" "1" "$(sql "SELECT count(*) > 10 FROM events WHERE type IN ('summons.issued','summons.delivered','summons.no_show','restriction.imposed','restriction.lifted','appeal.filed','appeal.decided','summons.excused','summons.cancelled','summons.viewed','deferment.added','summons.appeared')" \
   "SELECT (count(*) > 10)::int FROM events WHERE type IN ('summons.issued','summons.delivered','summons.no_show','restriction.imposed','restriction.lifted','appeal.filed','appeal.decided','summons.excused','summons.cancelled','summons.viewed','deferment.added','summons.appeared')")"
-assert_eq "event types" "14" "$(sql 'SELECT count(DISTINCT type) FROM events')"
+assert_eq "event types" "16" "$(sql 'SELECT count(DISTINCT type) FROM events')"  # person.correction_requested, person.corrected too
 assert_eq "override trail" "override.requested override.approved" \
   "$(sql "SELECT group_concat(type, ' ') FROM (SELECT type FROM events WHERE type LIKE 'override.%' ORDER BY seq)" \
     "SELECT string_agg(type, ' ' ORDER BY seq) FROM events WHERE type LIKE 'override.%'")"

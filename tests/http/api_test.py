@@ -232,12 +232,14 @@ def raw_exchange(port, data, send_slowly=False, wait=20):
     return got
 
 
-def main():
-    tmp = tempfile.mkdtemp(prefix="muster-http.")
+def fresh_database(prefix):
+    """(folder, database): a new temporary folder and an SQLite file in it, or a fresh PostgreSQL
+    database when pg_server() names one; the folder holds offices.csv with offices D01 and D02."""
+    tmp = tempfile.mkdtemp(prefix=f"muster-{prefix}.")
     db = os.path.join(tmp, "t.db")
     server = pg_server()
     if server:  # a fresh database; the ledger keys default to <database>.ledger.* in the working directory
-        name = f"muster_http_{os.getpid()}"
+        name = f"muster_{prefix}_{os.getpid()}"
         subprocess.run(["psql", server, "-XAtq", "-c", f"CREATE DATABASE {name}"], check=True,
                        stdin=subprocess.DEVNULL)
         db = server.rsplit("/", 1)[0] + "/" + name
@@ -245,6 +247,11 @@ def main():
     with open(os.path.join(tmp, "offices.csv"), "w") as f:
         f.write("code,name,region,timezone,daily_capacity\nD01,Central,Moscow,Europe/Moscow,50\n"
                 "D02,North,Moscow,Europe/Moscow,50\n")
+    return tmp, db
+
+
+def main():
+    tmp, db = fresh_database("http")
     d01 = [snils(200000000 + i * 7) for i in range(40)]
     d02 = [snils(300000000 + i * 7) for i in range(10)]
     with open(os.path.join(tmp, "persons.csv"), "w") as f:
@@ -541,6 +548,57 @@ def main():
         check(job["state"] == "done" and job["done"] == job["total"], f"job finished: {job}")
         st, j, _, _ = request(port, "GET", "/api/v1/campaigns", token=tokens["auditor"])
         check(st == 200 and len(j["items"]) == 1, "the auditor reads campaigns")
+
+        # Cursor pagination on every list: walking with limit=1 gives the whole list, each item
+        # once, in the order of one big page; a cursor that is not one is refused naming `after`.
+        def walk(path, token, limit):
+            keys, cursor = [], None
+            for _ in range(1000):
+                sep = "&" if "?" in path else "?"
+                q = f"{path}{sep}limit={limit}" + (f"&after={cursor}" if cursor else "")
+                st, j, _, _ = request(port, "GET", q, token=token)
+                check(st == 200 and len(j["items"]) <= limit, f"{q}: {st} {j}")
+                keys += [x["id"] if "id" in x else x["number"] for x in j["items"]]
+                cursor = j["next_cursor"]
+                if cursor is None:
+                    break
+                check(isinstance(cursor, str) and j["items"], f"{q}: a non-empty page before a cursor")
+            return keys
+
+        for name in ("Winter", "Spring"):
+            st, _, _, _ = request(port, "POST", "/api/v1/campaigns",
+                                  {"kind": "conscription", "name": name, "basis": "Order 2", "districts": ["D01"],
+                                   "appear_from": start, "appear_until": end}, token=sup)
+            check(st == 201, f"campaign {name}: {st}")
+        for n in (6, 7, 8):  # more appeals in D01's queue
+            st, s2, _, _ = request(port, "POST", "/api/v1/summonses",
+                                   {"national_id": d01[n], "office": "D01", "kind": "conscription",
+                                    "appear_at": in_days(13), "place": "Room 3", "purpose": "Check"},
+                                   token=tokens["officer"])
+            run("--db", db, "appeal", "file", s2["number"], "--reason", "other", "--text", "later")
+        for field, value in (("address", "5 New Street"), ("email", "pavel@example.org")):
+            st, j, _, _ = request(port, "POST", "/api/v1/me/corrections",
+                                  {"field": field, "value": value, "explanation": "moved"}, token=ct)
+            check(st == 201, f"correction of {field}: {st} {j}")
+        lists = [("/api/v1/campaigns", sup, 3), ("/api/v1/appeals?state=all", tokens["officer"], 4),
+                 ("/api/v1/appeals?state=all", officer2, 0), ("/api/v1/overrides?state=all", tokens["officer"], 0),
+                 ("/api/v1/me/summonses", ct, 1), ("/api/v1/me/appeals", ct, 1), ("/api/v1/me/restrictions", ct, 0),
+                 ("/api/v1/me/corrections", ct, 2), ("/api/v1/corrections?state=all", tokens["officer"], 2)]
+        for path, token, at_least in lists:
+            whole = walk(path, token, 1000)
+            check(len(whole) >= at_least and len(set(whole)) == len(whole), f"{path}: {whole}")
+            check(walk(path, token, 1) == whole, f"{path}: pages of one give the whole list {whole}")
+            check(walk(path, token, 2) == whole, f"{path}: pages of two give the whole list {whole}")
+            for bad, field in (("limit=0", "limit"), ("limit=1001", "limit"), ("limit=x", "limit"),
+                               ("after=x", "after"), ("after=-1", "after")):
+                sep = "&" if "?" in path else "?"
+                st, j, _, _ = request(port, "GET", f"{path}{sep}{bad}", token=token)
+                check(st == 400 and j["field"] == field, f"{path} {bad}: {st} {j}")
+        st, j, _, _ = request(port, "GET", "/api/v1/appeals?state=all&limit=2", token=tokens["officer"])
+        ids = [a["id"] for a in j["items"]]
+        check(ids == sorted(ids) and j["next_cursor"] == str(ids[-1]), f"appeal cursor is the last id: {j}")
+        st, j, _, _ = request(port, "GET", "/api/v1/me/summonses?after=999999999", token=ct)
+        check(st == 400 and j["field"] == "after", f"a cursor of no item of the list: {st} {j}")
 
         # The citizen's delivery receipt verifies offline, and fails once any byte is changed.
         st, receipt, r, text_r = request(port, "GET", f"/api/v1/me/summonses/{number}/receipt", token=ct)

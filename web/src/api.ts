@@ -244,3 +244,68 @@ export interface List<T> {
   items: T[];
   next_cursor?: string | null;
 }
+
+// GET reports/...: what the numbers mean is defined in src/summons/report.hpp.
+export interface Funnel {
+  campaign_id: number;
+  issued: number;
+  delivered: number;
+  viewed: number;
+  appeared: number;
+  excused: number;
+  no_show: number;
+  cancelled: number;
+}
+
+export interface TimelineDay {
+  day: string; // YYYY-MM-DD, UTC
+  issued: number;
+  delivered: number;
+  appeared: number;
+  no_show: number;
+}
+
+export interface DistrictRow {
+  district: string;
+  issued: number;
+  delivered: number;
+  appeared: number;
+  no_show: number;
+  excused: number;
+  restrictions_active: number;
+}
+
+// A request to correct one field of a person's registry data.
+export interface Correction {
+  id: number;
+  national_id: string;
+  district: string;
+  field: string;
+  value: string;
+  explanation: string;
+  state: 'pending' | 'approved' | 'rejected';
+  requested_by: string;
+  requested_at: string;
+  decided_by: string;
+  decided_at: string | null;
+  decision_reason: string;
+  previous_value: string;
+}
+
+// GET ledger/checkpoint with Accept: application/json.
+export interface Checkpoint {
+  origin: string;
+  tree_size: number;
+  root: string; // hex
+  created_at: string;
+  checkpoint: string; // the C2SP signed note
+  public_key: string; // the verifier key
+}
+
+export interface ConsistencyProof {
+  from: number;
+  to: number;
+  root_from: string;
+  root_to: string;
+  proof: string[]; // hex
+}

@@ -109,16 +109,17 @@ function navFor(role: string | undefined): [string, string][] {
   const n = t.nav;
   switch (role) {
     case 'citizen':
-      return [['/cabinet', n.cabinet], ['/restrictions', n.restrictions], ['/appeals', n.appeals], ['/verify', n.verify]];
+      return [['/cabinet', n.cabinet], ['/restrictions', n.restrictions], ['/appeals', n.appeals],
+        ['/corrections', n.corrections], ['/verify', n.verify]];
     case 'officer':
       return [['/office/persons', n.persons], ['/office/issue', n.issue], ['/office/overrides', n.overrides],
-        ['/office/appearance', n.appearance], ['/office/appeals', n.appealsQueue]];
+        ['/office/appearance', n.appearance], ['/office/appeals', n.appealsQueue], ['/office/corrections', n.correctionsQueue]];
     case 'supervisor':
       return [['/office/persons', n.persons], ['/office/issue', n.issue], ['/office/overrides', n.overrides],
-        ['/office/appearance', n.appearance], ['/office/appeals', n.appealsQueue], ['/office/campaigns', n.campaigns],
-        ['/dashboard', n.dashboard]];
+        ['/office/appearance', n.appearance], ['/office/appeals', n.appealsQueue], ['/office/corrections', n.correctionsQueue],
+        ['/office/campaigns', n.campaigns], ['/dashboard', n.dashboard], ['/ledger', n.ledger]];
     case 'auditor':
-      return [['/dashboard', n.dashboard], ['/verify', n.verify]];
+      return [['/dashboard', n.dashboard], ['/ledger', n.ledger], ['/verify', n.verify]];
     default:
       return [];
   }

@@ -5,10 +5,13 @@ import { t } from './i18n';
 import { authRoutes } from './pages/auth';
 import { campaignRoutes } from './pages/campaigns';
 import { citizenRoutes } from './pages/citizen';
+import { correctionRoutes } from './pages/corrections';
 import { dashboardRoutes } from './pages/dashboard';
+import { ledgerRoutes } from './pages/ledger';
 import { officeRoutes } from './pages/office';
 
 document.documentElement.lang = t.lang;
-addRoutes([...authRoutes, ...citizenRoutes, ...officeRoutes, ...campaignRoutes, ...dashboardRoutes]);
+addRoutes([...authRoutes, ...citizenRoutes, ...correctionRoutes, ...officeRoutes, ...campaignRoutes, ...dashboardRoutes,
+  ...ledgerRoutes]);
 installLinkHandler();
 void render();

@@ -32,6 +32,7 @@ class Params {
   Params& Add(const std::optional<int64_t>& value);
   Params& Add(std::string_view value);
   Params& Add(const std::string& value) { return Add(std::string_view(value)); }
+  Params& Add(std::string&& value) = delete;  // a temporary would dangle before the statement runs
   Params& Add(const char* value) { return Add(std::string_view(value)); }
   Params& Add(const std::optional<std::string>& value);
   Params& Null();

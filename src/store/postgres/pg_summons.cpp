@@ -310,17 +310,26 @@ Result<Appeal> PgTx::GetAppeal(int64_t id) {
   return One<Appeal>(rows, ReadAppeal, fmt::format("no appeal with id {}", id));
 }
 
-Result<std::vector<Appeal>> PgTx::ListAppeals(std::optional<AppealState> state, std::optional<int64_t> summons_id) {
-  Params params;
-  if (state) {
-    params.Add(AppealStateName(*state));
+Result<std::vector<Appeal>> PgTx::ListAppeals(const AppealFilter& f) {
+  std::string offices = f.offices ? TextArray(*f.offices) : std::string();
+  Params params;  // holds views: `offices` outlives it
+  if (f.state) {
+    params.Add(AppealStateName(*f.state));
   } else {
     params.Null();
   }
-  params.Add(summons_id);
+  params.Add(f.summons_id);
+  if (f.offices) {
+    params.Add(offices);
+  } else {
+    params.Null();
+  }
+  params.Add(f.after_id);
+  params.Add(f.limit ? std::optional<int64_t>(static_cast<int64_t>(f.limit)) : std::nullopt);
   MUSTER_ASSIGN_OR_RETURN(
       Rows rows, conn_.Query(fmt::format("{} WHERE ($1::text IS NULL OR a.state = $1::text) AND ($2::bigint IS NULL OR "
-                                         "a.summons_id = $2::bigint) ORDER BY a.id",
+                                         "a.summons_id = $2::bigint) AND ($3::text IS NULL OR s.office = ANY "
+                                         "($3::text::text[])) AND a.id > $4 ORDER BY a.id LIMIT $5",
                                          kAppealSelect),
                              params));
   return Collect<Appeal>(rows, ReadAppeal);
@@ -411,11 +420,11 @@ Result<std::vector<OverrideRequest>> PgTx::ListOverrides(const OverrideFilter& f
   } else {
     params.Null();
   }
-  params.Add(static_cast<int64_t>(f.limit));
+  params.Add(static_cast<int64_t>(f.limit)).Add(f.after_id);
   MUSTER_ASSIGN_OR_RETURN(Rows rows,
                           conn_.Query(fmt::format("SELECT {} FROM overrides o JOIN persons p ON p.id = o.person_id "
                                                   "WHERE o.office = ANY ($1::text::text[]) AND ($2::text IS NULL OR "
-                                                  "o.state = $2::text) ORDER BY o.id LIMIT $3",
+                                                  "o.state = $2::text) AND o.id > $4 ORDER BY o.id LIMIT $3",
                                                   kOverrideColumns),
                                       params));
   return Collect<OverrideRequest>(rows, ReadOverride);

@@ -118,6 +118,13 @@ Status Database::Exec(std::string_view sql) {
   return Status::Ok();
 }
 
+Status Database::Run(std::string_view sql) {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s, Prepare(sql));
+  Status st = s->Run();
+  s->Reset();
+  return st;
+}
+
 Result<Statement*> Database::Prepare(std::string_view sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) {

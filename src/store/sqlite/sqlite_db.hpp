@@ -60,6 +60,9 @@ class Database {
   static Result<std::unique_ptr<Database>> Open(const std::string& path, bool create);
 
   Status Exec(std::string_view sql);
+  // Runs one statement through the cache: for the statements every transaction runs (BEGIN,
+  // COMMIT, ROLLBACK), which Exec would parse anew each time.
+  Status Run(std::string_view sql);
   // A cached statement, reset and ready to bind. Valid until the Database is destroyed.
   Result<Statement*> Prepare(std::string_view sql);
 

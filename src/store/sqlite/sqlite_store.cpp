@@ -137,21 +137,21 @@ class SqliteStore final : public Store {
   }
 
   static Status Transact(Database& db, std::string_view begin, const std::function<Status(Tx&)>& work) {
-    MUSTER_RETURN_IF_ERROR(db.Exec(begin));
+    MUSTER_RETURN_IF_ERROR(db.Run(begin));
     SqliteTx tx(db);
     Status st;
     try {
       st = work(tx);
     } catch (...) {
-      (void)db.Exec("ROLLBACK");
+      (void)db.Run("ROLLBACK");
       throw;
     }
     if (!st.ok()) {
-      (void)db.Exec("ROLLBACK");
+      (void)db.Run("ROLLBACK");
       return st;
     }
-    st = db.Exec("COMMIT");
-    if (!st.ok()) (void)db.Exec("ROLLBACK");
+    st = db.Run("COMMIT");
+    if (!st.ok()) (void)db.Run("ROLLBACK");
     return st;
   }
 

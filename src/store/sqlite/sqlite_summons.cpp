@@ -144,13 +144,7 @@ Status SqliteTx::ScanCandidates(const std::vector<std::string>& districts,
   MUSTER_ASSIGN_OR_RETURN(
       Statement * s, db_.Prepare("SELECT id, national_id, birth_date, district, category, fitness, status FROM persons "
                                  "WHERE district IN (SELECT value FROM json_each(?1)) ORDER BY id"));
-  std::string list = "[";
-  for (size_t i = 0; i < districts.size(); ++i) {
-    if (i) list += ',';
-    list += '"' + districts[i] + '"';  // office codes are [A-Za-z0-9_-]
-  }
-  list += ']';
-  s->Bind(1, list);
+  s->Bind(1, JsonList(districts));
   Candidate c;
   while (true) {
     MUSTER_ASSIGN_OR_RETURN(bool row, s->Step());
@@ -305,17 +299,25 @@ Result<Appeal> SqliteTx::GetAppeal(int64_t id) {
   return One<Appeal>(*s, ReadAppeal, fmt::format("no appeal with id {}", id));
 }
 
-Result<std::vector<Appeal>> SqliteTx::ListAppeals(std::optional<AppealState> state, std::optional<int64_t> summons_id) {
+Result<std::vector<Appeal>> SqliteTx::ListAppeals(const AppealFilter& f) {
   MUSTER_ASSIGN_OR_RETURN(
       Statement * s,
-      db_.Prepare(fmt::format(
-          "{} WHERE (?1 IS NULL OR a.state = ?1) AND (?2 IS NULL OR a.summons_id = ?2) ORDER BY a.id", kAppealSelect)));
-  if (state) {
-    s->Bind(1, AppealStateName(*state));
+      db_.Prepare(fmt::format("{} WHERE (?1 IS NULL OR a.state = ?1) AND (?2 IS NULL OR a.summons_id = ?2) AND "
+                              "(?3 IS NULL OR s.office IN (SELECT value FROM json_each(?3))) AND a.id > ?4 "
+                              "ORDER BY a.id LIMIT ?5",
+                              kAppealSelect)));
+  if (f.state) {
+    s->Bind(1, AppealStateName(*f.state));
   } else {
     s->BindNull(1);
   }
-  s->Bind(2, summons_id);
+  s->Bind(2, f.summons_id);
+  if (f.offices) {
+    s->Bind(3, JsonList(*f.offices));
+  } else {
+    s->BindNull(3);
+  }
+  s->Bind(4, f.after_id).Bind(5, f.limit ? static_cast<int64_t>(f.limit) : int64_t{-1});
   return Collect<Appeal>(*s, ReadAppeal);
 }
 
@@ -429,12 +431,12 @@ Result<std::vector<OverrideRequest>> SqliteTx::ListOverrides(const OverrideFilte
   MUSTER_ASSIGN_OR_RETURN(Statement * s,
                           db_.Prepare(fmt::format("SELECT {} FROM overrides o JOIN persons p ON p.id = o.person_id "
                                                   "WHERE o.office = ?1 AND (?2 IS NULL OR o.state = ?2) "
-                                                  "ORDER BY o.id LIMIT ?3",
+                                                  "AND o.id > ?4 ORDER BY o.id LIMIT ?3",
                                                   kOverrideColumns)));
   std::vector<OverrideRequest> out;
   for (const auto& office : f.offices) {
     s->Reset();
-    s->Bind(1, office).Bind(3, static_cast<int64_t>(f.limit));
+    s->Bind(1, office).Bind(3, static_cast<int64_t>(f.limit)).Bind(4, f.after_id);
     if (f.state) {
       s->Bind(2, OverrideStateName(*f.state));
     } else {

@@ -40,6 +40,17 @@ inline std::string Join(const std::vector<std::string>& items) {
   return out;
 }
 
+// `items` as a JSON array of strings, for `IN (SELECT value FROM json_each(?))`; the items are
+// codes of [A-Za-z0-9_-] and need no escaping.
+inline std::string JsonList(const std::vector<std::string>& items) {
+  std::string list = "[";
+  for (const auto& item : items) {
+    if (list.size() > 1) list += ',';
+    list += '"' + item + '"';
+  }
+  return list + ']';
+}
+
 inline std::vector<std::string> Split(const std::string& text) {
   std::vector<std::string> out;
   size_t start = 0;
@@ -129,7 +140,7 @@ class SqliteTx final : public Tx {
   Result<int64_t> InsertAppeal(const Appeal& a) override;
   Status UpdateAppeal(const Appeal& a) override;
   Result<Appeal> GetAppeal(int64_t id) override;
-  Result<std::vector<Appeal>> ListAppeals(std::optional<AppealState> state, std::optional<int64_t> summons_id) override;
+  Result<std::vector<Appeal>> ListAppeals(const AppealFilter& filter) override;
   Result<int64_t> InsertRestriction(const Restriction& r) override;
   Status UpdateRestriction(const Restriction& r) override;
   Result<std::vector<Restriction>> ListRestrictionsOfSummons(int64_t summons_id) override;
@@ -139,6 +150,15 @@ class SqliteTx final : public Tx {
   Status UpdateOverride(const OverrideRequest& o) override;
   Result<OverrideRequest> GetOverride(int64_t id) override;
   Result<std::vector<OverrideRequest>> ListOverrides(const OverrideFilter& filter) override;
+  // Reports and corrections: sqlite_reports.cpp.
+  Result<std::vector<SummonsTally>> TallySummons(const TallyFilter& filter) override;
+  Result<std::vector<DayTally>> TallySummonsByDay(const TallyFilter& filter) override;
+  Result<std::vector<std::pair<std::string, int64_t>>> CountRestrictionsInForce(const TallyFilter& filter,
+                                                                                Timestamp at) override;
+  Result<int64_t> InsertCorrection(const CorrectionRequest& request) override;
+  Status UpdateCorrection(const CorrectionRequest& request) override;
+  Result<CorrectionRequest> GetCorrection(int64_t id) override;
+  Result<std::vector<CorrectionRequest>> ListCorrections(const CorrectionFilter& filter) override;
   Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
                          std::string_view asked_by, Timestamp asked_at) override;
   Status AppendExitBanChange(const ExitBanChange& change) override;

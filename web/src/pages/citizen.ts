@@ -1,11 +1,11 @@
-// The citizen's cabinet: summonses, one summons (opening it records viewed_at), restrictions,
-// appeals, and the receipt check.
-import { api, type Appeal, type List, type Restriction, type Summons } from '../api';
+// The citizen's cabinet: summonses (and the state of their data-correction requests), one summons
+// (opening it records viewed_at), restrictions, appeals, and the receipt check.
+import { api, type Appeal, type Correction, type List, type Restriction, type Summons } from '../api';
 import { load, navigate, submit, type Route } from '../app';
 import { fill, label, t } from '../i18n';
 import { verifyReceiptText, type VerifyResult } from '../receipt/verify';
 import { formatTime, zoneOf } from '../time';
-import { alert, button, facts, field, h, put } from '../ui';
+import { alert, button, facts, field, h, put, table } from '../ui';
 
 const kOpenStates = ['issued', 'delivered', 'viewed', 'no_show'];
 
@@ -94,11 +94,22 @@ export const citizenRoutes: Route[] = [
     title: () => t.cabinet.title,
     render: async ({ main }) => {
       put(main, h('h1', {}, t.cabinet.title), h('p', { class: 'usa-intro' }, t.cabinet.intro));
+      const corrections = h('section', { 'aria-labelledby': 'corrections-title', class: 'cabinet-corrections' },
+        h('h2', { id: 'corrections-title' }, t.corrections.listTitle));
       await load(main, async () => {
         const list = await api<List<Summons>>('GET', 'me/summonses');
         if (!list.items.length) put(main, h('p', { class: 'empty' }, t.cabinet.none));
         else put(main, h('ul', { class: 'usa-card-group summons-list' }, list.items.map(summonsCard)));
         if (list.items.some((s) => kOpenStates.includes(s.state))) put(main, consequences());
+      });
+      put(main, corrections);
+      await load(corrections, async () => {
+        const mine = await api<List<Correction>>('GET', 'me/corrections');
+        put(corrections, mine.items.length
+          ? table(t.corrections.listTitle, [t.corrections.field, t.corrections.value, t.cabinet.state],
+            mine.items.map((c) => [label(t.corrections.fields, c.field), c.value, label(t.corrections.states, c.state)]))
+          : h('p', { class: 'empty' }, t.corrections.none),
+        h('a', { href: '/corrections', class: 'usa-link' }, t.corrections.new));
       });
     },
   },

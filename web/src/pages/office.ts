@@ -8,6 +8,7 @@ import { currentUser, load, navigate, submit, type Route } from '../app';
 import { fill, label, t } from '../i18n';
 import { formatDate, formatTime, localInputToRfc3339, zoneOf } from '../time';
 import { alert, button, clearErrors, facts, field, formValues, h, put, showFieldError, table } from '../ui';
+import { showPage } from '../pager';
 import { stateTag } from './citizen';
 import { reasonLabel } from './reasons';
 
@@ -330,9 +331,12 @@ export const officeRoutes: Route[] = [
     render: async ({ main }) => {
       put(main, h('h1', {}, t.queue.title));
       await load(main, async () => {
-        const list = await api<List<Appeal>>('GET', 'appeals?state=pending');
+        const path = 'appeals?state=pending';
+        const list = await api<List<Appeal>>('GET', path);
         if (!list.items.length) return void put(main, h('p', { class: 'empty' }, t.queue.none));
-        put(main, h('ul', { class: 'usa-card-group' }, list.items.map((a) => {
+        const cards = h('ul', { class: 'usa-card-group' });
+        put(main, cards);
+        showPage(path, list, cards, (a) => {
           const card = h('li', { class: 'usa-card appeal-card', 'data-appeal': a.id });
           const form = h('form', { class: 'usa-form', 'data-draft': `appeal-${a.id}` },
             field({ name: 'reason', label: t.queue.decisionReason, required: true }),
@@ -355,7 +359,7 @@ export const officeRoutes: Route[] = [
               ]),
               form)));
           return card;
-        })));
+        });
       });
     },
   },

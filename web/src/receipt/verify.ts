@@ -160,6 +160,60 @@ export function rootFromInclusionProof(index: number, size: number, leafHash: Ui
   return sn === 0 ? r : null;
 }
 
+// RFC 9162 2.1.4.2: true when `proof` shows that the tree of `size1` leaves with `root1` is a
+// prefix of the tree of `size2` leaves with `root2`.
+export function verifyConsistency(size1: number, size2: number, proof: Uint8Array[], root1: Uint8Array,
+  root2: Uint8Array): boolean {
+  if (size1 === 0 || size1 > size2) return false;
+  if (proof.some((p) => p.length !== 32)) return false;
+  if (size1 === size2) return proof.length === 0 && equal(root1, root2);
+  if (proof.length === 0) return false;
+  const path = (size1 & (size1 - 1)) === 0 ? [root1, ...proof] : proof;
+  let fn = size1 - 1;
+  let sn = size2 - 1;
+  while (fn % 2 === 1) {
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  let fr = path[0];
+  let sr = path[0];
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      fr = sha256(concat(Uint8Array.of(1), c, fr));
+      sr = sha256(concat(Uint8Array.of(1), c, sr));
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
+      }
+    } else {
+      sr = sha256(concat(Uint8Array.of(1), sr, c));
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && equal(fr, root1) && equal(sr, root2);
+}
+
+export interface SignedCheckpoint {
+  origin: string;
+  size: number;
+  root: Uint8Array;
+}
+
+// The checkpoint of a signed note once `key`'s Ed25519 signature on it verifies.
+export function openCheckpoint(note: string, key: VerifierKey):
+  { ok: true; checkpoint: SignedCheckpoint } | { ok: false; error: string } {
+  try {
+    return { ok: true, checkpoint: parseCheckpoint(openNote(note, key)) };
+  } catch (e) {
+    if (e instanceof Failure) return { ok: false, error: e.message };
+    throw e;
+  }
+}
+
+export { equal as sameBytes, fromBase64, fromHex };
+
 const kMembers = ['version', 'summons', 'leaf', 'leaf_index', 'tree_size', 'inclusion_proof', 'checkpoint',
   'public_key'];
 

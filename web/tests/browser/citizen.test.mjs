@@ -72,6 +72,8 @@ test('citizen: activate, log in, open a summons, appeal', async (t) => {
 
   await page.getByRole('button', { name: 'File appeal' }).click();
   await page.getByText('Your appeal has been filed').waitFor();
+  // The list of appeals loads after the confirmation is shown.
+  await page.locator('main .usa-card').first().waitFor();
   assert.match(await page.locator('main').innerText(), /Awaiting decision/i);
   await check(page, 'appeals');
 

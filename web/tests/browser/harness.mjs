@@ -138,7 +138,7 @@ export async function login(page, name, password = kPassword) {
   await page.getByLabel('Login or national ID').fill(name);
   await page.getByLabel(/^Password/).fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('button', { name: 'Log out' }).waitFor();
+  await page.getByRole('button', { name: 'Log out', includeHidden: true }).waitFor({ state: 'attached' });
 }
 
 // Runs axe-core in the page; fails on any serious or critical violation. Saves a screenshot.
@@ -163,4 +163,19 @@ export async function nav(page, name) {
     await page.locator('#primary-nav.is-open').waitFor();
   }
   await page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
+}
+
+// Calls the API from inside `page` as its logged-in user (session cookie, CSRF token echoed on
+// writes), for setting up what a test does not walk through in the portal. Returns the JSON.
+export async function apiCall(page, method, path, body) {
+  const { status, json } = await page.evaluate(async ([m, p, b]) => {
+    const csrf = document.cookie.split('; ').find((c) => c.startsWith('muster_csrf='))?.slice('muster_csrf='.length);
+    const headers = { Accept: 'application/json' };
+    if (b !== undefined) headers['Content-Type'] = 'application/json';
+    if (m !== 'GET' && csrf) headers['X-CSRF-Token'] = decodeURIComponent(csrf);
+    const r = await fetch(`/api/v1/${p}`, { method: m, headers, body: b === undefined ? undefined : JSON.stringify(b) });
+    return { status: r.status, json: await r.json().catch(() => null) };
+  }, [method, path, body]);
+  assert.ok(status < 300, `${method} ${path}: ${status} ${JSON.stringify(json)}`);
+  return json;
 }

@@ -6,10 +6,23 @@ import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import { appointment, check, ids, login, muster, nav, snils, world } from './harness.mjs';
 
+// A second pending appeal, by a reservist, so that the queue has two pages of one.
+function secondAppeal(db) {
+  const reservist = snils(400001013);
+  const issued = JSON.parse(execFileSync(muster, ['--db', db, '--json', '--as', 'officer:olga', 'summons', 'issue', reservist,
+    '--office', 'D01', '--kind', 'data_verification', '--appear-at', appointment(15).rfc3339, '--place', 'Room 5',
+    '--purpose', 'Records check'], { encoding: 'utf8' }));
+  const number = issued.number ?? issued.summons?.number;
+  execFileSync(muster, ['--db', db, '--as', `citizen:${reservist}`, 'appeal', 'file', number, '--reason', 'other',
+    '--text', 'Abroad on the date.']);
+  return number;
+}
+
 test('officer: search, issue, appearance, appeal decision', async (t) => {
   const w = await world(t);
   execFileSync(muster, ['--db', w.db, '--as', `citizen:${ids.citizen}`, 'appeal', 'file', w.summons, '--reason', 'illness',
     '--text', 'In hospital until next month.']);
+  const later = secondAppeal(w.db);
   const page = await w.newPage();
   await login(page, 'olga');
   await page.getByRole('heading', { name: 'Persons' }).waitFor();
@@ -64,11 +77,18 @@ test('officer: search, issue, appearance, appeal decision', async (t) => {
   await card.locator('.usa-alert--error').waitFor();
 
   const other = await w.newPage();
+  // Pages of one appeal: the queue shows the oldest and fetches the next with "Show more".
+  await other.route(/\/api\/v1\/appeals\?state=pending/, (route) => route.continue({ url: `${route.request().url()}&limit=1` }));
   await login(other, 'oleg');
   await nav(other, 'Appeals queue');
   await other.getByRole('heading', { name: 'Appeals queue' }).waitFor();
   const theirs = other.locator('.appeal-card', { hasText: w.summons });
   await theirs.waitFor();
+  assert.equal(await other.locator('.appeal-card').count(), 1);
+  await other.getByRole('button', { name: 'Show more' }).click();
+  await other.locator('.appeal-card', { hasText: later }).waitFor();
+  assert.equal(await other.locator('.appeal-card').count(), 2);
+  assert.equal(await other.getByRole('button', { name: 'Show more' }).count(), 0);
   await check(other, 'office-appeals');
   await theirs.getByLabel(/^Reason for the decision/).fill('Hospital certificate 12/2026 seen');
   await theirs.getByRole('button', { name: 'Grant' }).click();

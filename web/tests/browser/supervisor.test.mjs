@@ -1,5 +1,5 @@
 // A supervisor creates a campaign, reads its preview (counts by exclusion reason and office),
-// issues it and watches the progress bar to the end; the dashboard charts the result, for the
+// issues it and watches the progress bar to the end; the dashboard charts its funnel, for the
 // supervisor and for an auditor.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -35,12 +35,12 @@ test('supervisor: campaign create, preview, issue with progress; dashboard', asy
   await check(page, 'campaign-issued');
 
   await nav(page, 'Dashboard');
-  await page.getByRole('table', { name: 'Summonses by state, all offices' }).waitFor();
-  await page.getByRole('table', { name: 'Campaigns' }).waitFor();
-  await check(page, 'dashboard');
+  await page.getByRole('table', { name: 'Funnel of Spring reservist training' }).waitFor();
+  await page.getByRole('table', { name: 'By district' }).waitFor();
 
   const auditor = await w.newPage();
   await login(auditor, 'audrey');
-  await auditor.getByRole('table', { name: 'Campaigns' }).waitFor();
-  assert.match(await auditor.getByRole('table', { name: 'Campaigns' }).innerText(), /Spring reservist training/);
+  const funnel = auditor.getByRole('table', { name: 'Funnel of Spring reservist training' });
+  await funnel.waitFor();
+  assert.match(await funnel.innerText(), /Issued\t[1-9]/);
 });

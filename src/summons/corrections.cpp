@@ -1,0 +1,102 @@
+// SummonsService: requests to correct a person's registry data and their decisions.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "summons/service.hpp"
+
+namespace muster {
+namespace {
+
+// `value` checked for `field` today, a district also against the offices.
+Result<std::string> CheckedValue(Tx& tx, std::string_view field, std::string_view value, Timestamp now) {
+  MUSTER_ASSIGN_OR_RETURN(std::string checked, CheckCorrection(field, value, UtcDate(now)));
+  if (field == "district") {
+    auto office = tx.GetOffice(checked);
+    if (office.status().IsNotFound()) {
+      return Status::InvalidArgument(fmt::format("value: district '{}' is not the code of a known office", checked));
+    }
+    MUSTER_RETURN_IF_ERROR(office.status());
+  }
+  return checked;
+}
+
+nlohmann::json Payload(const CorrectionRequest& c) {
+  return {{"correction_id", c.id}, {"national_id", c.national_id}, {"field", c.field}};
+}
+
+}  // namespace
+
+Result<CorrectionRequest> SummonsService::RequestCorrection(std::string_view national_id, std::string_view field,
+                                                            std::string_view value, std::string_view explanation,
+                                                            std::string_view actor) {
+  if (explanation.size() > 2000) return Status::InvalidArgument("explanation: is longer than 2000 bytes");
+  if (value.size() > 2000) return Status::InvalidArgument("value: is longer than 2000 bytes");
+  CorrectionRequest c;
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>&) {
+    Timestamp now = clock_.Now();
+    MUSTER_ASSIGN_OR_RETURN(Person person, tx.GetPerson(national_id));
+    MUSTER_ASSIGN_OR_RETURN(std::string checked, CheckedValue(tx, field, value, now));
+    if (FieldValue(person, field) == checked) {
+      return Status::InvalidArgument(fmt::format("value: {} is already '{}'", field, checked));
+    }
+    MUSTER_ASSIGN_OR_RETURN(auto pending,
+                            tx.ListCorrections({CorrectionState::kPending, person.national_id, {}, 1000}));
+    for (const auto& p : pending) {
+      if (p.field == field) {
+        return Status::FailedPrecondition(
+            fmt::format("field: a correction of {} is already pending (request {})", field, p.id));
+      }
+    }
+    c.national_id = person.national_id;
+    c.district = person.district;
+    c.field = std::string(field);
+    c.proposed_value = std::move(checked);
+    c.explanation = std::string(explanation);
+    c.requested_by = std::string(actor);
+    c.requested_at = now;
+    MUSTER_ASSIGN_OR_RETURN(c.id, tx.InsertCorrection(c));
+    return EmitEvent(tx, "person.correction_requested", now, actor, c.national_id, Payload(c));
+  }));
+  return c;
+}
+
+Result<CorrectionRequest> SummonsService::DecideCorrection(int64_t id, bool approve, std::string_view reason,
+                                                           std::string_view actor) {
+  if (!approve && reason.empty()) return Status::InvalidArgument("reason: is required to reject a request");
+  if (reason.size() > 2000) return Status::InvalidArgument("reason: is longer than 2000 bytes");
+  CorrectionRequest c;
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>&) {
+    Timestamp now = clock_.Now();
+    MUSTER_ASSIGN_OR_RETURN(c, tx.GetCorrection(id));
+    if (c.state != CorrectionState::kPending) {
+      return Status::FailedPrecondition(
+          fmt::format("correction request {} is already {}", c.id, CorrectionStateName(c.state)));
+    }
+    if (SameActor(c.requested_by, actor)) {
+      return Status::PermissionDenied(fmt::format("{} asked for correction {} and may not decide it", actor, c.id));
+    }
+    c.decided_by = std::string(actor);
+    c.decided_at = now;
+    c.decision_reason = std::string(reason);
+    nlohmann::json payload = Payload(c);
+    if (approve) {
+      MUSTER_ASSIGN_OR_RETURN(Person person, tx.GetPerson(c.national_id));
+      // Checked again: a birth date or a district may have become wrong since the request.
+      MUSTER_ASSIGN_OR_RETURN(std::string value, CheckedValue(tx, c.field, c.proposed_value, now));
+      c.previous_value = FieldValue(person, c.field);
+      ApplyCorrection(person, c.field, value);
+      MUSTER_RETURN_IF_ERROR(tx.UpsertPerson(person).status());
+      c.state = CorrectionState::kApproved;
+    } else {
+      c.state = CorrectionState::kRejected;
+      payload["reason"] = c.decision_reason;
+    }
+    MUSTER_RETURN_IF_ERROR(tx.UpdateCorrection(c));
+    return EmitEvent(tx, approve ? "person.corrected" : "person.correction_rejected", now, actor, c.national_id,
+                     payload);
+  }));
+  return c;
+}
+
+}  // namespace muster
