@@ -74,7 +74,7 @@ std::vector<DistrictRow> DistrictsOf(const std::vector<SummonsTally>& tallies,
 
 Result<Funnel> ReportService::CampaignFunnel(int64_t campaign_id, const OfficeScope& in_scope) {
   std::vector<SummonsTally> tallies;
-  MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> Status {
+  MUSTER_RETURN_IF_ERROR(store_.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_RETURN_IF_ERROR(tx.GetCampaign(campaign_id).status());
     MUSTER_ASSIGN_OR_RETURN(tallies, tx.TallySummons({campaign_id, std::nullopt, std::nullopt}));
     return Status::Ok();
@@ -84,7 +84,7 @@ Result<Funnel> ReportService::CampaignFunnel(int64_t campaign_id, const OfficeSc
 
 Result<std::vector<TimelineDay>> ReportService::Timeline(const TallyFilter& filter, const OfficeScope& in_scope) {
   std::vector<DayTally> tallies;
-  MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> Status {
+  MUSTER_RETURN_IF_ERROR(store_.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(tallies, tx.TallySummonsByDay(filter));
     return Status::Ok();
   }));
@@ -95,7 +95,7 @@ Result<std::vector<DistrictRow>> ReportService::Districts(std::optional<int64_t>
   std::vector<SummonsTally> tallies;
   std::vector<std::pair<std::string, int64_t>> restrictions;
   Timestamp now = clock_.Now();
-  MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> Status {
+  MUSTER_RETURN_IF_ERROR(store_.ReadReplica([&](Tx& tx) -> Status {
     TallyFilter filter{campaign, std::nullopt, std::nullopt};
     MUSTER_ASSIGN_OR_RETURN(tallies, tx.TallySummons(filter));
     MUSTER_ASSIGN_OR_RETURN(restrictions, tx.CountRestrictionsInForce(filter, now));
