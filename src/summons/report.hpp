@@ -56,7 +56,8 @@ std::vector<DistrictRow> DistrictsOf(const std::vector<SummonsTally>& tallies,
                                      const std::vector<std::pair<std::string, int64_t>>& restrictions,
                                      const OfficeScope& in_scope);
 
-// Reads and computes the reports in one snapshot of `store`.
+// Reads and computes the reports in one snapshot of `store` (a replica when it has one: a report
+// may lag behind the latest writes).
 class ReportService {
  public:
   ReportService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
