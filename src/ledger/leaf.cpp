@@ -23,10 +23,21 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kKeyPrefix = "MUSTER-PSEUDONYM-KEY+";
-constexpr std::array<std::string_view, 4> kFreeTextKeys = {"reason", "justification", "text", "basis"};
+// Payload members whose string values stay in clear: identifiers, codes, states and times that
+// the services write (leaf.hpp). Sorted, for binary search.
+constexpr std::array<std::string_view, 22> kClearKeys = {
+    "appeal_id",   "appear_at",  "appeared_at",  "approved_by",    "campaign_id",    "correction_id",
+    "deadline",    "decision",   "deferment_id", "delivered_at",   "effective_at",   "field",
+    "kind",        "number",     "office",       "override_id",    "restriction_id", "state",
+    "summons",     "summons_sha256", "until",    "viewed_at",
+};
+static_assert(std::is_sorted(kClearKeys.begin(), kClearKeys.end()));
 
-bool IsFreeText(std::string_view key) {
-  return std::find(kFreeTextKeys.begin(), kFreeTextKeys.end(), key) != kFreeTextKeys.end();
+// Every other string member is digested: free text (reason, justification, text, basis, ...) and
+// anything an event may carry in future, so personal data never reaches a leaf in clear by
+// default. A new key that must stay readable in the ledger is added to kClearKeys on purpose.
+bool IsDigested(std::string_view key) {
+  return !std::binary_search(kClearKeys.begin(), kClearKeys.end(), key);
 }
 
 void CollectNationalIds(const json& value, std::vector<std::string>& ids) {
@@ -61,7 +72,7 @@ class Scrubber {
       const std::string& k = it.key();
       if (it->is_string() && k == "national_id") {
         out["person"] = key_.Pseudonym(it->get_ref<const std::string&>());
-      } else if (it->is_string() && IsFreeText(k)) {
+      } else if (it->is_string() && IsDigested(k)) {
         out[k + "_hmac"] = key_.TextDigest(it->get_ref<const std::string&>());
       } else {
         out[k] = Scrub(*it);
@@ -391,7 +402,7 @@ class FastWriter {
       if (&v == skip) continue;
       if (v.kind == Node::Kind::kString && k == "national_id") {
         members.push_back({"person", nullptr, key_.Pseudonym(v.text)});
-      } else if (v.kind == Node::Kind::kString && IsFreeText(k)) {
+      } else if (v.kind == Node::Kind::kString && IsDigested(k)) {
         members.push_back({std::string(k) + "_hmac", nullptr, key_.TextDigest(v.text)});
       } else {
         members.push_back({std::string(k), &v, {}});

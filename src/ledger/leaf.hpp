@@ -17,8 +17,11 @@
 // Personal data never appears in clear. In the payload, at any depth:
 //
 //   "national_id": "<id>"      becomes  "person": Pseudonym(id)
-//   "<k>": "<free text>"       becomes  "<k>_hmac": TextDigest(text), for k in reason,
-//                                       justification, text, basis (officers' free text)
+//   "<k>": "<text>"            becomes  "<k>_hmac": TextDigest(text) for every key k but the
+//                                       identifiers, codes, states and times listed in leaf.cpp
+//                                       (kClearKeys: number, office, kind, appear_at, ...), so
+//                                       free text (reason, justification, ...) and any key an
+//                                       event gains later are digested unless allowed on purpose
 //   a summons document         appears only as "summons_sha256": SHA-256 hex of its canonical
 //                              JSON (summons/document.hpp), put there by the summons service
 //                              (and moved to the leaf's top level, above)

@@ -142,6 +142,30 @@ TEST(EncodeLeafTest, NoPersonalDataInClear) {
   EXPECT_TRUE(issued["payload"]["override"].contains("reason_hmac"));
 }
 
+// A key the encoder does not know is digested, not written in clear: an event that gains a
+// member carrying personal data (an address, a name) cannot leak it by default. Known codes and
+// identifiers stay readable, at any depth.
+TEST(EncodeLeafTest, UnknownKeysAreDigestedByDefault) {
+  json payload = {{"number", "26-00000001-5"},
+                  {"kind", "conscription"},
+                  {"address", "1 Long Street, North"},
+                  {"change", {{"surname", "Ivanova"}, {"field", "surname"}}},
+                  {"count", 3}};
+  for (auto encode : {EncodeLeaf, EncodeLeafReference}) {
+    auto leaf = encode(MakeEvent("person.moved", "officer:bob", "26-00000001-5", payload), TestKey());
+    ASSERT_TRUE(leaf.ok()) << leaf.status().message();
+    EXPECT_EQ(leaf->find("Long Street"), std::string::npos) << *leaf;
+    EXPECT_EQ(leaf->find("Ivanova"), std::string::npos) << *leaf;
+    json parsed = json::parse(*leaf);
+    EXPECT_EQ(parsed["payload"]["address_hmac"], TestKey().TextDigest("1 Long Street, North"));
+    EXPECT_EQ(parsed["payload"]["change"]["surname_hmac"], TestKey().TextDigest("Ivanova"));
+    EXPECT_EQ(parsed["payload"]["change"]["field"], "surname");
+    EXPECT_EQ(parsed["payload"]["number"], "26-00000001-5");
+    EXPECT_EQ(parsed["payload"]["kind"], "conscription");
+    EXPECT_EQ(parsed["payload"]["count"], 3);
+  }
+}
+
 // The fast path and the reference give the same bytes, for canonical payloads (the fast path)
 // and for everything else (the fallback).
 TEST(EncodeLeafTest, FastPathEqualsReference) {
