@@ -33,6 +33,7 @@ bench: build
 	@bench/import.sh $(MUSTER)
 	@bench/lifecycle.sh $(MUSTER)
 	@bench/http.sh $(MUSTER)
+	@bench/memory.sh $(MUSTER)
 	@bench/pg.sh $(MUSTER)
 	@$(BUILD_DIR)/muster_bench --benchmark_min_time=1
 
