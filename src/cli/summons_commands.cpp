@@ -329,7 +329,8 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
       MUSTER_ASSIGN_OR_RETURN(SweepSummary s, svc.Sweep(now, ctx.actor.empty() ? "system:sweep" : ctx.Actor()));
       if (ctx.json) {
         PrintJson(
-            {{"delivered", s.delivered}, {"no_show", s.no_show}, {"restrictions_imposed", s.restrictions_imposed}});
+            {{"delivered", s.delivered}, {"no_show", s.no_show}, {"restrictions_imposed", s.restrictions_imposed},
+             {"feed_pruned", s.feed_pruned}});
       } else {
         fmt::print("sweep: {} delivered, {} no-show, {} restrictions imposed\n", s.delivered, s.no_show,
                    s.restrictions_imposed);

@@ -259,6 +259,11 @@ class Tx {
   virtual Result<std::vector<ExitBanChange>> ListExitBanChanges(int64_t after_seq, size_t limit) = 0;
   // The highest seq written; 0 when none.
   virtual Result<int64_t> LastExitBanChangeSeq() = 0;
+  // The lowest seq still stored; 0 when none.
+  virtual Result<int64_t> FirstExitBanChangeSeq() = 0;
+  // Deletes the changes made before `before`, but never the newest one, so that a reader can
+  // tell it fell behind (FirstExitBanChangeSeq() > its position + 1). Returns the rows deleted.
+  virtual Result<int64_t> PruneExitBanChanges(Timestamp before) = 0;
 
   // Domain events, in order.
   virtual Result<int64_t> AppendEvent(const Event& event) = 0;  // returns seq

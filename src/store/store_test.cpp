@@ -127,6 +127,42 @@ TEST_P(StoreTest, RefusesANewerSchema) {
   EXPECT_NE(store.status().message().find("newer than this muster knows"), std::string::npos);
 }
 
+// The exit-ban feed is pruned by time, never of its newest change, and its first seq tells a
+// reader whether changes it has not read are gone.
+TEST_P(StoreTest, PrunesTheExitBanFeedButKeepsTheNewestChange) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  const Timestamp t0 = *ParseTimestamp("2026-12-01T10:00:00Z");
+  int64_t first = -1, last = -1, pruned = -1;
+  Status st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(first, tx.FirstExitBanChangeSeq());
+    EXPECT_EQ(first, 0);
+    for (int i = 0; i < 3; ++i) {
+      MUSTER_RETURN_IF_ERROR(
+          tx.AppendExitBanChange({0, "12345678964", i + 1, i != 2, t0, t0 + std::chrono::hours(i)}));
+    }
+    // Changes made before t0 + 90 min: the first two; the third stays in any case.
+    MUSTER_ASSIGN_OR_RETURN(pruned, tx.PruneExitBanChanges(t0 + std::chrono::minutes(90)));
+    MUSTER_ASSIGN_OR_RETURN(first, tx.FirstExitBanChangeSeq());
+    MUSTER_ASSIGN_OR_RETURN(last, tx.LastExitBanChangeSeq());
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(pruned, 2);
+  EXPECT_EQ(first, last);
+  st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(pruned, tx.PruneExitBanChanges(t0 + std::chrono::days(30)));
+    MUSTER_ASSIGN_OR_RETURN(auto left, tx.ListExitBanChanges(0, 10));
+    EXPECT_EQ(left.size(), 1u);
+    if (!left.empty()) {
+      EXPECT_EQ(left[0].seq, last);
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(pruned, 0) << "the newest change is never pruned";
+}
+
 TEST_P(StoreTest, MapsConstraintViolations) {
   auto store = Open();
   ASSERT_TRUE(store);

@@ -40,6 +40,11 @@ void ExitBanIndex::Clear() {
   bans_.clear();
 }
 
+void ExitBanIndex::Swap(ExitBanIndex& other) {
+  std::scoped_lock lock(mu_, other.mu_);
+  bans_.swap(other.bans_);
+}
+
 bool ExitBanIndex::Barred(std::string_view national_id, Timestamp now) const {
   std::shared_lock lock(mu_);
   auto it = bans_.find(Key(national_id));

@@ -23,6 +23,9 @@ class ExitBanIndex {
   // Forgets restriction `id` (lifted).
   void Remove(std::string_view national_id, int64_t id);
   void Clear();
+  // Takes `other`'s bans in one step (readers see the old index or the new one, never a partial
+  // one); `other` is left with the old bans.
+  void Swap(ExitBanIndex& other);
 
   // True when some ban of `national_id` is in effect at `now`.
   bool Barred(std::string_view national_id, Timestamp now) const;

@@ -73,15 +73,25 @@ Status SummonsService::Write(const std::function<Status(Tx&, std::vector<IndexCh
 
 Status SummonsService::LoadExitBans() {
   std::lock_guard lock(feed_mu_);
-  exit_bans_.Clear();
   exit_bans_loaded_ = false;
-  // One snapshot: the bans in force and the last change they include.
-  MUSTER_RETURN_IF_ERROR(store_.ReadReplica([&](Tx& tx) {
-    MUSTER_ASSIGN_OR_RETURN(exit_bans_seq_, tx.LastExitBanChangeSeq());
-    return tx.ForEachActiveRestriction(
-        kExitBan, [&](const Restriction& r) { exit_bans_.Add(r.national_id, r.id, r.effective_at); });
-  }));
+  MUSTER_RETURN_IF_ERROR(ReloadExitBans(/*from_replica=*/true));
   exit_bans_loaded_ = true;
+  return Status::Ok();
+}
+
+Status SummonsService::ReloadExitBans(bool from_replica) {
+  // One snapshot: the bans in force and the last change they include, built aside and swapped
+  // in whole, so that exit checks meanwhile answer from the previous index.
+  ExitBanIndex fresh;
+  int64_t seq = 0;
+  auto read = [&](Tx& tx) {
+    MUSTER_ASSIGN_OR_RETURN(seq, tx.LastExitBanChangeSeq());
+    return tx.ForEachActiveRestriction(
+        kExitBan, [&](const Restriction& r) { fresh.Add(r.national_id, r.id, r.effective_at); });
+  };
+  MUSTER_RETURN_IF_ERROR(from_replica ? store_.ReadReplica(read) : store_.Read(read));
+  exit_bans_.Swap(fresh);
+  exit_bans_seq_ = seq;
   return Status::Ok();
 }
 
@@ -100,8 +110,10 @@ Status SummonsService::FollowExitBans(bool from_replica) {
   if (!exit_bans_loaded()) return Status::FailedPrecondition("the exit-ban index is not loaded (LoadExitBans)");
   while (true) {
     int64_t after = exit_bans_seq();
+    int64_t first = 0;
     std::vector<ExitBanChange> changes;
     auto read = [&](Tx& tx) {
+      MUSTER_ASSIGN_OR_RETURN(first, tx.FirstExitBanChangeSeq());
       MUSTER_ASSIGN_OR_RETURN(changes, tx.ListExitBanChanges(after, kPage));
       return Status::Ok();
     };
@@ -109,6 +121,11 @@ Status SummonsService::FollowExitBans(bool from_replica) {
     {
       // Another caller may have applied some of these meanwhile: skip what it did.
       std::lock_guard lock(feed_mu_);
+      if (first > exit_bans_seq_ + 1) {
+        // Changes after our position were pruned (Sweep): start again from the bans in force.
+        // (A sequence may also skip numbers; that costs a reload, never a missed change.)
+        return ReloadExitBans(from_replica);
+      }
       for (const ExitBanChange& c : changes) {
         if (c.seq <= exit_bans_seq_) continue;
         if (c.banned) {
@@ -667,6 +684,12 @@ Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor
     summary.restrictions_imposed += imposed;
     if (done < batch) break;
   }
+  // 3. The exit-ban change feed keeps kExitBanFeedRetention of changes.
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>&) {
+    MUSTER_ASSIGN_OR_RETURN(int64_t pruned, tx.PruneExitBanChanges(now - kExitBanFeedRetention));
+    summary.feed_pruned = static_cast<size_t>(pruned);
+    return Status::Ok();
+  }));
   return summary;
 }
 

@@ -42,7 +42,12 @@ struct SweepSummary {
   size_t delivered = 0;  // after_days deliveries that fell due
   size_t no_show = 0;    // summonses marked no_show
   size_t restrictions_imposed = 0;
+  size_t feed_pruned = 0;  // exit-ban change feed rows older than kExitBanFeedRetention deleted
 };
+
+// How long the exit-ban change feed keeps a change: servers poll it every second; one that falls
+// further behind notices the gap and reloads its index from the bans in force.
+inline constexpr std::chrono::hours kExitBanFeedRetention{24};
 
 struct ExitCheckAnswer {
   bool allow = true;
@@ -178,6 +183,8 @@ class SummonsService {
   Store& store_;
   const Policy& policy_;
   const Clock& clock_;
+  // Replaces the index with the bans in force and sets the feed position; feed_mu_ held.
+  Status ReloadExitBans(bool from_replica);
   ExitBanIndex exit_bans_;
   // Guards applying changes to exit_bans_ and the seq of the last one applied (an in-process
   // order only: the feed's seq order comes from the store).

@@ -117,6 +117,63 @@ TEST_F(SummonsServiceTest, TheExitBanIndexFollowsAnotherProcess) {
   EXPECT_EQ(later.exit_bans().size(), 0u);
 }
 
+// The sweep prunes the feed to a day of changes; a follower whose position was pruned away
+// notices the gap and reloads from the bans in force rather than missing a ban.
+TEST_F(SummonsServiceTest, AFollowerBehindAPrunedFeedReloads) {
+  Policy policy = DefaultPolicy();
+  policy.exit_ban_from = ExitBanFrom::kDelivery;  // issuing alone bars (delivery is on entry)
+  std::vector<Person> persons(2);
+  const char* ids[] = {"12345678964", "11223344595"};
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) {
+                    MUSTER_RETURN_IF_ERROR(tx.InsertOffice(Office{"D01", "Central", "Moscow", "Europe/Moscow", 50}));
+                    for (size_t i = 0; i < persons.size(); ++i) {
+                      persons[i].national_id = ids[i];
+                      persons[i].surname = "Petrov";
+                      persons[i].given_name = "Ivan";
+                      persons[i].birth_date = std::chrono::year{2004} / 1 / 15;
+                      persons[i].district = "D01";
+                      persons[i].category = "conscript";
+                      persons[i].fitness = "A";
+                      MUSTER_RETURN_IF_ERROR(tx.UpsertPerson(persons[i]).status());
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+  auto other_store = OpenStore(path_, StoreOptions{});
+  ASSERT_TRUE(other_store.ok()) << other_store.status().message();
+  SummonsService here(*store_, policy, clock_);
+  SummonsService there(**other_store, policy, clock_);
+  ASSERT_TRUE(here.LoadExitBans().ok());
+  ASSERT_TRUE(there.LoadExitBans().ok());
+  const Timestamp now = clock_.Now();
+  auto issue = [&](const char* id) {
+    return here.Issue({id, "D01", "conscription", *ParseTimestamp("2026-12-10T09:00:00Z"), "Room 4", "Board"},
+                      "officer:olga");
+  };
+  auto first = issue(ids[0]);   // change 1: ban
+  auto second = issue(ids[1]);  // change 2: ban
+  ASSERT_TRUE(first.ok() && second.ok());
+  ASSERT_TRUE(here.Appear(first->number, std::nullopt, "officer:olga").ok());  // change 3: lift
+  EXPECT_EQ(here.exit_bans_seq(), 3);
+
+  // Two days on (nothing is overdue yet): every change but the newest is older than a day.
+  auto swept = here.Sweep(now + std::chrono::days(2));
+  ASSERT_TRUE(swept.ok()) << swept.status().message();
+  EXPECT_EQ(swept->no_show, 0u);
+  EXPECT_EQ(swept->feed_pruned, 2u);
+
+  // `there` never read changes 1 and 2; applying change 3 alone would miss the second ban.
+  ASSERT_TRUE(there.FollowExitBans().ok());
+  EXPECT_TRUE(there.exit_bans().Barred(ids[1], now));
+  EXPECT_FALSE(there.exit_bans().Barred(ids[0], now));
+  EXPECT_EQ(there.exit_bans_seq(), 3);
+  // Caught up: the next poll applies nothing and does not reload.
+  ASSERT_TRUE(there.FollowExitBans().ok());
+  EXPECT_TRUE(there.exit_bans().Barred(ids[1], now));
+  EXPECT_EQ(there.exit_bans().size(), 1u);
+}
+
 }  // namespace
 }  // namespace muster
 

@@ -470,6 +470,19 @@ Result<int64_t> PgTx::LastExitBanChangeSeq() {
   return rows.Int(0, 0);
 }
 
+Result<int64_t> PgTx::FirstExitBanChangeSeq() {
+  MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT coalesce(min(seq), 0) FROM exit_ban_changes"));
+  return rows.Int(0, 0);
+}
+
+Result<int64_t> PgTx::PruneExitBanChanges(Timestamp before) {
+  MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query("WITH gone AS (DELETE FROM exit_ban_changes WHERE at < $1 AND seq < "
+                                                 "(SELECT max(seq) FROM exit_ban_changes) RETURNING 1) "
+                                                 "SELECT count(*) FROM gone",
+                                                 Params().Add(Millis(before))));
+  return rows.Int(0, 0);
+}
+
 Result<int64_t> PgTx::AppendEvent(const Event& e) {
   if (!last_seq_) {
     MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT coalesce(max(seq), 0) FROM events"));

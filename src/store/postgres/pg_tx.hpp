@@ -160,6 +160,8 @@ class PgTx final : public Tx {
   Status AppendExitBanChange(const ExitBanChange& change) override;
   Result<std::vector<ExitBanChange>> ListExitBanChanges(int64_t after_seq, size_t limit) override;
   Result<int64_t> LastExitBanChangeSeq() override;
+  Result<int64_t> FirstExitBanChangeSeq() override;
+  Result<int64_t> PruneExitBanChanges(Timestamp before) override;
   Result<int64_t> AppendEvent(const Event& e) override;
   Result<std::vector<Event>> ListEvents(int64_t after_seq, size_t limit) override;
   Result<std::vector<Event>> ListEventsAbout(const std::vector<std::string>& subjects, size_t limit) override;

@@ -484,6 +484,22 @@ Result<int64_t> SqliteTx::LastExitBanChangeSeq() {
   return seq;
 }
 
+Result<int64_t> SqliteTx::FirstExitBanChangeSeq() {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare("SELECT coalesce(min(seq), 0) FROM exit_ban_changes"));
+  MUSTER_ASSIGN_OR_RETURN(bool row, s->Step());
+  int64_t seq = row ? s->Int(0) : 0;
+  s->Reset();
+  return seq;
+}
+
+Result<int64_t> SqliteTx::PruneExitBanChanges(Timestamp before) {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare("DELETE FROM exit_ban_changes WHERE at < ?1 AND seq < "
+                                                     "(SELECT max(seq) FROM exit_ban_changes)"));
+  s->Bind(1, Millis(before));
+  MUSTER_RETURN_IF_ERROR(s->Run());
+  return static_cast<int64_t>(db_.Changes());
+}
+
 Result<int64_t> SqliteTx::AppendEvent(const Event& e) {
   MUSTER_ASSIGN_OR_RETURN(
       Statement * s, db_.Prepare("INSERT INTO events (type, at, actor, subject, payload) VALUES (?1, ?2, ?3, ?4, ?5)"));
