@@ -27,6 +27,26 @@ class SummonsServiceTest : public ::testing::Test {
 
   std::string path_;
   std::unique_ptr<Store> store_;
+  // Office D01 and a fit conscript born in 2004 for each of `national_ids`.
+  void AddConscripts(const std::vector<std::string>& national_ids) {
+    Status st = store_->Write([&](Tx& tx) {
+      MUSTER_RETURN_IF_ERROR(tx.InsertOffice(Office{"D01", "Central", "Moscow", "Europe/Moscow", 50}));
+      for (const auto& id : national_ids) {
+        Person person;
+        person.national_id = id;
+        person.surname = "Petrov";
+        person.given_name = "Ivan";
+        person.birth_date = std::chrono::year{2004} / 1 / 15;
+        person.district = "D01";
+        person.category = "conscript";
+        person.fitness = "A";
+        MUSTER_RETURN_IF_ERROR(tx.UpsertPerson(person).status());
+      }
+      return Status::Ok();
+    });
+    ASSERT_TRUE(st.ok()) << st.message();
+  }
+
   FixedClock clock_{*ParseTimestamp("2026-12-01T10:00:00Z")};
 };
 
@@ -72,18 +92,7 @@ TEST_F(SummonsServiceTest, TheExitBanIndexFollowsAnotherProcess) {
   policy.exit_ban_from = ExitBanFrom::kDelivery;  // issuing alone bars (delivery is on entry)
   Person person;
   person.national_id = "12345678964";
-  person.surname = "Petrov";
-  person.given_name = "Ivan";
-  person.birth_date = std::chrono::year{2004} / 1 / 15;
-  person.district = "D01";
-  person.category = "conscript";
-  person.fitness = "A";
-  ASSERT_TRUE(store_
-                  ->Write([&](Tx& tx) {
-                    MUSTER_RETURN_IF_ERROR(tx.InsertOffice(Office{"D01", "Central", "Moscow", "Europe/Moscow", 50}));
-                    return tx.UpsertPerson(person).status();
-                  })
-                  .ok());
+  AddConscripts({person.national_id});
   auto other_store = OpenStore(path_, StoreOptions{});
   ASSERT_TRUE(other_store.ok()) << other_store.status().message();
   SummonsService here(*store_, policy, clock_);
@@ -122,24 +131,8 @@ TEST_F(SummonsServiceTest, TheExitBanIndexFollowsAnotherProcess) {
 TEST_F(SummonsServiceTest, AFollowerBehindAPrunedFeedReloads) {
   Policy policy = DefaultPolicy();
   policy.exit_ban_from = ExitBanFrom::kDelivery;  // issuing alone bars (delivery is on entry)
-  std::vector<Person> persons(2);
   const char* ids[] = {"12345678964", "11223344595"};
-  ASSERT_TRUE(store_
-                  ->Write([&](Tx& tx) {
-                    MUSTER_RETURN_IF_ERROR(tx.InsertOffice(Office{"D01", "Central", "Moscow", "Europe/Moscow", 50}));
-                    for (size_t i = 0; i < persons.size(); ++i) {
-                      persons[i].national_id = ids[i];
-                      persons[i].surname = "Petrov";
-                      persons[i].given_name = "Ivan";
-                      persons[i].birth_date = std::chrono::year{2004} / 1 / 15;
-                      persons[i].district = "D01";
-                      persons[i].category = "conscript";
-                      persons[i].fitness = "A";
-                      MUSTER_RETURN_IF_ERROR(tx.UpsertPerson(persons[i]).status());
-                    }
-                    return Status::Ok();
-                  })
-                  .ok());
+  AddConscripts({ids[0], ids[1]});
   auto other_store = OpenStore(path_, StoreOptions{});
   ASSERT_TRUE(other_store.ok()) << other_store.status().message();
   SummonsService here(*store_, policy, clock_);

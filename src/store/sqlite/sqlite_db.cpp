@@ -125,6 +125,14 @@ Status Database::Run(std::string_view sql) {
   return st;
 }
 
+Result<int64_t> Database::QueryInt(std::string_view sql) {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s, Prepare(sql));
+  MUSTER_ASSIGN_OR_RETURN(bool row, s->Step());
+  int64_t value = row ? s->Int(0) : 0;
+  s->Reset();
+  return value;
+}
+
 Result<Statement*> Database::Prepare(std::string_view sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) {

@@ -63,6 +63,9 @@ class Database {
   // Runs one statement through the cache: for the statements every transaction runs (BEGIN,
   // COMMIT, ROLLBACK), which Exec would parse anew each time.
   Status Run(std::string_view sql);
+  // The integer in the first column of the first row of a cached statement with no parameters
+  // (a count, a max), 0 when there is no row.
+  Result<int64_t> QueryInt(std::string_view sql);
   // A cached statement, reset and ready to bind. Valid until the Database is destroyed.
   Result<Statement*> Prepare(std::string_view sql);
 

@@ -183,13 +183,7 @@ Result<std::vector<Person>> SqliteTx::SearchPersons(const PersonSearch& search) 
   return out;
 }
 
-Result<int64_t> SqliteTx::CountPersons() {
-  MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare("SELECT count(*) FROM persons"));
-  MUSTER_ASSIGN_OR_RETURN(bool row, s->Step());
-  int64_t n = row ? s->Int(0) : 0;
-  s->Reset();
-  return n;
-}
+Result<int64_t> SqliteTx::CountPersons() { return db_.QueryInt("SELECT count(*) FROM persons"); }
 
 Result<DefermentId> SqliteTx::InsertDeferment(const Deferment& d) {
   MUSTER_ASSIGN_OR_RETURN(Person person, GetPerson(d.national_id));

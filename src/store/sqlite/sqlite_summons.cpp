@@ -477,19 +477,11 @@ Result<std::vector<ExitBanChange>> SqliteTx::ListExitBanChanges(int64_t after_se
 }
 
 Result<int64_t> SqliteTx::LastExitBanChangeSeq() {
-  MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare("SELECT coalesce(max(seq), 0) FROM exit_ban_changes"));
-  MUSTER_ASSIGN_OR_RETURN(bool row, s->Step());
-  int64_t seq = row ? s->Int(0) : 0;
-  s->Reset();
-  return seq;
+  return db_.QueryInt("SELECT coalesce(max(seq), 0) FROM exit_ban_changes");
 }
 
 Result<int64_t> SqliteTx::FirstExitBanChangeSeq() {
-  MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare("SELECT coalesce(min(seq), 0) FROM exit_ban_changes"));
-  MUSTER_ASSIGN_OR_RETURN(bool row, s->Step());
-  int64_t seq = row ? s->Int(0) : 0;
-  s->Reset();
-  return seq;
+  return db_.QueryInt("SELECT coalesce(min(seq), 0) FROM exit_ban_changes");
 }
 
 Result<int64_t> SqliteTx::PruneExitBanChanges(Timestamp before) {
