@@ -113,19 +113,15 @@ nlohmann::json NextCursor(std::vector<T>& items, size_t limit) {
 }
 
 // Cuts a whole list, in any order, to the page after the item whose id is the cursor, and returns
-// the next cursor. False after writing a 400 when the cursor names no item of the list.
+// the next cursor; InvalidArgument naming `after` when the cursor names no item of the list.
 template <typename T>
-bool CutPage(Call& call, const Page& page, int64_t after_id, std::vector<T>& items, nlohmann::json& next) {
+Result<nlohmann::json> CutPage(const Page& page, int64_t after_id, std::vector<T>& items) {
   if (after_id != 0) {
     auto at = std::find_if(items.begin(), items.end(), [&](const T& item) { return item.id == after_id; });
-    if (at == items.end()) {
-      http::WriteProblem(call.response, 400, "after: not a cursor of this list", "after");
-      return false;
-    }
+    if (at == items.end()) return Status::InvalidArgument("after: not a cursor of this list");
     items.erase(items.begin(), at + 1);
   }
-  next = NextCursor(items, page.limit);
-  return true;
+  return NextCursor(items, page.limit);
 }
 
 // ?state= of a queue (appeals, overrides, corrections): `out` keeps the default it holds when

@@ -31,14 +31,9 @@ void MySummonses(Call& call) {
   int64_t after_id = 0;
   if (!IdPageQuery(call, page, after_id)) return;
   std::string& out = call.response.body;
-  bool bad_cursor = false;
   Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(auto list, tx.ListSummonsOfPerson(call.who.national_id));
-    nlohmann::json next;
-    if (!CutPage(call, page, after_id, list, next)) {
-      bad_cursor = true;
-      return Status::Ok();
-    }
+    MUSTER_ASSIGN_OR_RETURN(nlohmann::json next, CutPage(page, after_id, list));
     std::vector<std::pair<std::string, std::string>> zones;  // office -> time zone; a person has few
     out.clear();
     JsonWriter w(out);
@@ -61,7 +56,6 @@ void MySummonses(Call& call) {
     w.EndObject();
     return Status::Ok();
   });
-  if (bad_cursor) return;
   if (!st.ok()) return Fail(call, st);
 }
 
@@ -99,11 +93,11 @@ void MyReceipt(Call& call) {
 // page asked for.
 template <typename T>
 void ReplyPage(Call& call, std::vector<T>& list, const Page& page, int64_t after_id) {
-  nlohmann::json next;
-  if (!CutPage(call, page, after_id, list, next)) return;
+  auto next = CutPage(page, after_id, list);
+  if (!next.ok()) return Fail(call, next.status());
   nlohmann::json items = nlohmann::json::array();
   for (const auto& item : list) items.push_back(ToJson(item));
-  Reply(call, 200, {{"items", std::move(items)}, {"next_cursor", std::move(next)}});
+  Reply(call, 200, {{"items", std::move(items)}, {"next_cursor", std::move(*next)}});
 }
 
 void MyRestrictions(Call& call) {

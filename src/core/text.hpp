@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace muster {
@@ -13,5 +14,11 @@ size_t CodePointCount(std::string_view text);
 // True when `text` holds an ASCII control character (U+0000–U+001F, U+007F) other than those
 // in `allowed` (e.g. "\n\t").
 bool HasControlCharacter(std::string_view text, std::string_view allowed = {});
+
+// The value of hex digit `c` (either case), or -1.
+int HexDigitValue(char c);
+// Decodes %XX escapes of a URL part into `out`, and '+' as a space when `plus_is_space` (a query
+// component). False when an escape is malformed; `out` then holds what was decoded before it.
+bool PercentDecode(std::string_view in, std::string& out, bool plus_is_space);
 
 }  // namespace muster

@@ -1,5 +1,7 @@
 #include "http/message.hpp"
 
+#include "core/text.hpp"
+
 namespace muster::http {
 
 std::string_view MethodName(Method method) {
@@ -50,30 +52,6 @@ std::string_view Request::Cookie(std::string_view name) const {
   return {};
 }
 
-bool PercentDecode(std::string_view in, std::string& out) {
-  out.clear();
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  for (size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '+') {
-      out.push_back(' ');
-    } else if (c == '%') {
-      int hi = i + 1 < in.size() ? hex(in[i + 1]) : -1;
-      int lo = i + 2 < in.size() ? hex(in[i + 2]) : -1;
-      if (hi < 0 || lo < 0) return false;
-      out.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else {
-      out.push_back(c);
-    }
-  }
-  return true;
-}
 
 std::string Request::QueryParam(std::string_view name, bool* present) const {
   if (present) *present = false;
@@ -88,7 +66,7 @@ std::string Request::QueryParam(std::string_view name, bool* present) const {
     if (present) *present = true;
     std::string out;
     if (eq == std::string_view::npos) return out;
-    if (!PercentDecode(pair.substr(eq + 1), out)) return {};
+    if (!PercentDecode(pair.substr(eq + 1), out, /*plus_is_space=*/true)) return {};
     return out;
   }
   return {};

@@ -54,7 +54,5 @@ struct Response {
 
 // Case-insensitive ASCII comparison.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
-// Decodes %XX and '+' in a query component; false when an escape is malformed.
-bool PercentDecode(std::string_view in, std::string& out);
 
 }  // namespace muster::http

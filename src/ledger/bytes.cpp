@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "core/text.hpp"
+
 namespace muster::ledger {
 
 // OpenSSL's SHA-256 uses the CPU's SHA extensions where there are any (about twice libsodium's
@@ -28,12 +30,6 @@ std::string HexEncode(ByteView bytes) {
 
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 }  // namespace
 
@@ -42,8 +38,8 @@ Result<Bytes> HexDecode(std::string_view hex) {
   Bytes out;
   out.reserve(hex.size() / 2);
   for (size_t i = 0; i < hex.size(); i += 2) {
-    int hi = HexValue(hex[i]);
-    int lo = HexValue(hex[i + 1]);
+    int hi = HexDigitValue(hex[i]);
+    int lo = HexDigitValue(hex[i + 1]);
     if (hi < 0 || lo < 0) return Status::InvalidArgument("hex string has a character that is not a hex digit");
     out.push_back(static_cast<uint8_t>(hi << 4 | lo));
   }

@@ -579,7 +579,8 @@ Result<Appeal> SummonsService::FileAppeal(std::string_view number, AppealReason 
   MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>&) {
     MUSTER_ASSIGN_OR_RETURN(Summons s, tx.GetSummons(canonical));
     MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kFileAppeal));
-    MUSTER_ASSIGN_OR_RETURN(auto pending, tx.ListAppeals({.state = AppealState::kPending, .summons_id = s.id, .limit = 1}));
+    MUSTER_ASSIGN_OR_RETURN(auto pending,
+                            tx.ListAppeals({.state = AppealState::kPending, .summons_id = s.id, .limit = 1}));
     if (!pending.empty()) {
       return Status::FailedPrecondition(
           fmt::format("summons {} already has appeal {} pending", s.number, pending.front().id));

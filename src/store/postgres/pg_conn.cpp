@@ -11,6 +11,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "core/text.hpp"
+
 namespace muster::postgres {
 namespace {
 
@@ -21,13 +23,6 @@ std::string TrimmedError(const char* text) {
 }
 
 }  // namespace
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // The pointer arrays PQexecPrepared and PQsendQueryPrepared take.
 struct Connection::Wire {
@@ -111,8 +106,8 @@ bool Rows::Bytes(int row, int column, std::string* out) const {
   if (text.size() < 2 || text[0] != '\\' || text[1] != 'x' || text.size() % 2 != 0) return false;
   out->reserve((text.size() - 2) / 2);
   for (size_t i = 2; i < text.size(); i += 2) {
-    int hi = HexDigit(text[i]);
-    int lo = HexDigit(text[i + 1]);
+    int hi = HexDigitValue(text[i]);
+    int lo = HexDigitValue(text[i + 1]);
     if (hi < 0 || lo < 0) return false;
     out->push_back(static_cast<char>(hi * 16 + lo));
   }

@@ -142,9 +142,6 @@ class Connection {
 // carriage return escaped).
 void AppendCopyField(std::string& out, std::string_view value);
 
-// The value of a hexadecimal digit, or -1.
-int HexDigit(char c);
-
 // The Status for a failed result: unique violation (23505) is AlreadyExists; other integrity
 // violations (class 23: foreign key, check, not null) FailedPrecondition; a serialization
 // failure or deadlock (40001, 40P01) is IoError like everything else, naming `what`.

@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/text.hpp"
 #include "store/migrations.hpp"
 #include "store/postgres/pg_conn.hpp"
 #include "store/postgres/pg_tx.hpp"
@@ -240,25 +241,6 @@ class PgStore final : public Store {
 
 bool IsPostgresUrl(std::string_view url) { return url.starts_with("postgresql://") || url.starts_with("postgres://"); }
 
-namespace {
-
-// %XX decoded, as libpq decodes every part of a URI; a malformed escape is kept as it is.
-std::string PercentDecode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && HexDigit(text[i + 1]) >= 0 && HexDigit(text[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexDigit(text[i + 1]) * 16 + HexDigit(text[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(text[i]);
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 std::string PostgresDatabaseName(std::string_view url) {
   size_t scheme = url.find("://");
   if (scheme == std::string_view::npos) return "";
@@ -266,7 +248,10 @@ std::string PostgresDatabaseName(std::string_view url) {
   rest = rest.substr(0, rest.find_first_of("?#"));
   size_t slash = rest.find('/');
   if (slash == std::string_view::npos) return "";
-  return PercentDecode(rest.substr(slash + 1));
+  // %XX decoded, as libpq decodes every part of a URI; a malformed escape is kept as written.
+  std::string_view name = rest.substr(slash + 1);
+  std::string decoded;
+  return PercentDecode(name, decoded, /*plus_is_space=*/false) ? decoded : std::string(name);
 }
 
 std::string RedactUrl(std::string_view url) {
