@@ -132,9 +132,9 @@ void LedgerEntries(Call& call) {
     uint64_t want = std::min(to_given ? to : head.size, head.size);
     uint64_t begin = std::min(from, want);
     uint64_t end = std::min(want, begin + kMaxEntries);
-    MUSTER_ASSIGN_OR_RETURN(std::vector<LedgerLeaf> leaves, tx.ListLedgerLeaves(begin, end));
+    MUSTER_ASSIGN_OR_RETURN(std::vector<ledger::Leaf> leaves, call.services.ledger->ReadLeaves(tx, begin, end));
     nlohmann::json items = nlohmann::json::array();
-    for (const LedgerLeaf& l : leaves) {
+    for (const ledger::Leaf& l : leaves) {
       items.push_back({{"index", l.index}, {"hash", ledger::HexEncode(l.hash)}, {"leaf", l.data}});
     }
     answer = {{"tree_size", head.size},

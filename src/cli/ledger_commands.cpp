@@ -257,7 +257,7 @@ void AddStoreCommands(CLI::App& app, CLI::App& ledger_cmd, Context& ctx, int& ex
 
   auto* verify = ledger_cmd.add_subcommand(
       "verify",
-      "recompute the tree from the stored leaves; check every subtree hash, every checkpoint and (with the pseudonym "
+      "recompute the tree from the leaf hashes; check every tile, every checkpoint and (with the pseudonym "
       "key) every event against its leaf");
   verify->add_option("--pubkey", args->pubkey, "verifier key file (default: the one of --ledger-key)");
   verify->callback([&ctx, &exit_code, args] {
@@ -300,14 +300,14 @@ void AddStoreCommands(CLI::App& app, CLI::App& ledger_cmd, Context& ctx, int& ex
       if (ctx.json) {
         nlohmann::json j = {{"verified", true},
                             {"leaves", audit.leaves},
-                            {"subtrees", audit.subtrees},
+                            {"tiles", audit.tiles},
                             {"checkpoints", audit.checkpoints},
                             {"root", ledger::HexEncode(audit.root)}};
         if (events) j["events"] = {{"checked", events->events}, {"pending", events->pending}};
         PrintJson(j);
       } else {
-        fmt::print("ledger verified: {} leaves, {} subtree hashes, {} checkpoints; root {}\n", audit.leaves,
-                   audit.subtrees, audit.checkpoints, ledger::HexEncode(audit.root));
+        fmt::print("ledger verified: {} leaves, {} tiles, {} checkpoints; root {}\n", audit.leaves, audit.tiles,
+                   audit.checkpoints, ledger::HexEncode(audit.root));
         if (events) {
           fmt::print("events verified: {} match their leaves, {} not yet in the ledger\n", events->events,
                      events->pending);
@@ -324,27 +324,33 @@ void AddStoreCommands(CLI::App& app, CLI::App& ledger_cmd, Context& ctx, int& ex
   entries->add_option("--from", args->from, "first leaf index")->capture_default_str();
   entries->add_option("--to", args->to, "end leaf index, exclusive (default: the end of the log)");
   entries->callback([&ctx, &exit_code, args] {
+    // The leaves are recomputed from the events, which needs the pseudonym key.
+    auto ledger = ctx.LoadLedger();
+    if (!ledger.ok()) {
+      exit_code = Fail(ctx, ledger.status());
+      return;
+    }
     WithStore(ctx, exit_code, [&](Store& store, const Policy&) -> Status {
-      std::vector<LedgerLeaf> leaves;
+      std::vector<ledger::Leaf> leaves;
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
         MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
         uint64_t to = std::min(args->to.value_or(head.size), head.size);
         if (args->from > to) {
           return Status::InvalidArgument(fmt::format("--from {} is past --to {}", args->from, to));
         }
-        MUSTER_ASSIGN_OR_RETURN(leaves, tx.ListLedgerLeaves(args->from, to));
+        MUSTER_ASSIGN_OR_RETURN(leaves, ledger->ReadLeaves(tx, args->from, to));
         return Status::Ok();
       }));
       if (ctx.json) {
         nlohmann::json j = nlohmann::json::array();
-        for (const LedgerLeaf& l : leaves) {
+        for (const ledger::Leaf& l : leaves) {
           j.push_back({{"index", l.index},
                        {"hash", ledger::HexEncode(l.hash)},
                        {"leaf", l.data}});
         }
         PrintJson(j);
       } else {
-        for (const LedgerLeaf& l : leaves) fmt::print("{}\t{}\n", l.index, l.data);
+        for (const ledger::Leaf& l : leaves) fmt::print("{}\t{}\n", l.index, l.data);
       }
       return Status::Ok();
     });

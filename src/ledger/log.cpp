@@ -3,22 +3,127 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <limits>
+#include <set>
 
 namespace muster::ledger {
 namespace {
 
 // Events turned into leaves per round trip; bounds the memory of a large catch-up.
 constexpr size_t kEventBatch = 10000;
-// Leaves read per query when auditing.
-constexpr uint64_t kLeafPage = 65536;
+// Tiles read per query when auditing (256 level-0 tiles: 65,536 leaves).
+constexpr size_t kTilePage = 256;
+// Subtree heights per tile level: a tile holds 2^8 hashes.
+constexpr uint64_t kTileHeight = 8;
 
 bool SameHash(const Hash& a, const Hash& b) { return std::equal(a.begin(), a.end(), b.begin()); }
 
 std::string Describe(const StoredCheckpoint& c) { return fmt::format("checkpoint {} (size {})", c.id, c.size); }
+std::string Describe(const LedgerTileId& id) { return fmt::format("ledger tile {}/{}", id.level, id.index); }
+std::string Describe(const Event& e) { return fmt::format("event {} ({} {})", e.seq, e.type, e.subject); }
+
+Hash HashAt(const LedgerTile& tile, uint64_t i) {
+  Hash h;
+  std::memcpy(h.data(), tile.hashes.data() + i * kHashSize, kHashSize);
+  return h;
+}
+
+// How many hashes tile `index` of a level with `nodes` complete subtrees holds.
+uint64_t TileCount(uint64_t nodes, uint64_t index) {
+  return std::min<uint64_t>(kLedgerTileWidth, nodes - index * kLedgerTileWidth);
+}
+
+// The events recorded by level-0 `tile`, in order, checked against the seqs the tile names:
+// an event removed or slipped in among them shows here.
+Result<std::vector<Event>> TileEvents(Tx& tx, const LedgerTile& tile) {
+  uint64_t count = tile.count();
+  if (count == 0 || tile.hashes.size() % kHashSize != 0) {
+    return Status::Corruption(fmt::format("{} holds {} bytes, not a whole number of hashes", Describe(tile.id),
+                                          tile.hashes.size()));
+  }
+  MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, tx.ListEvents(tile.first_seq - 1, count));
+  if (events.size() != count || events.front().seq != tile.first_seq || events.back().seq != tile.last_seq) {
+    return Status::Corruption(fmt::format(
+        "{} records the {} events from {} to {}, but the events there are not those: an event was removed or added",
+        Describe(tile.id), count, tile.first_seq, tile.last_seq));
+  }
+  return events;
+}
+
+// The leaf of event `e` at `index`, checked against `tile`'s hash for it.
+Result<Leaf> CheckedLeaf(const Event& e, uint64_t index, const LedgerTile& tile, const PseudonymKey& key) {
+  Leaf leaf{index, e.seq, {}, {}};
+  MUSTER_ASSIGN_OR_RETURN(leaf.data, EncodeLeaf(e, key));
+  leaf.hash = HashLeaf(AsBytes(leaf.data));
+  if (!SameHash(leaf.hash, HashAt(tile, index % kLedgerTileWidth))) {
+    return Status::Corruption(fmt::format("{} no longer matches its leaf {}", Describe(e), index));
+  }
+  return leaf;
+}
+
+// Appends completed subtrees to the tiles of their level, reading the last tile of a level
+// the first time it grows, and writes the tiles that changed on Flush.
+class TileAppender {
+ public:
+  explicit TileAppender(Tx& tx) : tx_(&tx) {}
+
+  // `s` is a subtree of a height that is a multiple of 8; `seq` the event of the leaf completing it.
+  Status Add(const SubtreeHash& s, int64_t seq) {
+    LedgerTileId id{s.id.level / kTileHeight, s.id.index / kLedgerTileWidth};
+    uint64_t offset = s.id.index % kLedgerTileWidth;
+    auto key = std::make_pair(id.level, id.index);
+    auto it = open_.find(key);
+    if (it == open_.end()) {
+      LedgerTile tile;
+      tile.id = id;
+      if (offset > 0) {
+        MUSTER_ASSIGN_OR_RETURN(auto stored, tx_->ReadLedgerTiles(std::span<const LedgerTileId>(&id, 1)));
+        if (!stored.front()) return Status::Corruption(fmt::format("{} is missing", Describe(id)));
+        tile = std::move(*stored.front());
+      }
+      it = open_.emplace(key, std::move(tile)).first;
+    }
+    LedgerTile& tile = it->second;
+    if (tile.count() != offset || tile.hashes.size() % kHashSize != 0) {
+      return Status::Corruption(
+          fmt::format("{} holds {} hashes, but the tree needs {} before it", Describe(id), tile.count(), offset));
+    }
+    tile.hashes.append(reinterpret_cast<const char*>(s.hash.data()), s.hash.size());
+    if (id.level == 0) {
+      if (offset == 0) tile.first_seq = seq;
+      tile.last_seq = seq;
+    }
+    dirty_.insert(key);
+    return Status::Ok();
+  }
+
+  // Writes the tiles that changed; keeps the partial ones, which the next leaves extend.
+  Status Flush() {
+    std::vector<LedgerTile> out;
+    out.reserve(dirty_.size());
+    for (const auto& key : dirty_) out.push_back(open_.at(key));
+    dirty_.clear();
+    MUSTER_RETURN_IF_ERROR(tx_->PutLedgerTiles(out));
+    std::erase_if(open_, [](const auto& kv) { return kv.second.count() == kLedgerTileWidth; });
+    return Status::Ok();
+  }
+
+ private:
+  Tx* tx_;
+  std::map<std::pair<uint64_t, uint64_t>, LedgerTile> open_;
+  std::set<std::pair<uint64_t, uint64_t>> dirty_;
+};
 
 }  // namespace
+
+TileSpan TileOf(SubtreeId id) {
+  uint64_t level = id.level / kTileHeight;
+  uint64_t rest = id.level % kTileHeight;
+  uint64_t first = id.index << rest;  // the subtree's first node of height 8 * level
+  return {{level, first / kLedgerTileWidth}, first % kLedgerTileWidth, uint64_t{1} << rest};
+}
 
 Result<Hash> TxHashReader::ReadSubtree(SubtreeId id) const {
   MUSTER_ASSIGN_OR_RETURN(std::vector<Hash> hashes, ReadSubtrees(std::span<const SubtreeId>(&id, 1)));
@@ -26,9 +131,38 @@ Result<Hash> TxHashReader::ReadSubtree(SubtreeId id) const {
 }
 
 Result<std::vector<Hash>> TxHashReader::ReadSubtrees(std::span<const SubtreeId> ids) const {
-  ++queries_;
-  hashes_read_ += ids.size();
-  return tx_->ReadLedgerSubtrees(ids);
+  std::vector<LedgerTileId> want;
+  for (const SubtreeId& id : ids) {
+    LedgerTileId tile = TileOf(id).tile;
+    if (!tiles_.contains({tile.level, tile.index}) && std::find(want.begin(), want.end(), tile) == want.end()) {
+      want.push_back(tile);
+    }
+  }
+  if (!want.empty()) {
+    ++queries_;
+    MUSTER_ASSIGN_OR_RETURN(std::vector<std::optional<LedgerTile>> read, tx_->ReadLedgerTiles(want));
+    for (size_t i = 0; i < want.size(); ++i) {
+      if (read[i]) ++tiles_read_;
+      tiles_[{want[i].level, want[i].index}] = std::move(read[i]);
+    }
+  }
+  std::vector<Hash> out;
+  out.reserve(ids.size());
+  std::vector<Hash> run;
+  for (const SubtreeId& id : ids) {
+    TileSpan span = TileOf(id);
+    const std::optional<LedgerTile>& tile = tiles_.at({span.tile.level, span.tile.index});
+    if (!tile || tile->hashes.size() % kHashSize != 0 || tile->count() < span.offset + span.width) {
+      return Status::NotFound(fmt::format("ledger subtree at level {} index {} is not stored", id.level, id.index));
+    }
+    run.clear();
+    for (uint64_t i = 0; i < span.width; ++i) run.push_back(HashAt(*tile, span.offset + i));
+    for (size_t n = run.size(); n > 1; n /= 2) {
+      for (size_t i = 0; i < n / 2; ++i) run[i] = HashNode(run[2 * i], run[2 * i + 1]);
+    }
+    out.push_back(run.front());
+  }
+  return out;
 }
 
 LedgerKeyPaths DefaultLedgerKeyPaths(std::string_view db_path) {
@@ -69,8 +203,8 @@ Result<Ledger> Ledger::Load(const LedgerKeyPaths& paths, const Clock& clock) {
 Result<uint64_t> Ledger::AppendPending(Tx& tx) const {
   MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
   std::optional<CompactRange> range;
-  std::vector<LedgerLeaf> leaves;
-  std::vector<SubtreeHash> subtrees;
+  TileAppender tiles(tx);
+  std::vector<SubtreeHash> completed;
   uint64_t appended = 0;
   while (true) {
     MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, tx.ListEvents(head.last_seq, kEventBatch));
@@ -79,19 +213,15 @@ Result<uint64_t> Ledger::AppendPending(Tx& tx) const {
       TxHashReader reader(tx);
       MUSTER_ASSIGN_OR_RETURN(range, CompactRange::Load(reader, head.size));
     }
-    leaves.clear();
-    subtrees.clear();
-    leaves.reserve(events.size());
     for (const Event& e : events) {
-      LedgerLeaf leaf;
-      leaf.index = range->size();
-      leaf.seq = e.seq;
-      MUSTER_ASSIGN_OR_RETURN(leaf.data, EncodeLeaf(e, pseudonyms_));
-      leaf.hash = HashLeaf(AsBytes(leaf.data));
-      range->Append(leaf.hash, &subtrees);
-      leaves.push_back(std::move(leaf));
+      MUSTER_ASSIGN_OR_RETURN(std::string data, EncodeLeaf(e, pseudonyms_));
+      completed.clear();
+      range->Append(HashLeaf(AsBytes(data)), &completed);
+      for (const SubtreeHash& s : completed) {
+        if (s.id.level % kTileHeight == 0) MUSTER_RETURN_IF_ERROR(tiles.Add(s, e.seq));
+      }
     }
-    MUSTER_RETURN_IF_ERROR(tx.AppendLedger(leaves, subtrees));
+    MUSTER_RETURN_IF_ERROR(tiles.Flush());
     head.last_seq = events.back().seq;
     appended += events.size();
     if (events.size() < kEventBatch) break;
@@ -131,7 +261,16 @@ Result<bool> Ledger::Tick(Tx& tx, std::chrono::seconds interval) const {
 
 Result<Receipt> Ledger::DeliveryReceipt(Tx& tx, std::string_view number, const nlohmann::json& document) const {
   MUSTER_RETURN_IF_ERROR(AppendPending(tx).status());
-  MUSTER_ASSIGN_OR_RETURN(LedgerLeaf leaf, tx.FindDeliveryLeaf(number));
+  std::string missing = fmt::format("summons {} has no delivery recorded in the ledger", number);
+  MUSTER_ASSIGN_OR_RETURN(std::optional<Event> delivery, tx.FindFirstEvent(number, "summons.delivered"));
+  if (!delivery) return Status::NotFound(missing);
+  MUSTER_ASSIGN_OR_RETURN(std::optional<LedgerTile> tile, tx.FindLeafTile(delivery->seq));
+  if (!tile || tile->last_seq < delivery->seq) return Status::NotFound(missing);
+  MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, TileEvents(tx, *tile));
+  auto at = std::find_if(events.begin(), events.end(), [&](const Event& e) { return e.seq == delivery->seq; });
+  if (at == events.end()) return Status::NotFound(missing);
+  uint64_t index = tile->id.index * kLedgerTileWidth + static_cast<uint64_t>(at - events.begin());
+  MUSTER_ASSIGN_OR_RETURN(Leaf leaf, CheckedLeaf(*at, index, *tile, pseudonyms_));
   MUSTER_ASSIGN_OR_RETURN(std::optional<StoredCheckpoint> checkpoint, tx.LatestCheckpoint());
   if (!checkpoint || checkpoint->size <= leaf.index) {
     MUSTER_ASSIGN_OR_RETURN(checkpoint, WriteCheckpoint(tx));
@@ -140,58 +279,98 @@ Result<Receipt> Ledger::DeliveryReceipt(Tx& tx, std::string_view number, const n
   return MakeReceipt(document, std::move(leaf.data), leaf.index, reader, checkpoint->note, verifier());
 }
 
+Result<std::vector<Leaf>> Ledger::ReadLeaves(Tx& tx, uint64_t from, uint64_t to) const {
+  std::vector<Leaf> leaves;
+  if (from >= to) return leaves;
+  uint64_t first_tile = from / kLedgerTileWidth;
+  uint64_t end_tile = (to + kLedgerTileWidth - 1) / kLedgerTileWidth;
+  MUSTER_ASSIGN_OR_RETURN(std::vector<LedgerTile> tiles, tx.ListLedgerTiles(0, first_tile, end_tile - first_tile));
+  uint64_t index = from;
+  for (const LedgerTile& tile : tiles) {
+    if (tile.id.index * kLedgerTileWidth > index) break;  // a missing tile: stop at the gap
+    MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, TileEvents(tx, tile));
+    uint64_t tile_end = tile.id.index * kLedgerTileWidth + events.size();
+    for (; index < std::min(to, tile_end); ++index) {
+      MUSTER_ASSIGN_OR_RETURN(Leaf leaf, CheckedLeaf(events[index % kLedgerTileWidth], index, tile, pseudonyms_));
+      leaves.push_back(std::move(leaf));
+    }
+  }
+  return leaves;
+}
+
 Result<LedgerAudit> VerifyLedger(Tx& tx, const VerifierKey& key) {
   LedgerAudit audit;
   MemoryTree tree;
   int64_t last_seq = 0;
-  for (uint64_t from = 0;; from += kLeafPage) {
-    MUSTER_ASSIGN_OR_RETURN(std::vector<LedgerLeaf> page, tx.ListLedgerLeaves(from, from + kLeafPage));
-    for (const LedgerLeaf& leaf : page) {
-      uint64_t expected = tree.size();
-      if (leaf.index != expected) {
-        return Status::Corruption(fmt::format("leaf {} is missing (the next stored leaf is {})", expected, leaf.index));
+  bool partial = false;  // the tile before was not full: it must have been the last
+  for (uint64_t from = 0;;) {
+    MUSTER_ASSIGN_OR_RETURN(std::vector<LedgerTile> page, tx.ListLedgerTiles(0, from, kTilePage));
+    for (const LedgerTile& tile : page) {
+      LedgerTileId expected{0, tree.size() / kLedgerTileWidth};
+      if (tile.id.index != expected.index) {
+        return Status::Corruption(fmt::format("{} is missing (leaves {} to {})", Describe(expected), tree.size(),
+                                              tree.size() + kLedgerTileWidth - 1));
       }
-      if (leaf.seq <= last_seq) {
-        return Status::Corruption(fmt::format("leaf {} records event {}, not after event {} of the leaf before",
-                                              leaf.index, leaf.seq, last_seq));
+      if (partial) return Status::Corruption(fmt::format("{} follows a partial tile", Describe(tile.id)));
+      uint64_t count = tile.count();
+      if (count == 0 || count > kLedgerTileWidth || tile.hashes.size() % kHashSize != 0) {
+        return Status::Corruption(fmt::format("{} holds {} bytes, not 1 to {} hashes", Describe(tile.id),
+                                              tile.hashes.size(), kLedgerTileWidth));
       }
-      Hash h = HashLeaf(AsBytes(leaf.data));
-      if (!SameHash(h, leaf.hash)) {
-        return Status::Corruption(
-            fmt::format("leaf {} (event {}): stored hash does not match its data", leaf.index, leaf.seq));
+      if (tile.first_seq <= last_seq || tile.last_seq < tile.first_seq + static_cast<int64_t>(count) - 1) {
+        return Status::Corruption(fmt::format("{} records events {} to {}, not {} events after event {}",
+                                              Describe(tile.id), tile.first_seq, tile.last_seq, count, last_seq));
       }
-      last_seq = leaf.seq;
-      tree.AppendHash(h);
+      last_seq = tile.last_seq;
+      partial = count < kLedgerTileWidth;
+      for (uint64_t i = 0; i < count; ++i) tree.AppendHash(HashAt(tile, i));
+      ++audit.tiles;
     }
-    if (page.empty()) break;
+    if (page.size() < kTilePage) break;
+    from = page.back().id.index + 1;
   }
   MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
-  if (head.size != tree.size()) {
-    return Status::Corruption(fmt::format("leaf {} is missing (the last stored leaf is {})", tree.size(), head.size - 1));
-  }
-  audit.leaves = tree.size();
-
   uint64_t n = tree.size();
-  uint64_t expected_subtrees = 0;
-  for (uint64_t level = 1; (n >> level) > 0; ++level) expected_subtrees += n >> level;
-  MUSTER_RETURN_IF_ERROR(tx.ForEachLedgerSubtree([&](const SubtreeHash& stored) -> Status {
-    auto want = tree.ReadSubtree(stored.id);
-    if (!want.ok()) {
-      return Status::Corruption(fmt::format("subtree at level {} index {} is stored, but the {} leaves do not complete it",
-                                            stored.id.level, stored.id.index, n));
+  if (head.size != n) return Status::Corruption(fmt::format("the ledger holds {} leaves, its tiles {}", head.size, n));
+  audit.leaves = n;
+
+  // Every tile above the leaves: exactly the tiles a tree of n leaves has, each hash the subtree
+  // of its leaves; and no tile beyond.
+  for (uint64_t level = 1;; ++level) {
+    uint64_t nodes = level * kTileHeight < 64 ? n >> (level * kTileHeight) : 0;
+    uint64_t want = (nodes + kLedgerTileWidth - 1) / kLedgerTileWidth;
+    uint64_t next = 0;
+    while (true) {
+      MUSTER_ASSIGN_OR_RETURN(std::vector<LedgerTile> page, tx.ListLedgerTiles(level, next, kTilePage));
+      for (const LedgerTile& tile : page) {
+        if (tile.id.index >= want) {
+          return Status::Corruption(fmt::format("{} is stored, but a tree of {} leaves has no such tile",
+                                                Describe(tile.id), n));
+        }
+        if (tile.id.index != next) {
+          return Status::Corruption(fmt::format("{} is missing", Describe(LedgerTileId{level, next})));
+        }
+        uint64_t count = TileCount(nodes, tile.id.index);
+        if (tile.hashes.size() != count * kHashSize) {
+          return Status::Corruption(fmt::format("{} holds {} bytes, not the {} hashes of a tree of {} leaves",
+                                                Describe(tile.id), tile.hashes.size(), count, n));
+        }
+        for (uint64_t i = 0; i < count; ++i) {
+          SubtreeId id{level * kTileHeight, tile.id.index * kLedgerTileWidth + i};
+          MUSTER_ASSIGN_OR_RETURN(Hash subtree, tree.ReadSubtree(id));
+          if (!SameHash(subtree, HashAt(tile, i))) {
+            return Status::Corruption(fmt::format("{}: hash {} differs from the hash of leaves {} to {}",
+                                                  Describe(tile.id), i, id.index << id.level,
+                                                  ((id.index + 1) << id.level) - 1));
+          }
+        }
+        ++audit.tiles;
+        next = tile.id.index + 1;
+      }
+      if (page.size() < kTilePage) break;
     }
-    if (!SameHash(*want, stored.hash)) {
-      return Status::Corruption(fmt::format(
-          "subtree at level {} index {} (leaves {} to {}): stored hash differs from the hash of the leaves",
-          stored.id.level, stored.id.index, stored.id.index << stored.id.level,
-          ((stored.id.index + 1) << stored.id.level) - 1));
-    }
-    ++audit.subtrees;
-    return Status::Ok();
-  }));
-  if (audit.subtrees != expected_subtrees) {
-    return Status::Corruption(fmt::format("{} of the {} subtree hashes of a tree of {} leaves are missing",
-                                          expected_subtrees - audit.subtrees, expected_subtrees, n));
+    if (next < want) return Status::Corruption(fmt::format("{} is missing", Describe(LedgerTileId{level, next})));
+    if (want == 0) break;
   }
   audit.root = tree.Root();
 
@@ -239,8 +418,8 @@ Result<EventAudit> VerifyEvents(Tx& tx, const PseudonymKey& key) {
   MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
   int64_t after = 0;
   uint64_t index = 0;
-  std::vector<LedgerLeaf> leaves;
-  size_t next_leaf = 0;
+  std::vector<LedgerTile> tiles;
+  size_t next_tile = 0;
   while (true) {
     MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, tx.ListEvents(after, kEventBatch));
     if (events.empty()) break;
@@ -250,24 +429,24 @@ Result<EventAudit> VerifyEvents(Tx& tx, const PseudonymKey& key) {
         ++audit.pending;
         continue;
       }
-      if (next_leaf == leaves.size()) {
-        MUSTER_ASSIGN_OR_RETURN(leaves, tx.ListLedgerLeaves(index, index + kLeafPage));
-        next_leaf = 0;
+      uint64_t offset = index % kLedgerTileWidth;
+      if (offset == 0 && index > 0) ++next_tile;
+      if (next_tile == tiles.size()) {
+        MUSTER_ASSIGN_OR_RETURN(tiles, tx.ListLedgerTiles(0, index / kLedgerTileWidth, kTilePage));
+        next_tile = 0;
       }
-      if (next_leaf == leaves.size() || leaves[next_leaf].index != index) {
-        return Status::Corruption(fmt::format("leaf {} is missing", index));
+      LedgerTileId want{0, index / kLedgerTileWidth};
+      if (next_tile == tiles.size() || tiles[next_tile].id != want) {
+        return Status::Corruption(fmt::format("{} is missing", Describe(want)));
       }
-      const LedgerLeaf& leaf = leaves[next_leaf];
-      if (leaf.seq != e.seq) {
-        return Status::Corruption(fmt::format("event {} ({} {}) is not in the ledger: leaf {} records event {}", e.seq,
-                                              e.type, e.subject, index, leaf.seq));
+      const LedgerTile& tile = tiles[next_tile];
+      if (offset >= tile.count()) return Status::Corruption(fmt::format("leaf {} is missing", index));
+      if ((offset == 0 && tile.first_seq != e.seq) || (offset + 1 == tile.count() && tile.last_seq != e.seq)) {
+        return Status::Corruption(fmt::format("{} is not in the ledger where {} says: leaf {} records event {}",
+                                              Describe(e), Describe(tile.id), index,
+                                              offset == 0 ? tile.first_seq : tile.last_seq));
       }
-      MUSTER_ASSIGN_OR_RETURN(std::string data, EncodeLeaf(e, key));
-      if (data != leaf.data) {
-        return Status::Corruption(
-            fmt::format("event {} ({} {}) no longer matches its leaf {}", e.seq, e.type, e.subject, index));
-      }
-      ++next_leaf;
+      MUSTER_RETURN_IF_ERROR(CheckedLeaf(e, index, tile, key).status());
       ++index;
       ++audit.events;
     }

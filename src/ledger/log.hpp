@@ -1,11 +1,13 @@
 // The ledger as a service: turns domain events into leaves (ledger/leaf.hpp), appends them to the
 // RFC 9162 Merkle tree kept in the store, signs checkpoints, builds receipts and audits the lot.
 //
-// Storage (Tx's ledger block, migration 0003_ledger.sql): one row per leaf (index, event seq,
-// leaf hash, leaf data), one row per complete subtree of level >= 1 (level, index, hash) and one
-// row per signed checkpoint. Appending n leaves to a tree of size s reads the ~log2(s) peaks of
-// the right edge (one query) and inserts n leaf rows and about n subtree rows; a root or a proof
-// reads O(log n) rows in one query (TxHashReader).
+// Storage (Tx's ledger block, store.hpp's LedgerTile): the tree as C2SP tiles, 256 hashes a row,
+// tile level L holding the complete subtrees of height 8L; and one row per signed checkpoint.
+// Leaf i is the encoding of the i-th event, which the events table already holds, so the leaf
+// data is not stored again: it is recomputed when read and checked against its tile hash, and
+// `VerifyEvents` checks every event. Appending n leaves rewrites the last tile of each level and
+// writes about n / 256 new rows; a subtree hash is read from one tile (folding at most 128 of its
+// hashes), so a root or a proof reads O(log n) tiles, in one query (TxHashReader).
 //
 // One gap-free log across processes: AppendPending runs inside the caller's write transaction,
 // which SQLite opens with BEGIN IMMEDIATE, and reads the log's size there, so two writers
@@ -17,9 +19,12 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -33,20 +38,38 @@
 
 namespace muster::ledger {
 
-// Complete-subtree hashes read through a Tx, a batch per query. Counts what it reads.
+// Complete-subtree hashes read from the tiles through a Tx, the tiles a batch needs in one query.
+// Keeps the tiles it read, so it must not outlive a write to them. Counts what it reads.
 class TxHashReader final : public HashReader {
  public:
   explicit TxHashReader(Tx& tx) : tx_(&tx) {}
   Result<Hash> ReadSubtree(SubtreeId id) const override;
   Result<std::vector<Hash>> ReadSubtrees(std::span<const SubtreeId> ids) const override;
 
-  uint64_t hashes_read() const { return hashes_read_; }
+  uint64_t tiles_read() const { return tiles_read_; }
   uint64_t queries() const { return queries_; }
 
  private:
   Tx* tx_;
-  mutable uint64_t hashes_read_ = 0;
+  mutable std::map<std::pair<uint64_t, uint64_t>, std::optional<LedgerTile>> tiles_;
+  mutable uint64_t tiles_read_ = 0;
   mutable uint64_t queries_ = 0;
+};
+
+// The tile holding subtree `id`, and the run of that tile's hashes whose fold is its hash.
+struct TileSpan {
+  LedgerTileId tile;
+  uint64_t offset = 0;  // first hash
+  uint64_t width = 0;   // a power of two, at most kLedgerTileWidth
+};
+TileSpan TileOf(SubtreeId id);
+
+// A leaf as read back: its position, the event it records, its canonical JSON and its hash.
+struct Leaf {
+  uint64_t index = 0;
+  int64_t seq = 0;
+  std::string data;
+  Hash hash{};
 };
 
 // Where the keys live: by default beside the database, "<db>.ledger.key" (the Ed25519 signer
@@ -89,6 +112,10 @@ class Ledger {
   // the leaf. `tx` must be a write transaction.
   Result<Receipt> DeliveryReceipt(Tx& tx, std::string_view number, const nlohmann::json& document) const;
 
+  // Leaves [from, to) of the log (to at most its size), each recomputed from its event and
+  // checked against its tile hash: Corruption naming the event that no longer matches.
+  Result<std::vector<Leaf>> ReadLeaves(Tx& tx, uint64_t from, uint64_t to) const;
+
  private:
   Result<StoredCheckpoint> StoreCheckpoint(Tx& tx, uint64_t size, const Hash& root) const;
 
@@ -99,22 +126,22 @@ class Ledger {
 
 struct LedgerAudit {
   uint64_t leaves = 0;
-  uint64_t subtrees = 0;
+  uint64_t tiles = 0;
   uint64_t checkpoints = 0;
   Hash root{};
 };
 
-// The auditor's check, needing only the public key: recomputes every leaf hash from the leaf
-// data and the tree from the leaves, compares every stored subtree hash, and checks every
-// checkpoint's signature, its root against the leaves and its consistency with the next one.
-// Corruption naming the first problem ("leaf 7 (event 8): stored hash does not match its data",
-// "leaf 4 is missing", "checkpoint 3 (size 10): signature: ...").
+// The auditor's check, needing only the public key: recomputes the tree from the leaf hashes,
+// compares every stored tile above them, and checks every checkpoint's signature, its root
+// against the leaves and its consistency with the next one. Corruption naming the first
+// problem ("ledger tile 1/0: hash 3 differs from the subtree of its leaves", "ledger tile 0/4
+// is missing", "checkpoint 3 (size 10): signature: ...").
 Result<LedgerAudit> VerifyLedger(Tx& tx, const VerifierKey& key);
 
 // The operator's check, needing the pseudonym key: every event is in the ledger, in order, and
-// its leaf is exactly what the event encodes to now, so an event changed after it was recorded
-// shows ("event 5 (summons.delivered 26-00000001-5) no longer matches its leaf 4"). Events
-// not yet appended at the end of the log are counted, not an error. Returns the events checked.
+// the hash of what it encodes to now is its leaf hash, so an event changed, removed or slipped
+// in after it was recorded shows ("event 5 (summons.delivered 26-00000001-5) no longer matches
+// its leaf 4"). Events not yet appended at the end of the log are counted, not an error.
 struct EventAudit {
   uint64_t events = 0;
   uint64_t pending = 0;

@@ -1,13 +1,13 @@
 // The ledger's cost on SQLite:
-//  - BM_LedgerAppendPerBatch: 300,000 events turned into leaves, with their subtree rows and a
+//  - BM_LedgerAppendPerBatch: 300,000 events turned into leaves, with their tiles and a
 //    signed checkpoint, in the transactions of 10,000 events that wrote them (the events of a
 //    5,000-summons campaign batch; only the ledger's part is timed); BM_LedgerAppend: the same
 //    300,000 in one catch-up transaction; against BM_EventInsertPeer, inserting the same
 //    300,000 event rows, in the same run;
 //  - BM_InclusionProof / BM_ConsistencyProof: proofs from stored trees of 10^6 and 10^7 leaves,
-//    with the subtree hashes read and the queries made per proof as counters (O(log n): one
-//    query, at most 2 log2(n) + 1 hashes).
-// The large trees are built once into $TMPDIR/muster-ledger-bench-<n>.db and reused.
+//    with the tiles read and the queries made per proof as counters (O(log n): at most two
+//    tiles a tile level, log256(n) + 1 levels, in one or two queries).
+// The large trees are built once into $TMPDIR/muster-ledger-tiles-bench-<n>.db and reused.
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
@@ -129,13 +129,13 @@ void BM_EventInsertPeer(benchmark::State& state) {
   RemoveDb(path);
 }
 
-// A stored tree of `n` leaves (built once, reused across runs). The leaves are small synthetic
-// events appended by the ledger itself, so every stored hash is real.
+// A stored tree of `n` leaves (built once, reused across runs). The leaves are synthetic, but
+// every tile hash is the real hash of its subtree.
 Store& TreeOf(uint64_t n) {
   static std::map<uint64_t, std::unique_ptr<Store>> stores;
   auto& store = stores[n];
   if (store) return *store;
-  std::string path = TempPath(fmt::format("muster-ledger-bench-{}.db", n));
+  std::string path = TempPath(fmt::format("muster-ledger-tiles-bench-{}.db", n));
   auto opened = OpenStore(path, StoreOptions{.create = true});
   if (!opened.ok()) std::abort();
   store = std::move(*opened);
@@ -146,29 +146,42 @@ Store& TreeOf(uint64_t n) {
     return Status::Ok();
   });
   if (size == n) return *store;
-  // Build it with the store's own rows but synthetic leaf data: append leaf and subtree rows
-  // directly, 100,000 per transaction.
-  BenchClock clock;
+  store.reset();
+  store = FreshStore(path);
+  // Build the tiles as the ledger does: the completed subtrees of height 8L go into tile level
+  // L; full tiles are written a batch at a time, and the partial ones at the end.
   CompactRange range;
-  std::vector<LedgerLeaf> leaves;
-  std::vector<SubtreeHash> subtrees;
-  while (size < n) {
-    Status st = store->Write([&](Tx& tx) {
-      TxHashReader reader(tx);
-      MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
-      MUSTER_ASSIGN_OR_RETURN(range, CompactRange::Load(reader, head.size));
-      leaves.clear();
-      subtrees.clear();
-      for (uint64_t i = head.size; i < std::min<uint64_t>(n, head.size + 100'000); ++i) {
-        LedgerLeaf leaf{i, static_cast<int64_t>(i + 1), {}, fmt::format("{{\"seq\":{}}}", i + 1)};
-        leaf.hash = HashLeaf(AsBytes(leaf.data));
-        range.Append(leaf.hash, &subtrees);
-        leaves.push_back(std::move(leaf));
+  std::vector<LedgerTile> open;  // open[L]: the tile level L is filling
+  std::vector<LedgerTile> full;
+  std::vector<SubtreeHash> completed;
+  while (range.size() < n) {
+    uint64_t end = std::min<uint64_t>(n, range.size() + 1'000'000);
+    full.clear();
+    for (uint64_t i = range.size(); i < end; ++i) {
+      completed.clear();
+      range.Append(HashLeaf(AsBytes(fmt::format("{{\"seq\":{}}}", i + 1))), &completed);
+      for (const SubtreeHash& t : completed) {
+        if (t.id.level % 8 != 0) continue;
+        uint64_t level = t.id.level / 8;
+        if (open.size() == level) open.push_back(LedgerTile{{level, 0}, {}, 0, 0});
+        LedgerTile& tile = open[level];
+        tile.hashes.append(reinterpret_cast<const char*>(t.hash.data()), t.hash.size());
+        if (level == 0) {
+          if (tile.count() == 1) tile.first_seq = static_cast<int64_t>(i + 1);
+          tile.last_seq = static_cast<int64_t>(i + 1);
+        }
+        if (tile.count() == kLedgerTileWidth) {
+          full.push_back(std::move(tile));
+          tile = LedgerTile{{level, t.id.index / kLedgerTileWidth + 1}, {}, 0, 0};
+        }
       }
-      size = range.size();
-      return tx.AppendLedger(leaves, subtrees);
-    });
-    if (!st.ok()) std::abort();
+    }
+    if (range.size() == n) {
+      for (const LedgerTile& t : open) {
+        if (t.count() > 0) full.push_back(t);
+      }
+    }
+    if (!store->Write([&](Tx& tx) { return tx.PutLedgerTiles(full); }).ok()) std::abort();
   }
   return *store;
 }
@@ -183,14 +196,14 @@ void BM_InclusionProof(benchmark::State& state) {
       TxHashReader reader(tx);
       MUSTER_ASSIGN_OR_RETURN(auto proof, InclusionProof(reader, random() % n, n));
       benchmark::DoNotOptimize(proof);
-      reads += reader.hashes_read();
+      reads += reader.tiles_read();
       queries += reader.queries();
       return Status::Ok();
     });
     if (!st.ok()) state.SkipWithError(st.message().c_str());
     ++proofs;
   }
-  state.counters["hashes_read"] = static_cast<double>(reads) / static_cast<double>(proofs);
+  state.counters["tiles_read"] = static_cast<double>(reads) / static_cast<double>(proofs);
   state.counters["queries"] = static_cast<double>(queries) / static_cast<double>(proofs);
 }
 
@@ -204,14 +217,14 @@ void BM_ConsistencyProof(benchmark::State& state) {
       TxHashReader reader(tx);
       MUSTER_ASSIGN_OR_RETURN(auto proof, ConsistencyProof(reader, 1 + random() % n, n));
       benchmark::DoNotOptimize(proof);
-      reads += reader.hashes_read();
+      reads += reader.tiles_read();
       queries += reader.queries();
       return Status::Ok();
     });
     if (!st.ok()) state.SkipWithError(st.message().c_str());
     ++proofs;
   }
-  state.counters["hashes_read"] = static_cast<double>(reads) / static_cast<double>(proofs);
+  state.counters["tiles_read"] = static_cast<double>(reads) / static_cast<double>(proofs);
   state.counters["queries"] = static_cast<double>(queries) / static_cast<double>(proofs);
 }
 

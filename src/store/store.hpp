@@ -78,12 +78,24 @@ struct Candidate {
   PersonStatus status = PersonStatus::kActive;
 };
 
-// The ledger's rows (ledger/log.hpp).
-struct LedgerLeaf {
-  uint64_t index = 0;  // 0-based position in the log
-  int64_t seq = 0;     // the event it records
-  ledger::Hash hash{};  // SHA-256(0x00 || data)
-  std::string data;    // canonical JSON, the bytes hashed
+// The ledger's rows (ledger/log.hpp). The Merkle tree is stored as tiles, as in C2SP
+// tlog-tiles: tile `index` at `level` L holds the hashes of the complete subtrees of height 8L
+// numbered [256 * index, 256 * index + count), so level 0 holds the leaf hashes. Only the last
+// tile of a level is partial; it is rewritten as it fills. The leaves themselves are not stored
+// twice: leaf i is the encoding of the i-th event (ledger/leaf.hpp), and a level-0 tile names
+// the events its first and last leaves record.
+inline constexpr uint64_t kLedgerTileWidth = 256;
+struct LedgerTileId {
+  uint64_t level = 0;
+  uint64_t index = 0;
+  friend bool operator==(const LedgerTileId&, const LedgerTileId&) = default;
+};
+struct LedgerTile {
+  LedgerTileId id;
+  std::string hashes;     // count() hashes of ledger::kHashSize bytes, in order
+  int64_t first_seq = 0;  // level 0: the event recorded by the tile's first leaf
+  int64_t last_seq = 0;   // level 0: by its last leaf
+  uint64_t count() const { return hashes.size() / ledger::kHashSize; }
 };
 
 struct LedgerHead {
@@ -272,22 +284,23 @@ class Tx {
   // numbers: a person's history), in order.
   virtual Result<std::vector<Event>> ListEventsAbout(const std::vector<std::string>& subjects, size_t limit) = 0;
 
-  // --- Ledger (ledger/log.hpp): leaves, complete subtrees of level >= 1, checkpoints. ---
+  // --- Ledger (ledger/log.hpp): tiles of the Merkle tree, checkpoints. ---
+  // The size of the log and the last event it records, from the last level-0 tile.
   virtual Result<LedgerHead> GetLedgerHead() = 0;
-  // Appends `leaves`, whose indexes continue the log, and the subtrees of level >= 1 they
-  // complete (level-0 hashes live in the leaves). AlreadyExists when a row is taken.
-  virtual Status AppendLedger(std::span<const LedgerLeaf> leaves, std::span<const ledger::SubtreeHash> subtrees) = 0;
-  // The hashes of `ids`, in order, in one query. NotFound naming the first one missing.
-  virtual Result<std::vector<ledger::Hash>> ReadLedgerSubtrees(std::span<const ledger::SubtreeId> ids) = 0;
-  // Leaves with index in [from, to), in index order (a deleted row leaves a gap).
-  virtual Result<std::vector<LedgerLeaf>> ListLedgerLeaves(uint64_t from, uint64_t to) = 0;
-  // Every stored subtree of level >= 1, by (level, index).
-  virtual Status ForEachLedgerSubtree(const std::function<Status(const ledger::SubtreeHash&)>& fn) = 0;
+  // Inserts each tile, or replaces the stored tile of the same (level, index) (a partial tile
+  // that grew).
+  virtual Status PutLedgerTiles(std::span<const LedgerTile> tiles) = 0;
+  // The tiles `ids`, in order; nullopt for a tile not stored.
+  virtual Result<std::vector<std::optional<LedgerTile>>> ReadLedgerTiles(std::span<const LedgerTileId> ids) = 0;
+  // Up to `limit` tiles of `level` with index >= `from`, by index (a deleted row leaves a gap).
+  virtual Result<std::vector<LedgerTile>> ListLedgerTiles(uint64_t level, uint64_t from, size_t limit) = 0;
+  // The level-0 tile with the greatest first_seq <= `seq`; nullopt when none.
+  virtual Result<std::optional<LedgerTile>> FindLeafTile(int64_t seq) = 0;
   virtual Result<int64_t> InsertCheckpoint(const StoredCheckpoint& checkpoint) = 0;
   virtual Result<std::vector<StoredCheckpoint>> ListCheckpoints() = 0;  // oldest first
   virtual Result<std::optional<StoredCheckpoint>> LatestCheckpoint() = 0;
-  // The leaf recording the summons.delivered event of summons `number`; NotFound.
-  virtual Result<LedgerLeaf> FindDeliveryLeaf(std::string_view number) = 0;
+  // The first event of `type` about `subject` (a summons's delivery, for its receipt); nullopt.
+  virtual Result<std::optional<Event>> FindFirstEvent(std::string_view subject, std::string_view type) = 0;
   // --- end Ledger ---
 
   // --- Auth (auth/auth_service.hpp): accounts, activation codes, sessions, API keys. ---

@@ -32,10 +32,13 @@ echo "writers interleaved: $(sql 'SELECT count(*) FROM summonses a JOIN summonse
 assert_eq "both campaigns issued" "1600" "$(sql 'SELECT count(*) FROM summonses')"
 assert_eq "ids are 1..n" "1600 1600" "$(sql "SELECT count(DISTINCT id) || ' ' || max(id) FROM summonses")"
 assert_eq "numbers unique" "1600" "$(sql 'SELECT count(DISTINCT number) FROM summonses')"
-assert_eq "a leaf per event" "$(sql 'SELECT count(*) FROM events')" "$(sql 'SELECT count(*) FROM ledger_leaves')"
-assert_eq "leaves gap-free" "$(sql 'SELECT count(*) FROM ledger_leaves')" "$(sql 'SELECT max(idx) + 1 FROM ledger_leaves')"
-assert_eq "leaves in event order" "0" \
-  "$(sql 'SELECT count(*) FROM ledger_leaves a JOIN ledger_leaves b ON b.idx = a.idx + 1 WHERE b.seq <= a.seq')"
+assert_eq "a leaf per event" "$(sql 'SELECT count(*) FROM events')" \
+  "$(sql 'SELECT sum(length(hashes)) / 32 FROM ledger_tiles WHERE level = 0')"
+assert_eq "leaf tiles gap-free" "$(sql 'SELECT count(*) FROM ledger_tiles WHERE level = 0')" \
+  "$(sql 'SELECT max(idx) + 1 FROM ledger_tiles WHERE level = 0')"
+assert_eq "leaf tiles in event order" "0" \
+  "$(sql 'SELECT count(*) FROM ledger_tiles a JOIN ledger_tiles b ON b.level = 0 AND b.idx = a.idx + 1
+          WHERE a.level = 0 AND b.first_seq <= a.last_seq')"
 expect_exit 0 muster ledger verify
 expect_exit 0 muster --json campaign show 1
 

@@ -46,7 +46,8 @@ N1=$(echo "$OUT" | json_field '["number"]')
 expect_exit 0 muster --as alice --json summons issue $ID2 "${ISSUE[@]}"
 N2=$(echo "$OUT" | json_field '["number"]')
 expect_exit 0 muster --as bob summons cancel "$N2" --reason "Issued to Sidorov in error"
-assert_eq "one leaf per event" "$(sql 'SELECT count(*) FROM events')" "$(sql 'SELECT count(*) FROM ledger_leaves')"
+assert_eq "one leaf per event" "$(sql 'SELECT count(*) FROM events')" \
+  "$(sql 'SELECT sum(length(hashes)) / 32 FROM ledger_tiles WHERE level = 0')"
 assert_eq "checkpoint per write" "3" "$(sql 'SELECT count(*) FROM ledger_checkpoints')"
 
 # Entries: no national ID, surname or free text in clear; the pseudonym instead.
@@ -100,17 +101,34 @@ assert_contains "auditor with the public key only" "$OUT" "ledger verified: 7 le
 cp "$TMP/test.db" "$TMP/intact.db"
 tamper() { cp "$TMP/intact.db" "$TMP/test.db"; rm -f "$TMP/test.db-wal" "$TMP/test.db-shm"; sql "$1"; }
 
-tamper "UPDATE ledger_leaves SET data = replace(data, 'summons.issued', 'summons.issueD') WHERE idx = 2"
+# The leaves are the events' encodings: an event changed or removed shows.
+tamper "UPDATE events SET type = 'summons.issueD' WHERE seq = 3"
 expect_exit 2 muster ledger verify
-assert_contains "changed leaf" "$OUT" "leaf 2 (event 3): stored hash does not match its data"
+assert_contains "changed leaf" "$OUT" "event 3 (summons.issueD $N2) no longer matches its leaf 2"
 
-tamper "DELETE FROM ledger_leaves WHERE idx = 1"
+tamper "DELETE FROM events WHERE seq = 2"
 expect_exit 2 muster ledger verify
-assert_contains "deleted leaf" "$OUT" "leaf 1 is missing (the next stored leaf is 2)"
+assert_contains "deleted leaf" "$OUT" "event 3 (summons.issued $N2) no longer matches its leaf 1"
+expect_exit 3 muster receipt "$N2"
+assert_contains "no receipt from a broken tile" "$OUT" "an event was removed or added"
 
-tamper "DELETE FROM ledger_leaves WHERE idx = (SELECT max(idx) FROM ledger_leaves)"
+tamper "INSERT INTO events (seq, type, at, actor, subject, payload) SELECT 100, type, at, actor, subject, payload
+          FROM events WHERE seq = 7"
+expect_exit 0 muster ledger verify
+assert_contains "an event after the last leaf is pending" "$OUT" "events verified: 7 match their leaves, 1 not yet in the ledger"
+
+# The tiles: a leaf hash changed, the last leaf removed, a tile removed.
+tamper "UPDATE ledger_tiles SET hashes = CAST(zeroblob(32) || substr(hashes, 33) AS BLOB) WHERE level = 0"
+expect_exit 2 muster ledger verify --pubkey "$TMP/ledger.pub"
+assert_contains "changed leaf hash" "$OUT" "checkpoint 1 (size 2): signed root does not match the stored leaves"
+
+tamper "UPDATE ledger_tiles SET hashes = CAST(substr(hashes, 1, length(hashes) - 32) AS BLOB), last_seq = 6 WHERE level = 0"
 expect_exit 2 muster ledger verify
 assert_contains "deleted last leaf" "$OUT" "checkpoint 4 (size 7): signed for 7 leaves, but the ledger holds 6"
+
+tamper "DELETE FROM ledger_tiles"
+expect_exit 2 muster ledger verify
+assert_contains "deleted tile" "$OUT" "checkpoint 1 (size 2): signed for 2 leaves, but the ledger holds 0"
 
 tamper "UPDATE ledger_checkpoints SET note = replace(note, char(10) || '4' || char(10), char(10) || '3' || char(10)),
           size = 3 WHERE size = 4"

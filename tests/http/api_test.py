@@ -727,7 +727,7 @@ def main():
     con = connect(db)
     n = con.execute("SELECT count(*) FROM exit_checks").fetchone()[0]
     check(n >= 1, f"exit checks flushed on shutdown: {n}")
-    leaves_n = con.execute("SELECT count(*) FROM ledger_leaves").fetchone()[0]
+    leaves_n = con.execute("SELECT sum(length(hashes)) / 32 FROM ledger_tiles WHERE level = 0").fetchone()[0]
     events_n = con.execute("SELECT count(*) FROM events").fetchone()[0]
     signed = con.execute("SELECT max(size) FROM ledger_checkpoints").fetchone()[0]
     con.close()

@@ -505,6 +505,14 @@ Result<std::vector<Event>> PgTx::ListEvents(int64_t after_seq, size_t limit) {
   return Collect<Event>(rows, ReadEvent);
 }
 
+Result<std::optional<Event>> PgTx::FindFirstEvent(std::string_view subject, std::string_view type) {
+  MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT seq, type, at, actor, subject, payload FROM events "
+                                                 "WHERE subject = $1 AND type = $2 ORDER BY seq LIMIT 1",
+                                                 Params().Add(subject).Add(type)));
+  if (rows.empty()) return std::optional<Event>();
+  return std::optional<Event>(ReadEvent(rows, 0));
+}
+
 Result<std::vector<Event>> PgTx::ListEventsAbout(const std::vector<std::string>& subjects, size_t limit) {
   std::string list = TextArray(subjects);
   MUSTER_ASSIGN_OR_RETURN(

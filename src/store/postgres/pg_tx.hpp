@@ -168,14 +168,14 @@ class PgTx final : public Tx {
 
   // Ledger: pg_ledger.cpp.
   Result<LedgerHead> GetLedgerHead() override;
-  Status AppendLedger(std::span<const LedgerLeaf> leaves, std::span<const ledger::SubtreeHash> subtrees) override;
-  Result<std::vector<ledger::Hash>> ReadLedgerSubtrees(std::span<const ledger::SubtreeId> ids) override;
-  Result<std::vector<LedgerLeaf>> ListLedgerLeaves(uint64_t from, uint64_t to) override;
-  Status ForEachLedgerSubtree(const std::function<Status(const ledger::SubtreeHash&)>& fn) override;
+  Status PutLedgerTiles(std::span<const LedgerTile> tiles) override;
+  Result<std::vector<std::optional<LedgerTile>>> ReadLedgerTiles(std::span<const LedgerTileId> ids) override;
+  Result<std::vector<LedgerTile>> ListLedgerTiles(uint64_t level, uint64_t from, size_t limit) override;
+  Result<std::optional<LedgerTile>> FindLeafTile(int64_t seq) override;
   Result<int64_t> InsertCheckpoint(const StoredCheckpoint& checkpoint) override;
   Result<std::vector<StoredCheckpoint>> ListCheckpoints() override;
   Result<std::optional<StoredCheckpoint>> LatestCheckpoint() override;
-  Result<LedgerLeaf> FindDeliveryLeaf(std::string_view number) override;
+  Result<std::optional<Event>> FindFirstEvent(std::string_view subject, std::string_view type) override;
 
   // Auth: pg_auth.cpp.
   Result<int64_t> InsertAccount(const Account& account) override;

@@ -103,6 +103,10 @@ Restriction ReadRestriction(const Statement& s) {
   return r;
 }
 
+Event ReadEvent(const Statement& s) {
+  return Event{s.Int(0), s.Text(1), FromMillis(s.Int(2)), s.Text(3), s.Text(4), s.Text(5)};
+}
+
 }  // namespace
 
 Result<std::vector<Deferment>> SqliteTx::ListOpenDeferments() {
@@ -506,9 +510,18 @@ Result<std::vector<Event>> SqliteTx::ListEvents(int64_t after_seq, size_t limit)
       Statement * s,
       db_.Prepare("SELECT seq, type, at, actor, subject, payload FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2"));
   s->Bind(1, after_seq).Bind(2, static_cast<int64_t>(limit));
-  return Collect<Event>(*s, [](const Statement& st) {
-    return Event{st.Int(0), st.Text(1), FromMillis(st.Int(2)), st.Text(3), st.Text(4), st.Text(5)};
-  });
+  return Collect<Event>(*s, ReadEvent);
+}
+
+Result<std::optional<Event>> SqliteTx::FindFirstEvent(std::string_view subject, std::string_view type) {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare("SELECT seq, type, at, actor, subject, payload FROM events "
+                                                     "WHERE subject = ?1 AND type = ?2 ORDER BY seq LIMIT 1"));
+  s->Bind(1, subject).Bind(2, type);
+  MUSTER_ASSIGN_OR_RETURN(bool row, s->Step());
+  std::optional<Event> event;
+  if (row) event = ReadEvent(*s);
+  s->Reset();
+  return event;
 }
 
 Result<std::vector<Event>> SqliteTx::ListEventsAbout(const std::vector<std::string>& subjects, size_t limit) {
@@ -518,10 +531,7 @@ Result<std::vector<Event>> SqliteTx::ListEventsAbout(const std::vector<std::stri
   for (const auto& subject : subjects) {
     s->Reset();
     s->Bind(1, subject).Bind(2, static_cast<int64_t>(limit));
-    MUSTER_ASSIGN_OR_RETURN(auto part, Collect<Event>(*s, [](const Statement& st) {
-                              return Event{st.Int(0), st.Text(1), FromMillis(st.Int(2)),
-                                           st.Text(3), st.Text(4), st.Text(5)};
-                            }));
+    MUSTER_ASSIGN_OR_RETURN(auto part, Collect<Event>(*s, ReadEvent));
     for (auto& e : part) out.push_back(std::move(e));
   }
   std::sort(out.begin(), out.end(), [](const Event& a, const Event& b) { return a.seq > b.seq; });
