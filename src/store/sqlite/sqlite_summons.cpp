@@ -146,8 +146,13 @@ Result<std::vector<Campaign>> SqliteTx::ListCampaigns() {
 Status SqliteTx::ScanCandidates(const std::vector<std::string>& districts,
                                 const std::function<void(const Candidate&)>& fn) {
   MUSTER_ASSIGN_OR_RETURN(
-      Statement * s, db_.Prepare("SELECT id, national_id, birth_date, district, category, fitness, status FROM persons "
-                                 "WHERE district IN (SELECT value FROM json_each(?1)) ORDER BY id"));
+      // A scan of the whole table in id order: no sort, and linear in the registry whatever the
+      // districts. Through persons_by_district a campaign over every district took 4.7 times as
+      // long (a lookup per person, then sorting them by id); over one district of fifty, the
+      // scan costs 0.07 s more per million persons.
+      Statement * s, db_.Prepare("SELECT id, national_id, birth_date, district, category, fitness, status "
+                                 "FROM persons NOT INDEXED WHERE district IN (SELECT value FROM json_each(?1)) "
+                                 "ORDER BY id"));
   s->Bind(1, JsonList(districts));
   Candidate c;
   while (true) {
