@@ -1,5 +1,6 @@
 #include "ledger/log.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -222,6 +223,68 @@ TEST_F(LedgerLogTest, TwoConnectionsKeepOneGapFreeLog) {
   ASSERT_TRUE(audit.ok()) << audit.status().message();
   EXPECT_EQ(audit->leaves, emitted);
   EXPECT_EQ(audit->checkpoints, 40u);
+}
+
+TEST_F(LedgerLogTest, MigrationMovesARowPerLeafAndSubtreeIntoTheSameTiles) {
+  // 600 leaves: three level-0 tiles and a level-1 tile of two hashes.
+  for (int batch : {300, 299, 1}) EmitAndAppend(*store_, batch);
+  auto tiles = [&] {
+    std::vector<LedgerTile> all;
+    EXPECT_TRUE(store_->Read([&](Tx& tx) {
+      for (uint64_t level : {0, 1, 2}) {
+        MUSTER_ASSIGN_OR_RETURN(auto some, tx.ListLedgerTiles(level, 0, 100));
+        for (auto& t : some) all.push_back(std::move(t));
+      }
+      return Status::Ok();
+    }).ok());
+    return all;
+  };
+  std::vector<LedgerTile> before = tiles();
+  ASSERT_EQ(before.size(), 4u);
+  auto audit = Verify();
+  ASSERT_TRUE(audit.ok()) << audit.status().message();
+
+  // The same tree as the schema before version 9 held it.
+  std::vector<Leaf> leaves;
+  ASSERT_TRUE(store_->Read([&](Tx& tx) {
+    MUSTER_ASSIGN_OR_RETURN(leaves, ledger_->ReadLeaves(tx, 0, 600));
+    return Status::Ok();
+  }).ok());
+  MemoryTree memory;
+  std::string sql =
+      "BEGIN; DROP TABLE ledger_tiles; DELETE FROM schema_migrations WHERE version = 9;"
+      "CREATE TABLE ledger_leaves (idx INTEGER PRIMARY KEY, seq INTEGER NOT NULL, hash BLOB NOT NULL, data TEXT NOT NULL);"
+      "CREATE TABLE ledger_subtrees (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, "
+      "PRIMARY KEY (level, idx)) WITHOUT ROWID;";
+  for (const Leaf& leaf : leaves) {
+    memory.AppendData(AsBytes(leaf.data));
+    sql += fmt::format("INSERT INTO ledger_leaves VALUES ({}, {}, x'{}', '');", leaf.index, leaf.seq, HexEncode(leaf.hash));
+  }
+  for (uint64_t level = 1; (600u >> level) > 0; ++level) {
+    for (uint64_t i = 0; i < (600u >> level); ++i) {
+      sql += fmt::format("INSERT INTO ledger_subtrees VALUES ({}, {}, x'{}');", level, i,
+                         HexEncode(*memory.ReadSubtree({level, i})));
+    }
+  }
+  sql += "COMMIT;";
+  store_.reset();
+  Sql(sql);
+  auto reopened = OpenStore(path_, StoreOptions{});
+  ASSERT_TRUE(reopened.ok()) << reopened.status().message();
+  store_ = std::move(*reopened);
+
+  std::vector<LedgerTile> after = tiles();
+  ASSERT_EQ(after.size(), before.size());
+  for (size_t i = 0; i < after.size(); ++i) {
+    EXPECT_EQ(after[i].id, before[i].id);
+    EXPECT_EQ(after[i].first_seq, before[i].first_seq);
+    EXPECT_EQ(after[i].last_seq, before[i].last_seq);
+    EXPECT_EQ(after[i].hashes, before[i].hashes) << i;
+  }
+  auto again = Verify();
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(again->root, audit->root);
+  EXPECT_EQ(again->root, memory.Root());
 }
 
 TEST_F(LedgerLogTest, VerifyNamesTheFirstProblem) {
