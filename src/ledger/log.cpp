@@ -5,8 +5,11 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <future>
 #include <limits>
 #include <set>
+#include <span>
+#include <thread>
 
 namespace muster::ledger {
 namespace {
@@ -61,6 +64,41 @@ Result<Leaf> CheckedLeaf(const Event& e, uint64_t index, const LedgerTile& tile,
     return Status::Corruption(fmt::format("{} no longer matches its leaf {}", Describe(e), index));
   }
   return leaf;
+}
+
+// Below this many events a batch is encoded on the calling thread alone.
+constexpr size_t kParallelEncodeMin = 2048;
+
+// The leaf hashes of `events`, in order. Encoding (pseudonyms, canonical JSON) and hashing are
+// most of an append's time and each leaf is independent of the others, so a large batch is
+// split across the machine's cores while the caller's transaction waits.
+Result<std::vector<Hash>> HashLeaves(std::span<const Event> events, const PseudonymKey& key) {
+  std::vector<Hash> hashes(events.size());
+  auto encode = [&](size_t begin, size_t end) -> Status {
+    for (size_t i = begin; i < end; ++i) {
+      MUSTER_ASSIGN_OR_RETURN(std::string data, EncodeLeaf(events[i], key));
+      hashes[i] = HashLeaf(AsBytes(data));
+    }
+    return Status::Ok();
+  };
+  size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
+  if (events.size() < kParallelEncodeMin || threads == 1) {
+    MUSTER_RETURN_IF_ERROR(encode(0, events.size()));
+    return hashes;
+  }
+  size_t chunk = (events.size() + threads - 1) / threads;
+  std::vector<std::future<Status>> others;
+  for (size_t t = 1; t < threads; ++t) {
+    size_t begin = std::min(events.size(), t * chunk);
+    others.push_back(std::async(std::launch::async, encode, begin, std::min(events.size(), begin + chunk)));
+  }
+  Status st = encode(0, std::min(events.size(), chunk));
+  for (auto& other : others) {
+    Status theirs = other.get();
+    if (st.ok()) st = theirs;
+  }
+  MUSTER_RETURN_IF_ERROR(st);
+  return hashes;
 }
 
 // Appends completed subtrees to the tiles of their level, reading the last tile of a level
@@ -213,12 +251,12 @@ Result<uint64_t> Ledger::AppendPending(Tx& tx) const {
       TxHashReader reader(tx);
       MUSTER_ASSIGN_OR_RETURN(range, CompactRange::Load(reader, head.size));
     }
-    for (const Event& e : events) {
-      MUSTER_ASSIGN_OR_RETURN(std::string data, EncodeLeaf(e, pseudonyms_));
+    MUSTER_ASSIGN_OR_RETURN(std::vector<Hash> hashes, HashLeaves(events, pseudonyms_));
+    for (size_t i = 0; i < events.size(); ++i) {
       completed.clear();
-      range->Append(HashLeaf(AsBytes(data)), &completed);
+      range->Append(hashes[i], &completed);
       for (const SubtreeHash& s : completed) {
-        if (s.id.level % kTileHeight == 0) MUSTER_RETURN_IF_ERROR(tiles.Add(s, e.seq));
+        if (s.id.level % kTileHeight == 0) MUSTER_RETURN_IF_ERROR(tiles.Add(s, events[i].seq));
       }
     }
     MUSTER_RETURN_IF_ERROR(tiles.Flush());
@@ -287,15 +325,17 @@ Result<std::vector<Leaf>> Ledger::ReadLeaves(Tx& tx, uint64_t from, uint64_t to)
   MUSTER_ASSIGN_OR_RETURN(std::vector<LedgerTile> tiles, tx.ListLedgerTiles(0, first_tile, end_tile - first_tile));
   uint64_t index = from;
   for (const LedgerTile& tile : tiles) {
-    if (tile.id.index * kLedgerTileWidth > index) break;  // a missing tile: stop at the gap
+    if (tile.id.index != index / kLedgerTileWidth) break;
     MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, TileEvents(tx, tile));
     uint64_t tile_end = tile.id.index * kLedgerTileWidth + events.size();
     for (; index < std::min(to, tile_end); ++index) {
       MUSTER_ASSIGN_OR_RETURN(Leaf leaf, CheckedLeaf(events[index % kLedgerTileWidth], index, tile, pseudonyms_));
       leaves.push_back(std::move(leaf));
     }
+    if (index == to) return leaves;
   }
-  return leaves;
+  return Status::Corruption(fmt::format("leaf {} is missing: {} does not hold it", index,
+                                        Describe(LedgerTileId{0, index / kLedgerTileWidth})));
 }
 
 Result<LedgerAudit> VerifyLedger(Tx& tx, const VerifierKey& key) {

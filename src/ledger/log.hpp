@@ -113,7 +113,8 @@ class Ledger {
   Result<Receipt> DeliveryReceipt(Tx& tx, std::string_view number, const nlohmann::json& document) const;
 
   // Leaves [from, to) of the log (to at most its size), each recomputed from its event and
-  // checked against its tile hash: Corruption naming the event that no longer matches.
+  // checked against its tile hash: Corruption naming the event that no longer matches, or the
+  // tile that does not hold a leaf below `to`.
   Result<std::vector<Leaf>> ReadLeaves(Tx& tx, uint64_t from, uint64_t to) const;
 
  private:

@@ -336,6 +336,10 @@ TEST_F(LedgerLogTest, VerifyNamesTheFirstProblem) {
   // A tile deleted.
   Sql("DELETE FROM ledger_tiles");
   EXPECT_EQ(Verify().status().message(), "checkpoint 1 (size 5): signed for 5 leaves, but the ledger holds 0");
+  ASSERT_TRUE(store_->Read([&](Tx& tx) {
+    EXPECT_EQ(ledger_->ReadLeaves(tx, 0, 1).status().message(), "leaf 0 is missing: ledger tile 0/0 does not hold it");
+    return Status::Ok();
+  }).ok());
 }
 
 }  // namespace
