@@ -38,7 +38,37 @@ Result<CivilDate> ParseCivilDate(std::string_view text) {
   return date;
 }
 
+namespace {
+
+// Writes `value` (below 10^width) as exactly `width` decimal digits.
+char* PutDigits(char* out, unsigned value, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  return out + width;
+}
+
+// "YYYY-MM-DD" for years 0 to 9999 (the only ones FormatCivilDate writes this way).
+char* PutDate(char* out, CivilDate date) {
+  out = PutDigits(out, static_cast<unsigned>(static_cast<int>(date.year())), 4);
+  *out++ = '-';
+  out = PutDigits(out, static_cast<unsigned>(date.month()), 2);
+  *out++ = '-';
+  return PutDigits(out, static_cast<unsigned>(date.day()), 2);
+}
+
+bool FourDigitYear(CivilDate date) { return static_cast<int>(date.year()) >= 0 && static_cast<int>(date.year()) <= 9999; }
+
+}  // namespace
+
+// Dates and timestamps are written for every event and every leaf, so the common four-digit
+// years are written digit by digit; fmt writes the rest.
 std::string FormatCivilDate(CivilDate date) {
+  if (FourDigitYear(date)) {
+    char buf[10];
+    return std::string(buf, PutDate(buf, date));
+  }
   return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
                      static_cast<unsigned>(date.day()));
 }
@@ -92,6 +122,20 @@ std::string FormatTimestamp(Timestamp t) {
   auto day = std::chrono::floor<days>(t);
   CivilDate date{day};
   std::chrono::hh_mm_ss<milliseconds> tod{t - day};
+  if (FourDigitYear(date)) {
+    char buf[24];
+    char* out = PutDate(buf, date);
+    *out++ = 'T';
+    out = PutDigits(out, static_cast<unsigned>(tod.hours().count()), 2);
+    *out++ = ':';
+    out = PutDigits(out, static_cast<unsigned>(tod.minutes().count()), 2);
+    *out++ = ':';
+    out = PutDigits(out, static_cast<unsigned>(tod.seconds().count()), 2);
+    *out++ = '.';
+    out = PutDigits(out, static_cast<unsigned>(tod.subseconds().count()), 3);
+    *out++ = 'Z';
+    return std::string(buf, out);
+  }
   return fmt::format("{}T{:02}:{:02}:{:02}.{:03}Z", FormatCivilDate(date), tod.hours().count(), tod.minutes().count(),
                      tod.seconds().count(), tod.subseconds().count());
 }

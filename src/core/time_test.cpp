@@ -91,6 +91,11 @@ TEST(TimeTest, FormatRoundTripsWithMilliseconds) {
     EXPECT_EQ(FormatTimestamp(*t), text);
   }
   EXPECT_EQ(FormatTimestamp(*ParseTimestamp("2026-12-01T12:00:00.5+03:00")), "2026-12-01T09:00:00.500Z");
+  // Outside four-digit years the digits still come out whole.
+  Timestamp far = StartOfDay(CivilDate{std::chrono::year{10000}, std::chrono::January, std::chrono::day{2}}) +
+                  std::chrono::milliseconds(3'723'004);
+  EXPECT_EQ(FormatTimestamp(far), "10000-01-02T01:02:03.004Z");
+  EXPECT_EQ(FormatCivilDate(CivilDate{std::chrono::year{-1}, std::chrono::March, std::chrono::day{5}}), "-001-03-05");
 }
 
 TEST(TimeTest, CivilDates) {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -139,7 +140,11 @@ PseudonymKey::~PseudonymKey() {
   sodium_memzero(&hmac_, sizeof hmac_);
 }
 
-void PseudonymKey::Init() { crypto_auth_hmacsha256_init(&hmac_, secret_.data(), secret_.size()); }
+void PseudonymKey::Init() {
+  static std::atomic<uint64_t> generations{0};
+  crypto_auth_hmacsha256_init(&hmac_, secret_.data(), secret_.size());
+  generation_ = ++generations;
+}
 
 std::string PseudonymKey::Hmac(std::string_view prefix, std::string_view message) const {
   crypto_auth_hmacsha256_state state = hmac_;
@@ -183,7 +188,18 @@ Result<PseudonymKey> PseudonymKey::Parse(std::string_view text) {
 
 std::string PseudonymKey::Encode() const { return std::string(kKeyPrefix) + HexEncode(secret_); }
 
-std::string PseudonymKey::Pseudonym(std::string_view national_id) const { return Hmac("", national_id); }
+std::string PseudonymKey::Pseudonym(std::string_view national_id) const {
+  // Events come in runs about one person (a summons issued and delivered, a no-show and its
+  // restriction), so each thread remembers the last pseudonym it computed, and for which key.
+  thread_local uint64_t last_generation = 0;
+  thread_local std::string last_id, last_pseudonym;
+  if (last_generation == generation_ && last_id == national_id) return last_pseudonym;
+  std::string pseudonym = Hmac("", national_id);
+  last_generation = generation_;
+  last_id.assign(national_id);
+  last_pseudonym = pseudonym;
+  return pseudonym;
+}
 
 std::string PseudonymKey::TextDigest(std::string_view text) const { return Hmac("text:", text); }
 

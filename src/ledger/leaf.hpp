@@ -77,6 +77,7 @@ class PseudonymKey {
 
   std::array<uint8_t, kPseudonymKeySize> secret_{};
   crypto_auth_hmacsha256_state hmac_{};  // keyed once; each digest starts from a copy
+  uint64_t generation_ = 0;              // tells keys apart in Pseudonym's per-thread memo
 };
 
 // Mode 0600, never overwritten (AlreadyExists); errors name the path.

@@ -37,6 +37,19 @@ TEST(PseudonymKeyTest, KnownAnswers) {
   EXPECT_EQ(key.TextDigest("Court order 12/2026"), kJustificationDigest);
 }
 
+TEST(PseudonymKeyTest, EachKeyGivesItsOwnPseudonymWhateverCameBefore) {
+  // Pseudonym remembers its last answer per thread; another key must not get it.
+  PseudonymKey key = TestKey();
+  PseudonymKey other = *PseudonymKey::FromBytes(Bytes(32, 0xab));
+  PseudonymKey copy = key;
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_EQ(key.Pseudonym(kNationalId), kPseudonym);
+    EXPECT_NE(other.Pseudonym(kNationalId), kPseudonym);
+    EXPECT_EQ(copy.Pseudonym(kNationalId), kPseudonym);
+    EXPECT_NE(key.Pseudonym("11223344595"), kPseudonym);
+  }
+}
+
 TEST(PseudonymKeyTest, EncodeParseRoundTripAndRejects) {
   PseudonymKey key = TestKey();
   auto parsed = PseudonymKey::Parse(key.Encode() + "\n");
