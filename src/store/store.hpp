@@ -221,8 +221,11 @@ class Tx {
   virtual Result<std::vector<Summons>> ListSummonsOfPerson(std::string_view national_id) = 0;
   // Issued (not yet delivered) summonses entered before `issued_before`.
   virtual Result<std::vector<Summons>> ListUndelivered(Timestamp issued_before, size_t limit) = 0;
-  // Delivered or viewed summonses with appear_at before `appear_before` and no pending appeal.
-  virtual Result<std::vector<Summons>> ListOverdue(Timestamp appear_before, size_t limit) = 0;
+  // Overdue summonses: delivered or viewed, appear_at before `appear_before`, no pending appeal.
+  // Their ids above `after_id`, at most `limit`, in id order.
+  virtual Result<std::vector<int64_t>> ListOverdueIds(Timestamp appear_before, int64_t after_id, size_t limit) = 0;
+  // Those of `ids` (ascending) that are overdue, in id order.
+  virtual Result<std::vector<Summons>> ListOverdue(Timestamp appear_before, std::span<const int64_t> ids) = 0;
 
   // Appeals.
   virtual Result<int64_t> InsertAppeal(const Appeal& appeal) = 0;

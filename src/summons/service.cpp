@@ -17,6 +17,8 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kExitBan = "exit_ban";
+// Overdue summons ids read per query by the sweep (8 bytes each in memory).
+constexpr size_t kOverduePage = 1'000'000;
 
 Status CheckText(std::string_view field, std::string_view value, size_t max) {
   if (value.empty()) return Status::InvalidArgument(fmt::format("{}: is required", field));
@@ -654,36 +656,48 @@ Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor
       if (done < batch) break;
     }
   }
-  // 2. no-shows: past appear_at + grace, not appeared, no appeal pending or granted.
+  // 2. no-shows: past appear_at + grace, not appeared, no appeal pending or granted. Taken in id
+  // order, a batch per transaction, each batch checking again that its summonses are overdue:
+  // neighbouring ids share pages (of the summonses, their restrictions and their events), so a
+  // large sweep writes each page about once instead of once per batch.
   Timestamp appear_before = OverdueIfAppearBefore(now, policy_);
-  while (true) {
-    size_t done = 0, imposed = 0;
-    MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>& changes) {
-      done = imposed = 0;
-      MUSTER_ASSIGN_OR_RETURN(auto overdue, tx.ListOverdue(appear_before, batch));
-      for (Summons& s : overdue) {
-        MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kMarkNoShow));
-        // The person failed to appear at the deadline; restriction delays count from then.
-        Timestamp deadline = Deadline(s, policy_);
-        s.state = SummonsState::kNoShow;
-        s.closed_at = now;
-        MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
-        MUSTER_RETURN_IF_ERROR(
-            EmitEvent(tx, "summons.no_show", now, actor, s.number,
-                      {{"number", s.number}, {"national_id", s.national_id}, {"deadline", FormatTimestamp(deadline)}}));
-        for (const RestrictionRule& rule : policy_.restrictions) {
-          // Under exit_ban_from = "delivery" the exit ban has been in force since delivery.
-          if (rule.kind == kExitBan && policy_.exit_ban_from == ExitBanFrom::kDelivery) continue;
-          MUSTER_RETURN_IF_ERROR(Impose(tx, s, rule, now, deadline, actor, changes));
-          ++imposed;
-        }
-      }
-      done = overdue.size();
+  for (int64_t after = 0;;) {
+    std::vector<int64_t> ids;
+    MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
+      MUSTER_ASSIGN_OR_RETURN(ids, tx.ListOverdueIds(appear_before, after, kOverduePage));
       return Status::Ok();
     }));
-    summary.no_show += done;
-    summary.restrictions_imposed += imposed;
-    if (done < batch) break;
+    for (size_t start = 0; start < ids.size(); start += batch) {
+      std::span<const int64_t> chunk(ids.data() + start, std::min(batch, ids.size() - start));
+      size_t done = 0, imposed = 0;
+      MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>& changes) {
+        done = imposed = 0;
+        MUSTER_ASSIGN_OR_RETURN(auto overdue, tx.ListOverdue(appear_before, chunk));
+        for (Summons& s : overdue) {
+          MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kMarkNoShow));
+          // The person failed to appear at the deadline; restriction delays count from then.
+          Timestamp deadline = Deadline(s, policy_);
+          s.state = SummonsState::kNoShow;
+          s.closed_at = now;
+          MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
+          MUSTER_RETURN_IF_ERROR(EmitEvent(
+              tx, "summons.no_show", now, actor, s.number,
+              {{"number", s.number}, {"national_id", s.national_id}, {"deadline", FormatTimestamp(deadline)}}));
+          for (const RestrictionRule& rule : policy_.restrictions) {
+            // Under exit_ban_from = "delivery" the exit ban has been in force since delivery.
+            if (rule.kind == kExitBan && policy_.exit_ban_from == ExitBanFrom::kDelivery) continue;
+            MUSTER_RETURN_IF_ERROR(Impose(tx, s, rule, now, deadline, actor, changes));
+            ++imposed;
+          }
+        }
+        done = overdue.size();
+        return Status::Ok();
+      }));
+      summary.no_show += done;
+      summary.restrictions_imposed += imposed;
+    }
+    if (ids.size() < kOverduePage) break;
+    after = ids.back();
   }
   // 3. The exit-ban change feed keeps kExitBanFeedRetention of changes.
   MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>&) {

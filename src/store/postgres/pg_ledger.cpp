@@ -40,18 +40,6 @@ StoredCheckpoint ReadCheckpoint(const Rows& r, int i) {
   return c;
 }
 
-// "{1,2,3}" for a bigint[] parameter.
-template <typename Get>
-std::string IntArray(size_t n, Get get) {
-  std::string out = "{";
-  for (size_t i = 0; i < n; ++i) {
-    if (i) out += ',';
-    out += std::to_string(get(i));
-  }
-  out += '}';
-  return out;
-}
-
 }  // namespace
 
 Result<LedgerHead> PgTx::GetLedgerHead() {

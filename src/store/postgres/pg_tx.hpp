@@ -75,6 +75,18 @@ Result<T> One(const Rows& rows, Read read, std::string missing) {
 // A PostgreSQL array literal of `items`, each quoted, for a text[] parameter.
 std::string TextArray(const std::vector<std::string>& items);
 
+// "{1,2,3}" for a bigint[] parameter.
+template <typename Get>
+std::string IntArray(size_t n, Get get) {
+  std::string out = "{";
+  for (size_t i = 0; i < n; ++i) {
+    if (i) out += ',';
+    out += std::to_string(get(i));
+  }
+  out += '}';
+  return out;
+}
+
 inline constexpr std::string_view kDefermentColumns =
     "d.id, p.national_id, d.kind, d.until_date, d.basis, d.ended_at, d.created_by, d.created_at";
 
@@ -132,7 +144,8 @@ class PgTx final : public Tx {
   Result<Summons> GetSummonsById(int64_t id) override;
   Result<std::vector<Summons>> ListSummonsOfPerson(std::string_view national_id) override;
   Result<std::vector<Summons>> ListUndelivered(Timestamp issued_before, size_t limit) override;
-  Result<std::vector<Summons>> ListOverdue(Timestamp appear_before, size_t limit) override;
+  Result<std::vector<int64_t>> ListOverdueIds(Timestamp appear_before, int64_t after_id, size_t limit) override;
+  Result<std::vector<Summons>> ListOverdue(Timestamp appear_before, std::span<const int64_t> ids) override;
   Result<int64_t> InsertAppeal(const Appeal& a) override;
   Status UpdateAppeal(const Appeal& a) override;
   Result<Appeal> GetAppeal(int64_t id) override;

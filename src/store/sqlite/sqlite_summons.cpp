@@ -38,6 +38,11 @@ constexpr std::string_view kSummonsSelect =
     "s.state, s.issued_at, s.issued_by, s.delivered_at, s.viewed_at, s.appeared_at, s.closed_at, s.close_reason, "
     "s.override_reason, s.override_approved_by, s.person_id FROM summonses s JOIN persons p ON p.id = s.person_id";
 
+// A summons `s` that is overdue at ?1: delivered or viewed, due before then, no appeal pending.
+constexpr std::string_view kOverdue =
+    "s.state IN ('delivered', 'viewed') AND s.appear_at < ?1 AND NOT EXISTS "
+    "(SELECT 1 FROM appeals a WHERE a.summons_id = s.id AND a.state = 'pending')";
+
 Summons ReadSummons(const Statement& s) {
   Summons m;
   m.id = s.Int(0);
@@ -271,13 +276,22 @@ Result<std::vector<Summons>> SqliteTx::ListUndelivered(Timestamp issued_before, 
   return Collect<Summons>(*s, ReadSummons);
 }
 
-Result<std::vector<Summons>> SqliteTx::ListOverdue(Timestamp appear_before, size_t limit) {
+Result<std::vector<int64_t>> SqliteTx::ListOverdueIds(Timestamp appear_before, int64_t after_id, size_t limit) {
+  // Through the (state, appear_at) index, so that a sweep with little to do reads little.
   MUSTER_ASSIGN_OR_RETURN(
       Statement * s,
-      db_.Prepare(fmt::format("{} WHERE s.state IN ('delivered', 'viewed') AND s.appear_at < ?1 AND NOT EXISTS "
-                              "(SELECT 1 FROM appeals a WHERE a.summons_id = s.id AND a.state = 'pending') LIMIT ?2",
-                              kSummonsSelect)));
-  s->Bind(1, Millis(appear_before)).Bind(2, static_cast<int64_t>(limit));
+      db_.Prepare(fmt::format("SELECT s.id FROM summonses s INDEXED BY summonses_by_state_appear WHERE {} AND "
+                              "s.id > ?2 ORDER BY s.id LIMIT ?3",
+                              kOverdue)));
+  s->Bind(1, Millis(appear_before)).Bind(2, after_id).Bind(3, static_cast<int64_t>(limit));
+  return Collect<int64_t>(*s, [](const Statement& st) { return st.Int(0); });
+}
+
+Result<std::vector<Summons>> SqliteTx::ListOverdue(Timestamp appear_before, std::span<const int64_t> ids) {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s,
+                          db_.Prepare(fmt::format("{} WHERE s.id IN (SELECT value FROM json_each(?2)) AND {} ORDER BY s.id",
+                                                  kSummonsSelect, kOverdue)));
+  s->Bind(1, Millis(appear_before)).Bind(2, JsonList(ids));
   return Collect<Summons>(*s, ReadSummons);
 }
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,16 @@ inline std::string JsonList(const std::vector<std::string>& items) {
   for (const auto& item : items) {
     if (list.size() > 1) list += ',';
     list += '"' + item + '"';
+  }
+  return list + ']';
+}
+
+// `ids` as a JSON array of numbers, for the same use.
+inline std::string JsonList(std::span<const int64_t> ids) {
+  std::string list = "[";
+  for (int64_t id : ids) {
+    if (list.size() > 1) list += ',';
+    list += std::to_string(id);
   }
   return list + ']';
 }
@@ -136,7 +147,8 @@ class SqliteTx final : public Tx {
   Result<Summons> GetSummonsById(int64_t id) override;
   Result<std::vector<Summons>> ListSummonsOfPerson(std::string_view national_id) override;
   Result<std::vector<Summons>> ListUndelivered(Timestamp issued_before, size_t limit) override;
-  Result<std::vector<Summons>> ListOverdue(Timestamp appear_before, size_t limit) override;
+  Result<std::vector<int64_t>> ListOverdueIds(Timestamp appear_before, int64_t after_id, size_t limit) override;
+  Result<std::vector<Summons>> ListOverdue(Timestamp appear_before, std::span<const int64_t> ids) override;
   Result<int64_t> InsertAppeal(const Appeal& a) override;
   Status UpdateAppeal(const Appeal& a) override;
   Result<Appeal> GetAppeal(int64_t id) override;
