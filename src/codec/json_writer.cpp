@@ -30,15 +30,6 @@ size_t Utf8Length(std::string_view s) {
   return 0;
 }
 
-void Digits(std::string& out, unsigned value, int width) {
-  char buf[8];
-  for (int i = width - 1; i >= 0; --i) {
-    buf[i] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  }
-  out.append(buf, static_cast<size_t>(width));
-}
-
 }  // namespace
 
 JsonWriter& JsonWriter::Open(char c) {
@@ -133,32 +124,6 @@ void JsonWriter::Quoted(std::string_view s) {
   }
   out_.append(s.data() + run, s.size() - run);
   out_.push_back('"');
-}
-
-void AppendTimestamp(std::string& out, Timestamp t) {
-  using namespace std::chrono;
-  auto day = floor<days>(t);
-  year_month_day ymd{day};
-  hh_mm_ss<milliseconds> tod{duration_cast<milliseconds>(t - day)};
-  int year = static_cast<int>(ymd.year());
-  if (year < 0 || year > 9999) {  // outside what the fixed layout holds: leave it to the slow path
-    out.append(FormatTimestamp(t));
-    return;
-  }
-  Digits(out, static_cast<unsigned>(year), 4);
-  out.push_back('-');
-  Digits(out, static_cast<unsigned>(ymd.month()), 2);
-  out.push_back('-');
-  Digits(out, static_cast<unsigned>(ymd.day()), 2);
-  out.push_back('T');
-  Digits(out, static_cast<unsigned>(tod.hours().count()), 2);
-  out.push_back(':');
-  Digits(out, static_cast<unsigned>(tod.minutes().count()), 2);
-  out.push_back(':');
-  Digits(out, static_cast<unsigned>(tod.seconds().count()), 2);
-  out.push_back('.');
-  Digits(out, static_cast<unsigned>(tod.subseconds().count()), 3);
-  out.push_back('Z');
 }
 
 }  // namespace muster

@@ -50,7 +50,4 @@ class JsonWriter {
   bool need_comma_ = false;
 };
 
-// Appends `t` as FormatTimestamp writes it.
-void AppendTimestamp(std::string& out, Timestamp t);
-
 }  // namespace muster

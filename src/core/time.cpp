@@ -118,26 +118,33 @@ Result<Timestamp> ParseTimestamp(std::string_view text) {
   return t;
 }
 
-std::string FormatTimestamp(Timestamp t) {
+void AppendTimestamp(std::string& out, Timestamp t) {
   auto day = std::chrono::floor<days>(t);
   CivilDate date{day};
   std::chrono::hh_mm_ss<milliseconds> tod{t - day};
-  if (FourDigitYear(date)) {
-    char buf[24];
-    char* out = PutDate(buf, date);
-    *out++ = 'T';
-    out = PutDigits(out, static_cast<unsigned>(tod.hours().count()), 2);
-    *out++ = ':';
-    out = PutDigits(out, static_cast<unsigned>(tod.minutes().count()), 2);
-    *out++ = ':';
-    out = PutDigits(out, static_cast<unsigned>(tod.seconds().count()), 2);
-    *out++ = '.';
-    out = PutDigits(out, static_cast<unsigned>(tod.subseconds().count()), 3);
-    *out++ = 'Z';
-    return std::string(buf, out);
+  if (!FourDigitYear(date)) {
+    out += fmt::format("{}T{:02}:{:02}:{:02}.{:03}Z", FormatCivilDate(date), tod.hours().count(),
+                       tod.minutes().count(), tod.seconds().count(), tod.subseconds().count());
+    return;
   }
-  return fmt::format("{}T{:02}:{:02}:{:02}.{:03}Z", FormatCivilDate(date), tod.hours().count(), tod.minutes().count(),
-                     tod.seconds().count(), tod.subseconds().count());
+  char buf[24];
+  char* end = PutDate(buf, date);
+  *end++ = 'T';
+  end = PutDigits(end, static_cast<unsigned>(tod.hours().count()), 2);
+  *end++ = ':';
+  end = PutDigits(end, static_cast<unsigned>(tod.minutes().count()), 2);
+  *end++ = ':';
+  end = PutDigits(end, static_cast<unsigned>(tod.seconds().count()), 2);
+  *end++ = '.';
+  end = PutDigits(end, static_cast<unsigned>(tod.subseconds().count()), 3);
+  *end++ = 'Z';
+  out.append(buf, end);
+}
+
+std::string FormatTimestamp(Timestamp t) {
+  std::string out;
+  AppendTimestamp(out, t);
+  return out;
 }
 
 CivilDate UtcDate(Timestamp t) { return CivilDate{std::chrono::floor<days>(t)}; }

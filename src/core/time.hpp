@@ -24,6 +24,8 @@ std::string FormatCivilDate(CivilDate date);
 Result<Timestamp> ParseTimestamp(std::string_view text);
 // Always "YYYY-MM-DDTHH:MM:SS.mmmZ".
 std::string FormatTimestamp(Timestamp t);
+// The same, appended to `out` (no allocation beyond its growth: JSON writers and leaves).
+void AppendTimestamp(std::string& out, Timestamp t);
 
 // The UTC calendar day of an instant.
 CivilDate UtcDate(Timestamp t);

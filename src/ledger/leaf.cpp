@@ -500,8 +500,9 @@ std::optional<std::string> EncodeLeafFast(const Event& event, const PseudonymKey
     if (summons_sha256->kind != Node::Kind::kString) return std::nullopt;
     AppendString(out, summons_sha256->text);
   }
-  out += ",\"time\":";
-  AppendString(out, FormatTimestamp(event.at));
+  out += ",\"time\":\"";  // a timestamp has nothing to escape
+  AppendTimestamp(out, event.at);
+  out += '"';
   out += ",\"type\":";
   AppendString(out, event.type);
   out += '}';

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <random>
 
+#include "codec/json_writer.hpp"
 #include "summons/deadline.hpp"
 #include "summons/document.hpp"
 #include "summons/number.hpp"
@@ -26,24 +27,33 @@ Status CheckText(std::string_view field, std::string_view value, size_t max) {
   return Status::Ok();
 }
 
-json SummonsPayload(const Summons& s) {
-  json j = {{"number", s.number},
-            {"national_id", s.national_id},
-            {"office", s.office},
-            {"kind", s.kind},
-            {"appear_at", FormatTimestamp(s.appear_at)},
-            {"state", std::string(SummonsStateName(s.state))}};
-  if (s.campaign_id) j["campaign_id"] = *s.campaign_id;
-  return j;
+// The payload of summons.issued, keys in byte order.
+std::string IssuedPayload(const Summons& s, std::string_view document_sha256) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject().Key("appear_at").Time(s.appear_at);
+  if (s.campaign_id) w.Key("campaign_id").Int(*s.campaign_id);
+  w.Key("kind").String(s.kind).Key("national_id").String(s.national_id).Key("number").String(s.number);
+  w.Key("office").String(s.office);
+  if (!s.override_reason.empty()) {
+    w.Key("override").BeginObject().Key("approved_by").String(s.override_approved_by);
+    w.Key("reason").String(s.override_reason).EndObject();
+  }
+  w.Key("state").String("issued").Key("summons_sha256").String(document_sha256).EndObject();
+  return out;
 }
 
 }  // namespace
 
 Status EmitEvent(Tx& tx, std::string_view type, Timestamp at, std::string_view actor, std::string_view subject,
                  const json& payload) {
-  Event e{0, std::string(type), at, std::string(actor), std::string(subject), payload.dump()};
-  auto seq = tx.AppendEvent(e);
-  return seq.status();
+  return EmitEvent(tx, type, at, actor, subject, payload.dump());
+}
+
+Status EmitEvent(Tx& tx, std::string_view type, Timestamp at, std::string_view actor, std::string_view subject,
+                 std::string payload) {
+  Event e{0, std::string(type), at, std::string(actor), std::string(subject), std::move(payload)};
+  return tx.AppendEvent(e).status();
 }
 
 bool SameActor(std::string_view a, std::string_view b) {
@@ -250,11 +260,7 @@ Result<Summons> SummonsService::Enter(Tx& tx, const IssueRequest& r, int64_t id,
   }
   MUSTER_RETURN_IF_ERROR(tx.InsertSummons(s));
   MUSTER_ASSIGN_OR_RETURN(std::string document_sha256, SummonsDocumentSha256(s));
-  json payload = SummonsPayload(s);
-  payload["state"] = "issued";
-  payload["summons_sha256"] = document_sha256;
-  if (!override_reason.empty()) payload["override"] = {{"reason", override_reason}, {"approved_by", approved_by}};
-  MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.issued", now, actor, s.number, payload));
+  MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.issued", now, actor, s.number, IssuedPayload(s, document_sha256)));
   if (s.delivered_at) MUSTER_RETURN_IF_ERROR(Delivered(tx, s, document_sha256, actor, changes));
   return s;
 }
@@ -364,11 +370,19 @@ Status SummonsService::Deliver(Tx& tx, Summons& s, Timestamp at, std::string_vie
 
 Status SummonsService::Delivered(Tx& tx, const Summons& s, const std::string& document_sha256, std::string_view actor,
                                  std::vector<IndexChange>& changes) {
-  MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.delivered", *s.delivered_at, actor, s.number,
-                                   {{"number", s.number},
-                                    {"national_id", s.national_id},
-                                    {"delivered_at", FormatTimestamp(*s.delivered_at)},
-                                    {"summons_sha256", document_sha256}}));
+  std::string payload;
+  JsonWriter(payload)
+      .BeginObject()
+      .Key("delivered_at")
+      .Time(*s.delivered_at)
+      .Key("national_id")
+      .String(s.national_id)
+      .Key("number")
+      .String(s.number)
+      .Key("summons_sha256")
+      .String(document_sha256)
+      .EndObject();
+  MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.delivered", *s.delivered_at, actor, s.number, std::move(payload)));
   if (policy_.exit_ban_from == ExitBanFrom::kDelivery) {
     MUSTER_RETURN_IF_ERROR(
         Impose(tx, s, RestrictionRule{std::string(kExitBan), 0}, *s.delivered_at, *s.delivered_at, actor, changes));
@@ -387,12 +401,21 @@ Status SummonsService::Impose(Tx& tx, const Summons& s, const RestrictionRule& r
   r.imposed_at = at;
   r.effective_at = from + std::chrono::days(rule.after_days);
   MUSTER_ASSIGN_OR_RETURN(r.id, tx.InsertRestriction(r));
-  MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "restriction.imposed", at, actor, s.number,
-                                   {{"restriction_id", r.id},
-                                    {"kind", r.kind},
-                                    {"national_id", s.national_id},
-                                    {"summons", s.number},
-                                    {"effective_at", FormatTimestamp(r.effective_at)}}));
+  std::string payload;
+  JsonWriter(payload)
+      .BeginObject()
+      .Key("effective_at")
+      .Time(r.effective_at)
+      .Key("kind")
+      .String(r.kind)
+      .Key("national_id")
+      .String(s.national_id)
+      .Key("restriction_id")
+      .Int(r.id)
+      .Key("summons")
+      .String(s.number)
+      .EndObject();
+  MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "restriction.imposed", at, actor, s.number, std::move(payload)));
   if (r.kind == kExitBan) changes.push_back({0, r.national_id, r.id, /*banned=*/true, r.effective_at, at});
   return Status::Ok();
 }
@@ -680,9 +703,17 @@ Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor
           s.state = SummonsState::kNoShow;
           s.closed_at = now;
           MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
-          MUSTER_RETURN_IF_ERROR(EmitEvent(
-              tx, "summons.no_show", now, actor, s.number,
-              {{"number", s.number}, {"national_id", s.national_id}, {"deadline", FormatTimestamp(deadline)}}));
+          std::string payload;
+          JsonWriter(payload)
+              .BeginObject()
+              .Key("deadline")
+              .Time(deadline)
+              .Key("national_id")
+              .String(s.national_id)
+              .Key("number")
+              .String(s.number)
+              .EndObject();
+          MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.no_show", now, actor, s.number, std::move(payload)));
           for (const RestrictionRule& rule : policy_.restrictions) {
             // Under exit_ban_from = "delivery" the exit ban has been in force since delivery.
             if (rule.kind == kExitBan && policy_.exit_ban_from == ExitBanFrom::kDelivery) continue;

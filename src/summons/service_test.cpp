@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <set>
 
 namespace muster {
@@ -49,6 +50,52 @@ class SummonsServiceTest : public ::testing::Test {
 
   FixedClock clock_{*ParseTimestamp("2026-12-01T10:00:00Z")};
 };
+
+// The events a campaign and a sweep write by the hundred thousand have payloads written without
+// a JSON tree: they must still be canonical (what nlohmann's dump writes for the same object),
+// or the ledger's fast leaf encoder would not take them.
+TEST_F(SummonsServiceTest, HotEventPayloadsAreCanonicalJson) {
+  AddConscripts({"12345678964", "11223344595"});
+  Status unfit = store_->Write([&](Tx& tx) {
+    MUSTER_ASSIGN_OR_RETURN(Person person, tx.GetPerson("11223344595"));
+    person.fitness = "D";
+    person.surname = "Quote \"and\" backslash \\ tab\t ünïcode";
+    return tx.UpsertPerson(person).status();
+  });
+  ASSERT_TRUE(unfit.ok()) << unfit.message();
+  SummonsService svc(*store_, DefaultPolicy(), clock_);
+  IssueRequest request{"12345678964", "D01", "conscription", *ParseTimestamp("2026-12-10T09:00:00Z"), "Room 4",
+                       "Medical board"};
+  ASSERT_TRUE(svc.Issue(request, "officer:olga").ok());
+  request.national_id = "11223344595";
+  auto asked = svc.RequestOverride(request, "Court order \"12\"\n", "officer:olga");
+  ASSERT_TRUE(asked.ok()) << asked.status().message();
+  ASSERT_TRUE(svc.ApproveOverride(asked->id, "supervisor:ivan").ok());
+  auto swept = svc.Sweep(*ParseTimestamp("2027-01-10T00:00:00Z"));
+  ASSERT_TRUE(swept.ok()) << swept.status().message();
+  EXPECT_EQ(swept->no_show, 2u);
+
+  std::set<std::string> types;
+  ASSERT_TRUE(store_->Read([&](Tx& tx) {
+    MUSTER_ASSIGN_OR_RETURN(auto events, tx.ListEvents(0, 100));
+    for (const Event& e : events) {
+      nlohmann::json parsed = nlohmann::json::parse(e.payload, nullptr, false);
+      EXPECT_TRUE(parsed.is_object()) << e.type << ": " << e.payload;
+      EXPECT_EQ(parsed.dump(), e.payload) << e.type;
+      types.insert(e.type);
+      if (e.type == "summons.issued" && parsed.contains("override")) {
+        types.insert("summons.issued with override");
+        EXPECT_EQ(parsed["override"]["reason"], "Court order \"12\"\n (overrides fitness)");
+        EXPECT_EQ(parsed["override"]["approved_by"], "supervisor:ivan");
+      }
+    }
+    return Status::Ok();
+  }).ok());
+  for (const char* type : {"summons.issued", "summons.issued with override", "summons.delivered", "summons.no_show",
+                           "restriction.imposed"}) {
+    EXPECT_TRUE(types.contains(type)) << type;
+  }
+}
 
 // Thousands of checks in the same millisecond still get distinct references, and all of them
 // are recorded.
