@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Migration 0009 on PostgreSQL with a ledger in it: a database whose tree is stored as before
+(a row per leaf, a row per subtree) comes out with the same tiles that appending gives, and
+`muster ledger verify` accepts it.
+
+A campaign of 140 summonses writes 280 events: two level-0 tiles (256 and 24 leaves) and a
+level-1 tile of one hash. Their tiles are noted, the tree is rewritten into the tables of the
+schema before version 9 (derived from the tiles, so that nothing else differs), version 9 is
+forgotten, and the next command migrates again.
+
+Env: MUSTER, SOURCE_DIR, MUSTER_TEST_PG or MUSTER_TEST_PG_FILE (tests/pg/pg-harness).
+"""
+import os
+import shutil
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import scenario  # noqa: E402  (puts tests/http on the path)
+from api_test import check, in_days, pg_server, run, snils  # noqa: E402
+from scenario import finish, prepare, psql  # noqa: E402
+
+PEOPLE = [snils(280000000 + i * 7) for i in range(140)]
+TILES = "SELECT level, idx, first_seq, last_seq, encode(hashes, 'hex') FROM ledger_tiles ORDER BY level, idx"
+
+# The schema before version 9, filled from the tiles: leaf hashes with the event each records,
+# and the subtrees of height 8L (0009 reads only those; the levels between are left out).
+BACK_TO_VERSION_8 = """
+BEGIN;
+CREATE TABLE ledger_leaves (idx BIGINT PRIMARY KEY, seq BIGINT NOT NULL, hash BYTEA NOT NULL, data TEXT NOT NULL);
+CREATE TABLE ledger_subtrees (level BIGINT NOT NULL, idx BIGINT NOT NULL, hash BYTEA NOT NULL,
+                              PRIMARY KEY (level, idx));
+INSERT INTO ledger_leaves
+SELECT t.idx * 256 + i, (SELECT seq FROM events WHERE seq >= t.first_seq ORDER BY seq OFFSET i LIMIT 1),
+       substring(t.hashes FROM i * 32 + 1 FOR 32), ''
+FROM ledger_tiles t, generate_series(0, length(t.hashes) / 32 - 1) AS i WHERE t.level = 0;
+INSERT INTO ledger_subtrees
+SELECT 8 * t.level, t.idx * 256 + i, substring(t.hashes FROM i * 32 + 1 FOR 32)
+FROM ledger_tiles t, generate_series(0, length(t.hashes) / 32 - 1) AS i WHERE t.level > 0;
+DROP TABLE ledger_tiles;
+DELETE FROM schema_migrations WHERE version = 9;
+COMMIT;
+"""
+
+
+def main():
+    server = pg_server()
+    if not server:
+        print("ledger_migration_test: needs MUSTER_TEST_PG or MUSTER_TEST_PG_FILE (tests/pg/pg-harness)",
+              file=sys.stderr)
+        sys.exit(2)
+    tmp = tempfile.mkdtemp(prefix="muster-ledger-migration.")
+    os.chdir(tmp)  # the ledger keys default to <database>.ledger.* here
+    name = f"muster_ledger_migration_{os.getpid()}"
+    psql(server, f"CREATE DATABASE {name}")
+    db = server.rsplit("/", 1)[0] + "/" + name
+    try:
+        run_test(tmp, db)
+    finally:
+        psql(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        os.chdir("/")
+        shutil.rmtree(tmp, ignore_errors=True)
+    finish()
+
+
+def run_test(tmp, db):
+    prepare(tmp, db, PEOPLE)
+    run("--db", db, "--as", "olga", "campaign", "create", "--kind", "conscription", "--name", "Spring",
+        "--basis", "Order 1", "--districts", "D01", "--appear-from", in_days(7)[:10],
+        "--appear-until", in_days(14)[:10])
+    run("--db", db, "--as", "olga", "campaign", "issue", "1")
+    check(psql(db, "SELECT count(*) FROM events") == "280", "280 events")
+    before = psql(db, TILES)
+    check(psql(db, "SELECT string_agg(level || '/' || idx || ':' || length(hashes) / 32, ' ' ORDER BY level, idx) "
+                   "FROM ledger_tiles") == "0/0:256 0/1:24 1/0:1",
+          "two level-0 tiles and a level-1 tile")
+
+    psql(db, BACK_TO_VERSION_8)
+    check(psql(db, "SELECT count(*) FROM ledger_leaves") == "280", "a row per leaf, as before version 9")
+    check(psql(db, "SELECT to_regclass('ledger_tiles') IS NULL") == "t", "no tiles before version 9")
+
+    out = run("--db", db, "ledger", "verify")  # migrates first
+    check(psql(db, "SELECT max(version) FROM schema_migrations") == "9", "migrated to version 9 again")
+    check(psql(db, TILES) == before, "the same tiles, byte for byte")
+    check(psql(db, "SELECT to_regclass('ledger_leaves') IS NULL AND to_regclass('ledger_subtrees') IS NULL") == "t",
+          "the old tables are gone")
+    check("ledger verified: 280 leaves" in out and "events verified: 280 match" in out, f"ledger verify: {out}")
+
+
+if __name__ == "__main__":
+    main()
