@@ -58,7 +58,9 @@ char* PutDate(char* out, CivilDate date) {
   return PutDigits(out, static_cast<unsigned>(date.day()), 2);
 }
 
-bool FourDigitYear(CivilDate date) { return static_cast<int>(date.year()) >= 0 && static_cast<int>(date.year()) <= 9999; }
+bool FourDigitYear(CivilDate date) {
+  return static_cast<int>(date.year()) >= 0 && static_cast<int>(date.year()) <= 9999;
+}
 
 }  // namespace
 
@@ -123,8 +125,8 @@ void AppendTimestamp(std::string& out, Timestamp t) {
   CivilDate date{day};
   std::chrono::hh_mm_ss<milliseconds> tod{t - day};
   if (!FourDigitYear(date)) {
-    out += fmt::format("{}T{:02}:{:02}:{:02}.{:03}Z", FormatCivilDate(date), tod.hours().count(),
-                       tod.minutes().count(), tod.seconds().count(), tod.subseconds().count());
+    out += fmt::format("{}T{:02}:{:02}:{:02}.{:03}Z", FormatCivilDate(date), tod.hours().count(), tod.minutes().count(),
+                       tod.seconds().count(), tod.subseconds().count());
     return;
   }
   char buf[24];

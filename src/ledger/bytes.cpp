@@ -21,8 +21,8 @@ Hash Sha256(ByteView data) {
   Hash out;
   unsigned int size = 0;
   if (md == nullptr || ctx == nullptr || EVP_DigestInit_ex2(ctx.get(), md, nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 || EVP_DigestFinal_ex(ctx.get(), out.data(), &size) != 1 ||
-      size != out.size()) {
+      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), out.data(), &size) != 1 || size != out.size()) {
     std::abort();  // SHA-256 is always there; failing to compute it is not recoverable
   }
   return out;

@@ -10,8 +10,8 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <vector>
 
 #include "core/text.hpp"

@@ -43,8 +43,8 @@ uint64_t TileCount(uint64_t nodes, uint64_t index) {
 Result<std::vector<Event>> TileEvents(Tx& tx, const LedgerTile& tile) {
   uint64_t count = tile.count();
   if (count == 0 || tile.hashes.size() % kHashSize != 0) {
-    return Status::Corruption(fmt::format("{} holds {} bytes, not a whole number of hashes", Describe(tile.id),
-                                          tile.hashes.size()));
+    return Status::Corruption(
+        fmt::format("{} holds {} bytes, not a whole number of hashes", Describe(tile.id), tile.hashes.size()));
   }
   MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, tx.ListEvents(tile.first_seq - 1, count));
   if (events.size() != count || events.front().seq != tile.first_seq || events.back().seq != tile.last_seq) {
@@ -384,8 +384,8 @@ Result<LedgerAudit> VerifyLedger(Tx& tx, const VerifierKey& key) {
       MUSTER_ASSIGN_OR_RETURN(std::vector<LedgerTile> page, tx.ListLedgerTiles(level, next, kTilePage));
       for (const LedgerTile& tile : page) {
         if (tile.id.index >= want) {
-          return Status::Corruption(fmt::format("{} is stored, but a tree of {} leaves has no such tile",
-                                                Describe(tile.id), n));
+          return Status::Corruption(
+              fmt::format("{} is stored, but a tree of {} leaves has no such tile", Describe(tile.id), n));
         }
         if (tile.id.index != next) {
           return Status::Corruption(fmt::format("{} is missing", Describe(LedgerTileId{level, next})));

@@ -5,13 +5,14 @@
 //   MTH({})    = SHA-256("")
 //   MTH(D[n])  = node hash(MTH(D[0:k]), MTH(D[k:n])), k the largest power of two < n
 //
-// Storage model (the "complete subtree" or tile model). The subtree at (level, index) covers
-// the leaves [index * 2^level, (index + 1) * 2^level); it is *complete* in a tree of size n when
+// Storage model (the "complete subtree" model). The subtree at (level, index) covers the leaves
+// [index * 2^level, (index + 1) * 2^level); it is *complete* in a tree of size n when
 // (index + 1) * 2^level <= n. Level 0 holds the leaf hashes. A complete subtree never changes once
-// it exists, so a log stores one row (level, index, hash) for each, about 2n rows for n leaves.
-// Every hash the RFC algorithms need is either a complete subtree or a fold of at most
-// log2(n) + 1 of them along the right edge, so a root, an inclusion proof or a consistency proof
-// costs O(log n) reads, which the functions below request in a single batch.
+// it exists, so a log may store them as it likes (ledger/log.hpp keeps those of every eighth
+// level, in tiles of 256, and folds the levels between). Every hash the RFC algorithms need is
+// either a complete subtree or a fold of at most log2(n) + 1 of them along the right edge, so a
+// root, an inclusion proof or a consistency proof costs O(log n) reads, which the functions below
+// request in a single batch.
 //
 // Nothing here does I/O except through a HashReader. All functions are thread-safe if the reader
 // is; MemoryTree and CompactRange are not synchronised.

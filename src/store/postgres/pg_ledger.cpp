@@ -74,9 +74,8 @@ Status PgTx::PutLedgerTiles(std::span<const LedgerTile> tiles) {
       "ON CONFLICT (level, idx) DO UPDATE SET first_seq = excluded.first_seq, last_seq = excluded.last_seq, "
       "hashes = excluded.hashes",
       Params().Add(levels).Add(idx).Add(first).Add(last).Add(hashes));
-  return rows.status().WithContext(
-      fmt::format("ledger tiles {}/{} to {}/{}", tiles.front().id.level, tiles.front().id.index,
-                  tiles.back().id.level, tiles.back().id.index));
+  return rows.status().WithContext(fmt::format("ledger tiles {}/{} to {}/{}", tiles.front().id.level,
+                                               tiles.front().id.index, tiles.back().id.level, tiles.back().id.index));
 }
 
 Result<std::vector<std::optional<LedgerTile>>> PgTx::ReadLedgerTiles(std::span<const LedgerTileId> ids) {
@@ -100,13 +99,12 @@ Result<std::vector<std::optional<LedgerTile>>> PgTx::ReadLedgerTiles(std::span<c
 
 Result<std::vector<LedgerTile>> PgTx::ListLedgerTiles(uint64_t level, uint64_t from, size_t limit) {
   MUSTER_ASSIGN_OR_RETURN(
-      Rows rows, conn_.Query(fmt::format("SELECT {} FROM ledger_tiles WHERE level = $1 AND idx >= $2 ORDER BY idx "
-                                         "LIMIT $3",
-                                         kTileColumns),
-                             Params()
-                                 .Add(static_cast<int64_t>(level))
-                                 .Add(static_cast<int64_t>(from))
-                                 .Add(static_cast<int64_t>(limit))));
+      Rows rows,
+      conn_.Query(
+          fmt::format("SELECT {} FROM ledger_tiles WHERE level = $1 AND idx >= $2 ORDER BY idx "
+                      "LIMIT $3",
+                      kTileColumns),
+          Params().Add(static_cast<int64_t>(level)).Add(static_cast<int64_t>(from)).Add(static_cast<int64_t>(limit))));
   return Collect<LedgerTile>(rows, ReadTile);
 }
 

@@ -285,18 +285,18 @@ constexpr std::string_view kOverdue =
 
 Result<std::vector<int64_t>> PgTx::ListOverdueIds(Timestamp appear_before, int64_t after_id, size_t limit) {
   MUSTER_ASSIGN_OR_RETURN(
-      Rows rows, conn_.Query(fmt::format("SELECT s.id FROM summonses s WHERE {} AND s.id > $2 ORDER BY s.id LIMIT $3",
-                                         kOverdue),
-                             Params().Add(Millis(appear_before)).Add(after_id).Add(static_cast<int64_t>(limit))));
+      Rows rows,
+      conn_.Query(fmt::format("SELECT s.id FROM summonses s WHERE {} AND s.id > $2 ORDER BY s.id LIMIT $3", kOverdue),
+                  Params().Add(Millis(appear_before)).Add(after_id).Add(static_cast<int64_t>(limit))));
   return Collect<int64_t>(rows, [](const Rows& r, int i) { return r.Int(i, 0); });
 }
 
 Result<std::vector<Summons>> PgTx::ListOverdue(Timestamp appear_before, std::span<const int64_t> ids) {
   std::string list = IntArray(ids.size(), [&](size_t i) { return ids[i]; });
-  MUSTER_ASSIGN_OR_RETURN(
-      Rows rows,
-      conn_.Query(fmt::format("{} WHERE s.id = ANY ($2::text::bigint[]) AND {} ORDER BY s.id", kSummonsSelect, kOverdue),
-                  Params().Add(Millis(appear_before)).Add(list)));
+  MUSTER_ASSIGN_OR_RETURN(Rows rows,
+                          conn_.Query(fmt::format("{} WHERE s.id = ANY ($2::text::bigint[]) AND {} ORDER BY s.id",
+                                                  kSummonsSelect, kOverdue),
+                                      Params().Add(Millis(appear_before)).Add(list)));
   return Collect<Summons>(rows, ReadSummons);
 }
 

@@ -38,7 +38,8 @@ Result<LedgerHead> SqliteTx::GetLedgerHead() {
   MUSTER_ASSIGN_OR_RETURN(bool row, s->Step());
   LedgerHead head;
   if (row) {
-    head.size = static_cast<uint64_t>(s->Int(0)) * kLedgerTileWidth + static_cast<uint64_t>(s->Int(1)) / ledger::kHashSize;
+    head.size =
+        static_cast<uint64_t>(s->Int(0)) * kLedgerTileWidth + static_cast<uint64_t>(s->Int(1)) / ledger::kHashSize;
     head.last_seq = s->Int(2);
   }
   s->Reset();
@@ -60,7 +61,8 @@ Status SqliteTx::PutLedgerTiles(std::span<const LedgerTile> tiles) {
 
 Result<std::vector<std::optional<LedgerTile>>> SqliteTx::ReadLedgerTiles(std::span<const LedgerTileId> ids) {
   MUSTER_ASSIGN_OR_RETURN(
-      Statement * s, db_.Prepare(fmt::format("SELECT {} FROM ledger_tiles WHERE level = ?1 AND idx = ?2", kTileColumns)));
+      Statement * s,
+      db_.Prepare(fmt::format("SELECT {} FROM ledger_tiles WHERE level = ?1 AND idx = ?2", kTileColumns)));
   std::vector<std::optional<LedgerTile>> out;
   out.reserve(ids.size());
   for (const LedgerTileId& id : ids) {
@@ -78,8 +80,8 @@ Result<std::vector<std::optional<LedgerTile>>> SqliteTx::ReadLedgerTiles(std::sp
 
 Result<std::vector<LedgerTile>> SqliteTx::ListLedgerTiles(uint64_t level, uint64_t from, size_t limit) {
   MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare(fmt::format("SELECT {} FROM ledger_tiles WHERE level = ?1 AND "
-                                                                   "idx >= ?2 ORDER BY idx LIMIT ?3",
-                                                                   kTileColumns)));
+                                                                 "idx >= ?2 ORDER BY idx LIMIT ?3",
+                                                                 kTileColumns)));
   s->Bind(1, static_cast<int64_t>(level)).Bind(2, static_cast<int64_t>(from)).Bind(3, static_cast<int64_t>(limit));
   auto tiles = Collect<LedgerTile>(*s, ReadTile);
   s->Reset();
@@ -88,8 +90,8 @@ Result<std::vector<LedgerTile>> SqliteTx::ListLedgerTiles(uint64_t level, uint64
 
 Result<std::optional<LedgerTile>> SqliteTx::FindLeafTile(int64_t seq) {
   MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare(fmt::format("SELECT {} FROM ledger_tiles WHERE level = 0 AND "
-                                                                   "first_seq <= ?1 ORDER BY first_seq DESC LIMIT 1",
-                                                                   kTileColumns)));
+                                                                 "first_seq <= ?1 ORDER BY first_seq DESC LIMIT 1",
+                                                                 kTileColumns)));
   s->Bind(1, seq);
   MUSTER_ASSIGN_OR_RETURN(bool row, s->Step());
   std::optional<LedgerTile> tile;

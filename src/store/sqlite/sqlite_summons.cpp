@@ -296,9 +296,9 @@ Result<std::vector<Summons>> SqliteTx::ListOverdue(Timestamp appear_before, std:
     std::string select(kSummonsSelect);
     return select.replace(select.find("FROM summonses s"), 16, "FROM summonses s NOT INDEXED");
   }();
-  MUSTER_ASSIGN_OR_RETURN(Statement * s,
-                          db_.Prepare(fmt::format("{} WHERE s.id IN (SELECT value FROM json_each(?2)) AND {} ORDER BY s.id",
-                                                  by_id, kOverdue)));
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s, db_.Prepare(fmt::format("{} WHERE s.id IN (SELECT value FROM json_each(?2)) AND {} ORDER BY s.id",
+                                             by_id, kOverdue)));
   s->Bind(1, Millis(appear_before)).Bind(2, JsonList(ids));
   return Collect<Summons>(*s, ReadSummons);
 }
