@@ -252,7 +252,7 @@ TEST_F(LedgerLogTest, MigrationMovesARowPerLeafAndSubtreeIntoTheSameTiles) {
   }).ok());
   MemoryTree memory;
   std::string sql =
-      "BEGIN; DROP TABLE ledger_tiles; DELETE FROM schema_migrations WHERE version = 9;"
+      "BEGIN; DROP TABLE ledger_tiles; DROP TABLE ledger_leaves_0008; DELETE FROM schema_migrations WHERE version = 9;"
       "CREATE TABLE ledger_leaves (idx INTEGER PRIMARY KEY, seq INTEGER NOT NULL, hash BLOB NOT NULL, data TEXT NOT NULL);"
       "CREATE TABLE ledger_subtrees (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, "
       "PRIMARY KEY (level, idx)) WITHOUT ROWID;";
@@ -285,6 +285,15 @@ TEST_F(LedgerLogTest, MigrationMovesARowPerLeafAndSubtreeIntoTheSameTiles) {
   ASSERT_TRUE(again.ok()) << again.status().message();
   EXPECT_EQ(again->root, audit->root);
   EXPECT_EQ(again->root, memory.Root());
+  // The leaf rows are kept aside, not dropped.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* count = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM ledger_leaves_0008", -1, &count, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(count), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(count, 0), 600);
+  sqlite3_finalize(count);
+  sqlite3_close(db);
 }
 
 TEST_F(LedgerLogTest, VerifyNamesTheFirstProblem) {

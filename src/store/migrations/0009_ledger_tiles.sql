@@ -29,5 +29,9 @@ SELECT level / 8, idx / 256, 0, 0, CAST(group_concat(hash, '') AS BLOB)
 FROM (SELECT level, idx, hash FROM ledger_subtrees WHERE level % 8 = 0 ORDER BY level, idx)
 GROUP BY level, idx / 256;
 
-DROP TABLE ledger_leaves;
+-- The subtree rows are all derived from the leaf hashes, now in the tiles. The leaf rows are kept,
+-- renamed, so that no recorded leaf text is lost should an event no longer encode to it (the
+-- encoder's output must not change; `muster ledger verify` says if it did). Once that passes,
+-- the table may be dropped; on a database created at this version it is empty.
+ALTER TABLE ledger_leaves RENAME TO ledger_leaves_0008;
 DROP TABLE ledger_subtrees;

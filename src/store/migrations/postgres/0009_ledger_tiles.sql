@@ -16,5 +16,6 @@ INSERT INTO ledger_tiles (level, idx, first_seq, last_seq, hashes)
 SELECT level / 8, idx / 256, 0, 0, string_agg(hash, ''::bytea ORDER BY idx)
 FROM ledger_subtrees WHERE level % 8 = 0 GROUP BY level / 8, idx / 256;
 
-DROP TABLE ledger_leaves;
+-- The leaf rows are kept, renamed, as 0009_ledger_tiles.sql explains.
+ALTER TABLE ledger_leaves RENAME TO ledger_leaves_0008;
 DROP TABLE ledger_subtrees;
