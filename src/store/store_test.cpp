@@ -460,6 +460,60 @@ Summons TestSummons(int64_t id, int person, std::string office, SummonsState sta
 
 // The report aggregates count the same on every backend: per office and state, per day of each
 // moment (UTC days since the epoch), and restrictions in force at a moment.
+// The sweep's queries: overdue ids in id order, paged, through the index; then, of a batch of
+// ids, those still overdue (a summons closed or appealed since is left out).
+TEST_P(StoreTest, ListsOverdueSummonsByIdAndChecksThemAgain) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  // Ids 1 to 6, due on day 20005; id 4 appeared, id 5 still issued, id 6 viewed.
+  Status st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_RETURN_IF_ERROR(tx.InsertOffice(TestOffice("D01")));
+    for (int i = 1; i <= 6; ++i) {
+      MUSTER_RETURN_IF_ERROR(tx.UpsertPerson(TestPerson(i, "D01")).status());
+      SummonsState state = i == 4 ? SummonsState::kAppeared : i == 5 ? SummonsState::kIssued : SummonsState::kDelivered;
+      if (i == 6) state = SummonsState::kViewed;
+      MUSTER_RETURN_IF_ERROR(tx.InsertSummons(TestSummons(i, i, "D01", state, 20000)));
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  const Timestamp after_due = Day(20006), before_due = Day(20004);
+  st = store->Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(auto ids, tx.ListOverdueIds(after_due, 0, 100));
+    EXPECT_EQ(ids, (std::vector<int64_t>{1, 2, 3, 6}));
+    MUSTER_ASSIGN_OR_RETURN(auto page, tx.ListOverdueIds(after_due, 2, 2));
+    EXPECT_EQ(page, (std::vector<int64_t>{3, 6}));
+    MUSTER_ASSIGN_OR_RETURN(auto none, tx.ListOverdueIds(before_due, 0, 100));
+    EXPECT_TRUE(none.empty());
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+
+  // Between listing and marking: summons 2 gets a pending appeal, summons 3 a denied one.
+  st = store->Write([&](Tx& tx) -> Status {
+    Appeal pending{0, 2, "", AppealReason::kIllness, "Ill", AppealState::kPending, "citizen:2", Day(20005)};
+    MUSTER_RETURN_IF_ERROR(tx.InsertAppeal(pending).status());
+    Appeal denied{0, 3, "", AppealReason::kOther, "No", AppealState::kDenied, "citizen:3", Day(20005)};
+    return tx.InsertAppeal(denied).status();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  st = store->Read([&](Tx& tx) -> Status {
+    std::vector<int64_t> batch = {1, 2, 3, 4, 5, 6};
+    MUSTER_ASSIGN_OR_RETURN(auto overdue, tx.ListOverdue(after_due, batch));
+    std::vector<int64_t> got;
+    for (const Summons& s : overdue) got.push_back(s.id);
+    EXPECT_EQ(got, (std::vector<int64_t>{1, 3, 6}));
+    if (!overdue.empty()) {
+      EXPECT_EQ(overdue.front().national_id, "00000000001");
+      EXPECT_EQ(overdue.front().number, "26-00000001-0");
+    }
+    MUSTER_ASSIGN_OR_RETURN(auto early, tx.ListOverdue(before_due, batch));
+    EXPECT_TRUE(early.empty());
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+}
+
 TEST_P(StoreTest, TalliesSummonsPerOfficeStateAndDay) {
   auto store = Open();
   ASSERT_TRUE(store);
