@@ -10,6 +10,9 @@
 namespace muster::api {
 namespace {
 
+// Where a logged-in browser keeps the position of its last write (see Api::Handle).
+constexpr std::string_view kReadAfterCookie = "muster_read_after";
+
 bool IsWrite(http::Method m) {
   return m != http::Method::kGet && m != http::Method::kHead && m != http::Method::kOptions;
 }
@@ -140,9 +143,34 @@ void Api::Handle(const http::Request& request, http::Response& response) {
         }
       }
     }
+    // Read-your-writes with a read replica: a client that sends back the position of its last
+    // write (the Muster-Read-After header, or the cookie a logged-in browser keeps) reads from
+    // the replica only once it has replayed that far, and from the primary until then.
+    std::string_view after;
     if (go) {
+      after = request.Header("muster-read-after");
+      if (after.empty()) {
+        after = request.Cookie(kReadAfterCookie);
+        if (!IsWritePosition(after)) after = {};
+      } else if (!IsWritePosition(after)) {
+        http::WriteProblem(response, 400, "Muster-Read-After: not a write position such as 16/B374D848",
+                           "Muster-Read-After");
+        go = false;
+      }
+    }
+    if (go) {
+      (void)services_.store.TakeWritePosition();  // one an earlier request left on this thread
+      ReadAfter read_after{std::string(after)};
       Call call{request, response, params, who, services_};
       spec.handler(call);
+      std::string written = services_.store.TakeWritePosition();
+      if (!written.empty()) {
+        response.SetHeader("Muster-Write-Position", written);
+        if (who.via_cookie) {
+          response.SetHeader("Set-Cookie", fmt::format("{}={}; Path=/; Max-Age=300; HttpOnly; SameSite=Strict{}",
+                                                       kReadAfterCookie, written, request.tls ? "; Secure" : ""));
+        }
+      }
     }
   }
   auto elapsed = std::chrono::steady_clock::now() - start;

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <thread>
+#include <utility>
 
 #include "store/postgres/pg_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
@@ -15,7 +18,22 @@ class SleepingWaiter final : public ChangeWaiter {
   void Wait(std::chrono::milliseconds timeout) override { std::this_thread::sleep_for(timeout); }
 };
 
+thread_local std::string read_after;
+
 }  // namespace
+
+ReadAfter::ReadAfter(std::string position) : previous_(std::exchange(read_after, std::move(position))) {}
+ReadAfter::~ReadAfter() { read_after = std::move(previous_); }
+const std::string& ReadAfter::Current() { return read_after; }
+
+bool IsWritePosition(std::string_view text) {
+  size_t slash = text.find('/');
+  auto hex = [](std::string_view part) {
+    return !part.empty() && part.size() <= 8 &&
+           std::all_of(part.begin(), part.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+  };
+  return slash != std::string_view::npos && hex(text.substr(0, slash)) && hex(text.substr(slash + 1));
+}
 
 std::unique_ptr<ChangeWaiter> Store::WatchExitBanChanges() { return std::make_unique<SleepingWaiter>(); }
 

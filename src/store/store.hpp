@@ -331,6 +331,26 @@ class ChangeWaiter {
   virtual void Wait(std::chrono::milliseconds timeout) = 0;
 };
 
+// Read-your-writes across requests, for a store that reads from a replica. A write position is
+// where a write ended in the primary's log ("16/B374D848" on PostgreSQL). While a ReadAfter is in
+// scope on a thread, that thread's ReadReplica reads from the replica only once the replica has
+// replayed up to its position, and from the primary until then.
+class ReadAfter {
+ public:
+  explicit ReadAfter(std::string position);
+  ~ReadAfter();
+  ReadAfter(const ReadAfter&) = delete;
+  ReadAfter& operator=(const ReadAfter&) = delete;
+  // The position in force on this thread; empty outside any ReadAfter.
+  static const std::string& Current();
+
+ private:
+  std::string previous_;
+};
+
+// Whether `text` has the form of a write position: two groups of 1 to 8 hex digits and a slash.
+bool IsWritePosition(std::string_view text);
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -342,6 +362,9 @@ class Store {
   // has one, otherwise the same as Read. For read-only work that need not see what the caller
   // has just written (lists, a citizen's cabinet, following the exit-ban feed).
   virtual Status ReadReplica(const std::function<Status(Tx&)>& work) { return Read(work); }
+  // The write position of the last write this thread committed since the last call, then
+  // forgets it; empty when there was none, or when the store has no replica to wait for.
+  virtual std::string TakeWritePosition() { return {}; }
 
   // A waiter woken by exit-ban changes of any process; this default only sleeps out the
   // timeout (the follower then polls).

@@ -108,11 +108,19 @@ class PgStore final : public Store {
   PgStore(std::string url, const std::string& replica_url)
       : primary_(std::move(url)), replica_(replica_url.empty() ? nullptr : std::make_unique<Pool>(replica_url)) {}
 
-  Status Write(const std::function<Status(Tx&)>& work) override { return Transact(primary_, /*write=*/true, work); }
+  Status Write(const std::function<Status(Tx&)>& work) override {
+    MUSTER_RETURN_IF_ERROR(Transact(primary_, /*write=*/true, work));
+    if (replica_) NoteWritePosition();
+    return Status::Ok();
+  }
   Status Read(const std::function<Status(Tx&)>& work) override { return Transact(primary_, /*write=*/false, work); }
   Status ReadReplica(const std::function<Status(Tx&)>& work) override {
-    return Transact(replica_ ? *replica_ : primary_, /*write=*/false, work);
+    if (!replica_) return Transact(primary_, /*write=*/false, work);
+    const std::string& after = ReadAfter::Current();
+    if (!after.empty() && !ReplicaHasReplayed(after)) return Transact(primary_, /*write=*/false, work);
+    return Transact(*replica_, /*write=*/false, work);
   }
+  std::string TakeWritePosition() override { return std::exchange(write_position, {}); }
 
   std::unique_ptr<ChangeWaiter> WatchExitBanChanges() override {
     return std::make_unique<PgChangeWaiter>(primary_.url());
@@ -234,9 +242,39 @@ class PgStore final : public Store {
     return st;
   }
 
+  // The primary's log insert position now, which is past the commit record just made, written
+  // out or not (with synchronous_commit off COMMIT returns first): where a replica must have
+  // replayed to for a read to see it. Not knowing it only costs the read-your-writes.
+  void NoteWritePosition() {
+    auto conn = primary_.Acquire();
+    if (!conn.ok()) return;
+    (*conn)->ClearError();
+    auto rows = (*conn)->Query("SELECT pg_current_wal_insert_lsn()::text");
+    if (rows.ok() && !rows->empty()) write_position = rows->Text(0, 0);
+    primary_.Release(std::move(*conn));
+  }
+
+  // Whether the replica has replayed the primary's log up to `position` (a server that is not in
+  // recovery, as after a failover, has everything). When it cannot tell, it says no: the read
+  // then goes to the primary.
+  bool ReplicaHasReplayed(const std::string& position) {
+    auto conn = replica_->Acquire();
+    if (!conn.ok()) return false;
+    (*conn)->ClearError();
+    auto rows =
+        (*conn)->Query("SELECT coalesce(pg_last_wal_replay_lsn() >= $1::text::pg_lsn, true)", Params().Add(position));
+    bool replayed = rows.ok() && !rows->empty() && rows->Text(0, 0) == "t";
+    replica_->Release(std::move(*conn));
+    return replayed;
+  }
+
+  static thread_local std::string write_position;
+
   Pool primary_;
   std::unique_ptr<Pool> replica_;  // null: ReadReplica reads from the primary
 };
+
+thread_local std::string PgStore::write_position;
 }  // namespace
 
 bool IsPostgresUrl(std::string_view url) { return url.starts_with("postgresql://") || url.starts_with("postgres://"); }
