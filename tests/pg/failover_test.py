@@ -13,15 +13,13 @@ Env: MUSTER, SOURCE_DIR, PG_HARNESS (tests/pg/pg-harness). Starts a primary and 
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import scenario  # noqa: E402  (puts tests/http on the path)
+import scenario  # noqa: E402,F401  (puts tests/http on the path)
 from api_test import Server, check, in_days, request, run, snils  # noqa: E402
-from scenario import PASSWORD, finish, harness, prepare, psql, wait_until  # noqa: E402
+from scenario import PASSWORD, finish, harness, primary_and_replica, psql, wait_until  # noqa: E402
 
 PEOPLE = [snils(290000000 + i * 23) for i in range(4)]
 NUMBER = re.compile(r"\d\d-\d{8}-\w")
@@ -38,22 +36,10 @@ def issue_cli(db, policy, national_id):
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="muster-failover.")
-    os.chdir(tmp)  # the ledger keys: muster.ledger.* here, the same for every URL of the database
-    primary_dir, replica_dir = os.path.join(tmp, "primary"), os.path.join(tmp, "replica")
-    try:
-        primary = harness("start", primary_dir)
-        psql(primary, "CREATE DATABASE muster")
-        first_db = primary.rsplit("/", 1)[0] + "/muster"
-        policy = prepare(tmp, first_db, PEOPLE)
-        replica = harness("replica", replica_dir, primary_dir).rsplit("/", 1)[0] + "/muster"
-        both = f"postgresql://muster@{host_port(primary)},{host_port(replica)}/muster?target_session_attrs=read-write"
+    # The ledger keys: muster.ledger.* in the working directory, the same for every URL of the database.
+    with primary_and_replica("muster-failover.", PEOPLE) as (first_db, replica, policy, primary_dir):
+        both = f"postgresql://muster@{host_port(first_db)},{host_port(replica)}/muster?target_session_attrs=read-write"
         run_test(both, first_db, replica, policy, primary_dir)
-    finally:
-        for d in (replica_dir, primary_dir):
-            subprocess.run(["bash", scenario.HARNESS, "stop", d], stdin=subprocess.DEVNULL)
-        os.chdir("/")
-        shutil.rmtree(tmp, ignore_errors=True)
     finish()
 
 

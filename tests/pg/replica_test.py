@@ -16,33 +16,16 @@ Env: MUSTER, SOURCE_DIR, PG_HARNESS (tests/pg/pg-harness). Starts a primary and 
 """
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenario  # noqa: E402,F401  (puts tests/http on the path)
 from api_test import Server, check, in_days, request, run, snils  # noqa: E402
-from scenario import PASSWORD, harness, prepare, psql, wait_until, finish  # noqa: E402
+from scenario import PASSWORD, finish, primary_and_replica, psql, wait_until  # noqa: E402
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="muster-replica.")
-    os.chdir(tmp)
-    primary_dir, replica_dir = os.path.join(tmp, "primary"), os.path.join(tmp, "replica")
-    try:
-        primary = harness("start", primary_dir)
-        psql(primary, "CREATE DATABASE muster")
-        db = primary.rsplit("/", 1)[0] + "/muster"
-        policy = prepare(tmp, db, PEOPLE)
-        replica_server = harness("replica", replica_dir, primary_dir)
-        replica = replica_server.rsplit("/", 1)[0] + "/muster"
-        check(psql(replica, "SELECT pg_is_in_recovery()") == "t", "the replica is a standby")
+    with primary_and_replica("muster-replica.", PEOPLE) as (db, replica, policy, _):
         run_test(db, replica, policy)
-    finally:
-        for d in (replica_dir, primary_dir):
-            subprocess.run(["bash", scenario.HARNESS, "stop", d], stdin=subprocess.DEVNULL)
-        shutil.rmtree(tmp, ignore_errors=True)
     finish()
 
 

@@ -1,8 +1,11 @@
 """Helpers of the PostgreSQL-only scenarios (tests/pg/*_test.py): psql, a registry to load, a
 policy that bars from delivery, bounded waits. Standard library only."""
+import contextlib
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "http"))
@@ -59,6 +62,30 @@ def prepare(tmp, db, people):
 
 
 PASSWORD = "correct-horse-battery"
+
+
+@contextlib.contextmanager
+def primary_and_replica(prefix, people):
+    """A primary with database `muster` prepared as `prepare` does, and a streaming replica of it,
+    in a temporary folder that is the working directory meanwhile (the ledger keys go there).
+    Yields (primary database URL, replica database URL, policy path, primary's harness folder);
+    stops both servers and removes the folder afterwards."""
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    os.chdir(tmp)
+    primary_dir, replica_dir = os.path.join(tmp, "primary"), os.path.join(tmp, "replica")
+    try:
+        primary = harness("start", primary_dir)
+        psql(primary, "CREATE DATABASE muster")
+        db = primary.rsplit("/", 1)[0] + "/muster"
+        policy = prepare(tmp, db, people)
+        replica = harness("replica", replica_dir, primary_dir).rsplit("/", 1)[0] + "/muster"
+        api_test.check(psql(replica, "SELECT pg_is_in_recovery()") == "t", "the replica is a standby")
+        yield db, replica, policy, primary_dir
+    finally:
+        for d in (replica_dir, primary_dir):
+            subprocess.run(["bash", HARNESS, "stop", d], stdin=subprocess.DEVNULL)
+        os.chdir("/")
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def finish():
