@@ -59,7 +59,7 @@ class TxHashReader final : public HashReader {
 struct TileSpan {
   LedgerTileId tile;
   uint64_t offset = 0;  // first hash
-  uint64_t width = 0;   // a power of two, at most kLedgerTileWidth
+  uint64_t width = 0;   // a power of two, at most 128 (a subtree of height 8L is the next level)
 };
 TileSpan TileOf(SubtreeId id);
 
