@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <future>
 #include <limits>
-#include <set>
 #include <span>
 #include <thread>
 
@@ -101,59 +100,6 @@ Result<std::vector<Hash>> HashLeaves(std::span<const Event> events, const Pseudo
   return hashes;
 }
 
-// Appends completed subtrees to the tiles of their level, reading the last tile of a level
-// the first time it grows, and writes the tiles that changed on Flush.
-class TileAppender {
- public:
-  explicit TileAppender(Tx& tx) : tx_(&tx) {}
-
-  // `s` is a subtree of a height that is a multiple of 8; `seq` the event of the leaf completing it.
-  Status Add(const SubtreeHash& s, int64_t seq) {
-    LedgerTileId id{s.id.level / kTileHeight, s.id.index / kLedgerTileWidth};
-    uint64_t offset = s.id.index % kLedgerTileWidth;
-    auto key = std::make_pair(id.level, id.index);
-    auto it = open_.find(key);
-    if (it == open_.end()) {
-      LedgerTile tile;
-      tile.id = id;
-      if (offset > 0) {
-        MUSTER_ASSIGN_OR_RETURN(auto stored, tx_->ReadLedgerTiles(std::span<const LedgerTileId>(&id, 1)));
-        if (!stored.front()) return Status::Corruption(fmt::format("{} is missing", Describe(id)));
-        tile = std::move(*stored.front());
-      }
-      it = open_.emplace(key, std::move(tile)).first;
-    }
-    LedgerTile& tile = it->second;
-    if (tile.count() != offset || tile.hashes.size() % kHashSize != 0) {
-      return Status::Corruption(
-          fmt::format("{} holds {} hashes, but the tree needs {} before it", Describe(id), tile.count(), offset));
-    }
-    tile.hashes.append(reinterpret_cast<const char*>(s.hash.data()), s.hash.size());
-    if (id.level == 0) {
-      if (offset == 0) tile.first_seq = seq;
-      tile.last_seq = seq;
-    }
-    dirty_.insert(key);
-    return Status::Ok();
-  }
-
-  // Writes the tiles that changed; keeps the partial ones, which the next leaves extend.
-  Status Flush() {
-    std::vector<LedgerTile> out;
-    out.reserve(dirty_.size());
-    for (const auto& key : dirty_) out.push_back(open_.at(key));
-    dirty_.clear();
-    MUSTER_RETURN_IF_ERROR(tx_->PutLedgerTiles(out));
-    std::erase_if(open_, [](const auto& kv) { return kv.second.count() == kLedgerTileWidth; });
-    return Status::Ok();
-  }
-
- private:
-  Tx* tx_;
-  std::map<std::pair<uint64_t, uint64_t>, LedgerTile> open_;
-  std::set<std::pair<uint64_t, uint64_t>> dirty_;
-};
-
 }  // namespace
 
 TileSpan TileOf(SubtreeId id) {
@@ -161,6 +107,46 @@ TileSpan TileOf(SubtreeId id) {
   uint64_t rest = id.level % kTileHeight;
   uint64_t first = id.index << rest;  // the subtree's first node of height 8 * level
   return {{level, first / kLedgerTileWidth}, first % kLedgerTileWidth, uint64_t{1} << rest};
+}
+
+Status TileAppender::Add(const SubtreeHash& s, int64_t seq) {
+  if (s.id.level % kTileHeight != 0) return Status::Ok();
+  LedgerTileId id{s.id.level / kTileHeight, s.id.index / kLedgerTileWidth};
+  uint64_t offset = s.id.index % kLedgerTileWidth;
+  auto key = std::make_pair(id.level, id.index);
+  auto it = open_.find(key);
+  if (it == open_.end()) {
+    LedgerTile tile;
+    tile.id = id;
+    if (offset > 0) {
+      MUSTER_ASSIGN_OR_RETURN(auto stored, tx_->ReadLedgerTiles(std::span<const LedgerTileId>(&id, 1)));
+      if (!stored.front()) return Status::Corruption(fmt::format("{} is missing", Describe(id)));
+      tile = std::move(*stored.front());
+    }
+    it = open_.emplace(key, std::move(tile)).first;
+  }
+  LedgerTile& tile = it->second;
+  if (tile.count() != offset || tile.hashes.size() % kHashSize != 0) {
+    return Status::Corruption(
+        fmt::format("{} holds {} hashes, but the tree needs {} before it", Describe(id), tile.count(), offset));
+  }
+  tile.hashes.append(reinterpret_cast<const char*>(s.hash.data()), s.hash.size());
+  if (id.level == 0) {
+    if (offset == 0) tile.first_seq = seq;
+    tile.last_seq = seq;
+  }
+  dirty_.insert(key);
+  return Status::Ok();
+}
+
+Status TileAppender::Flush() {
+  std::vector<LedgerTile> out;
+  out.reserve(dirty_.size());
+  for (const auto& key : dirty_) out.push_back(open_.at(key));
+  dirty_.clear();
+  MUSTER_RETURN_IF_ERROR(tx_->PutLedgerTiles(out));
+  std::erase_if(open_, [](const auto& kv) { return kv.second.count() == kLedgerTileWidth; });
+  return Status::Ok();
 }
 
 Result<Hash> TxHashReader::ReadSubtree(SubtreeId id) const {
@@ -255,9 +241,7 @@ Result<uint64_t> Ledger::AppendPending(Tx& tx) const {
     for (size_t i = 0; i < events.size(); ++i) {
       completed.clear();
       range->Append(hashes[i], &completed);
-      for (const SubtreeHash& s : completed) {
-        if (s.id.level % kTileHeight == 0) MUSTER_RETURN_IF_ERROR(tiles.Add(s, events[i].seq));
-      }
+      for (const SubtreeHash& s : completed) MUSTER_RETURN_IF_ERROR(tiles.Add(s, events[i].seq));
     }
     MUSTER_RETURN_IF_ERROR(tiles.Flush());
     head.last_seq = events.back().seq;

@@ -22,6 +22,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -62,6 +63,22 @@ struct TileSpan {
   uint64_t width = 0;   // a power of two, at most 128 (a subtree of height 8L is the next level)
 };
 TileSpan TileOf(SubtreeId id);
+
+// Writes the subtrees an append completes into the tiles of their level (those of a height that
+// is a multiple of 8; the others it skips), reading the last tile of a level the first time it
+// grows, and the tiles that changed on Flush. `seq` is the event of the leaf that completed the
+// subtree. Keeps the partial tiles across Flush calls, so one appender serves a whole append.
+class TileAppender {
+ public:
+  explicit TileAppender(Tx& tx) : tx_(&tx) {}
+  Status Add(const SubtreeHash& s, int64_t seq);
+  Status Flush();
+
+ private:
+  Tx* tx_;
+  std::map<std::pair<uint64_t, uint64_t>, LedgerTile> open_;
+  std::set<std::pair<uint64_t, uint64_t>> dirty_;
+};
 
 // A leaf as read back: its position, the event it records, its canonical JSON and its hash.
 struct Leaf {

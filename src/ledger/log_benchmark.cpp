@@ -148,40 +148,21 @@ Store& TreeOf(uint64_t n) {
   if (size == n) return *store;
   store.reset();
   store = FreshStore(path);
-  // Build the tiles as the ledger does: the completed subtrees of height 8L go into tile level
-  // L; full tiles are written a batch at a time, and the partial ones at the end.
+  // The tiles as the ledger writes them (TileAppender), a million leaves per transaction.
   CompactRange range;
-  std::vector<LedgerTile> open;  // open[L]: the tile level L is filling
-  std::vector<LedgerTile> full;
   std::vector<SubtreeHash> completed;
   while (range.size() < n) {
-    uint64_t end = std::min<uint64_t>(n, range.size() + 1'000'000);
-    full.clear();
-    for (uint64_t i = range.size(); i < end; ++i) {
-      completed.clear();
-      range.Append(HashLeaf(AsBytes(fmt::format("{{\"seq\":{}}}", i + 1))), &completed);
-      for (const SubtreeHash& t : completed) {
-        if (t.id.level % 8 != 0) continue;
-        uint64_t level = t.id.level / 8;
-        if (open.size() == level) open.push_back(LedgerTile{{level, 0}, {}, 0, 0});
-        LedgerTile& tile = open[level];
-        tile.hashes.append(reinterpret_cast<const char*>(t.hash.data()), t.hash.size());
-        if (level == 0) {
-          if (tile.count() == 1) tile.first_seq = static_cast<int64_t>(i + 1);
-          tile.last_seq = static_cast<int64_t>(i + 1);
-        }
-        if (tile.count() == kLedgerTileWidth) {
-          full.push_back(std::move(tile));
-          tile = LedgerTile{{level, t.id.index / kLedgerTileWidth + 1}, {}, 0, 0};
-        }
+    Status st = store->Write([&](Tx& tx) -> Status {
+      TileAppender tiles(tx);
+      for (uint64_t end = std::min<uint64_t>(n, range.size() + 1'000'000); range.size() < end;) {
+        int64_t seq = static_cast<int64_t>(range.size() + 1);
+        completed.clear();
+        range.Append(HashLeaf(AsBytes(fmt::format("{{\"seq\":{}}}", seq))), &completed);
+        for (const SubtreeHash& t : completed) MUSTER_RETURN_IF_ERROR(tiles.Add(t, seq));
       }
-    }
-    if (range.size() == n) {
-      for (const LedgerTile& t : open) {
-        if (t.count() > 0) full.push_back(t);
-      }
-    }
-    if (!store->Write([&](Tx& tx) { return tx.PutLedgerTiles(full); }).ok()) std::abort();
+      return tiles.Flush();
+    });
+    if (!st.ok()) std::abort();
   }
   return *store;
 }

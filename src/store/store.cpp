@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <thread>
 #include <utility>
 
+#include "core/text.hpp"
 #include "store/postgres/pg_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
@@ -30,7 +30,7 @@ bool IsWritePosition(std::string_view text) {
   size_t slash = text.find('/');
   auto hex = [](std::string_view part) {
     return !part.empty() && part.size() <= 8 &&
-           std::all_of(part.begin(), part.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+           std::all_of(part.begin(), part.end(), [](char c) { return HexDigitValue(c) >= 0; });
   };
   return slash != std::string_view::npos && hex(text.substr(0, slash)) && hex(text.substr(slash + 1));
 }

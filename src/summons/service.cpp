@@ -659,6 +659,35 @@ Result<Appeal> SummonsService::DecideAppeal(int64_t appeal_id, bool grant, std::
   return a;
 }
 
+Result<size_t> SummonsService::MarkNoShow(Tx& tx, Summons& s, Timestamp now, std::string_view actor,
+                                          std::vector<IndexChange>& changes) {
+  MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kMarkNoShow));
+  // The person failed to appear at the deadline; restriction delays count from then.
+  Timestamp deadline = Deadline(s, policy_);
+  s.state = SummonsState::kNoShow;
+  s.closed_at = now;
+  MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
+  std::string payload;
+  JsonWriter(payload)
+      .BeginObject()
+      .Key("deadline")
+      .Time(deadline)
+      .Key("national_id")
+      .String(s.national_id)
+      .Key("number")
+      .String(s.number)
+      .EndObject();
+  MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.no_show", now, actor, s.number, std::move(payload)));
+  size_t imposed = 0;
+  for (const RestrictionRule& rule : policy_.restrictions) {
+    // Under exit_ban_from = "delivery" the exit ban has been in force since delivery.
+    if (rule.kind == kExitBan && policy_.exit_ban_from == ExitBanFrom::kDelivery) continue;
+    MUSTER_RETURN_IF_ERROR(Impose(tx, s, rule, now, deadline, actor, changes));
+    ++imposed;
+  }
+  return imposed;
+}
+
 Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor, size_t batch) {
   SweepSummary summary;
   // 1. after_days delivery that fell due.
@@ -697,29 +726,8 @@ Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor
         done = imposed = 0;
         MUSTER_ASSIGN_OR_RETURN(auto overdue, tx.ListOverdue(appear_before, chunk));
         for (Summons& s : overdue) {
-          MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kMarkNoShow));
-          // The person failed to appear at the deadline; restriction delays count from then.
-          Timestamp deadline = Deadline(s, policy_);
-          s.state = SummonsState::kNoShow;
-          s.closed_at = now;
-          MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
-          std::string payload;
-          JsonWriter(payload)
-              .BeginObject()
-              .Key("deadline")
-              .Time(deadline)
-              .Key("national_id")
-              .String(s.national_id)
-              .Key("number")
-              .String(s.number)
-              .EndObject();
-          MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.no_show", now, actor, s.number, std::move(payload)));
-          for (const RestrictionRule& rule : policy_.restrictions) {
-            // Under exit_ban_from = "delivery" the exit ban has been in force since delivery.
-            if (rule.kind == kExitBan && policy_.exit_ban_from == ExitBanFrom::kDelivery) continue;
-            MUSTER_RETURN_IF_ERROR(Impose(tx, s, rule, now, deadline, actor, changes));
-            ++imposed;
-          }
+          MUSTER_ASSIGN_OR_RETURN(size_t n, MarkNoShow(tx, s, now, actor, changes));
+          imposed += n;
         }
         done = overdue.size();
         return Status::Ok();

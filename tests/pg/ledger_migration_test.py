@@ -11,14 +11,12 @@ forgotten, and the next command migrates again.
 Env: MUSTER, SOURCE_DIR, MUSTER_TEST_PG or MUSTER_TEST_PG_FILE (tests/pg/pg-harness).
 """
 import os
-import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import scenario  # noqa: E402  (puts tests/http on the path)
-from api_test import check, in_days, pg_server, run, snils  # noqa: E402
-from scenario import finish, prepare, psql  # noqa: E402
+import scenario  # noqa: E402,F401  (puts tests/http on the path)
+from api_test import check, in_days, run, snils  # noqa: E402
+from scenario import finish, prepare, psql, scratch_database  # noqa: E402
 
 PEOPLE = [snils(280000000 + i * 7) for i in range(140)]
 TILES = "SELECT level, idx, first_seq, last_seq, encode(hashes, 'hex') FROM ledger_tiles ORDER BY level, idx"
@@ -45,22 +43,8 @@ COMMIT;
 
 
 def main():
-    server = pg_server()
-    if not server:
-        print("ledger_migration_test: needs MUSTER_TEST_PG or MUSTER_TEST_PG_FILE (tests/pg/pg-harness)",
-              file=sys.stderr)
-        sys.exit(2)
-    tmp = tempfile.mkdtemp(prefix="muster-ledger-migration.")
-    os.chdir(tmp)  # the ledger keys default to <database>.ledger.* here
-    name = f"muster_ledger_migration_{os.getpid()}"
-    psql(server, f"CREATE DATABASE {name}")
-    db = server.rsplit("/", 1)[0] + "/" + name
-    try:
+    with scratch_database("ledger_migration") as (tmp, db):
         run_test(tmp, db)
-    finally:
-        psql(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        os.chdir("/")
-        shutil.rmtree(tmp, ignore_errors=True)
     finish()
 
 

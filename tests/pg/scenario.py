@@ -65,6 +65,28 @@ PASSWORD = "correct-horse-battery"
 
 
 @contextlib.contextmanager
+def scratch_database(test_name):
+    """A new database on the test server (MUSTER_TEST_PG or MUSTER_TEST_PG_FILE), and a temporary
+    folder that is the working directory meanwhile (the ledger keys default to
+    <database>.ledger.* there). Yields (temporary folder, database URL); drops both afterwards.
+    Without a test server, says so and exits with 2."""
+    server = api_test.pg_server()
+    if not server:
+        print(f"{test_name}: needs MUSTER_TEST_PG or MUSTER_TEST_PG_FILE (tests/pg/pg-harness)", file=sys.stderr)
+        sys.exit(2)
+    tmp = tempfile.mkdtemp(prefix=f"muster-{test_name}.")
+    os.chdir(tmp)
+    name = f"muster_{test_name}_{os.getpid()}"
+    psql(server, f"CREATE DATABASE {name}")
+    try:
+        yield tmp, server.rsplit("/", 1)[0] + "/" + name
+    finally:
+        psql(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        os.chdir("/")
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextlib.contextmanager
 def primary_and_replica(prefix, people):
     """A primary with database `muster` prepared as `prepare` does, and a streaming replica of it,
     in a temporary folder that is the working directory meanwhile (the ledger keys go there).

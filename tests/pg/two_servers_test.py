@@ -14,16 +14,14 @@
 Env: MUSTER, SOURCE_DIR, MUSTER_TEST_PG or MUSTER_TEST_PG_FILE (tests/pg/pg-harness).
 """
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import scenario  # noqa: E402  (puts tests/http on the path)
+import scenario  # noqa: E402,F401  (puts tests/http on the path)
 import api_test  # noqa: E402
-from api_test import Server, check, in_days, pg_server, request, run, snils  # noqa: E402
-from scenario import PASSWORD, prepare, psql, wait_until, finish  # noqa: E402
+from api_test import Server, check, in_days, request, run, snils  # noqa: E402
+from scenario import PASSWORD, finish, prepare, psql, scratch_database, wait_until  # noqa: E402
 
 
 def decision(port, key, national_id):
@@ -38,21 +36,8 @@ def wait_for_decision(port, key, national_id, want):
 
 
 def main():
-    server = pg_server()
-    if not server:
-        print("two_servers_test: needs MUSTER_TEST_PG or MUSTER_TEST_PG_FILE (tests/pg/pg-harness)", file=sys.stderr)
-        sys.exit(2)
-    tmp = tempfile.mkdtemp(prefix="muster-two.")
-    os.chdir(tmp)  # the ledger keys default to <database>.ledger.* here
-    name = f"muster_two_{os.getpid()}"
-    psql(server, f"CREATE DATABASE {name}")
-    db = server.rsplit("/", 1)[0] + "/" + name
-    try:
+    with scratch_database("two_servers") as (tmp, db):
         run_test(tmp, db)
-    finally:
-        psql(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        os.chdir("/")
-        shutil.rmtree(tmp, ignore_errors=True)
     finish()
 
 

@@ -246,26 +246,30 @@ class PgStore final : public Store {
   // out or not (with synchronous_commit off COMMIT returns first): where a replica must have
   // replayed to for a read to see it. Not knowing it only costs the read-your-writes.
   void NoteWritePosition() {
-    auto conn = primary_.Acquire();
-    if (!conn.ok()) return;
-    (*conn)->ClearError();
-    auto rows = (*conn)->Query("SELECT pg_current_wal_insert_lsn()::text");
-    if (rows.ok() && !rows->empty()) write_position = rows->Text(0, 0);
-    primary_.Release(std::move(*conn));
+    if (auto position = Scalar(primary_, "SELECT pg_current_wal_insert_lsn()::text", Params())) {
+      write_position = std::move(*position);
+    }
   }
 
   // Whether the replica has replayed the primary's log up to `position` (a server that is not in
   // recovery, as after a failover, has everything). When it cannot tell, it says no: the read
   // then goes to the primary.
   bool ReplicaHasReplayed(const std::string& position) {
-    auto conn = replica_->Acquire();
-    if (!conn.ok()) return false;
+    return Scalar(*replica_, "SELECT coalesce(pg_last_wal_replay_lsn() >= $1::text::pg_lsn, true)",
+                  Params().Add(position)) == "t";
+  }
+
+  // The one value `sql` answers, on a connection of `pool` outside any transaction; nullopt when
+  // it fails.
+  static std::optional<std::string> Scalar(Pool& pool, std::string_view sql, const Params& params) {
+    auto conn = pool.Acquire();
+    if (!conn.ok()) return std::nullopt;
     (*conn)->ClearError();
-    auto rows =
-        (*conn)->Query("SELECT coalesce(pg_last_wal_replay_lsn() >= $1::text::pg_lsn, true)", Params().Add(position));
-    bool replayed = rows.ok() && !rows->empty() && rows->Text(0, 0) == "t";
-    replica_->Release(std::move(*conn));
-    return replayed;
+    auto rows = (*conn)->Query(sql, params);
+    std::optional<std::string> value;
+    if (rows.ok() && !rows->empty()) value = rows->Text(0, 0);
+    pool.Release(std::move(*conn));
+    return value;
   }
 
   static thread_local std::string write_position;
