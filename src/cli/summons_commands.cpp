@@ -6,6 +6,7 @@
 
 #include "cli/cli.hpp"
 #include "codec/json.hpp"
+#include "ledger/follower.hpp"
 #include "summons/number.hpp"
 #include "summons/service.hpp"
 
@@ -27,6 +28,22 @@ void WithService(Context& ctx, int& exit_code, Work&& work) {
       return ledger->AppendPending(tx).status();
     });
     return work(service, store, policy);
+  });
+}
+
+// WithService for bulk work (a campaign's issue, a sweep): a ledger::Follower appends the events
+// on another thread while the work's transactions commit, and every event is in the ledger
+// when the command ends. The keys are needed from the start.
+template <typename Work>
+void WithBulkService(Context& ctx, int& exit_code, Work&& work) {
+  WithStore(ctx, exit_code, [&](Store& store, const Policy& policy) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(ledger::Ledger ledger, ctx.LoadLedger());
+    SummonsService service(store, policy, ctx.clock);
+    ledger::Follower follower(ledger, store);
+    service.SetAfterCommit([&follower] { follower.Notify(); });
+    Status st = work(service, store, policy);
+    Status appended = follower.Finish();
+    return st.ok() ? appended : st;
   });
 }
 
@@ -321,7 +338,7 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* sweep = app.add_subcommand("sweep", "mark overdue summonses no_show and impose the policy's restrictions");
   sweep->add_option("--now", a->now, "treat this RFC 3339 time as now (default: the clock)");
   sweep->callback([&ctx, &exit_code, a] {
-    WithService(ctx, exit_code, [&](SummonsService& svc, Store&, const Policy&) -> Status {
+    WithBulkService(ctx, exit_code, [&](SummonsService& svc, Store&, const Policy&) -> Status {
       Timestamp now = ctx.clock.Now();
       if (!a->now.empty()) {
         MUSTER_ASSIGN_OR_RETURN(now, ParseWhen(a->now, "now"));
@@ -629,7 +646,7 @@ void AddCampaignCommands(CLI::App& app, Context& ctx, int& exit_code) {
   issue->add_option("--batch-size", a->batch, "summonses per transaction (default 20000)")
       ->check(CLI::Range(1, 1000000));
   issue->callback([&ctx, &exit_code, a] {
-    WithService(ctx, exit_code, [&](SummonsService& svc, Store&, const Policy&) -> Status {
+    WithBulkService(ctx, exit_code, [&](SummonsService& svc, Store&, const Policy&) -> Status {
       Progress progress("issuing summonses");
       auto plan = svc.IssueCampaign(
           a->id, ctx.Actor(), [&](size_t done, size_t total) { progress.Update(done, total); }, a->batch);

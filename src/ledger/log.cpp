@@ -224,32 +224,79 @@ Result<Ledger> Ledger::Load(const LedgerKeyPaths& paths, const Clock& clock) {
   return Ledger(std::move(*signer), std::move(*pseudonyms), clock);
 }
 
+// One append inside one write transaction: leaves added in order after the log's last one, the
+// subtrees they complete written to the tiles, and a signed checkpoint of the new tree.
+class Ledger::Appending {
+ public:
+  Appending(const Ledger& ledger, Tx& tx, LedgerHead head) : ledger_(ledger), tx_(tx), head_(head), tiles_(tx) {}
+
+  int64_t last_seq() const { return head_.last_seq; }
+
+  Status Add(std::span<const int64_t> seqs, std::span<const Hash> hashes) {
+    if (seqs.empty()) return Status::Ok();
+    if (!range_) {
+      TxHashReader reader(tx_);
+      MUSTER_ASSIGN_OR_RETURN(range_, CompactRange::Load(reader, head_.size));
+    }
+    for (size_t i = 0; i < seqs.size(); ++i) {
+      completed_.clear();
+      range_->Append(hashes[i], &completed_);
+      for (const SubtreeHash& s : completed_) MUSTER_RETURN_IF_ERROR(tiles_.Add(s, seqs[i]));
+    }
+    MUSTER_RETURN_IF_ERROR(tiles_.Flush());
+    head_.last_seq = seqs.back();
+    appended_ += seqs.size();
+    return Status::Ok();
+  }
+
+  // Signs a checkpoint of the tree when anything was added; returns the leaves added.
+  Result<uint64_t> Finish() {
+    if (appended_ > 0) MUSTER_RETURN_IF_ERROR(ledger_.StoreCheckpoint(tx_, range_->size(), range_->Root()).status());
+    return appended_;
+  }
+
+ private:
+  const Ledger& ledger_;
+  Tx& tx_;
+  LedgerHead head_;
+  TileAppender tiles_;
+  std::optional<CompactRange> range_;
+  std::vector<SubtreeHash> completed_;
+  uint64_t appended_ = 0;
+};
+
 Result<uint64_t> Ledger::AppendPending(Tx& tx) const {
   MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
-  std::optional<CompactRange> range;
-  TileAppender tiles(tx);
-  std::vector<SubtreeHash> completed;
-  uint64_t appended = 0;
+  Appending append(*this, tx, head);
   while (true) {
-    MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, tx.ListEvents(head.last_seq, kEventBatch));
+    MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, tx.ListEvents(append.last_seq(), kEventBatch));
     if (events.empty()) break;
-    if (!range) {
-      TxHashReader reader(tx);
-      MUSTER_ASSIGN_OR_RETURN(range, CompactRange::Load(reader, head.size));
-    }
     MUSTER_ASSIGN_OR_RETURN(std::vector<Hash> hashes, HashLeaves(events, pseudonyms_));
-    for (size_t i = 0; i < events.size(); ++i) {
-      completed.clear();
-      range->Append(hashes[i], &completed);
-      for (const SubtreeHash& s : completed) MUSTER_RETURN_IF_ERROR(tiles.Add(s, events[i].seq));
-    }
-    MUSTER_RETURN_IF_ERROR(tiles.Flush());
-    head.last_seq = events.back().seq;
-    appended += events.size();
+    std::vector<int64_t> seqs(events.size());
+    std::transform(events.begin(), events.end(), seqs.begin(), [](const Event& e) { return e.seq; });
+    MUSTER_RETURN_IF_ERROR(append.Add(seqs, hashes));
     if (events.size() < kEventBatch) break;
   }
-  if (appended > 0) MUSTER_RETURN_IF_ERROR(StoreCheckpoint(tx, range->size(), range->Root()).status());
-  return appended;
+  return append.Finish();
+}
+
+Result<HashedLeaves> Ledger::HashPending(Tx& tx, size_t limit) const {
+  HashedLeaves leaves;
+  MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+  leaves.after_seq = head.last_seq;
+  MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, tx.ListEvents(head.last_seq, limit));
+  MUSTER_ASSIGN_OR_RETURN(leaves.hashes, HashLeaves(events, pseudonyms_));
+  leaves.seqs.resize(events.size());
+  std::transform(events.begin(), events.end(), leaves.seqs.begin(), [](const Event& e) { return e.seq; });
+  return leaves;
+}
+
+Result<uint64_t> Ledger::AppendHashed(Tx& tx, const HashedLeaves& leaves) const {
+  MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+  if (head.last_seq != leaves.after_seq || leaves.seqs.size() != leaves.hashes.size()) return uint64_t{0};
+  Appending append(*this, tx, head);
+  MUSTER_RETURN_IF_ERROR(append.Add(leaves.seqs, leaves.hashes));
+  return append.Finish();
 }
 
 Result<StoredCheckpoint> Ledger::StoreCheckpoint(Tx& tx, uint64_t size, const Hash& root) const {

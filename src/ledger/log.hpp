@@ -11,7 +11,8 @@
 //
 // One gap-free log across processes: AppendPending runs inside the caller's write transaction,
 // which SQLite opens with BEGIN IMMEDIATE, and reads the log's size there, so two writers
-// serialise and each sees the other's leaves.
+// serialise and each sees the other's leaves. AppendHashed appends leaves hashed earlier only if
+// the log still ends at the event they were read after.
 //
 // Thread safety: a Ledger is immutable after construction and may be shared; every method works
 // inside the Tx it is given, which belongs to one thread.
@@ -100,6 +101,14 @@ LedgerKeyPaths DefaultLedgerKeyPaths(std::string_view db_path);
 // created. `origin` names the log and its key (checkpoint.hpp's key-name rules).
 Result<int> CreateLedgerKeys(const LedgerKeyPaths& paths, std::string_view origin);
 
+// Events after the log's last one, hashed into leaves in a read transaction (Ledger::HashPending)
+// for a later write transaction to append (Ledger::AppendHashed).
+struct HashedLeaves {
+  int64_t after_seq = 0;      // the seq of the log's last event when they were read
+  std::vector<int64_t> seqs;  // the events, in order
+  std::vector<Hash> hashes;   // their leaf hashes
+};
+
 inline constexpr std::string_view kDefaultOrigin = "muster.local/ledger";
 inline constexpr std::chrono::seconds kCheckpointInterval{60};
 
@@ -117,6 +126,13 @@ class Ledger {
   // they complete, and, when it appended any, writes a signed checkpoint of the new tree. All in
   // `tx`, which must be a write transaction. Returns the number of leaves appended.
   Result<uint64_t> AppendPending(Tx& tx) const;
+  // AppendPending in two halves, so that a write transaction need not wait while leaves are
+  // encoded and hashed (ledger/follower.hpp). HashPending: the first `limit` events after the
+  // log's last one, as leaves; a read transaction will do. AppendHashed: appends them, with a
+  // checkpoint, if the log still ends where they were read; otherwise (another writer appended
+  // meanwhile) appends nothing and returns 0. `tx` must be a write transaction.
+  Result<HashedLeaves> HashPending(Tx& tx, size_t limit) const;
+  Result<uint64_t> AppendHashed(Tx& tx, const HashedLeaves& leaves) const;
   // Signs and stores a checkpoint of the whole tree now.
   Result<StoredCheckpoint> WriteCheckpoint(Tx& tx) const;
   // For a timer: AppendPending, then a checkpoint when the latest one does not cover the tree
@@ -134,6 +150,7 @@ class Ledger {
   Result<std::vector<Leaf>> ReadLeaves(Tx& tx, uint64_t from, uint64_t to) const;
 
  private:
+  class Appending;
   Result<StoredCheckpoint> StoreCheckpoint(Tx& tx, uint64_t size, const Hash& root) const;
 
   SignerKey signer_;

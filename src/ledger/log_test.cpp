@@ -8,6 +8,9 @@
 #include <bit>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <thread>
+
+#include "ledger/follower.hpp"
 
 namespace muster::ledger {
 namespace {
@@ -38,8 +41,9 @@ class LedgerLogTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  // Emits `n` events and appends them in one write; returns the leaves appended.
-  uint64_t EmitAndAppend(Store& store, int n) {
+  // Emits `n` events and, if `append`, appends them in the same write; returns the leaves
+  // appended.
+  uint64_t EmitAndAppend(Store& store, int n, bool append = true) {
     uint64_t appended = 0;
     Status st = store.Write([&](Tx& tx) {
       for (int i = 0; i < n; ++i) {
@@ -47,11 +51,31 @@ class LedgerLogTest : public ::testing::Test {
         MUSTER_RETURN_IF_ERROR(
             tx.AppendEvent(Event{0, "test.event", clock_.now, "cli:test", "S-1", payload.dump()}).status());
       }
-      MUSTER_ASSIGN_OR_RETURN(appended, ledger_->AppendPending(tx));
+      if (append) {
+        MUSTER_ASSIGN_OR_RETURN(appended, ledger_->AppendPending(tx));
+      }
       return Status::Ok();
     });
     EXPECT_TRUE(st.ok()) << st.message();
     return appended;
+  }
+
+  LedgerHead Head() {
+    LedgerHead head;
+    EXPECT_TRUE(store_->Read([&](Tx& tx) -> Status {
+      MUSTER_ASSIGN_OR_RETURN(head, tx.GetLedgerHead());
+      return Status::Ok();
+    }).ok());
+    return head;
+  }
+
+  Result<EventAudit> VerifyAllEvents() {
+    Result<EventAudit> audit = Status::Internal("not run");
+    EXPECT_TRUE(store_->Read([&](Tx& tx) {
+      audit = VerifyEvents(tx, ledger_->pseudonyms());
+      return Status::Ok();
+    }).ok());
+    return audit;
   }
 
   void Sql(const std::string& sql) {
@@ -225,6 +249,94 @@ TEST_F(LedgerLogTest, TwoConnectionsKeepOneGapFreeLog) {
   EXPECT_EQ(audit->checkpoints, 40u);
 }
 
+TEST_F(LedgerLogTest, HashedLeavesAreAppendedOnlyWhereTheyWereRead) {
+  EmitAndAppend(*store_, 3);
+  EmitAndAppend(*store_, 5, /*append=*/false);
+  auto hash_pending = [&](size_t limit) {
+    HashedLeaves leaves;
+    EXPECT_TRUE(store_->Read([&](Tx& tx) -> Status {
+      MUSTER_ASSIGN_OR_RETURN(leaves, ledger_->HashPending(tx, limit));
+      return Status::Ok();
+    }).ok());
+    return leaves;
+  };
+  auto append_hashed = [&](const HashedLeaves& leaves) {
+    uint64_t appended = 99;
+    EXPECT_TRUE(store_->Write([&](Tx& tx) -> Status {
+      MUSTER_ASSIGN_OR_RETURN(appended, ledger_->AppendHashed(tx, leaves));
+      return Status::Ok();
+    }).ok());
+    return appended;
+  };
+  HashedLeaves first = hash_pending(4);
+  EXPECT_EQ(first.after_seq, 3);
+  EXPECT_EQ(first.seqs, (std::vector<int64_t>{4, 5, 6, 7}));
+  ASSERT_EQ(first.hashes.size(), 4u);
+
+  // Another writer appends first: the leaves hashed before are stale and nothing is appended.
+  HashedLeaves stale = hash_pending(100);
+  EXPECT_EQ(append_hashed(first), 4u);
+  EXPECT_EQ(append_hashed(stale), 0u);
+  EXPECT_EQ(append_hashed(first), 0u);
+  EXPECT_EQ(Head().size, 7u);
+
+  HashedLeaves rest = hash_pending(100);
+  EXPECT_EQ(rest.after_seq, 7);
+  EXPECT_EQ(rest.seqs, (std::vector<int64_t>{8}));
+  EXPECT_EQ(append_hashed(rest), 1u);
+  EXPECT_TRUE(hash_pending(100).seqs.empty());
+
+  // Each append wrote a checkpoint, and every leaf is the one its event gives.
+  auto audit = Verify();
+  ASSERT_TRUE(audit.ok()) << audit.status().message();
+  EXPECT_EQ(audit->leaves, 8u);
+  EXPECT_EQ(audit->checkpoints, 3u);
+  auto events = VerifyAllEvents();
+  ASSERT_TRUE(events.ok()) << events.status().message();
+  EXPECT_EQ(events->events, 8u);
+  EXPECT_EQ(events->pending, 0u);
+}
+
+TEST_F(LedgerLogTest, FollowerAppendsWhatOtherTransactionsCommit) {
+  Follower follower(*ledger_, *store_);
+  EmitAndAppend(*store_, 700, /*append=*/false);
+  follower.Notify();
+  // The thread appends without Finish (waited for here, not timed).
+  for (int i = 0; i < 30000 && follower.appended() < 700; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_EQ(follower.appended(), 700u);
+  EXPECT_EQ(Head().size, 700u);
+
+  // Writes in a row, each followed by its notice, with another writer appending in between:
+  // every event ends in the log once, in order, whoever appended it.
+  for (int round = 0; round < 20; ++round) {
+    EmitAndAppend(*store_, 500 + round, /*append=*/false);
+    if (round % 7 == 3) EmitAndAppend(*store_, 2);
+    follower.Notify();
+  }
+  ASSERT_TRUE(follower.Finish().ok());
+  EXPECT_TRUE(follower.Finish().ok());  // once is enough; again does nothing
+  uint64_t emitted = 700 + 20 * 500 + 190 + 3 * 2;
+  EXPECT_EQ(Head().size, emitted);
+  auto audit = Verify();
+  ASSERT_TRUE(audit.ok()) << audit.status().message();
+  EXPECT_EQ(audit->leaves, emitted);
+  auto events = VerifyAllEvents();
+  ASSERT_TRUE(events.ok()) << events.status().message();
+  EXPECT_EQ(events->events, emitted);
+  EXPECT_EQ(events->pending, 0u);
+}
+
+TEST_F(LedgerLogTest, FollowerFinishAppendsWhatItsThreadHadNoTimeFor) {
+  // No notice at all: Finish alone appends every pending event.
+  EmitAndAppend(*store_, 10, /*append=*/false);
+  Follower follower(*ledger_, *store_);
+  EmitAndAppend(*store_, 20, /*append=*/false);
+  EXPECT_EQ(Head().size, 0u);
+  ASSERT_TRUE(follower.Finish().ok());
+  EXPECT_EQ(follower.appended(), 0u);
+  EXPECT_EQ(Head().size, 30u);
+}
+
 TEST_F(LedgerLogTest, MigrationMovesARowPerLeafAndSubtreeIntoTheSameTiles) {
   // 600 leaves: three level-0 tiles and a level-1 tile of two hashes.
   for (int batch : {300, 299, 1}) EmitAndAppend(*store_, batch);
@@ -300,14 +412,7 @@ TEST_F(LedgerLogTest, VerifyNamesTheFirstProblem) {
   EmitAndAppend(*store_, 5);
   EmitAndAppend(*store_, 6);
   ASSERT_TRUE(Verify().ok());
-  auto events = [&] {
-    Result<EventAudit> audit = Status::Internal("not run");
-    EXPECT_TRUE(store_->Read([&](Tx& tx) {
-      audit = VerifyEvents(tx, ledger_->pseudonyms());
-      return Status::Ok();
-    }).ok());
-    return audit;
-  };
+  auto events = [&] { return VerifyAllEvents(); };
   ASSERT_TRUE(events().ok());
   EXPECT_EQ(events()->events, 11u);
 

@@ -77,6 +77,7 @@ Status SummonsService::Write(const std::function<Status(Tx&, std::vector<IndexCh
     for (const IndexChange& c : changes) MUSTER_RETURN_IF_ERROR(tx.AppendExitBanChange(c));
     return before_commit_ ? before_commit_(tx) : Status::Ok();
   }));
+  if (after_commit_) after_commit_();
   // Committed: a failed catch-up is repaired by the next FollowExitBans, and must not report
   // this write as failed.
   if (!changes.empty() && exit_bans_loaded()) (void)FollowExitBans(/*from_replica=*/false);

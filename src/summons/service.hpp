@@ -75,6 +75,10 @@ class SummonsService {
   // ledger::Ledger::AppendPending). A failure rolls the whole write back.
   using BeforeCommit = std::function<Status(Tx&)>;
   void SetBeforeCommit(BeforeCommit hook) { before_commit_ = std::move(hook); }
+  // Runs after every write transaction that committed (bulk commands pass
+  // ledger::Follower::Notify, in place of a BeforeCommit that appends).
+  using AfterCommit = std::function<void()>;
+  void SetAfterCommit(AfterCommit hook) { after_commit_ = std::move(hook); }
 
   // Builds the exit-ban index from the store (a replica when it has one). Call once before
   // ExitCheck.
@@ -199,6 +203,7 @@ class SummonsService {
   int64_t exit_bans_seq_ = 0;      // guarded by feed_mu_
   bool exit_bans_loaded_ = false;  // guarded by feed_mu_
   BeforeCommit before_commit_;
+  AfterCommit after_commit_;
 
   // An exit check asked, until FlushExitChecks writes it; its reference is made again from
   // `at` and `counter` then.

@@ -1,0 +1,96 @@
+#include "ledger/follower.hpp"
+
+#include <fmt/format.h>
+
+namespace muster::ledger {
+namespace {
+
+// Events hashed per round: large enough that its write transaction is a small share of the
+// round, small enough that a round finishes soon after the bulk work does.
+constexpr size_t kRoundEvents = 50000;
+
+}  // namespace
+
+Follower::Follower(const Ledger& ledger, Store& store) : ledger_(ledger), store_(store) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+Follower::~Follower() {
+  if (!finished_) (void)Finish();
+}
+
+void Follower::Notify() {
+  std::unique_lock lock(mu_);
+  notified_ = true;
+  wake_.notify_one();
+  // A round that has its leaves ready waits for the store's write lock, which the caller would
+  // take again at once for its next transaction: let the round's short one go first.
+  written_.wait(lock, [&] { return !ready_to_write_; });
+}
+
+uint64_t Follower::appended() const {
+  std::lock_guard lock(mu_);
+  return appended_;
+}
+
+void Follower::Run() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    wake_.wait(lock, [&] { return notified_ || stopping_; });
+    if (stopping_) return;
+    notified_ = false;
+    lock.unlock();
+    Status st = CatchUp();
+    lock.lock();
+    // The final append in Finish retries what failed; until then there is no one to tell.
+    if (!st.ok()) return;
+  }
+}
+
+Status Follower::CatchUp() {
+  while (true) {
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return Status::Ok();
+    }
+    HashedLeaves leaves;
+    MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> Status {
+      MUSTER_ASSIGN_OR_RETURN(leaves, ledger_.HashPending(tx, kRoundEvents));
+      return Status::Ok();
+    }));
+    if (leaves.seqs.empty()) return Status::Ok();
+    uint64_t appended = 0;
+    {
+      std::lock_guard lock(mu_);
+      ready_to_write_ = true;
+    }
+    Status st = store_.Write([&](Tx& tx) -> Status {
+      MUSTER_ASSIGN_OR_RETURN(appended, ledger_.AppendHashed(tx, leaves));
+      return Status::Ok();
+    });
+    {
+      std::lock_guard lock(mu_);
+      ready_to_write_ = false;
+      appended_ += appended;
+    }
+    written_.notify_all();
+    MUSTER_RETURN_IF_ERROR(st);
+    // A full round may have left more; a short one caught up (or lost a race, and is repeated
+    // at the next notice or by Finish).
+    if (leaves.seqs.size() < kRoundEvents) return Status::Ok();
+  }
+}
+
+Status Follower::Finish() {
+  if (finished_) return Status::Ok();
+  finished_ = true;
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+  return store_.Write([&](Tx& tx) { return ledger_.AppendPending(tx).status(); }).WithContext("ledger");
+}
+
+}  // namespace muster::ledger

@@ -1,0 +1,59 @@
+// Appends to the ledger, from a thread of its own, the events other transactions commit.
+//
+// For bulk work (a campaign's issue, a sweep): its write transactions then commit their domain
+// rows and events without waiting for the leaves to be encoded and hashed, which is most of an
+// append's time, and the thread does that on another core meanwhile. Each round reads the events
+// after the log's last one in a read transaction, hashes them there, and appends the hashes in a
+// short write transaction unless another writer appended first (Ledger::AppendHashed; the round
+// is then repeated from the new end).
+//
+// Finish appends whatever is still pending in one write transaction, so the log covers every
+// event when it returns. A process that dies first leaves events pending, as a crash between
+// two transactions would: the next append (any write with the ledger, `muster ledger
+// checkpoint`, the server's timer) takes them up, and `ledger verify` counts them as pending.
+#pragma once
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "core/status.hpp"
+#include "ledger/log.hpp"
+#include "store/store.hpp"
+
+namespace muster::ledger {
+
+class Follower {
+ public:
+  Follower(const Ledger& ledger, Store& store);
+  ~Follower();  // Finish, if not called
+  Follower(const Follower&) = delete;
+  Follower& operator=(const Follower&) = delete;
+
+  // Events were committed: append them soon. Call after every commit, outside any transaction:
+  // when a round is waiting to append, this waits for it (a short write transaction).
+  void Notify();
+  // Stops the thread and appends the rest, returning that append's result. An error in one of
+  // the thread's rounds ends them; this append then retries their work.
+  Status Finish();
+
+  uint64_t appended() const;  // leaves appended by the thread's rounds
+
+ private:
+  void Run();
+  Status CatchUp();
+
+  const Ledger& ledger_;
+  Store& store_;
+  mutable std::mutex mu_;
+  std::condition_variable wake_;     // notified_ or stopping_ set
+  std::condition_variable written_;  // ready_to_write_ cleared
+  bool notified_ = false;  // guarded by mu_
+  bool ready_to_write_ = false;  // guarded by mu_: a round waits for the write lock
+  bool stopping_ = false;  // guarded by mu_
+  uint64_t appended_ = 0;  // guarded by mu_
+  std::thread thread_;
+  bool finished_ = false;
+};
+
+}  // namespace muster::ledger
