@@ -94,6 +94,10 @@ Database::~Database() {
 }
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool create) {
+  // Before SQLite's first use in the process: no memory statistics, which would take a global
+  // mutex around every allocation. (Refused, harmlessly, when SQLite is already initialised.)
+  static const int configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)configured;
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
