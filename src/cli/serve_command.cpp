@@ -15,6 +15,7 @@
 #include "auth/auth_service.hpp"
 #include "cli/cli.hpp"
 #include "http/server.hpp"
+#include "ledger/follower.hpp"
 #include "summons/service.hpp"
 
 namespace muster::cli {
@@ -183,8 +184,11 @@ Status Serve(Context& ctx, const ServeArgs& args) {
   MUSTER_ASSIGN_OR_RETURN(auto store, ctx.Open());
   MUSTER_ASSIGN_OR_RETURN(ledger::Ledger ledger, ctx.LoadLedger());
   SummonsService summons(*store, policy, ctx.clock);
-  // As in the CLI: every write appends its events to the ledger in its own transaction.
+  // As in the CLI: every write appends its events to the ledger in its own transaction, except
+  // the batches of campaign jobs and of the sweep, whose events a follower appends meanwhile.
   summons.SetBeforeCommit([&ledger](Tx& tx) { return ledger.AppendPending(tx).status(); });
+  ledger::Follower bulk_ledger(ledger, *store);
+  summons.SetBulkAfterCommit([&bulk_ledger] { bulk_ledger.Notify(); });
   MUSTER_RETURN_IF_ERROR(summons.LoadExitBans());
   auth::AuthOptions auth_options;
   auth_options.session_ttl = std::chrono::seconds(args.session_ttl);
@@ -229,10 +233,12 @@ Status Serve(Context& ctx, const ServeArgs& args) {
   jobs.Drain();
   background.Stop();
   follower.Stop();
+  Status appended = bulk_ledger.Finish();
   Status flushed = summons.FlushExitChecks();
   Status checkpointed = store->Write([&ledger](Tx& tx) { return ledger.Tick(tx, std::chrono::seconds(0)).status(); });
   if (log) std::fclose(log);
   MUSTER_RETURN_IF_ERROR(run);
+  MUSTER_RETURN_IF_ERROR(appended);
   MUSTER_RETURN_IF_ERROR(flushed);
   MUSTER_RETURN_IF_ERROR(checkpointed.WithContext("ledger checkpoint"));
   fmt::print(stderr, "muster serve: stopped\n");

@@ -32,15 +32,16 @@ void WithService(Context& ctx, int& exit_code, Work&& work) {
 }
 
 // WithService for bulk work (a campaign's issue, a sweep): a ledger::Follower appends the events
-// on another thread while the work's transactions commit, and every event is in the ledger
-// when the command ends. The keys are needed from the start.
+// of its batches on another thread while they commit, and every event is in the ledger when the
+// command ends. The keys are needed from the start.
 template <typename Work>
 void WithBulkService(Context& ctx, int& exit_code, Work&& work) {
   WithStore(ctx, exit_code, [&](Store& store, const Policy& policy) -> Status {
     MUSTER_ASSIGN_OR_RETURN(ledger::Ledger ledger, ctx.LoadLedger());
     SummonsService service(store, policy, ctx.clock);
+    service.SetBeforeCommit([&ledger](Tx& tx) { return ledger.AppendPending(tx).status(); });
     ledger::Follower follower(ledger, store);
-    service.SetAfterCommit([&follower] { follower.Notify(); });
+    service.SetBulkAfterCommit([&follower] { follower.Notify(); });
     Status st = work(service, store, policy);
     Status appended = follower.Finish();
     return st.ok() ? appended : st;

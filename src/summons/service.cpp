@@ -69,15 +69,16 @@ bool DeliveredOnEntry(const Policy& policy) { return policy.delivery_mode == Del
 SummonsService::SummonsService(Store& store, const Policy& policy, const Clock& clock)
     : store_(store), policy_(policy), clock_(clock), check_nonce_(std::random_device{}() & 0xffff), check_counter_(0) {}
 
-Status SummonsService::Write(const std::function<Status(Tx&, std::vector<IndexChange>&)>& work) {
+Status SummonsService::Write(const std::function<Status(Tx&, std::vector<IndexChange>&)>& work, WriteKind kind) {
+  const bool followed = kind == WriteKind::kBulk && bulk_after_commit_;
   std::vector<IndexChange> changes;
   MUSTER_RETURN_IF_ERROR(store_.Write([&](Tx& tx) {
     changes.clear();
     MUSTER_RETURN_IF_ERROR(work(tx, changes));
     for (const IndexChange& c : changes) MUSTER_RETURN_IF_ERROR(tx.AppendExitBanChange(c));
-    return before_commit_ ? before_commit_(tx) : Status::Ok();
+    return before_commit_ && !followed ? before_commit_(tx) : Status::Ok();
   }));
-  if (after_commit_) after_commit_();
+  if (followed) bulk_after_commit_();
   // Committed: a failed catch-up is repaired by the next FollowExitBans, and must not report
   // this write as failed.
   if (!changes.empty() && exit_bans_loaded()) (void)FollowExitBans(/*from_replica=*/false);
@@ -523,7 +524,7 @@ Result<CampaignPlan> SummonsService::IssueCampaign(int64_t id, std::string_view 
         MUSTER_RETURN_IF_ERROR(Enter(tx, r, ++max_id, c.id, actor, "", "", now, changes).status());
       }
       return Status::Ok();
-    }));
+    }, WriteKind::kBulk));
     if (progress) progress(end, total);
   }
   return plan;
@@ -704,7 +705,7 @@ Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor
         }
         done = due.size();
         return Status::Ok();
-      }));
+      }, WriteKind::kBulk));
       summary.delivered += done;
       if (done < batch) break;
     }
@@ -732,7 +733,7 @@ Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor
         }
         done = overdue.size();
         return Status::Ok();
-      }));
+      }, WriteKind::kBulk));
       summary.no_show += done;
       summary.restrictions_imposed += imposed;
     }

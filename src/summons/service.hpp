@@ -75,10 +75,11 @@ class SummonsService {
   // ledger::Ledger::AppendPending). A failure rolls the whole write back.
   using BeforeCommit = std::function<Status(Tx&)>;
   void SetBeforeCommit(BeforeCommit hook) { before_commit_ = std::move(hook); }
-  // Runs after every write transaction that committed (bulk commands pass
-  // ledger::Follower::Notify, in place of a BeforeCommit that appends).
-  using AfterCommit = std::function<void()>;
-  void SetAfterCommit(AfterCommit hook) { after_commit_ = std::move(hook); }
+  // When set, the batches of bulk work (IssueCampaign, Sweep) skip BeforeCommit and run this
+  // after each of them commits instead: ledger::Follower::Notify, whose thread appends their
+  // events meanwhile, so that a batch holds the write lock for its own rows only.
+  using BulkAfterCommit = std::function<void()>;
+  void SetBulkAfterCommit(BulkAfterCommit hook) { bulk_after_commit_ = std::move(hook); }
 
   // Builds the exit-ban index from the store (a replica when it has one). Call once before
   // ExitCheck.
@@ -162,8 +163,11 @@ class SummonsService {
  private:
   using IndexChange = ExitBanChange;
   // Runs `work` in a write transaction, appends the exit-ban changes it queued to the feed in
-  // the same transaction, and brings the index up to date once committed.
-  Status Write(const std::function<Status(Tx&, std::vector<IndexChange>&)>& work);
+  // the same transaction, and brings the index up to date once committed. A batch of bulk work
+  // passes kBulk (see SetBulkAfterCommit).
+  enum class WriteKind { kSingle, kBulk };
+  Status Write(const std::function<Status(Tx&, std::vector<IndexChange>&)>& work,
+               WriteKind kind = WriteKind::kSingle);
 
   Status Deliver(Tx& tx, Summons& s, Timestamp at, std::string_view actor, std::vector<IndexChange>& changes);
   // Records a delivery that has happened (events, and the exit ban under exit_ban_from = "delivery").
@@ -203,7 +207,7 @@ class SummonsService {
   int64_t exit_bans_seq_ = 0;      // guarded by feed_mu_
   bool exit_bans_loaded_ = false;  // guarded by feed_mu_
   BeforeCommit before_commit_;
-  AfterCommit after_commit_;
+  BulkAfterCommit bulk_after_commit_;
 
   // An exit check asked, until FlushExitChecks writes it; its reference is made again from
   // `at` and `counter` then.

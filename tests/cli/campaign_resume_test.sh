@@ -32,10 +32,16 @@ if [[ $PARTIAL -ge 30000 ]]; then
 fi
 assert_eq "whole batches only" "0" "$((PARTIAL % 500))"
 assert_eq "an event per issue and delivery" "$((PARTIAL * 2))" "$(sql 'SELECT count(*) FROM events')"
+# The ledger is appended beside the batches: events of committed batches it had not reached are
+# pending, not lost, and the ledger holds no leaf without its event.
+expect_exit 0 muster ledger verify
+assert_contains "killed: the ledger verifies" "$OUT" "events verified:"
 
 expect_exit 0 muster --as supervisor --json campaign issue 1 --batch-size 500
 assert_eq "rerun completes" "30000" "$(sql 'SELECT count(*) FROM summonses WHERE campaign_id = 1')"
 assert_eq "nobody twice" "30000" "$(sql 'SELECT count(DISTINCT person_id) FROM summonses WHERE campaign_id = 1')"
+expect_exit 0 muster ledger verify
+assert_contains "rerun: every event in the ledger" "$OUT" "60000 match their leaves, 0 not yet in the ledger"
 assert_eq "no office day over capacity" "0" "$(sql "SELECT count(*) FROM (SELECT s.office, date(s.appear_at / 1000, 'unixepoch', '+12 hours') d, count(*) n, o.daily_capacity c FROM summonses s JOIN offices o ON o.code = s.office GROUP BY 1, 2 HAVING n > c)" \
   "SELECT count(*) FROM (SELECT s.office, ((s.appear_at / 1000 + 43200) / 86400) d FROM summonses s JOIN offices o ON o.code = s.office GROUP BY 1, 2, o.daily_capacity HAVING count(*) > o.daily_capacity) x")"
 expect_exit 0 muster --as supervisor --json campaign issue 1
