@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <set>
 #include <tuple>
@@ -312,6 +313,56 @@ TEST_P(StoreTest, AFailedWriteLeavesNothing) {
   EXPECT_TRUE(offices->empty());
 }
 
+// Events come by the thousand in bulk work (PostgreSQL sends them as multi-row INSERTs of
+// arrays): every byte and their order survive, a read in the same write sees all of them, and
+// a failed write leaves none.
+TEST_P(StoreTest, EventsInBulkKeepEveryByteAndTheirOrder) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  const std::vector<std::string> texts = {"",      "NULL",   "\"quoted\", {braced}", "back\\slash \\\"",
+                                          "\t\n\r", "\\N", "\xD0\x9F\xD0\xB5\xD1\x82\xD1\x80", "a,b}{c"};
+  auto event = [&](size_t i) {
+    return Event{0, "test." + std::to_string(i % 3), Timestamp{std::chrono::milliseconds(1'700'000'000'000 + i)},
+                 texts[i % texts.size()], texts[(i + 3) % texts.size()], texts[(i + 5) % texts.size()] + std::to_string(i)};
+  };
+  constexpr size_t kEvents = 4500;  // more than two of PostgreSQL's batches
+  ASSERT_TRUE(store
+                  ->Write([&](Tx& tx) -> Status {
+                    for (size_t i = 0; i < kEvents; ++i) {
+                      MUSTER_RETURN_IF_ERROR(tx.AppendEvent(event(i)).status());
+                      if (i == 9) {
+                        MUSTER_ASSIGN_OR_RETURN(auto so_far, tx.ListEvents(0, 100));
+                        EXPECT_EQ(so_far.size(), 10u);
+                      }
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_TRUE(store
+                  ->Write([&](Tx& tx) -> Status {
+                    for (size_t i = 0; i < 5; ++i) MUSTER_RETURN_IF_ERROR(tx.AppendEvent(event(i)).status());
+                    return Status::InvalidArgument("changed my mind");
+                  })
+                  .IsInvalidArgument());
+  std::vector<Event> read;
+  ASSERT_TRUE(store
+                  ->Read([&](Tx& tx) -> Status {
+                    MUSTER_ASSIGN_OR_RETURN(read, tx.ListEvents(0, 10 * kEvents));
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_EQ(read.size(), kEvents);
+  for (size_t i = 0; i < kEvents; ++i) {
+    Event want = event(i);
+    ASSERT_EQ(read[i].seq, static_cast<int64_t>(i + 1));
+    ASSERT_EQ(read[i].type, want.type) << i;
+    ASSERT_EQ(read[i].at, want.at) << i;
+    ASSERT_EQ(read[i].actor, want.actor) << i;
+    ASSERT_EQ(read[i].subject, want.subject) << i;
+    ASSERT_EQ(read[i].payload, want.payload) << i;
+  }
+}
+
 // Every server connection killed behind the store's back (a restarted server, a failover): the
 // next read and write run again on fresh connections and succeed.
 TEST_P(StoreTest, SurvivesKilledConnections) {
@@ -458,23 +509,93 @@ Summons TestSummons(int64_t id, int person, std::string office, SummonsState sta
   return s;
 }
 
-// The report aggregates count the same on every backend: per office and state, per day of each
-// moment (UTC days since the epoch), and restrictions in force at a moment.
+// Office D01, persons 1..n and summons i for person i, in the state `state_of(i)`, issued on
+// day 20000 and due on day 20005.
+Status InsertSummonses(Tx& tx, int n, const std::function<SummonsState(int)>& state_of) {
+  MUSTER_RETURN_IF_ERROR(tx.InsertOffice(TestOffice("D01")));
+  for (int i = 1; i <= n; ++i) {
+    MUSTER_RETURN_IF_ERROR(tx.UpsertPerson(TestPerson(i, "D01")).status());
+    MUSTER_RETURN_IF_ERROR(tx.InsertSummons(TestSummons(i, i, "D01", state_of(i), 20000)));
+  }
+  return Status::Ok();
+}
+
+// A sweep's writes come by the thousand too (PostgreSQL batches the summons updates, the
+// restrictions and their feed rows): a summons updated twice in one write keeps the second
+// update, restriction ids follow one another, and reads in the same write see every row.
+TEST_P(StoreTest, SweepWritesInBulkReadBackInOrder) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  Status st = store->Write([&](Tx& tx) { return InsertSummonses(tx, 3, [](int) { return SummonsState::kDelivered; }); });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  st = store->Write([&](Tx& tx) -> Status {
+    std::vector<int64_t> ids;
+    for (int i = 1; i <= 3; ++i) {
+      MUSTER_ASSIGN_OR_RETURN(Summons s, tx.GetSummonsById(i));
+      s.state = SummonsState::kViewed;
+      s.viewed_at = Day(20001);
+      MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
+      s.state = SummonsState::kNoShow;
+      s.closed_at = Day(20010);
+      s.close_reason = "no \"show\", {again}";
+      MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));  // the same summons again, in the same write
+      Restriction r;
+      r.person_id = s.person_id;
+      r.national_id = s.national_id;
+      r.summons_id = s.id;
+      r.kind = "exit_ban";
+      r.imposed_at = Day(20010);
+      r.effective_at = Day(20011);
+      for (int n = 0; n < 2; ++n) {
+        MUSTER_ASSIGN_OR_RETURN(r.id, tx.InsertRestriction(r));
+        ids.push_back(r.id);
+        MUSTER_RETURN_IF_ERROR(tx.AppendExitBanChange({0, s.national_id, r.id, true, r.effective_at, r.imposed_at}));
+      }
+    }
+    EXPECT_EQ(ids, (std::vector<int64_t>{1, 2, 3, 4, 5, 6}));
+    MUSTER_ASSIGN_OR_RETURN(Summons second, tx.GetSummonsById(2));
+    EXPECT_EQ(second.state, SummonsState::kNoShow);
+    EXPECT_EQ(second.viewed_at, Day(20001));
+    MUSTER_ASSIGN_OR_RETURN(auto restrictions, tx.ListRestrictionsOfSummons(3));
+    EXPECT_EQ(restrictions.size(), 2u);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  st = store->Read([&](Tx& tx) -> Status {
+    for (int i = 1; i <= 3; ++i) {
+      MUSTER_ASSIGN_OR_RETURN(Summons s, tx.GetSummonsById(i));
+      EXPECT_EQ(s.state, SummonsState::kNoShow) << i;
+      EXPECT_EQ(s.closed_at, Day(20010)) << i;
+      EXPECT_EQ(s.close_reason, "no \"show\", {again}") << i;
+      MUSTER_ASSIGN_OR_RETURN(auto restrictions, tx.ListRestrictionsOfSummons(i));
+      if (restrictions.size() != 2u) {
+        return Status::Internal(fmt::format("summons {}: {} restrictions", i, restrictions.size()));
+      }
+      EXPECT_EQ(restrictions[0].id, 2 * i - 1);
+      EXPECT_EQ(restrictions[1].id, 2 * i);
+    }
+    MUSTER_ASSIGN_OR_RETURN(auto feed, tx.ListExitBanChanges(0, 100));
+    std::vector<int64_t> fed;
+    for (const auto& c : feed) fed.push_back(c.restriction_id);
+    EXPECT_EQ(fed, (std::vector<int64_t>{1, 2, 3, 4, 5, 6}));
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+}
+
 // The sweep's queries: overdue ids in id order, paged, through the index; then, of a batch of
 // ids, those still overdue (a summons closed or appealed since is left out).
 TEST_P(StoreTest, ListsOverdueSummonsByIdAndChecksThemAgain) {
   auto store = Open();
   ASSERT_TRUE(store);
   // Ids 1 to 6, due on day 20005; id 4 appeared, id 5 still issued, id 6 viewed.
-  Status st = store->Write([&](Tx& tx) -> Status {
-    MUSTER_RETURN_IF_ERROR(tx.InsertOffice(TestOffice("D01")));
-    for (int i = 1; i <= 6; ++i) {
-      MUSTER_RETURN_IF_ERROR(tx.UpsertPerson(TestPerson(i, "D01")).status());
-      SummonsState state = i == 4 ? SummonsState::kAppeared : i == 5 ? SummonsState::kIssued : SummonsState::kDelivered;
-      if (i == 6) state = SummonsState::kViewed;
-      MUSTER_RETURN_IF_ERROR(tx.InsertSummons(TestSummons(i, i, "D01", state, 20000)));
-    }
-    return Status::Ok();
+  Status st = store->Write([&](Tx& tx) {
+    return InsertSummonses(tx, 6, [](int i) {
+      return i == 4 ? SummonsState::kAppeared
+             : i == 5 ? SummonsState::kIssued
+             : i == 6 ? SummonsState::kViewed
+                      : SummonsState::kDelivered;
+    });
   });
   ASSERT_TRUE(st.ok()) << st.ToString();
   const Timestamp after_due = Day(20006), before_due = Day(20004);
@@ -514,6 +635,8 @@ TEST_P(StoreTest, ListsOverdueSummonsByIdAndChecksThemAgain) {
   ASSERT_TRUE(st.ok()) << st.ToString();
 }
 
+// The report aggregates count the same on every backend: per office and state, per day of each
+// moment (UTC days since the epoch), and restrictions in force at a moment.
 TEST_P(StoreTest, TalliesSummonsPerOfficeStateAndDay) {
   auto store = Open();
   ASSERT_TRUE(store);

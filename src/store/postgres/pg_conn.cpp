@@ -337,6 +337,74 @@ void AppendCopyField(std::string& out, std::string_view value) {
 }
 
 Status Connection::Send(std::string_view sql, const Params& params) {
+  MUSTER_RETURN_IF_ERROR(SendRows());
+  return SendNow(sql, params);
+}
+
+Status Connection::AddRow(std::string_view sql, const Params& row, std::optional<int64_t> key) {
+  auto batch = std::find_if(batches_.begin(), batches_.end(), [&](const RowBatch& b) { return b.sql == sql; });
+  if (batch != batches_.end() && (batch->rows >= kMaxRows || (key && batch->keys.count(*key) > 0))) {
+    MUSTER_RETURN_IF_ERROR(SendRows());
+    batch = batches_.end();
+  }
+  if (batch == batches_.end()) {
+    batch = batches_.insert(batches_.end(),
+                            RowBatch{std::string(sql), std::vector<std::string>(row.kinds_.size(), "{"), 0, {}});
+  }
+  if (key) batch->keys.insert(*key);
+  if (row.kinds_.size() != batch->columns.size()) {
+    return Status::Internal(
+        fmt::format("postgres: a row of {} values for {} columns", row.kinds_.size(), batch->columns.size()));
+  }
+  // Array literals: integers bare, strings double-quoted with '"' and '\\' escaped, NULL bare.
+  for (size_t i = 0; i < batch->columns.size(); ++i) {
+    std::string& out = batch->columns[i];
+    if (batch->rows > 0) out += ',';
+    switch (row.kinds_[i]) {
+      case Params::Kind::kNull:
+        out += "NULL";
+        break;
+      case Params::Kind::kInt: {
+        char digits[24];
+        auto [end, ec] = std::to_chars(digits, digits + sizeof digits, row.ints_[i]);
+        out.append(digits, end);
+        break;
+      }
+      case Params::Kind::kBinary:
+        out += '"';
+        for (char c : row.views_[i]) {
+          if (c == '"' || c == '\\') out += '\\';
+          out += c;
+        }
+        out += '"';
+        break;
+    }
+  }
+  ++batch->rows;
+  return Status::Ok();
+}
+
+Status Connection::SendRows() {
+  if (batches_.empty()) return Status::Ok();
+  std::vector<RowBatch> batches = std::move(batches_);
+  batches_.clear();
+  for (RowBatch& batch : batches) {
+    Params params;
+    for (std::string& column : batch.columns) {
+      column += '}';
+      params.Add(column);
+    }
+    MUSTER_RETURN_IF_ERROR(SendNow(batch.sql, params));
+  }
+  return Status::Ok();
+}
+
+Status Connection::Rollback() {
+  batches_.clear();
+  return Exec("ROLLBACK");
+}
+
+Status Connection::SendNow(std::string_view sql, const Params& params) {
   if (pending_ >= kMaxPending) MUSTER_RETURN_IF_ERROR(Sync());
   if (prepared_.find(sql) == prepared_.end()) {
     MUSTER_RETURN_IF_ERROR(Sync());  // PQprepare waits for its answer: not in pipeline mode
@@ -357,6 +425,7 @@ Status Connection::Send(std::string_view sql, const Params& params) {
 }
 
 Status Connection::Sync() {
+  MUSTER_RETURN_IF_ERROR(SendRows());
   if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF) return Status::Ok();
   Status first;
   if (pending_ > 0) {

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -101,6 +102,22 @@ class Connection {
   // Waits for every statement sent; the first error among them.
   Status Sync();
 
+  // Adds a row to a multi-row INSERT that takes each column as an array, such as
+  // "INSERT INTO t (a, b) SELECT * FROM unnest($1::text::bigint[], $2::text::text[])", with
+  // `row` holding the row's values (integers, strings or nulls) in column order, so that a bulk
+  // write costs PostgreSQL a statement per batch rather than one per row. The rows of each such
+  // INSERT are kept, and all are sent as pipelined statements (as Send, and with its errors)
+  // once one INSERT has kMaxRows, or before anything else is sent on this connection (a
+  // statement, a query, COMMIT). Each INSERT keeps its rows' order, and they all run before
+  // whatever was issued after them, but the INSERTs run one after the other, in the order of
+  // their first rows: use it for tables whose rows do not refer to one another's. A statement
+  // that matches rows by a key (an UPDATE ... FROM unnest(...) WHERE id = ...) passes the row's
+  // `key`: a row whose key is already kept sends the kept rows first, so that each row is
+  // updated once per statement, in order.
+  Status AddRow(std::string_view sql, const Params& row, std::optional<int64_t> key = std::nullopt);
+  // Rolls the transaction back; rows added and not yet sent are dropped.
+  Status Rollback();
+
   // False once the connection to the server is lost.
   bool healthy() const;
   // True when the last failure is worth running the whole transaction again for: the
@@ -131,10 +148,26 @@ class Connection {
   // Statements sent and not yet synced; bounded so that their results never fill the socket
   // buffers while nobody reads them.
   static constexpr int kMaxPending = 256;
+  // Rows AddRow keeps before it sends them.
+  static constexpr size_t kMaxRows = 2000;
+
+  // Sends `sql` pipelined; Send without sending the rows AddRow keeps.
+  Status SendNow(std::string_view sql, const Params& params);
+  // Sends the rows AddRow keeps, if any.
+  Status SendRows();
+
+  // The rows AddRow keeps for one INSERT: per column, the array literal so far.
+  struct RowBatch {
+    std::string sql;
+    std::vector<std::string> columns;
+    size_t rows = 0;
+    std::set<int64_t> keys;
+  };
 
   pg_conn* conn_;
   std::map<std::string, std::string, std::less<>> prepared_;  // SQL -> statement name
   int pending_ = 0;
+  std::vector<RowBatch> batches_;  // in the order of their first rows
   std::string last_sqlstate_;  // of the last failure; "" when it had none
 };
 

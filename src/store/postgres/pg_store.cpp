@@ -139,7 +139,7 @@ class PgStore final : public Store {
   Status Migrate(bool create) {
     MUSTER_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, primary_.Acquire());
     Status st = MigrateOn(*conn, create);
-    if (conn->InTransaction()) (void)conn->Exec("ROLLBACK");
+    if (conn->InTransaction()) (void)conn->Rollback();
     primary_.Release(std::move(conn));
     return st;
   }
@@ -215,7 +215,7 @@ class PgStore final : public Store {
       try {
         st = work(tx);
       } catch (...) {
-        if (conn->InTransaction()) (void)conn->Exec("ROLLBACK");
+        if (conn->InTransaction()) (void)conn->Rollback();
         pool.Release(std::move(conn));
         throw;
       }
@@ -237,7 +237,7 @@ class PgStore final : public Store {
         *retry = true;
       }
     }
-    if (conn->healthy() && conn->InTransaction()) (void)conn->Exec("ROLLBACK");
+    if (conn->healthy() && conn->InTransaction()) (void)conn->Rollback();
     pool.Release(std::move(conn));
     return st;
   }

@@ -228,23 +228,42 @@ Status PgTx::InsertSummons(const Summons& m) {
       "issued_at, issued_by, delivered_at, viewed_at, appeared_at, closed_at, close_reason, override_reason, "
       "override_approved_by) VALUES ($1, $2, coalesce($20::bigint, (SELECT id FROM persons WHERE national_id = $3)), "
       "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
-  // A campaign's summonses are entered by the thousand: pipelined, like their events. The planner
-  // never summons a person twice for a campaign; should a concurrent rerun still collide, the
-  // write fails at its next statement or commit with PostgreSQL's message naming
-  // (campaign_id, person_id).
-  if (m.campaign_id) return conn_.Send(kInsert, params);
+  // A campaign's summonses are entered by the thousand: a multi-row INSERT per batch, like their
+  // events. The planner never summons a person twice for a campaign; should a concurrent rerun
+  // still collide, the write fails at its next statement or commit with PostgreSQL's message
+  // naming (campaign_id, person_id).
+  if (m.campaign_id && m.person_id) {
+    Params row;
+    row.Add(m.id).Add(m.number).Add(m.person_id).Add(m.office).Add(m.kind).Add(m.campaign_id);
+    row.Add(Millis(m.appear_at)).Add(m.place).Add(m.purpose).Add(SummonsStateName(m.state));
+    row.Add(Millis(m.issued_at)).Add(m.issued_by).Add(OptMillis(m.delivered_at)).Add(OptMillis(m.viewed_at));
+    row.Add(OptMillis(m.appeared_at)).Add(OptMillis(m.closed_at)).Add(m.close_reason).Add(m.override_reason);
+    row.Add(m.override_approved_by);
+    return conn_.AddRow(
+        "INSERT INTO summonses (id, number, person_id, office, kind, campaign_id, appear_at, place, purpose, state, "
+        "issued_at, issued_by, delivered_at, viewed_at, appeared_at, closed_at, close_reason, override_reason, "
+        "override_approved_by) SELECT * FROM unnest($1::text::bigint[], $2::text::text[], $3::text::bigint[], "
+        "$4::text::text[], $5::text::text[], $6::text::bigint[], $7::text::bigint[], $8::text::text[], "
+        "$9::text::text[], $10::text::text[], $11::text::bigint[], $12::text::text[], $13::text::bigint[], "
+        "$14::text::bigint[], $15::text::bigint[], $16::text::bigint[], $17::text::text[], $18::text::text[], "
+        "$19::text::text[])",
+        row);
+  }
   return conn_.Query(kInsert, params).status();
 }
 
 Status PgTx::UpdateSummons(const Summons& m) {
-  // Pipelined: a bulk issue updates every summons it enters, and the update has no answer.
+  // A sweep updates thousands, and an update has no answer: a multi-row UPDATE, keyed by id.
   Params params;
   params.Add(m.id).Add(SummonsStateName(m.state)).Add(OptMillis(m.delivered_at)).Add(OptMillis(m.viewed_at));
   params.Add(OptMillis(m.appeared_at)).Add(OptMillis(m.closed_at)).Add(m.close_reason);
-  return conn_.Send(
-      "UPDATE summonses SET state = $2, delivered_at = $3, viewed_at = $4, appeared_at = $5, closed_at = $6, "
-      "close_reason = $7 WHERE id = $1",
-      params);
+  return conn_.AddRow(
+      "UPDATE summonses AS s SET state = u.state, delivered_at = u.delivered_at, viewed_at = u.viewed_at, "
+      "appeared_at = u.appeared_at, closed_at = u.closed_at, close_reason = u.close_reason "
+      "FROM unnest($1::text::bigint[], $2::text::text[], $3::text::bigint[], $4::text::bigint[], $5::text::bigint[], "
+      "$6::text::bigint[], $7::text::text[]) AS u (id, state, delivered_at, viewed_at, appeared_at, closed_at, "
+      "close_reason) WHERE s.id = u.id",
+      params, m.id);
 }
 
 Result<Summons> PgTx::GetSummons(std::string_view number) {
@@ -351,18 +370,33 @@ Result<std::vector<Appeal>> PgTx::ListAppeals(const AppealFilter& f) {
 }
 
 Result<int64_t> PgTx::InsertRestriction(const Restriction& r) {
+  if (!last_restriction_id_) {
+    MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT coalesce(max(id), 0) FROM restrictions"));
+    last_restriction_id_ = rows.Int(0, 0);
+  }
+  int64_t id = *last_restriction_id_ + 1;
   Params params;
-  params.Add(r.national_id).Add(r.summons_id).Add(r.kind).Add(Millis(r.imposed_at)).Add(Millis(r.effective_at));
+  params.Add(id).Add(r.summons_id).Add(r.kind).Add(Millis(r.imposed_at)).Add(Millis(r.effective_at));
   params.Add(OptMillis(r.lifted_at)).Add(r.lift_reason);
-  params.Add(r.person_id ? std::optional<int64_t>(r.person_id) : std::nullopt);
-  MUSTER_ASSIGN_OR_RETURN(
-      Rows rows,
-      conn_.Query(
-          "INSERT INTO restrictions (person_id, summons_id, kind, imposed_at, effective_at, lifted_at, lift_reason) "
-          "VALUES (coalesce($8::bigint, (SELECT id FROM persons WHERE national_id = $1)), $2, $3, $4, $5, $6, $7) "
-          "RETURNING id",
-          params));
-  return rows.Int(0, 0);
+  if (r.person_id) {
+    // A sweep imposes thousands: a multi-row INSERT, as the events'.
+    params.Add(r.person_id);
+    MUSTER_RETURN_IF_ERROR(conn_.AddRow(
+        "INSERT INTO restrictions (id, summons_id, kind, imposed_at, effective_at, lifted_at, lift_reason, person_id) "
+        "SELECT * FROM unnest($1::text::bigint[], $2::text::bigint[], $3::text::text[], $4::text::bigint[], "
+        "$5::text::bigint[], $6::text::bigint[], $7::text::text[], $8::text::bigint[])",
+        params));
+  } else {
+    params.Add(r.national_id);
+    MUSTER_RETURN_IF_ERROR(
+        conn_
+            .Query("INSERT INTO restrictions (id, summons_id, kind, imposed_at, effective_at, lifted_at, lift_reason, "
+                   "person_id) VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT id FROM persons WHERE national_id = $8))",
+                   params)
+            .status());
+  }
+  last_restriction_id_ = id;
+  return id;
 }
 
 Status PgTx::UpdateRestriction(const Restriction& r) {
@@ -460,11 +494,13 @@ Status PgTx::AppendExitBanChange(const ExitBanChange& c) {
   Params params;
   params.Add(c.national_id).Add(c.restriction_id).Add(int64_t{c.banned ? 1 : 0}).Add(Millis(c.effective_at));
   params.Add(Millis(c.at));
-  // Pipelined: a sweep imposes thousands at once. The notification is sent once per write and
-  // delivered when it commits.
-  MUSTER_RETURN_IF_ERROR(conn_.Send(
-      "INSERT INTO exit_ban_changes (national_id, restriction_id, banned, effective_at, at) VALUES ($1, $2, $3, $4, $5)",
-      params));
+  // A sweep imposes thousands at once: a multi-row INSERT. The notification is sent once per
+  // write and delivered when it commits.
+  MUSTER_RETURN_IF_ERROR(
+      conn_.AddRow("INSERT INTO exit_ban_changes (national_id, restriction_id, banned, effective_at, at) SELECT * FROM "
+                   "unnest($1::text::text[], $2::text::bigint[], $3::text::smallint[], $4::text::bigint[], "
+                   "$5::text::bigint[])",
+                   params));
   if (exit_bans_notified_) return Status::Ok();
   exit_bans_notified_ = true;
   return conn_.Send(fmt::format("SELECT pg_notify('{}', '')", kExitBanChannel), Params());
@@ -506,8 +542,11 @@ Result<int64_t> PgTx::AppendEvent(const Event& e) {
   int64_t seq = *last_seq_ + 1;
   Params params;
   params.Add(seq).Add(e.type).Add(Millis(e.at)).Add(e.actor).Add(e.subject).Add(e.payload);
-  MUSTER_RETURN_IF_ERROR(conn_.Send(
-      "INSERT INTO events (seq, type, at, actor, subject, payload) VALUES ($1, $2, $3, $4, $5, $6)", params));
+  // Events come by the thousand in bulk work: a multi-row INSERT, sent before anything else.
+  MUSTER_RETURN_IF_ERROR(conn_.AddRow(
+      "INSERT INTO events (seq, type, at, actor, subject, payload) SELECT * FROM unnest($1::text::bigint[], "
+      "$2::text::text[], $3::text::bigint[], $4::text::text[], $5::text::text[], $6::text::text[])",
+      params));
   last_seq_ = seq;
   return seq;
 }

@@ -210,6 +210,8 @@ class PgTx final : public Tx {
   // identity column, so that an event needs no answer and can be pipelined. Sound because
   // every write holds the store's write lock.
   std::optional<int64_t> last_seq_;
+  // Likewise the id of the last restriction, so that imposing one needs no answer either.
+  std::optional<int64_t> last_restriction_id_;
   bool exit_bans_notified_ = false;  // NOTIFY kExitBanChannel sent in this write
 };
 
