@@ -9,7 +9,9 @@
 #     in the same run;
 #  2. bulk issue of a 300,000-summons campaign over that registry (`muster campaign issue`:
 #     planning, eligibility, delivery on entry, events, ledger leaves, a checkpoint per batch),
-#     as bench/lifecycle.sh does on SQLite.
+#     as bench/lifecycle.sh does on SQLite;
+#  3. the sweep of those summonses once overdue (`muster sweep --now`: no-show, an exit ban, two
+#     events, two ledger leaves and a feed row each), as bench/lifecycle.sh does on SQLite.
 # Each run uses fresh databases; the script prints the medians of RUNS runs.
 #
 # Usage: bench/pg.sh [path/to/muster]    (env: PERSONS=1000000 QUOTA=300000 RUNS=3 SEED=1 WORK=dir)
@@ -64,7 +66,9 @@ fresh() {
   admin "CHECKPOINT"
 }
 
-import=() copy=() issue=()
+AFTER=$(date -u -d '+40 days' +%Y-%m-%dT00:00:00Z)
+
+import=() copy=() issue=() sweep=()
 for run in $(seq 1 "$RUNS"); do
   fresh bench_muster
   t0=$(now)
@@ -96,13 +100,21 @@ for run in $(seq 1 "$RUNS"); do
   issue+=("$(elapsed "$t0" "$t1")")
   issued=$(count "$BASE/bench_muster" "SELECT count(*) FROM summonses")
   [[ $issued == "$QUOTA" ]] || { echo "run $run: expected $QUOTA summonses, got $issued" >&2; exit 1; }
-  echo "run $run: muster import ${import[-1]} s, psql \\copy ${copy[-1]} s, bulk issue ${issue[-1]} s"
+  admin "CHECKPOINT"
+  t0=$(now)
+  "$MUSTER" --db "$BASE/bench_muster" "${keys[@]}" sweep --now "$AFTER" >/dev/null
+  t1=$(now)
+  sweep+=("$(elapsed "$t0" "$t1")")
+  barred=$(count "$BASE/bench_muster" "SELECT count(*) FROM restrictions")
+  [[ $barred == "$QUOTA" ]] || { echo "run $run: expected $QUOTA restrictions, got $barred" >&2; exit 1; }
+  echo "run $run: muster import ${import[-1]} s, psql \\copy ${copy[-1]} s, bulk issue ${issue[-1]} s, sweep ${sweep[-1]} s"
 done
 
-mi=$(median "${import[@]}") mc=$(median "${copy[@]}") ms=$(median "${issue[@]}")
+mi=$(median "${import[@]}") mc=$(median "${copy[@]}") ms=$(median "${issue[@]}") mw=$(median "${sweep[@]}")
 echo
 echo "median over $RUNS runs on PostgreSQL:"
 echo "  muster import persons ($PERSONS)   $mi s  ($(awk -v m="$mi" -v n="$PERSONS" 'BEGIN { printf "%d", n / m }') rows/s)"
 echo "  psql \\copy of the same file        $mc s  ($(awk -v m="$mc" -v n="$PERSONS" 'BEGIN { printf "%d", n / m }') rows/s)"
 echo "  ratio                              $(awk -v a="$mi" -v b="$mc" 'BEGIN { printf "%.2f", a / b }')x"
 echo "  bulk issue of $QUOTA summonses     $ms s  ($(awk -v m="$ms" -v n="$QUOTA" 'BEGIN { printf "%d", n / m }') summonses/s)"
+echo "  sweep of $QUOTA overdue summonses  $mw s  ($(awk -v m="$mw" -v n="$QUOTA" 'BEGIN { printf "%d", n / m }') summonses/s)"
