@@ -43,6 +43,10 @@ Params OfficeParams(const Office& o) {
 
 }  // namespace
 
+std::string AnyOfArray(int n, std::string_view type) {
+  return fmt::format("ANY (ARRAY(SELECT unnest(${}::text::{}[])))", n, type);
+}
+
 std::string TextArray(const std::vector<std::string>& items) {
   std::string out = "{";
   for (size_t i = 0; i < items.size(); ++i) {
@@ -238,14 +242,14 @@ Result<std::vector<Person>> PgTx::SearchPersons(const PersonSearch& search) {
   for (const std::string& pattern : patterns) params.Add(pattern);
   params.Add(static_cast<int64_t>(search.limit));
   MUSTER_ASSIGN_OR_RETURN(
-      Rows rows, conn_.Query(fmt::format("SELECT {} FROM persons p WHERE p.district = ANY ($1::text::text[]) AND "
+      Rows rows, conn_.Query(fmt::format("SELECT {0} FROM persons p WHERE p.district = {1} AND "
                                          "p.surname || ' ' || p.given_name || ' ' || p.patronymic ILIKE $2::text AND "
                                          "p.surname || ' ' || p.given_name || ' ' || p.patronymic ILIKE $3::text AND "
                                          "p.surname || ' ' || p.given_name || ' ' || p.patronymic ILIKE $4::text AND "
                                          "p.surname || ' ' || p.given_name || ' ' || p.patronymic ILIKE $5::text "
                                          "ORDER BY p.surname COLLATE \"C\", p.given_name COLLATE \"C\", "
                                          "p.national_id COLLATE \"C\" LIMIT $6",
-                                         kPersonColumns),
+                                         kPersonColumns, AnyOfArray(1, "text")),
                              params));
   return Collect<Person>(rows, ReadPerson);
 }

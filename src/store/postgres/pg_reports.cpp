@@ -113,9 +113,9 @@ Result<std::vector<CorrectionRequest>> PgTx::ListCorrections(const CorrectionFil
   params.Add(f.after_id).Add(static_cast<int64_t>(f.limit));
   MUSTER_ASSIGN_OR_RETURN(
       Rows rows, conn_.Query(fmt::format("{} WHERE ($1::text IS NULL OR c.state = $1::text) AND ($2::text IS NULL OR "
-                                         "p.national_id = $2::text) AND ($3::text IS NULL OR p.district = ANY "
-                                         "($3::text::text[])) AND c.id > $4 ORDER BY c.id LIMIT $5",
-                                         kCorrectionSelect),
+                                         "p.national_id = $2::text) AND ($3::text IS NULL OR p.district = {}) AND "
+                                         "c.id > $4 ORDER BY c.id LIMIT $5",
+                                         kCorrectionSelect, AnyOfArray(3, "text")),
                              params));
   return Collect<CorrectionRequest>(rows, ReadCorrection);
 }

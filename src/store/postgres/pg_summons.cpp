@@ -170,8 +170,9 @@ Status PgTx::ScanCandidates(const std::vector<std::string>& districts,
   std::string list = TextArray(districts);
   Candidate c;
   return conn_.ForEach(
-      "SELECT id, national_id, birth_date, district, category, fitness, status FROM persons "
-      "WHERE district = ANY ($1::text::text[]) ORDER BY id",
+      fmt::format("SELECT id, national_id, birth_date, district, category, fitness, status FROM persons "
+                  "WHERE district = {} ORDER BY id",
+                  AnyOfArray(1, "text")),
       Params().Add(list), [&](const Rows& r) {
         c.person_id = r.Int(0, 0);
         c.national_id = r.Text(0, 1);
@@ -313,8 +314,8 @@ Result<std::vector<int64_t>> PgTx::ListOverdueIds(Timestamp appear_before, int64
 Result<std::vector<Summons>> PgTx::ListOverdue(Timestamp appear_before, std::span<const int64_t> ids) {
   std::string list = IntArray(ids.size(), [&](size_t i) { return ids[i]; });
   MUSTER_ASSIGN_OR_RETURN(Rows rows,
-                          conn_.Query(fmt::format("{} WHERE s.id = ANY ($2::text::bigint[]) AND {} ORDER BY s.id",
-                                                  kSummonsSelect, kOverdue),
+                          conn_.Query(fmt::format("{} WHERE s.id = {} AND {} ORDER BY s.id", kSummonsSelect,
+                                                  AnyOfArray(2, "bigint"), kOverdue),
                                       Params().Add(Millis(appear_before)).Add(list)));
   return Collect<Summons>(rows, ReadSummons);
 }
@@ -362,9 +363,9 @@ Result<std::vector<Appeal>> PgTx::ListAppeals(const AppealFilter& f) {
   params.Add(f.limit ? std::optional<int64_t>(static_cast<int64_t>(f.limit)) : std::nullopt);
   MUSTER_ASSIGN_OR_RETURN(
       Rows rows, conn_.Query(fmt::format("{} WHERE ($1::text IS NULL OR a.state = $1::text) AND ($2::bigint IS NULL OR "
-                                         "a.summons_id = $2::bigint) AND ($3::text IS NULL OR s.office = ANY "
-                                         "($3::text::text[])) AND a.id > $4 ORDER BY a.id LIMIT $5",
-                                         kAppealSelect),
+                                         "a.summons_id = $2::bigint) AND ($3::text IS NULL OR s.office = {}) AND "
+                                         "a.id > $4 ORDER BY a.id LIMIT $5",
+                                         kAppealSelect, AnyOfArray(3, "text")),
                              params));
   return Collect<Appeal>(rows, ReadAppeal);
 }
@@ -472,9 +473,9 @@ Result<std::vector<OverrideRequest>> PgTx::ListOverrides(const OverrideFilter& f
   params.Add(static_cast<int64_t>(f.limit)).Add(f.after_id);
   MUSTER_ASSIGN_OR_RETURN(Rows rows,
                           conn_.Query(fmt::format("SELECT {} FROM overrides o JOIN persons p ON p.id = o.person_id "
-                                                  "WHERE o.office = ANY ($1::text::text[]) AND ($2::text IS NULL OR "
+                                                  "WHERE o.office = {} AND ($2::text IS NULL OR "
                                                   "o.state = $2::text) AND o.id > $4 ORDER BY o.id LIMIT $3",
-                                                  kOverrideColumns),
+                                                  kOverrideColumns, AnyOfArray(1, "text")),
                                       params));
   return Collect<OverrideRequest>(rows, ReadOverride);
 }
@@ -570,8 +571,9 @@ Result<std::optional<Event>> PgTx::FindFirstEvent(std::string_view subject, std:
 Result<std::vector<Event>> PgTx::ListEventsAbout(const std::vector<std::string>& subjects, size_t limit) {
   std::string list = TextArray(subjects);
   MUSTER_ASSIGN_OR_RETURN(
-      Rows rows, conn_.Query("SELECT * FROM (SELECT seq, type, at, actor, subject, payload FROM events "
-                             "WHERE subject = ANY ($1::text::text[]) ORDER BY seq DESC LIMIT $2) e ORDER BY seq",
+      Rows rows, conn_.Query(fmt::format("SELECT * FROM (SELECT seq, type, at, actor, subject, payload FROM events "
+                                         "WHERE subject = {} ORDER BY seq DESC LIMIT $2) e ORDER BY seq",
+                                         AnyOfArray(1, "text")),
                              Params().Add(list).Add(static_cast<int64_t>(limit))));
   return Collect<Event>(rows, ReadEvent);
 }

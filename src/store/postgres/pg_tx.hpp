@@ -75,6 +75,11 @@ Result<T> One(const Rows& rows, Read read, std::string missing) {
 // A PostgreSQL array literal of `items`, each quoted, for a text[] parameter.
 std::string TextArray(const std::vector<std::string>& items);
 
+// "ANY (...)" over array parameter $n, sent as text and read as `type`[] ("text", "bigint"),
+// parsed once per statement (an InitPlan). Written as "= ANY ($n::text::text[])" the cast is
+// evaluated for every row a filter looks at: 2.1 s instead of 0.5 s over 1,000,000 persons.
+std::string AnyOfArray(int n, std::string_view type);
+
 // "{1,2,3}" for a bigint[] parameter.
 template <typename Get>
 std::string IntArray(size_t n, Get get) {
