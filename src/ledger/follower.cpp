@@ -33,6 +33,11 @@ uint64_t Follower::appended() const {
   return appended_;
 }
 
+uint64_t Follower::failed_rounds() const {
+  std::lock_guard lock(mu_);
+  return failed_rounds_;
+}
+
 void Follower::Run() {
   std::unique_lock lock(mu_);
   while (true) {
@@ -42,8 +47,9 @@ void Follower::Run() {
     lock.unlock();
     Status st = CatchUp();
     lock.lock();
-    // The final append in Finish retries what failed; until then there is no one to tell.
-    if (!st.ok()) return;
+    // A round that failed (a lost connection, a failover) is tried again at the next notice,
+    // and in any case by the final append in Finish.
+    if (!st.ok()) ++failed_rounds_;
   }
 }
 

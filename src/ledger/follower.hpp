@@ -33,11 +33,12 @@ class Follower {
   // Events were committed: append them soon. Call after every commit, outside any transaction:
   // when a round is waiting to append, this waits for it (a short write transaction).
   void Notify();
-  // Stops the thread and appends the rest, returning that append's result. An error in one of
-  // the thread's rounds ends them; this append then retries their work.
+  // Stops the thread and appends the rest, returning that append's result. A round that failed
+  // is tried again at the next notice; this append retries whatever is still pending.
   Status Finish();
 
-  uint64_t appended() const;  // leaves appended by the thread's rounds
+  uint64_t appended() const;       // leaves appended by the thread's rounds
+  uint64_t failed_rounds() const;  // rounds that ended in an error
 
  private:
   void Run();
@@ -52,6 +53,7 @@ class Follower {
   bool ready_to_write_ = false;  // guarded by mu_: a round waits for the write lock
   bool stopping_ = false;  // guarded by mu_
   uint64_t appended_ = 0;  // guarded by mu_
+  uint64_t failed_rounds_ = 0;  // guarded by mu_
   std::thread thread_;
   bool finished_ = false;
 };

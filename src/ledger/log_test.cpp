@@ -7,6 +7,7 @@
 
 #include <bit>
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -58,6 +59,12 @@ class LedgerLogTest : public ::testing::Test {
     });
     EXPECT_TRUE(st.ok()) << st.message();
     return appended;
+  }
+
+  // Polls `done` for up to 30 s, for what another thread does (waited for, never timed).
+  static bool WaitFor(const std::function<bool()>& done) {
+    for (int i = 0; i < 30000 && !done(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return done();
   }
 
   LedgerHead Head() {
@@ -301,9 +308,8 @@ TEST_F(LedgerLogTest, FollowerAppendsWhatOtherTransactionsCommit) {
   Follower follower(*ledger_, *store_);
   EmitAndAppend(*store_, 700, /*append=*/false);
   follower.Notify();
-  // The thread appends without Finish (waited for here, not timed).
-  for (int i = 0; i < 30000 && follower.appended() < 700; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  EXPECT_EQ(follower.appended(), 700u);
+  // The thread appends without Finish.
+  EXPECT_TRUE(WaitFor([&] { return follower.appended() == 700; }));
   EXPECT_EQ(Head().size, 700u);
 
   // Writes in a row, each followed by its notice, with another writer appending in between:
@@ -324,6 +330,22 @@ TEST_F(LedgerLogTest, FollowerAppendsWhatOtherTransactionsCommit) {
   ASSERT_TRUE(events.ok()) << events.status().message();
   EXPECT_EQ(events->events, emitted);
   EXPECT_EQ(events->pending, 0u);
+}
+
+TEST_F(LedgerLogTest, FollowerTriesAFailedRoundAgainAtTheNextNotice) {
+  Follower follower(*ledger_, *store_);
+  EmitAndAppend(*store_, 3, /*append=*/false);
+  Sql("UPDATE events SET payload = 'not json' WHERE seq = 2");
+  follower.Notify();
+  ASSERT_TRUE(WaitFor([&] { return follower.failed_rounds() == 1; }));
+  EXPECT_EQ(Head().size, 0u);
+  Sql("UPDATE events SET payload = '{\"i\":1,\"national_id\":\"12345678964\"}' WHERE seq = 2");
+  EmitAndAppend(*store_, 2, /*append=*/false);
+  follower.Notify();
+  ASSERT_TRUE(WaitFor([&] { return follower.appended() == 5; }));
+  EXPECT_EQ(follower.failed_rounds(), 1u);
+  ASSERT_TRUE(follower.Finish().ok());
+  EXPECT_EQ(Head().size, 5u);
 }
 
 TEST_F(LedgerLogTest, FollowerFinishAppendsWhatItsThreadHadNoTimeFor) {
