@@ -1,7 +1,5 @@
 #include "ledger/follower.hpp"
 
-#include <fmt/format.h>
-
 namespace muster::ledger {
 namespace {
 
