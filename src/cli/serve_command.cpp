@@ -187,7 +187,10 @@ Status Serve(Context& ctx, const ServeArgs& args) {
   // As in the CLI: every write appends its events to the ledger in its own transaction, except
   // the batches of campaign jobs and of the sweep, whose events a follower appends meanwhile.
   summons.SetBeforeCommit([&ledger](Tx& tx) { return ledger.AppendPending(tx).status(); });
-  ledger::Follower bulk_ledger(ledger, *store);
+  ledger::Follower bulk_ledger(ledger, *store, [](const Status& st) {
+    fmt::print(stderr, "muster serve: appending a campaign's or the sweep's events to the ledger: {} (tried again "
+               "at the next batch)\n", st.message());
+  });
   summons.SetBulkAfterCommit([&bulk_ledger] { bulk_ledger.Notify(); });
   MUSTER_RETURN_IF_ERROR(summons.LoadExitBans());
   auth::AuthOptions auth_options;

@@ -9,7 +9,8 @@ constexpr size_t kRoundEvents = 50000;
 
 }  // namespace
 
-Follower::Follower(const Ledger& ledger, Store& store) : ledger_(ledger), store_(store) {
+Follower::Follower(const Ledger& ledger, Store& store, ErrorHook on_error)
+    : ledger_(ledger), store_(store), on_error_(std::move(on_error)) {
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -44,6 +45,7 @@ void Follower::Run() {
     notified_ = false;
     lock.unlock();
     Status st = CatchUp();
+    if (!st.ok() && on_error_) on_error_(st);
     lock.lock();
     // A round that failed (a lost connection, a failover) is tried again at the next notice,
     // and in any case by the final append in Finish.

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -25,7 +26,9 @@ namespace muster::ledger {
 
 class Follower {
  public:
-  Follower(const Ledger& ledger, Store& store);
+  // `on_error`, when given, hears of every round that failed, on the follower's thread.
+  using ErrorHook = std::function<void(const Status&)>;
+  Follower(const Ledger& ledger, Store& store, ErrorHook on_error = {});
   ~Follower();  // Finish, if not called
   Follower(const Follower&) = delete;
   Follower& operator=(const Follower&) = delete;
@@ -46,6 +49,7 @@ class Follower {
 
   const Ledger& ledger_;
   Store& store_;
+  ErrorHook on_error_;
   mutable std::mutex mu_;
   std::condition_variable wake_;     // notified_ or stopping_ set
   std::condition_variable written_;  // ready_to_write_ cleared

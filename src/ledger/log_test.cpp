@@ -8,6 +8,7 @@
 #include <bit>
 #include <filesystem>
 #include <functional>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -333,12 +334,22 @@ TEST_F(LedgerLogTest, FollowerAppendsWhatOtherTransactionsCommit) {
 }
 
 TEST_F(LedgerLogTest, FollowerTriesAFailedRoundAgainAtTheNextNotice) {
-  Follower follower(*ledger_, *store_);
+  std::mutex mu;
+  std::vector<std::string> errors;
+  Follower follower(*ledger_, *store_, [&](const Status& st) {
+    std::lock_guard lock(mu);
+    errors.push_back(st.message());
+  });
   EmitAndAppend(*store_, 3, /*append=*/false);
   Sql("UPDATE events SET payload = 'not json' WHERE seq = 2");
   follower.Notify();
   ASSERT_TRUE(WaitFor([&] { return follower.failed_rounds() == 1; }));
   EXPECT_EQ(Head().size, 0u);
+  {
+    std::lock_guard lock(mu);
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_NE(errors[0].find("event 2"), std::string::npos) << errors[0];
+  }
   Sql("UPDATE events SET payload = '{\"i\":1,\"national_id\":\"12345678964\"}' WHERE seq = 2");
   EmitAndAppend(*store_, 2, /*append=*/false);
   follower.Notify();
