@@ -56,6 +56,19 @@ assert_contains "barred from delivery" "$OUT" "deny"
 expect_exit 0 muster --policy "$TMP/ban.toml" --as alice appear "$N"
 expect_exit 0 muster --policy "$TMP/ban.toml" exit-check 12345678964
 assert_contains "free after appearing" "$OUT" "allow"
+# A campaign under this policy: each summons, its events, its exit ban and the ban's feed row
+# are written in bulk, in one write per batch (as multi-row statements on PostgreSQL).
+expect_exit 0 muster --policy "$TMP/ban.toml" --as supervisor campaign create --kind conscription --name Drill \
+  --basis "Order 7" --districts D01 --appear-from "$(date -u -d '+10 days' +%Y-%m-%d)" \
+  --appear-until "$(date -u -d '+40 days' +%Y-%m-%d)" --quota 10
+expect_exit 0 muster --policy "$TMP/ban.toml" --as supervisor --json campaign issue 1
+assert_eq "campaign summons" "2" "$(sql 'SELECT count(*) FROM summonses WHERE campaign_id = 1')"
+assert_eq "an exit ban each, from delivery" "2" \
+  "$(sql "SELECT count(*) FROM restrictions r JOIN summonses s ON s.id = r.summons_id WHERE s.campaign_id = 1 AND r.lifted_at IS NULL")"
+expect_exit 0 muster --policy "$TMP/ban.toml" exit-check 23456789099
+assert_contains "barred by the campaign's summons" "$OUT" "deny"
+expect_exit 0 muster ledger verify
+assert_contains "every event in the ledger" "$OUT" "0 not yet in the ledger"
 
 # 3. A further restriction with its own delay; the exit check reads exit bans only.
 make_policy "$TMP/driving.toml" \

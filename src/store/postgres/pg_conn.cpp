@@ -341,15 +341,16 @@ Status Connection::Send(std::string_view sql, const Params& params) {
   return SendNow(sql, params);
 }
 
-Status Connection::AddRow(std::string_view sql, const Params& row, std::optional<int64_t> key) {
+Status Connection::AddRow(int rank, std::string_view sql, const Params& row, std::optional<int64_t> key) {
   auto batch = std::find_if(batches_.begin(), batches_.end(), [&](const RowBatch& b) { return b.sql == sql; });
   if (batch != batches_.end() && (batch->rows >= kMaxRows || (key && batch->keys.count(*key) > 0))) {
     MUSTER_RETURN_IF_ERROR(SendRows());
     batch = batches_.end();
   }
   if (batch == batches_.end()) {
-    batch = batches_.insert(batches_.end(),
-                            RowBatch{std::string(sql), std::vector<std::string>(row.kinds_.size(), "{"), 0, {}});
+    auto after = std::find_if(batches_.begin(), batches_.end(), [&](const RowBatch& b) { return b.rank > rank; });
+    batch = batches_.insert(after, RowBatch{std::string(sql), rank, std::vector<std::string>(row.kinds_.size(), "{"),
+                                            0, {}});
   }
   if (key) batch->keys.insert(*key);
   if (row.kinds_.size() != batch->columns.size()) {

@@ -109,12 +109,12 @@ class Connection {
   // INSERT are kept, and all are sent as pipelined statements (as Send, and with its errors)
   // once one INSERT has kMaxRows, or before anything else is sent on this connection (a
   // statement, a query, COMMIT). Each INSERT keeps its rows' order, and they all run before
-  // whatever was issued after them, but the INSERTs run one after the other, in the order of
-  // their first rows: use it for tables whose rows do not refer to one another's. A statement
-  // that matches rows by a key (an UPDATE ... FROM unnest(...) WHERE id = ...) passes the row's
-  // `key`: a row whose key is already kept sends the kept rows first, so that each row is
-  // updated once per statement, in order.
-  Status AddRow(std::string_view sql, const Params& row, std::optional<int64_t> key = std::nullopt);
+  // whatever was issued after them, but the INSERTs run one after the other in the order of
+  // their `rank`: a row may refer (a foreign key) only to rows of a lower rank, or already sent.
+  // A statement that matches rows by a key (an UPDATE ... FROM unnest(...) WHERE id = ...)
+  // passes the row's `key`: a row whose key is already kept sends the kept rows first, so that
+  // each row is updated once per statement, in order.
+  Status AddRow(int rank, std::string_view sql, const Params& row, std::optional<int64_t> key = std::nullopt);
   // Rolls the transaction back; rows added and not yet sent are dropped.
   Status Rollback();
 
@@ -159,6 +159,7 @@ class Connection {
   // The rows AddRow keeps for one INSERT: per column, the array literal so far.
   struct RowBatch {
     std::string sql;
+    int rank = 0;
     std::vector<std::string> columns;
     size_t rows = 0;
     std::set<int64_t> keys;
@@ -167,7 +168,7 @@ class Connection {
   pg_conn* conn_;
   std::map<std::string, std::string, std::less<>> prepared_;  // SQL -> statement name
   int pending_ = 0;
-  std::vector<RowBatch> batches_;  // in the order of their first rows
+  std::vector<RowBatch> batches_;  // by rank, then in the order of their first rows
   std::string last_sqlstate_;  // of the last failure; "" when it had none
 };
 

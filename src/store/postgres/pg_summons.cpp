@@ -6,6 +6,11 @@
 namespace muster::postgres {
 namespace {
 
+// The order in which a write's multi-row statements send their rows (Connection::AddRow): each
+// refers only to rows of those before it (a restriction to its summons).
+enum RowRank : int { kSummonsRows, kSummonsUpdates, kRestrictionRows, kExitBanChangeRows, kEventRows };
+
+
 constexpr std::string_view kCampaignSelect =
     "SELECT id, kind, name, basis, districts, age_min, age_max, categories, fitness, quota, appear_from, "
     "appear_until, place, purpose, created_by, created_at FROM campaigns";
@@ -241,6 +246,7 @@ Status PgTx::InsertSummons(const Summons& m) {
     row.Add(OptMillis(m.appeared_at)).Add(OptMillis(m.closed_at)).Add(m.close_reason).Add(m.override_reason);
     row.Add(m.override_approved_by);
     return conn_.AddRow(
+        kSummonsRows,
         "INSERT INTO summonses (id, number, person_id, office, kind, campaign_id, appear_at, place, purpose, state, "
         "issued_at, issued_by, delivered_at, viewed_at, appeared_at, closed_at, close_reason, override_reason, "
         "override_approved_by) SELECT * FROM unnest($1::text::bigint[], $2::text::text[], $3::text::bigint[], "
@@ -259,6 +265,7 @@ Status PgTx::UpdateSummons(const Summons& m) {
   params.Add(m.id).Add(SummonsStateName(m.state)).Add(OptMillis(m.delivered_at)).Add(OptMillis(m.viewed_at));
   params.Add(OptMillis(m.appeared_at)).Add(OptMillis(m.closed_at)).Add(m.close_reason);
   return conn_.AddRow(
+      kSummonsUpdates,
       "UPDATE summonses AS s SET state = u.state, delivered_at = u.delivered_at, viewed_at = u.viewed_at, "
       "appeared_at = u.appeared_at, closed_at = u.closed_at, close_reason = u.close_reason "
       "FROM unnest($1::text::bigint[], $2::text::text[], $3::text::bigint[], $4::text::bigint[], $5::text::bigint[], "
@@ -383,6 +390,7 @@ Result<int64_t> PgTx::InsertRestriction(const Restriction& r) {
     // A sweep imposes thousands: a multi-row INSERT, as the events'.
     params.Add(r.person_id);
     MUSTER_RETURN_IF_ERROR(conn_.AddRow(
+        kRestrictionRows,
         "INSERT INTO restrictions (id, summons_id, kind, imposed_at, effective_at, lifted_at, lift_reason, person_id) "
         "SELECT * FROM unnest($1::text::bigint[], $2::text::bigint[], $3::text::text[], $4::text::bigint[], "
         "$5::text::bigint[], $6::text::bigint[], $7::text::text[], $8::text::bigint[])",
@@ -498,7 +506,7 @@ Status PgTx::AppendExitBanChange(const ExitBanChange& c) {
   // A sweep imposes thousands at once: a multi-row INSERT. The notification is sent once per
   // write and delivered when it commits.
   MUSTER_RETURN_IF_ERROR(
-      conn_.AddRow("INSERT INTO exit_ban_changes (national_id, restriction_id, banned, effective_at, at) SELECT * FROM "
+      conn_.AddRow(kExitBanChangeRows, "INSERT INTO exit_ban_changes (national_id, restriction_id, banned, effective_at, at) SELECT * FROM "
                    "unnest($1::text::text[], $2::text::bigint[], $3::text::smallint[], $4::text::bigint[], "
                    "$5::text::bigint[])",
                    params));
@@ -545,6 +553,7 @@ Result<int64_t> PgTx::AppendEvent(const Event& e) {
   params.Add(seq).Add(e.type).Add(Millis(e.at)).Add(e.actor).Add(e.subject).Add(e.payload);
   // Events come by the thousand in bulk work: a multi-row INSERT, sent before anything else.
   MUSTER_RETURN_IF_ERROR(conn_.AddRow(
+      kEventRows,
       "INSERT INTO events (seq, type, at, actor, subject, payload) SELECT * FROM unnest($1::text::bigint[], "
       "$2::text::text[], $3::text::bigint[], $4::text::text[], $5::text::text[], $6::text::text[])",
       params));
