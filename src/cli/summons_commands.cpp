@@ -344,7 +344,11 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
       if (!a->now.empty()) {
         MUSTER_ASSIGN_OR_RETURN(now, ParseWhen(a->now, "now"));
       }
-      MUSTER_ASSIGN_OR_RETURN(SweepSummary s, svc.Sweep(now, ctx.actor.empty() ? "system:sweep" : ctx.Actor()));
+      Progress progress("sweeping overdue summonses");
+      auto swept = svc.Sweep(now, ctx.actor.empty() ? "system:sweep" : ctx.Actor(),
+                             [&](size_t done, size_t total) { progress.Update(done, total); });
+      progress.Finish();
+      MUSTER_ASSIGN_OR_RETURN(SweepSummary s, std::move(swept));
       if (ctx.json) {
         PrintJson(
             {{"delivered", s.delivered}, {"no_show", s.no_show}, {"restrictions_imposed", s.restrictions_imposed},

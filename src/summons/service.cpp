@@ -690,7 +690,8 @@ Result<size_t> SummonsService::MarkNoShow(Tx& tx, Summons& s, Timestamp now, std
   return imposed;
 }
 
-Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor, size_t batch) {
+Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor,
+                                           const std::function<void(size_t, size_t)>& progress, size_t batch) {
   SweepSummary summary;
   // 1. after_days delivery that fell due.
   if (policy_.delivery_mode == DeliveryMode::kAfterDays) {
@@ -715,6 +716,7 @@ Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor
   // neighbouring ids share pages (of the summonses, their restrictions and their events), so a
   // large sweep writes each page about once instead of once per batch.
   Timestamp appear_before = OverdueIfAppearBefore(now, policy_);
+  size_t seen = 0;  // overdue ids listed in earlier pages
   for (int64_t after = 0;;) {
     std::vector<int64_t> ids;
     MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
@@ -736,8 +738,11 @@ Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor
       }, WriteKind::kBulk));
       summary.no_show += done;
       summary.restrictions_imposed += imposed;
+      // Of those listed so far; a summons appealed or closed since it was listed is not counted.
+      if (progress) progress(seen + start + chunk.size(), seen + ids.size());
     }
     if (ids.size() < kOverduePage) break;
+    seen += ids.size();
     after = ids.back();
   }
   // 3. The exit-ban change feed keeps kExitBanFeedRetention of changes.

@@ -153,7 +153,9 @@ class SummonsService {
 
   // Delivers after_days summonses that fell due and marks overdue ones no_show, imposing the
   // policy's restrictions. Idempotent; works in batches of `batch` summonses per transaction.
-  Result<SweepSummary> Sweep(Timestamp now, std::string_view actor = "system:sweep", size_t batch = 20000);
+  // `progress(done, total)` follows the no-shows, after each batch.
+  Result<SweepSummary> Sweep(Timestamp now, std::string_view actor = "system:sweep",
+                             const std::function<void(size_t, size_t)>& progress = {}, size_t batch = 20000);
 
   // Answers from the in-memory index (no SQL) and records the question for the audit trail
   // (written by FlushExitChecks). InvalidArgument for an ID the policy rejects.

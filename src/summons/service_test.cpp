@@ -71,9 +71,14 @@ TEST_F(SummonsServiceTest, HotEventPayloadsAreCanonicalJson) {
   auto asked = svc.RequestOverride(request, "Court order \"12\"\n", "officer:olga");
   ASSERT_TRUE(asked.ok()) << asked.status().message();
   ASSERT_TRUE(svc.ApproveOverride(asked->id, "supervisor:ivan").ok());
-  auto swept = svc.Sweep(*ParseTimestamp("2027-01-10T00:00:00Z"));
+  // One summons per transaction, progress after each.
+  std::vector<std::pair<size_t, size_t>> progress;
+  auto swept = svc.Sweep(
+      *ParseTimestamp("2027-01-10T00:00:00Z"), "system:sweep",
+      [&](size_t done, size_t total) { progress.emplace_back(done, total); }, /*batch=*/1);
   ASSERT_TRUE(swept.ok()) << swept.status().message();
   EXPECT_EQ(swept->no_show, 2u);
+  EXPECT_EQ(progress, (std::vector<std::pair<size_t, size_t>>{{1, 2}, {2, 2}}));
 
   std::set<std::string> types;
   ASSERT_TRUE(store_->Read([&](Tx& tx) {
