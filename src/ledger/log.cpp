@@ -100,6 +100,17 @@ Result<std::vector<Hash>> HashLeaves(std::span<const Event> events, const Pseudo
   return hashes;
 }
 
+// The first `limit` events after `after_seq`, as leaves.
+Result<HashedLeaves> HashEventsAfter(Tx& tx, int64_t after_seq, size_t limit, const PseudonymKey& key) {
+  HashedLeaves leaves;
+  leaves.after_seq = after_seq;
+  MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, tx.ListEvents(after_seq, limit));
+  MUSTER_ASSIGN_OR_RETURN(leaves.hashes, HashLeaves(events, key));
+  leaves.seqs.resize(events.size());
+  std::transform(events.begin(), events.end(), leaves.seqs.begin(), [](const Event& e) { return e.seq; });
+  return leaves;
+}
+
 }  // namespace
 
 TileSpan TileOf(SubtreeId id) {
@@ -269,26 +280,16 @@ Result<uint64_t> Ledger::AppendPending(Tx& tx) const {
   MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
   Appending append(*this, tx, head);
   while (true) {
-    MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, tx.ListEvents(append.last_seq(), kEventBatch));
-    if (events.empty()) break;
-    MUSTER_ASSIGN_OR_RETURN(std::vector<Hash> hashes, HashLeaves(events, pseudonyms_));
-    std::vector<int64_t> seqs(events.size());
-    std::transform(events.begin(), events.end(), seqs.begin(), [](const Event& e) { return e.seq; });
-    MUSTER_RETURN_IF_ERROR(append.Add(seqs, hashes));
-    if (events.size() < kEventBatch) break;
+    MUSTER_ASSIGN_OR_RETURN(HashedLeaves leaves, HashEventsAfter(tx, append.last_seq(), kEventBatch, pseudonyms_));
+    MUSTER_RETURN_IF_ERROR(append.Add(leaves.seqs, leaves.hashes));
+    if (leaves.seqs.size() < kEventBatch) break;
   }
   return append.Finish();
 }
 
 Result<HashedLeaves> Ledger::HashPending(Tx& tx, size_t limit) const {
-  HashedLeaves leaves;
   MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
-  leaves.after_seq = head.last_seq;
-  MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, tx.ListEvents(head.last_seq, limit));
-  MUSTER_ASSIGN_OR_RETURN(leaves.hashes, HashLeaves(events, pseudonyms_));
-  leaves.seqs.resize(events.size());
-  std::transform(events.begin(), events.end(), leaves.seqs.begin(), [](const Event& e) { return e.seq; });
-  return leaves;
+  return HashEventsAfter(tx, head.last_seq, limit, pseudonyms_);
 }
 
 Result<uint64_t> Ledger::AppendHashed(Tx& tx, const HashedLeaves& leaves) const {

@@ -223,40 +223,36 @@ Result<int64_t> PgTx::MaxSummonsId() {
 }
 
 Status PgTx::InsertSummons(const Summons& m) {
+  // The person last: by id, or (a summons entered without one) looked up by national ID.
   Params params;
-  params.Add(m.id).Add(m.number).Add(m.national_id).Add(m.office).Add(m.kind).Add(m.campaign_id);
-  params.Add(Millis(m.appear_at)).Add(m.place).Add(m.purpose).Add(SummonsStateName(m.state));
-  params.Add(Millis(m.issued_at)).Add(m.issued_by).Add(OptMillis(m.delivered_at)).Add(OptMillis(m.viewed_at));
-  params.Add(OptMillis(m.appeared_at)).Add(OptMillis(m.closed_at)).Add(m.close_reason).Add(m.override_reason);
-  params.Add(m.override_approved_by).Add(m.person_id ? std::optional<int64_t>(m.person_id) : std::nullopt);
-  constexpr std::string_view kInsert =
-      "INSERT INTO summonses (id, number, person_id, office, kind, campaign_id, appear_at, place, purpose, state, "
-      "issued_at, issued_by, delivered_at, viewed_at, appeared_at, closed_at, close_reason, override_reason, "
-      "override_approved_by) VALUES ($1, $2, coalesce($20::bigint, (SELECT id FROM persons WHERE national_id = $3)), "
-      "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
+  params.Add(m.id).Add(m.number).Add(m.office).Add(m.kind).Add(m.campaign_id).Add(Millis(m.appear_at));
+  params.Add(m.place).Add(m.purpose).Add(SummonsStateName(m.state)).Add(Millis(m.issued_at)).Add(m.issued_by);
+  params.Add(OptMillis(m.delivered_at)).Add(OptMillis(m.viewed_at)).Add(OptMillis(m.appeared_at));
+  params.Add(OptMillis(m.closed_at)).Add(m.close_reason).Add(m.override_reason).Add(m.override_approved_by);
+  constexpr std::string_view kColumns =
+      "INSERT INTO summonses (id, number, office, kind, campaign_id, appear_at, place, purpose, state, issued_at, "
+      "issued_by, delivered_at, viewed_at, appeared_at, closed_at, close_reason, override_reason, "
+      "override_approved_by, person_id) ";
   // A campaign's summonses are entered by the thousand: a multi-row INSERT per batch, like their
   // events. The planner never summons a person twice for a campaign; should a concurrent rerun
   // still collide, the write fails at its next statement or commit with PostgreSQL's message
   // naming (campaign_id, person_id).
   if (m.campaign_id && m.person_id) {
-    Params row;
-    row.Add(m.id).Add(m.number).Add(m.person_id).Add(m.office).Add(m.kind).Add(m.campaign_id);
-    row.Add(Millis(m.appear_at)).Add(m.place).Add(m.purpose).Add(SummonsStateName(m.state));
-    row.Add(Millis(m.issued_at)).Add(m.issued_by).Add(OptMillis(m.delivered_at)).Add(OptMillis(m.viewed_at));
-    row.Add(OptMillis(m.appeared_at)).Add(OptMillis(m.closed_at)).Add(m.close_reason).Add(m.override_reason);
-    row.Add(m.override_approved_by);
-    return conn_.AddRow(
-        kSummonsRows,
-        "INSERT INTO summonses (id, number, person_id, office, kind, campaign_id, appear_at, place, purpose, state, "
-        "issued_at, issued_by, delivered_at, viewed_at, appeared_at, closed_at, close_reason, override_reason, "
-        "override_approved_by) SELECT * FROM unnest($1::text::bigint[], $2::text::text[], $3::text::bigint[], "
-        "$4::text::text[], $5::text::text[], $6::text::bigint[], $7::text::bigint[], $8::text::text[], "
-        "$9::text::text[], $10::text::text[], $11::text::bigint[], $12::text::text[], $13::text::bigint[], "
-        "$14::text::bigint[], $15::text::bigint[], $16::text::bigint[], $17::text::text[], $18::text::text[], "
-        "$19::text::text[])",
-        row);
+    params.Add(m.person_id);
+    static const std::string kRows = fmt::format(
+        "{}SELECT * FROM unnest($1::text::bigint[], $2::text::text[], $3::text::text[], $4::text::text[], "
+        "$5::text::bigint[], $6::text::bigint[], $7::text::text[], $8::text::text[], $9::text::text[], "
+        "$10::text::bigint[], $11::text::text[], $12::text::bigint[], $13::text::bigint[], $14::text::bigint[], "
+        "$15::text::bigint[], $16::text::text[], $17::text::text[], $18::text::text[], $19::text::bigint[])",
+        kColumns);
+    return conn_.AddRow(kSummonsRows, kRows, params);
   }
-  return conn_.Query(kInsert, params).status();
+  params.Add(m.person_id ? std::optional<int64_t>(m.person_id) : std::nullopt).Add(m.national_id);
+  static const std::string kOne = fmt::format(
+      "{}VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
+      "coalesce($19::bigint, (SELECT id FROM persons WHERE national_id = $20)))",
+      kColumns);
+  return conn_.Query(kOne, params).status();
 }
 
 Status PgTx::UpdateSummons(const Summons& m) {
