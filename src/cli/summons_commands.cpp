@@ -351,8 +351,7 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
       MUSTER_ASSIGN_OR_RETURN(SweepSummary s, std::move(swept));
       if (ctx.json) {
         PrintJson(
-            {{"delivered", s.delivered}, {"no_show", s.no_show}, {"restrictions_imposed", s.restrictions_imposed},
-             {"feed_pruned", s.feed_pruned}});
+            {{"delivered", s.delivered}, {"no_show", s.no_show}, {"restrictions_imposed", s.restrictions_imposed}});
       } else {
         fmt::print("sweep: {} delivered, {} no-show, {} restrictions imposed\n", s.delivered, s.no_show,
                    s.restrictions_imposed);

@@ -13,12 +13,12 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <utility>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "auth/account.hpp"
@@ -60,11 +60,11 @@ struct OverrideFilter {
 };
 
 struct AppealFilter {
-  std::optional<AppealState> state;                  // all states when nullopt
-  std::optional<int64_t> summons_id;                 // of one summons
-  std::optional<std::vector<std::string>> offices;   // on summonses of these offices
-  int64_t after_id = 0;                              // cursor: only ids greater than this
-  size_t limit = 0;                                  // 0: no limit
+  std::optional<AppealState> state;                 // all states when nullopt
+  std::optional<int64_t> summons_id;                // of one summons
+  std::optional<std::vector<std::string>> offices;  // on summonses of these offices
+  int64_t after_id = 0;                             // cursor: only ids greater than this
+  size_t limit = 0;                                 // 0: no limit
 };
 
 // The part of a person that campaign planning reads.
@@ -101,16 +101,6 @@ struct LedgerTile {
 struct LedgerHead {
   uint64_t size = 0;     // leaves in the log
   int64_t last_seq = 0;  // seq of the last event recorded; 0 when empty
-};
-
-// One row of the exit-ban change feed: an exit ban imposed (banned) or lifted.
-struct ExitBanChange {
-  int64_t seq = 0;  // assigned by the store; increases in commit order (gaps allowed)
-  std::string national_id;
-  int64_t restriction_id = 0;
-  bool banned = true;
-  Timestamp effective_at;  // when the ban takes effect
-  Timestamp at;            // when it was imposed or lifted
 };
 
 struct StoredCheckpoint {
@@ -185,7 +175,7 @@ class Tx {
     }
     return outcomes;
   }
-  virtual Result<Person> GetPerson(std::string_view national_id) = 0;  // NotFound
+  virtual Result<Person> GetPerson(std::string_view national_id) = 0;               // NotFound
   virtual Result<std::vector<Person>> ListPersons(const PersonFilter& filter) = 0;  // by national ID
   virtual Result<int64_t> CountPersons() = 0;
   virtual Result<std::vector<Person>> SearchPersons(const PersonSearch& search) = 0;
@@ -214,8 +204,8 @@ class Tx {
 
   // Summonses. Ids are assigned by the caller from MaxSummonsId() inside the same write.
   virtual Result<int64_t> MaxSummonsId() = 0;
-  virtual Status InsertSummons(const Summons& summons) = 0;  // AlreadyExists: number or (campaign, person)
-  virtual Status UpdateSummons(const Summons& summons) = 0;  // state and timestamps
+  virtual Status InsertSummons(const Summons& summons) = 0;         // AlreadyExists: number or (campaign, person)
+  virtual Status UpdateSummons(const Summons& summons) = 0;         // state and timestamps
   virtual Result<Summons> GetSummons(std::string_view number) = 0;  // NotFound
   virtual Result<Summons> GetSummonsById(int64_t id) = 0;
   virtual Result<std::vector<Summons>> ListSummonsOfPerson(std::string_view national_id) = 0;
@@ -266,23 +256,21 @@ class Tx {
   virtual Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
                                  std::string_view asked_by, Timestamp asked_at) = 0;
 
-  // The exit-ban change feed, written in the transaction that imposes or lifts each exit ban.
-  // A reader that has applied every change up to seq N and reads those after N in a later
-  // snapshot misses none: writers are serialised, so a smaller seq never commits later.
-  virtual Status AppendExitBanChange(const ExitBanChange& change) = 0;  // change.seq is ignored
-  // Changes with seq > `after_seq`, by seq, at most `limit`.
-  virtual Result<std::vector<ExitBanChange>> ListExitBanChanges(int64_t after_seq, size_t limit) = 0;
-  // The highest seq written; 0 when none.
-  virtual Result<int64_t> LastExitBanChangeSeq() = 0;
-  // The lowest seq still stored; 0 when none.
-  virtual Result<int64_t> FirstExitBanChangeSeq() = 0;
-  // Deletes the changes made before `before`, but never the newest one, so that a reader can
-  // tell it fell behind (FirstExitBanChangeSeq() > its position + 1). Returns the rows deleted.
-  virtual Result<int64_t> PruneExitBanChanges(Timestamp before) = 0;
+  // Wakes the servers that follow the exit bans (SummonsService::FollowExitBans) when this write
+  // commits, so that they read the bans it imposes or lifts before their next poll: NOTIFY on
+  // PostgreSQL (once per write); nothing on SQLite, whose servers poll.
+  virtual Status NotifyExitBanChange() = 0;
 
-  // Domain events, in order.
+  // Domain events, in order. Writers are serialised, so a smaller seq never commits later: a
+  // reader that has read every event up to seq N and reads those after N in a later snapshot
+  // misses none.
   virtual Result<int64_t> AppendEvent(const Event& event) = 0;  // returns seq
   virtual Result<std::vector<Event>> ListEvents(int64_t after_seq, size_t limit) = 0;
+  // The events of one of `types` with seq > `after_seq`, by seq, at most `limit`.
+  virtual Result<std::vector<Event>> ListEventsOfTypes(int64_t after_seq, std::span<const std::string_view> types,
+                                                       size_t limit) = 0;
+  // The highest seq written; 0 when none.
+  virtual Result<int64_t> LastEventSeq() = 0;
   // The last `limit` events whose subject is one of `subjects` (a national ID, summons
   // numbers: a person's history), in order.
   virtual Result<std::vector<Event>> ListEventsAbout(const std::vector<std::string>& subjects, size_t limit) = 0;
@@ -307,17 +295,17 @@ class Tx {
   // --- end Ledger ---
 
   // --- Auth (auth/auth_service.hpp): accounts, activation codes, sessions, API keys. ---
-  virtual Result<int64_t> InsertAccount(const Account& account) = 0;  // AlreadyExists: login taken
-  virtual Result<Account> GetAccount(int64_t id) = 0;                  // NotFound
+  virtual Result<int64_t> InsertAccount(const Account& account) = 0;      // AlreadyExists: login taken
+  virtual Result<Account> GetAccount(int64_t id) = 0;                     // NotFound
   virtual Result<Account> GetAccountByLogin(std::string_view login) = 0;  // NotFound
-  virtual Status UpdateAccount(const Account& account) = 0;  // name, offices, password hash, active
-  virtual Status UpsertActivationCode(const ActivationCode& code) = 0;  // replaces the person's earlier code
+  virtual Status UpdateAccount(const Account& account) = 0;               // name, offices, password hash, active
+  virtual Status UpsertActivationCode(const ActivationCode& code) = 0;    // replaces the person's earlier code
   virtual Result<ActivationCode> GetActivationCode(std::string_view national_id) = 0;  // NotFound
-  virtual Status UpdateActivationCode(const ActivationCode& code) = 0;  // used_at
+  virtual Status UpdateActivationCode(const ActivationCode& code) = 0;                 // used_at
   virtual Status InsertSession(const Session& session) = 0;
   virtual Result<Session> GetSession(std::string_view token_hash) = 0;  // NotFound
   virtual Status RevokeSession(std::string_view token_hash, Timestamp at) = 0;
-  virtual Result<int64_t> InsertApiKey(const ApiKey& key) = 0;  // AlreadyExists: name taken
+  virtual Result<int64_t> InsertApiKey(const ApiKey& key) = 0;            // AlreadyExists: name taken
   virtual Result<ApiKey> GetApiKeyByHash(std::string_view key_hash) = 0;  // NotFound
   // --- end Auth ---
 };

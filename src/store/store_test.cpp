@@ -9,12 +9,12 @@
 
 #include <atomic>
 #include <filesystem>
-#include <functional>
 #include <fstream>
-#include <set>
-#include <tuple>
+#include <functional>
 #include <future>
+#include <set>
 #include <thread>
+#include <tuple>
 
 #include "store/migrations.hpp"
 #include "store/postgres/pg_conn.hpp"
@@ -128,40 +128,49 @@ TEST_P(StoreTest, RefusesANewerSchema) {
   EXPECT_NE(store.status().message().find("newer than this muster knows"), std::string::npos);
 }
 
-// The exit-ban feed is pruned by time, never of its newest change, and its first seq tells a
-// reader whether changes it has not read are gone.
-TEST_P(StoreTest, PrunesTheExitBanFeedButKeepsTheNewestChange) {
+// The exit-ban indexes read the restriction events after a seq: of the given types only, in seq
+// order, paged; the last seq tells a reader how far it has looked when none matched.
+TEST_P(StoreTest, ListsTheEventsOfSomeTypesAfterASeq) {
   auto store = Open();
   ASSERT_TRUE(store);
   const Timestamp t0 = *ParseTimestamp("2026-12-01T10:00:00Z");
-  int64_t first = -1, last = -1, pruned = -1;
+  const char* types[] = {"summons.issued",     "restriction.imposed", "summons.appeared",
+                         "restriction.lifted", "restriction.imposed", "summons.no_show"};
   Status st = store->Write([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(first, tx.FirstExitBanChangeSeq());
-    EXPECT_EQ(first, 0);
-    for (int i = 0; i < 3; ++i) {
-      MUSTER_RETURN_IF_ERROR(
-          tx.AppendExitBanChange({0, "12345678964", i + 1, i != 2, t0, t0 + std::chrono::hours(i)}));
-    }
-    // Changes made before t0 + 90 min: the first two; the third stays in any case.
-    MUSTER_ASSIGN_OR_RETURN(pruned, tx.PruneExitBanChanges(t0 + std::chrono::minutes(90)));
-    MUSTER_ASSIGN_OR_RETURN(first, tx.FirstExitBanChangeSeq());
-    MUSTER_ASSIGN_OR_RETURN(last, tx.LastExitBanChangeSeq());
-    return Status::Ok();
-  });
-  ASSERT_TRUE(st.ok()) << st.ToString();
-  EXPECT_EQ(pruned, 2);
-  EXPECT_EQ(first, last);
-  st = store->Write([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(pruned, tx.PruneExitBanChanges(t0 + std::chrono::days(30)));
-    MUSTER_ASSIGN_OR_RETURN(auto left, tx.ListExitBanChanges(0, 10));
-    EXPECT_EQ(left.size(), 1u);
-    if (!left.empty()) {
-      EXPECT_EQ(left[0].seq, last);
+    MUSTER_ASSIGN_OR_RETURN(int64_t last, tx.LastEventSeq());
+    EXPECT_EQ(last, 0);
+    for (const char* type : types) {
+      MUSTER_RETURN_IF_ERROR(tx.AppendEvent({0, type, t0, "officer:olga", "26-00000001-5", "{}"}).status());
     }
     return Status::Ok();
   });
   ASSERT_TRUE(st.ok()) << st.ToString();
-  EXPECT_EQ(pruned, 0) << "the newest change is never pruned";
+  const std::string_view wanted[] = {"restriction.imposed", "restriction.lifted"};
+  auto seqs = [](const std::vector<Event>& events) {
+    std::vector<int64_t> out;
+    for (const Event& e : events) out.push_back(e.seq);
+    return out;
+  };
+  st = store->Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(int64_t last, tx.LastEventSeq());
+    EXPECT_EQ(last, 6);
+    MUSTER_ASSIGN_OR_RETURN(auto all, tx.ListEventsOfTypes(0, wanted, 10));
+    EXPECT_EQ(seqs(all), (std::vector<int64_t>{2, 4, 5}));
+    if (all.size() == 3) {
+      EXPECT_EQ(all[1].type, "restriction.lifted");
+      EXPECT_EQ(all[1].actor, "officer:olga");
+      EXPECT_EQ(all[1].at, t0);
+    }
+    MUSTER_ASSIGN_OR_RETURN(auto page, tx.ListEventsOfTypes(2, wanted, 1));
+    EXPECT_EQ(seqs(page), (std::vector<int64_t>{4}));
+    MUSTER_ASSIGN_OR_RETURN(auto after, tx.ListEventsOfTypes(5, wanted, 10));
+    EXPECT_TRUE(after.empty());
+    const std::string_view one[] = {"summons.no_show"};
+    MUSTER_ASSIGN_OR_RETURN(auto no_show, tx.ListEventsOfTypes(0, one, 10));
+    EXPECT_EQ(seqs(no_show), (std::vector<int64_t>{6}));
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
 }
 
 // Ledger tiles round-trip every byte, a partial tile grows in place, a missing one reads as
@@ -176,7 +185,8 @@ TEST_P(StoreTest, LedgerTilesRoundTripAndGrowInPlace) {
     MUSTER_ASSIGN_OR_RETURN(LedgerHead empty, tx.GetLedgerHead());
     EXPECT_EQ(empty.size, 0u);
     EXPECT_EQ(empty.last_seq, 0);
-    std::vector<LedgerTile> tiles = {{{0, 0}, full, 1, 300}, {{0, 1}, partial, 302, 305}, {{1, 0}, partial.substr(0, 32), 0, 0}};
+    std::vector<LedgerTile> tiles = {
+        {{0, 0}, full, 1, 300}, {{0, 1}, partial, 302, 305}, {{1, 0}, partial.substr(0, 32), 0, 0}};
     MUSTER_RETURN_IF_ERROR(tx.PutLedgerTiles(tiles));
     partial += std::string(32, 'x');  // the partial tile grows by a leaf
     std::vector<LedgerTile> grown = {{{0, 1}, partial, 302, 309}};
@@ -319,11 +329,16 @@ TEST_P(StoreTest, AFailedWriteLeavesNothing) {
 TEST_P(StoreTest, EventsInBulkKeepEveryByteAndTheirOrder) {
   auto store = Open();
   ASSERT_TRUE(store);
-  const std::vector<std::string> texts = {"",      "NULL",   "\"quoted\", {braced}", "back\\slash \\\"",
-                                          "\t\n\r", "\\N", "\xD0\x9F\xD0\xB5\xD1\x82\xD1\x80", "a,b}{c"};
+  const std::vector<std::string> texts = {
+      "",      "NULL", "\"quoted\", {braced}", "back\\slash \\\"", "\t\n\r", "\\N", "\xD0\x9F\xD0\xB5\xD1\x82\xD1\x80",
+      "a,b}{c"};
   auto event = [&](size_t i) {
-    return Event{0, "test." + std::to_string(i % 3), Timestamp{std::chrono::milliseconds(1'700'000'000'000 + i)},
-                 texts[i % texts.size()], texts[(i + 3) % texts.size()], texts[(i + 5) % texts.size()] + std::to_string(i)};
+    return Event{0,
+                 "test." + std::to_string(i % 3),
+                 Timestamp{std::chrono::milliseconds(1'700'000'000'000 + i)},
+                 texts[i % texts.size()],
+                 texts[(i + 3) % texts.size()],
+                 texts[(i + 5) % texts.size()] + std::to_string(i)};
   };
   constexpr size_t kEvents = 4500;  // more than two of PostgreSQL's batches
   ASSERT_TRUE(store
@@ -521,12 +536,13 @@ Status InsertSummonses(Tx& tx, int n, const std::function<SummonsState(int)>& st
 }
 
 // A sweep's writes come by the thousand too (PostgreSQL batches the summons updates, the
-// restrictions and their feed rows): a summons updated twice in one write keeps the second
+// restrictions and their events): a summons updated twice in one write keeps the second
 // update, restriction ids follow one another, and reads in the same write see every row.
 TEST_P(StoreTest, SweepWritesInBulkReadBackInOrder) {
   auto store = Open();
   ASSERT_TRUE(store);
-  Status st = store->Write([&](Tx& tx) { return InsertSummonses(tx, 3, [](int) { return SummonsState::kDelivered; }); });
+  Status st =
+      store->Write([&](Tx& tx) { return InsertSummonses(tx, 3, [](int) { return SummonsState::kDelivered; }); });
   ASSERT_TRUE(st.ok()) << st.ToString();
   st = store->Write([&](Tx& tx) -> Status {
     std::vector<int64_t> ids;
@@ -549,7 +565,9 @@ TEST_P(StoreTest, SweepWritesInBulkReadBackInOrder) {
       for (int n = 0; n < 2; ++n) {
         MUSTER_ASSIGN_OR_RETURN(r.id, tx.InsertRestriction(r));
         ids.push_back(r.id);
-        MUSTER_RETURN_IF_ERROR(tx.AppendExitBanChange({0, s.national_id, r.id, true, r.effective_at, r.imposed_at}));
+        MUSTER_RETURN_IF_ERROR(tx.AppendEvent({0, "restriction.imposed", r.imposed_at, "system:sweep", s.number,
+                                               fmt::format("{{\"restriction_id\":{}}}", r.id)})
+                                   .status());
       }
     }
     EXPECT_EQ(ids, (std::vector<int64_t>{1, 2, 3, 4, 5, 6}));
@@ -574,10 +592,14 @@ TEST_P(StoreTest, SweepWritesInBulkReadBackInOrder) {
       EXPECT_EQ(restrictions[0].id, 2 * i - 1);
       EXPECT_EQ(restrictions[1].id, 2 * i);
     }
-    MUSTER_ASSIGN_OR_RETURN(auto feed, tx.ListExitBanChanges(0, 100));
-    std::vector<int64_t> fed;
-    for (const auto& c : feed) fed.push_back(c.restriction_id);
-    EXPECT_EQ(fed, (std::vector<int64_t>{1, 2, 3, 4, 5, 6}));
+    const std::string_view imposed[] = {"restriction.imposed"};
+    MUSTER_ASSIGN_OR_RETURN(auto events, tx.ListEventsOfTypes(0, imposed, 100));
+    std::vector<std::string> payloads;
+    for (const Event& e : events) payloads.push_back(e.payload);
+    EXPECT_EQ(payloads.size(), 6u);
+    for (size_t i = 0; i < payloads.size(); ++i) {
+      EXPECT_EQ(payloads[i], fmt::format("{{\"restriction_id\":{}}}", i + 1));
+    }
     return Status::Ok();
   });
   ASSERT_TRUE(st.ok()) << st.ToString();
@@ -591,7 +613,7 @@ TEST_P(StoreTest, ListsOverdueSummonsByIdAndChecksThemAgain) {
   // Ids 1 to 6, due on day 20005; id 4 appeared, id 5 still issued, id 6 viewed.
   Status st = store->Write([&](Tx& tx) {
     return InsertSummonses(tx, 6, [](int i) {
-      return i == 4 ? SummonsState::kAppeared
+      return i == 4   ? SummonsState::kAppeared
              : i == 5 ? SummonsState::kIssued
              : i == 6 ? SummonsState::kViewed
                       : SummonsState::kDelivered;
@@ -685,12 +707,15 @@ TEST_P(StoreTest, TalliesSummonsPerOfficeStateAndDay) {
     MUSTER_ASSIGN_OR_RETURN(auto days, tx.TallySummonsByDay({}));
     std::set<std::tuple<std::string, M, S, int64_t, int64_t>> by_day;
     for (const auto& t : days) by_day.insert(day_key(t));
-    EXPECT_EQ(by_day, (decltype(by_day){
-                          {"D01", M::kIssued, S::kDelivered, 20000, 1}, {"D01", M::kIssued, S::kNoShow, 20000, 1},
-                          {"D01", M::kDelivered, S::kDelivered, 20000, 1}, {"D01", M::kDelivered, S::kNoShow, 20000, 1},
-                          {"D01", M::kClosed, S::kNoShow, 20010, 1}, {"D02", M::kIssued, S::kAppeared, 20001, 1},
-                          {"D02", M::kDelivered, S::kAppeared, 20001, 1}, {"D02", M::kViewed, S::kAppeared, 20002, 1},
-                          {"D02", M::kAppeared, S::kAppeared, 20003, 1}}));
+    EXPECT_EQ(by_day, (decltype(by_day){{"D01", M::kIssued, S::kDelivered, 20000, 1},
+                                        {"D01", M::kIssued, S::kNoShow, 20000, 1},
+                                        {"D01", M::kDelivered, S::kDelivered, 20000, 1},
+                                        {"D01", M::kDelivered, S::kNoShow, 20000, 1},
+                                        {"D01", M::kClosed, S::kNoShow, 20010, 1},
+                                        {"D02", M::kIssued, S::kAppeared, 20001, 1},
+                                        {"D02", M::kDelivered, S::kAppeared, 20001, 1},
+                                        {"D02", M::kViewed, S::kAppeared, 20002, 1},
+                                        {"D02", M::kAppeared, S::kAppeared, 20003, 1}}));
     MUSTER_ASSIGN_OR_RETURN(auto late, tx.TallySummonsByDay({campaign, Day(20005, 0), Day(20011, 0)}));
     EXPECT_EQ(late.size(), 1u);
     if (late.size() == 1) {
@@ -701,7 +726,8 @@ TEST_P(StoreTest, TalliesSummonsPerOfficeStateAndDay) {
     EXPECT_TRUE(before.empty());
     MUSTER_ASSIGN_OR_RETURN(auto in_force, tx.CountRestrictionsInForce({}, Day(20011)));
     EXPECT_EQ(in_force, (std::vector<std::pair<std::string, int64_t>>{{"D01", 1}}));
-    MUSTER_ASSIGN_OR_RETURN(auto other, tx.CountRestrictionsInForce({campaign + 1, std::nullopt, std::nullopt}, Day(20011)));
+    MUSTER_ASSIGN_OR_RETURN(auto other,
+                            tx.CountRestrictionsInForce({campaign + 1, std::nullopt, std::nullopt}, Day(20011)));
     EXPECT_TRUE(other.empty());
     return Status::Ok();
   });

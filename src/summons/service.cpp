@@ -1,10 +1,10 @@
 #include "summons/service.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <charconv>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "codec/json_writer.hpp"
@@ -75,7 +75,7 @@ Status SummonsService::Write(const std::function<Status(Tx&, std::vector<IndexCh
   MUSTER_RETURN_IF_ERROR(store_.Write([&](Tx& tx) {
     changes.clear();
     MUSTER_RETURN_IF_ERROR(work(tx, changes));
-    for (const IndexChange& c : changes) MUSTER_RETURN_IF_ERROR(tx.AppendExitBanChange(c));
+    if (!changes.empty()) MUSTER_RETURN_IF_ERROR(tx.NotifyExitBanChange());
     return before_commit_ && !followed ? before_commit_(tx) : Status::Ok();
   }));
   if (followed) bulk_after_commit_();
@@ -94,14 +94,14 @@ Status SummonsService::LoadExitBans() {
 }
 
 Status SummonsService::ReloadExitBans(bool from_replica) {
-  // One snapshot: the bans in force and the last change they include, built aside and swapped
+  // One snapshot: the bans in force and the last event they include, built aside and swapped
   // in whole, so that exit checks meanwhile answer from the previous index.
   ExitBanIndex fresh;
   int64_t seq = 0;
   auto read = [&](Tx& tx) {
-    MUSTER_ASSIGN_OR_RETURN(seq, tx.LastExitBanChangeSeq());
-    return tx.ForEachActiveRestriction(
-        kExitBan, [&](const Restriction& r) { fresh.Add(r.national_id, r.id, r.effective_at); });
+    MUSTER_ASSIGN_OR_RETURN(seq, tx.LastEventSeq());
+    return tx.ForEachActiveRestriction(kExitBan,
+                                       [&](const Restriction& r) { fresh.Add(r.national_id, r.id, r.effective_at); });
   };
   MUSTER_RETURN_IF_ERROR(from_replica ? store_.ReadReplica(read) : store_.Read(read));
   exit_bans_.Swap(fresh);
@@ -119,38 +119,73 @@ bool SummonsService::exit_bans_loaded() const {
   return exit_bans_loaded_;
 }
 
+Result<std::optional<SummonsService::IndexChange>> SummonsService::ExitBanChangeOf(const Event& event) {
+  // The payloads Impose and LiftAll write; a lift needs no effective_at.
+  const bool banned = event.type == "restriction.imposed";
+  auto bad = [&](std::string_view what) {
+    return Status::Internal(fmt::format("event {} ({}): {}", event.seq, event.type, what));
+  };
+  json payload = json::parse(event.payload, nullptr, /*allow_exceptions=*/false);
+  if (!payload.is_object()) return bad("the payload is not a JSON object");
+  auto text = [&](const char* key) -> const std::string* {
+    auto it = payload.find(key);
+    return it != payload.end() && it->is_string() ? it->get_ptr<const std::string*>() : nullptr;
+  };
+  const std::string* kind = text("kind");
+  if (kind == nullptr) return bad("no kind");
+  if (*kind != kExitBan) return std::optional<IndexChange>();
+  const std::string* national_id = text("national_id");
+  auto id = payload.find("restriction_id");
+  if (national_id == nullptr || id == payload.end() || !id->is_number_integer()) {
+    return bad("no national_id or restriction_id");
+  }
+  IndexChange change{*national_id, id->get<int64_t>(), banned, Timestamp{}};
+  if (banned) {
+    const std::string* effective_at = text("effective_at");
+    if (effective_at == nullptr) return bad("no effective_at");
+    auto at = ParseTimestamp(*effective_at);
+    if (!at.ok()) return bad("effective_at: " + std::string(at.status().message()));
+    change.effective_at = *at;
+  }
+  return std::optional<IndexChange>(std::move(change));
+}
+
 Status SummonsService::FollowExitBans(bool from_replica) {
   constexpr size_t kPage = 10000;
+  static constexpr std::string_view kTypes[] = {"restriction.imposed", "restriction.lifted"};
   if (!exit_bans_loaded()) return Status::FailedPrecondition("the exit-ban index is not loaded (LoadExitBans)");
   while (true) {
     int64_t after = exit_bans_seq();
-    int64_t first = 0;
-    std::vector<ExitBanChange> changes;
+    int64_t last = 0;  // the last event of the snapshot read
+    std::vector<Event> events;
     auto read = [&](Tx& tx) {
-      MUSTER_ASSIGN_OR_RETURN(first, tx.FirstExitBanChangeSeq());
-      MUSTER_ASSIGN_OR_RETURN(changes, tx.ListExitBanChanges(after, kPage));
+      MUSTER_ASSIGN_OR_RETURN(last, tx.LastEventSeq());
+      MUSTER_ASSIGN_OR_RETURN(events, tx.ListEventsOfTypes(after, kTypes, kPage));
       return Status::Ok();
     };
     MUSTER_RETURN_IF_ERROR(from_replica ? store_.ReadReplica(read) : store_.Read(read));
+    // Every event of the snapshot up to `through` has been looked at: all of them, unless a page
+    // was full.
+    const int64_t through = events.size() < kPage ? last : events.back().seq;
+    std::vector<std::pair<int64_t, IndexChange>> changes;
+    for (const Event& e : events) {
+      MUSTER_ASSIGN_OR_RETURN(std::optional<IndexChange> change, ExitBanChangeOf(e));
+      if (change) changes.emplace_back(e.seq, std::move(*change));
+    }
     {
       // Another caller may have applied some of these meanwhile: skip what it did.
       std::lock_guard lock(feed_mu_);
-      if (first > exit_bans_seq_ + 1) {
-        // Changes after our position were pruned (Sweep): start again from the bans in force.
-        // (A sequence may also skip numbers; that costs a reload, never a missed change.)
-        return ReloadExitBans(from_replica);
-      }
-      for (const ExitBanChange& c : changes) {
-        if (c.seq <= exit_bans_seq_) continue;
+      for (const auto& [seq, c] : changes) {
+        if (seq <= exit_bans_seq_) continue;
         if (c.banned) {
           exit_bans_.Add(c.national_id, c.restriction_id, c.effective_at);
         } else {
           exit_bans_.Remove(c.national_id, c.restriction_id);
         }
-        exit_bans_seq_ = c.seq;
       }
+      exit_bans_seq_ = std::max(exit_bans_seq_, through);
     }
-    if (changes.size() < kPage) return Status::Ok();
+    if (events.size() < kPage) return Status::Ok();
   }
 }
 
@@ -312,8 +347,12 @@ Result<OverrideRequest> SummonsService::RequestOverride(const IssueRequest& r, s
                         clock_.Now()};
     MUSTER_ASSIGN_OR_RETURN(o.id, tx.InsertOverride(o));
     return EmitEvent(tx, "override.requested", o.requested_at, actor, o.national_id,
-                     {{"override_id", o.id}, {"national_id", o.national_id}, {"office", o.office}, {"kind", o.kind},
-                      {"reasons", o.reasons}, {"justification", o.justification}});
+                     {{"override_id", o.id},
+                      {"national_id", o.national_id},
+                      {"office", o.office},
+                      {"kind", o.kind},
+                      {"reasons", o.reasons},
+                      {"justification", o.justification}});
   }));
   return o;
 }
@@ -418,7 +457,7 @@ Status SummonsService::Impose(Tx& tx, const Summons& s, const RestrictionRule& r
       .String(s.number)
       .EndObject();
   MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "restriction.imposed", at, actor, s.number, std::move(payload)));
-  if (r.kind == kExitBan) changes.push_back({0, r.national_id, r.id, /*banned=*/true, r.effective_at, at});
+  if (r.kind == kExitBan) changes.push_back({r.national_id, r.id, /*banned=*/true, r.effective_at});
   return Status::Ok();
 }
 
@@ -436,7 +475,7 @@ Status SummonsService::LiftAll(Tx& tx, const Summons& s, Timestamp at, std::stri
                                       {"national_id", s.national_id},
                                       {"summons", s.number},
                                       {"reason", r.lift_reason}}));
-    if (r.kind == kExitBan) changes.push_back({0, r.national_id, r.id, /*banned=*/false, r.effective_at, at});
+    if (r.kind == kExitBan) changes.push_back({r.national_id, r.id, /*banned=*/false, r.effective_at});
   }
   return Status::Ok();
 }
@@ -508,23 +547,25 @@ Result<CampaignPlan> SummonsService::IssueCampaign(int64_t id, std::string_view 
       break;
     }
     size_t end = std::min(total, start + batch);
-    MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>& changes) {
-      MUSTER_ASSIGN_OR_RETURN(int64_t max_id, tx.MaxSummonsId());
-      Timestamp now = clock_.Now();
-      IssueRequest r;
-      r.kind = c.kind;
-      r.purpose = c.purpose;
-      for (size_t i = start; i < end; ++i) {
-        const CampaignAssignment& a = plan.assignments[i];
-        r.person_id = a.person_id;
-        r.national_id = a.national_id;
-        r.office = a.office;
-        r.appear_at = a.appear_at;
-        r.place = c.place.empty() ? office_names[a.office] : c.place;
-        MUSTER_RETURN_IF_ERROR(Enter(tx, r, ++max_id, c.id, actor, "", "", now, changes).status());
-      }
-      return Status::Ok();
-    }, WriteKind::kBulk));
+    MUSTER_RETURN_IF_ERROR(Write(
+        [&](Tx& tx, std::vector<IndexChange>& changes) {
+          MUSTER_ASSIGN_OR_RETURN(int64_t max_id, tx.MaxSummonsId());
+          Timestamp now = clock_.Now();
+          IssueRequest r;
+          r.kind = c.kind;
+          r.purpose = c.purpose;
+          for (size_t i = start; i < end; ++i) {
+            const CampaignAssignment& a = plan.assignments[i];
+            r.person_id = a.person_id;
+            r.national_id = a.national_id;
+            r.office = a.office;
+            r.appear_at = a.appear_at;
+            r.place = c.place.empty() ? office_names[a.office] : c.place;
+            MUSTER_RETURN_IF_ERROR(Enter(tx, r, ++max_id, c.id, actor, "", "", now, changes).status());
+          }
+          return Status::Ok();
+        },
+        WriteKind::kBulk));
     if (progress) progress(end, total);
   }
   return plan;
@@ -698,15 +739,17 @@ Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor
     Timestamp issued_before = now - std::chrono::days(policy_.delivery_days);
     while (true) {
       size_t done = 0;
-      MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>& changes) {
-        MUSTER_ASSIGN_OR_RETURN(auto due, tx.ListUndelivered(issued_before, batch));
-        for (Summons& s : due) {
-          MUSTER_RETURN_IF_ERROR(
-              Deliver(tx, s, s.issued_at + std::chrono::days(policy_.delivery_days), actor, changes));
-        }
-        done = due.size();
-        return Status::Ok();
-      }, WriteKind::kBulk));
+      MUSTER_RETURN_IF_ERROR(Write(
+          [&](Tx& tx, std::vector<IndexChange>& changes) {
+            MUSTER_ASSIGN_OR_RETURN(auto due, tx.ListUndelivered(issued_before, batch));
+            for (Summons& s : due) {
+              MUSTER_RETURN_IF_ERROR(
+                  Deliver(tx, s, s.issued_at + std::chrono::days(policy_.delivery_days), actor, changes));
+            }
+            done = due.size();
+            return Status::Ok();
+          },
+          WriteKind::kBulk));
       summary.delivered += done;
       if (done < batch) break;
     }
@@ -726,16 +769,18 @@ Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor
     for (size_t start = 0; start < ids.size(); start += batch) {
       std::span<const int64_t> chunk(ids.data() + start, std::min(batch, ids.size() - start));
       size_t done = 0, imposed = 0;
-      MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>& changes) {
-        done = imposed = 0;
-        MUSTER_ASSIGN_OR_RETURN(auto overdue, tx.ListOverdue(appear_before, chunk));
-        for (Summons& s : overdue) {
-          MUSTER_ASSIGN_OR_RETURN(size_t n, MarkNoShow(tx, s, now, actor, changes));
-          imposed += n;
-        }
-        done = overdue.size();
-        return Status::Ok();
-      }, WriteKind::kBulk));
+      MUSTER_RETURN_IF_ERROR(Write(
+          [&](Tx& tx, std::vector<IndexChange>& changes) {
+            done = imposed = 0;
+            MUSTER_ASSIGN_OR_RETURN(auto overdue, tx.ListOverdue(appear_before, chunk));
+            for (Summons& s : overdue) {
+              MUSTER_ASSIGN_OR_RETURN(size_t n, MarkNoShow(tx, s, now, actor, changes));
+              imposed += n;
+            }
+            done = overdue.size();
+            return Status::Ok();
+          },
+          WriteKind::kBulk));
       summary.no_show += done;
       summary.restrictions_imposed += imposed;
       // Of those listed so far; a summons appealed or closed since it was listed is not counted.
@@ -745,12 +790,6 @@ Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor
     seen += ids.size();
     after = ids.back();
   }
-  // 3. The exit-ban change feed keeps kExitBanFeedRetention of changes.
-  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>&) {
-    MUSTER_ASSIGN_OR_RETURN(int64_t pruned, tx.PruneExitBanChanges(now - kExitBanFeedRetention));
-    summary.feed_pruned = static_cast<size_t>(pruned);
-    return Status::Ok();
-  }));
   return summary;
 }
 

@@ -42,12 +42,7 @@ struct SweepSummary {
   size_t delivered = 0;  // after_days deliveries that fell due
   size_t no_show = 0;    // summonses marked no_show
   size_t restrictions_imposed = 0;
-  size_t feed_pruned = 0;  // exit-ban change feed rows older than kExitBanFeedRetention deleted
 };
-
-// How long the exit-ban change feed keeps a change: servers poll it every second; one that falls
-// further behind notices the gap and reloads its index from the bans in force.
-inline constexpr std::chrono::hours kExitBanFeedRetention{24};
 
 struct ExitCheckAnswer {
   bool allow = true;
@@ -84,16 +79,17 @@ class SummonsService {
   // Builds the exit-ban index from the store (a replica when it has one). Call once before
   // ExitCheck.
   Status LoadExitBans();
-  // Applies the exit-ban changes committed since the last one applied, by any process: the
-  // index follows the store's change feed (Tx::ListExitBanChanges). A write of this service
-  // that changes exit bans catches up from the primary once it commits, so its own changes are
-  // in the index when it returns (unless that read fails: then at the next call of this).
-  // `from_replica`: read the feed from the replica (it may lag: the rest comes at a later call).
-  // Thread-safe; changes are applied once each, in order. FailedPrecondition before
-  // LoadExitBans; a service that never loads the index (a one-shot command) never follows.
+  // Applies the exit bans imposed and lifted since the last event read, by any process: the
+  // index follows the `restriction.imposed` and `restriction.lifted` events (Tx::ListEventsOfTypes),
+  // which commit in seq order. A write of this service that changes exit bans catches up from
+  // the primary once it commits, so its own changes are in the index when it returns (unless
+  // that read fails: then at the next call of this). `from_replica`: read from the replica (it
+  // may lag: the rest comes at a later call). Thread-safe; changes are applied once each, in
+  // order. FailedPrecondition before LoadExitBans; a service that never loads the index (a
+  // one-shot command) never follows.
   Status FollowExitBans(bool from_replica = true);
   const ExitBanIndex& exit_bans() const { return exit_bans_; }
-  // The seq of the last exit-ban change applied.
+  // The seq of the last event the index has read.
   int64_t exit_bans_seq() const;
   bool exit_bans_loaded() const;
 
@@ -148,8 +144,7 @@ class SummonsService {
   Result<CorrectionRequest> RequestCorrection(std::string_view national_id, std::string_view field,
                                               std::string_view value, std::string_view explanation,
                                               std::string_view actor);
-  Result<CorrectionRequest> DecideCorrection(int64_t id, bool approve, std::string_view reason,
-                                             std::string_view actor);
+  Result<CorrectionRequest> DecideCorrection(int64_t id, bool approve, std::string_view reason, std::string_view actor);
 
   // Delivers after_days summonses that fell due and marks overdue ones no_show, imposing the
   // policy's restrictions. Idempotent; works in batches of `batch` summonses per transaction.
@@ -163,13 +158,23 @@ class SummonsService {
   Status FlushExitChecks();
 
  private:
-  using IndexChange = ExitBanChange;
-  // Runs `work` in a write transaction, appends the exit-ban changes it queued to the feed in
-  // the same transaction, and brings the index up to date once committed. A batch of bulk work
-  // passes kBulk (see SetBulkAfterCommit).
+  // An exit ban imposed (banned) or lifted, as the index applies it. Impose and LiftAll queue one
+  // for each exit ban they change; FollowExitBans reads them back from their events
+  // (ExitBanChangeOf).
+  struct IndexChange {
+    std::string national_id;
+    int64_t restriction_id = 0;
+    bool banned = true;
+    Timestamp effective_at;  // when the ban takes effect
+  };
+  // The exit-ban change a `restriction.imposed` or `restriction.lifted` event records; nullopt
+  // for another kind of restriction. Internal for a payload Impose or LiftAll did not write.
+  static Result<std::optional<IndexChange>> ExitBanChangeOf(const Event& event);
+  // Runs `work` in a write transaction and, when it queued exit-ban changes, tells the other
+  // servers (Tx::NotifyExitBanChange) and brings the index up to date once committed. A batch of
+  // bulk work passes kBulk (see SetBulkAfterCommit).
   enum class WriteKind { kSingle, kBulk };
-  Status Write(const std::function<Status(Tx&, std::vector<IndexChange>&)>& work,
-               WriteKind kind = WriteKind::kSingle);
+  Status Write(const std::function<Status(Tx&, std::vector<IndexChange>&)>& work, WriteKind kind = WriteKind::kSingle);
 
   Status Deliver(Tx& tx, Summons& s, Timestamp at, std::string_view actor, std::vector<IndexChange>& changes);
   // Records a delivery that has happened (events, and the exit ban under exit_ban_from = "delivery").
@@ -200,11 +205,11 @@ class SummonsService {
   Store& store_;
   const Policy& policy_;
   const Clock& clock_;
-  // Replaces the index with the bans in force and sets the feed position; feed_mu_ held.
+  // Replaces the index with the bans in force and reads on from the last event; feed_mu_ held.
   Status ReloadExitBans(bool from_replica);
   ExitBanIndex exit_bans_;
-  // Guards applying changes to exit_bans_ and the seq of the last one applied (an in-process
-  // order only: the feed's seq order comes from the store).
+  // Guards applying changes to exit_bans_ and the seq of the last event read (an in-process
+  // order only: the events' seq order comes from the store).
   mutable std::mutex feed_mu_;
   int64_t exit_bans_seq_ = 0;      // guarded by feed_mu_
   bool exit_bans_loaded_ = false;  // guarded by feed_mu_

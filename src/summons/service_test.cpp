@@ -1,7 +1,9 @@
 #include "summons/service.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -13,9 +15,11 @@ namespace {
 class SummonsServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = (std::filesystem::temp_directory_path() /
-             ("muster_service_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + ".db"))
-                .string();
+    // A file per test and process: CTest runs the tests of this suite side by side.
+    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    path_ =
+        (std::filesystem::temp_directory_path() / fmt::format("muster_service_test_{}_{}.db", test->name(), ::getpid()))
+            .string();
     std::filesystem::remove(path_);
     auto store = OpenStore(path_, StoreOptions{.create = true});
     ASSERT_TRUE(store.ok()) << store.status().message();
@@ -64,8 +68,8 @@ TEST_F(SummonsServiceTest, HotEventPayloadsAreCanonicalJson) {
   });
   ASSERT_TRUE(unfit.ok()) << unfit.message();
   SummonsService svc(*store_, DefaultPolicy(), clock_);
-  IssueRequest request{"12345678964", "D01", "conscription", *ParseTimestamp("2026-12-10T09:00:00Z"), "Room 4",
-                       "Medical board"};
+  IssueRequest request{"12345678964", "D01",          "conscription", *ParseTimestamp("2026-12-10T09:00:00Z"),
+                       "Room 4",      "Medical board"};
   ASSERT_TRUE(svc.Issue(request, "officer:olga").ok());
   request.national_id = "11223344595";
   auto asked = svc.RequestOverride(request, "Court order \"12\"\n", "officer:olga");
@@ -81,21 +85,23 @@ TEST_F(SummonsServiceTest, HotEventPayloadsAreCanonicalJson) {
   EXPECT_EQ(progress, (std::vector<std::pair<size_t, size_t>>{{1, 2}, {2, 2}}));
 
   std::set<std::string> types;
-  ASSERT_TRUE(store_->Read([&](Tx& tx) {
-    MUSTER_ASSIGN_OR_RETURN(auto events, tx.ListEvents(0, 100));
-    for (const Event& e : events) {
-      nlohmann::json parsed = nlohmann::json::parse(e.payload, nullptr, false);
-      EXPECT_TRUE(parsed.is_object()) << e.type << ": " << e.payload;
-      EXPECT_EQ(parsed.dump(), e.payload) << e.type;
-      types.insert(e.type);
-      if (e.type == "summons.issued" && parsed.contains("override")) {
-        types.insert("summons.issued with override");
-        EXPECT_EQ(parsed["override"]["reason"], "Court order \"12\"\n (overrides fitness)");
-        EXPECT_EQ(parsed["override"]["approved_by"], "supervisor:ivan");
-      }
-    }
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Tx& tx) {
+                    MUSTER_ASSIGN_OR_RETURN(auto events, tx.ListEvents(0, 100));
+                    for (const Event& e : events) {
+                      nlohmann::json parsed = nlohmann::json::parse(e.payload, nullptr, false);
+                      EXPECT_TRUE(parsed.is_object()) << e.type << ": " << e.payload;
+                      EXPECT_EQ(parsed.dump(), e.payload) << e.type;
+                      types.insert(e.type);
+                      if (e.type == "summons.issued" && parsed.contains("override")) {
+                        types.insert("summons.issued with override");
+                        EXPECT_EQ(parsed["override"]["reason"], "Court order \"12\"\n (overrides fitness)");
+                        EXPECT_EQ(parsed["override"]["approved_by"], "supervisor:ivan");
+                      }
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
   for (const char* type : {"summons.issued", "summons.issued with override", "summons.delivered", "summons.no_show",
                            "restriction.imposed"}) {
     EXPECT_TRUE(types.contains(type)) << type;
@@ -138,7 +144,7 @@ TEST_F(SummonsServiceTest, ExitCheckRejectsAnInvalidId) {
 }
 
 // Two processes on one database (here two stores on one SQLite file): the exit bans one of them
-// imposes and lifts reach the other's index through the change feed, in order, once each.
+// imposes and lifts reach the other's index through their events, in order, once each.
 TEST_F(SummonsServiceTest, TheExitBanIndexFollowsAnotherProcess) {
   Policy policy = DefaultPolicy();
   policy.exit_ban_from = ExitBanFrom::kDelivery;  // issuing alone bars (delivery is on entry)
@@ -153,8 +159,8 @@ TEST_F(SummonsServiceTest, TheExitBanIndexFollowsAnotherProcess) {
   ASSERT_TRUE(there.LoadExitBans().ok());
   const Timestamp now = clock_.Now();
 
-  IssueRequest request{person.national_id, "D01", "conscription", *ParseTimestamp("2026-12-10T09:00:00Z"),
-                       "Room 4", "Medical board"};
+  IssueRequest request{person.national_id, "D01",          "conscription", *ParseTimestamp("2026-12-10T09:00:00Z"),
+                       "Room 4",           "Medical board"};
   auto issued = here.Issue(request, "officer:olga");
   ASSERT_TRUE(issued.ok()) << issued.status().message();
   EXPECT_TRUE(here.exit_bans().Barred(person.national_id, now)) << "its own write applies at once";
@@ -168,55 +174,72 @@ TEST_F(SummonsServiceTest, TheExitBanIndexFollowsAnotherProcess) {
   ASSERT_TRUE(there.FollowExitBans().ok());
   ASSERT_TRUE(there.FollowExitBans().ok());  // nothing new: applied once
   EXPECT_FALSE(there.exit_bans().Barred(person.national_id, now));
-  EXPECT_EQ(there.exit_bans_seq(), 2);
+  // issued, delivered, restriction.imposed, appeared, restriction.lifted: read to the last.
+  EXPECT_EQ(there.exit_bans_seq(), 5);
+  EXPECT_EQ(here.exit_bans_seq(), 5);
 
-  // A process that starts now begins where the feed is.
+  // A process that starts now begins after the last event.
   SummonsService later(**other_store, policy, clock_);
   EXPECT_TRUE(later.FollowExitBans().IsFailedPrecondition()) << "not before LoadExitBans";
   ASSERT_TRUE(later.LoadExitBans().ok());
-  EXPECT_EQ(later.exit_bans_seq(), 2);
+  EXPECT_EQ(later.exit_bans_seq(), 5);
   EXPECT_EQ(later.exit_bans().size(), 0u);
 }
 
-// The sweep prunes the feed to a day of changes; a follower whose position was pruned away
-// notices the gap and reloads from the bans in force rather than missing a ban.
-TEST_F(SummonsServiceTest, AFollowerBehindAPrunedFeedReloads) {
+// Under the default policy a summons bars no one until its sweep. A follower passes the events
+// that change no ban; it takes the exit bans a sweep in another process imposes and the lift of
+// a granted appeal, and never a restriction of another kind.
+TEST_F(SummonsServiceTest, AFollowerTakesOnlyExitBansFromTheEvents) {
   Policy policy = DefaultPolicy();
-  policy.exit_ban_from = ExitBanFrom::kDelivery;  // issuing alone bars (delivery is on entry)
+  policy.restrictions.push_back({"driving", 0});
   const char* ids[] = {"12345678964", "11223344595"};
   AddConscripts({ids[0], ids[1]});
   auto other_store = OpenStore(path_, StoreOptions{});
   ASSERT_TRUE(other_store.ok()) << other_store.status().message();
   SummonsService here(*store_, policy, clock_);
   SummonsService there(**other_store, policy, clock_);
-  ASSERT_TRUE(here.LoadExitBans().ok());
   ASSERT_TRUE(there.LoadExitBans().ok());
-  const Timestamp now = clock_.Now();
-  auto issue = [&](const char* id) {
-    return here.Issue({id, "D01", "conscription", *ParseTimestamp("2026-12-10T09:00:00Z"), "Room 4", "Board"},
-                      "officer:olga");
-  };
-  auto first = issue(ids[0]);   // change 1: ban
-  auto second = issue(ids[1]);  // change 2: ban
-  ASSERT_TRUE(first.ok() && second.ok());
-  ASSERT_TRUE(here.Appear(first->number, std::nullopt, "officer:olga").ok());  // change 3: lift
-  EXPECT_EQ(here.exit_bans_seq(), 3);
+  std::vector<std::string> numbers;
+  for (const char* id : ids) {
+    auto issued = here.Issue({id, "D01", "conscription", *ParseTimestamp("2026-12-10T09:00:00Z"), "Room 4", "Board"},
+                             "officer:olga");
+    ASSERT_TRUE(issued.ok()) << issued.status().message();
+    numbers.push_back(issued->number);
+  }
+  ASSERT_TRUE(there.FollowExitBans().ok());
+  EXPECT_EQ(there.exit_bans_seq(), 4) << "two summonses issued and delivered: looked at, nothing to apply";
+  EXPECT_EQ(there.exit_bans().size(), 0u);
 
-  // Two days on (nothing is overdue yet): every change but the newest is older than a day.
-  auto swept = here.Sweep(now + std::chrono::days(2));
+  const Timestamp after = *ParseTimestamp("2027-01-10T00:00:00Z");
+  auto swept = here.Sweep(after);
   ASSERT_TRUE(swept.ok()) << swept.status().message();
-  EXPECT_EQ(swept->no_show, 0u);
-  EXPECT_EQ(swept->feed_pruned, 2u);
+  EXPECT_EQ(swept->restrictions_imposed, 4u) << "an exit ban and a driving ban each";
+  ASSERT_TRUE(there.FollowExitBans().ok());
+  EXPECT_TRUE(there.exit_bans().Barred(ids[0], after));
+  EXPECT_TRUE(there.exit_bans().Barred(ids[1], after));
+  EXPECT_EQ(there.exit_bans().size(), 2u) << "the driving bans are not exit bans";
 
-  // `there` never read changes 1 and 2; applying change 3 alone would miss the second ban.
+  auto appeal = here.FileAppeal(numbers[0], AppealReason::kIllness, "In hospital since December", "cli:ivan");
+  ASSERT_TRUE(appeal.ok()) << appeal.status().message();
+  ASSERT_TRUE(here.DecideAppeal(appeal->id, /*grant=*/true, "Hospital record", "supervisor:anna").ok());
   ASSERT_TRUE(there.FollowExitBans().ok());
-  EXPECT_TRUE(there.exit_bans().Barred(ids[1], now));
-  EXPECT_FALSE(there.exit_bans().Barred(ids[0], now));
-  EXPECT_EQ(there.exit_bans_seq(), 3);
-  // Caught up: the next poll applies nothing and does not reload.
-  ASSERT_TRUE(there.FollowExitBans().ok());
-  EXPECT_TRUE(there.exit_bans().Barred(ids[1], now));
-  EXPECT_EQ(there.exit_bans().size(), 1u);
+  EXPECT_FALSE(there.exit_bans().Barred(ids[0], after));
+  EXPECT_TRUE(there.exit_bans().Barred(ids[1], after));
+  int64_t last = 0;
+  ASSERT_TRUE(store_
+                  ->Read([&](Tx& tx) {
+                    MUSTER_ASSIGN_OR_RETURN(last, tx.LastEventSeq());
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(there.exit_bans_seq(), last);
+
+  // A server started now loads the same bans.
+  SummonsService later(**other_store, policy, clock_);
+  ASSERT_TRUE(later.LoadExitBans().ok());
+  EXPECT_EQ(later.exit_bans_seq(), last);
+  EXPECT_EQ(later.exit_bans().size(), 1u);
+  EXPECT_TRUE(later.exit_bans().Barred(ids[1], after));
 }
 
 }  // namespace

@@ -65,7 +65,7 @@ def run_test(tmp, db):
     check(psql(db, "SELECT to_regclass('ledger_tiles') IS NULL") == "t", "no tiles before version 9")
 
     out = run("--db", db, "ledger", "verify")  # migrates first
-    check(psql(db, "SELECT max(version) FROM schema_migrations") == "9", "migrated to version 9 again")
+    check(psql(db, "SELECT count(*) FROM schema_migrations WHERE version = 9") == "1", "migrated to version 9 again")
     check(psql(db, TILES) == before, "the same tiles, byte for byte")
     check(psql(db, "SELECT to_regclass('ledger_leaves') IS NULL AND to_regclass('ledger_subtrees') IS NULL") == "t",
           "the old tables are gone")

@@ -91,7 +91,8 @@ def run_test(db, replica, policy):
         # Another process's ban reaches the index only through the replica.
         run("--db", db, "--policy", policy, "--as", "olga", "summons", "issue", second, "--office", "D01",
             "--kind", "conscription", "--appear-at", in_days(5), "--place", "Room 4", "--purpose", "Board")
-        check(psql(db, "SELECT count(*) FROM exit_ban_changes") == "3", "the three bans are in the primary's feed")
+        check(psql(db, "SELECT count(*) FROM events WHERE type = 'restriction.imposed'") == "3",
+              "the three bans are in the primary's events")
         check(decision(second) == "allow", "another process's ban waits for the replica")
 
         psql(replica, "SELECT pg_wal_replay_resume()")

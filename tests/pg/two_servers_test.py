@@ -108,8 +108,8 @@ def run_test(tmp, db):
     # 3. One ledger.
     p = subprocess.run([api_test.MUSTER, "--db", db, "ledger", "verify"], capture_output=True, text=True)
     check(p.returncode == 0, f"ledger verify: {p.stdout} {p.stderr}")
-    check(psql(db, "SELECT count(*) FROM exit_ban_changes") == "5",
-          "the feed holds each ban imposed and lifted once (4 bans, 1 lift)")
+    check(psql(db, "SELECT count(*) FROM events WHERE type IN ('restriction.imposed', 'restriction.lifted')") == "5",
+          "the events hold each ban imposed and lifted once (4 bans, 1 lift)")
 
 
 if __name__ == "__main__":

@@ -8,8 +8,7 @@ namespace {
 
 // The order in which a write's multi-row statements send their rows (Connection::AddRow): each
 // refers only to rows of those before it (a restriction to its summons).
-enum RowRank : int { kSummonsRows, kSummonsUpdates, kRestrictionRows, kExitBanChangeRows, kEventRows };
-
+enum RowRank : int { kSummonsRows, kSummonsUpdates, kRestrictionRows, kEventRows };
 
 constexpr std::string_view kCampaignSelect =
     "SELECT id, kind, name, basis, districts, age_min, age_max, categories, fitness, quota, appear_from, "
@@ -316,10 +315,9 @@ Result<std::vector<int64_t>> PgTx::ListOverdueIds(Timestamp appear_before, int64
 
 Result<std::vector<Summons>> PgTx::ListOverdue(Timestamp appear_before, std::span<const int64_t> ids) {
   std::string list = IntArray(ids.size(), [&](size_t i) { return ids[i]; });
-  MUSTER_ASSIGN_OR_RETURN(Rows rows,
-                          conn_.Query(fmt::format("{} WHERE s.id = {} AND {} ORDER BY s.id", kSummonsSelect,
-                                                  AnyOfArray(2, "bigint"), kOverdue),
-                                      Params().Add(Millis(appear_before)).Add(list)));
+  MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query(fmt::format("{} WHERE s.id = {} AND {} ORDER BY s.id", kSummonsSelect,
+                                                             AnyOfArray(2, "bigint"), kOverdue),
+                                                 Params().Add(Millis(appear_before)).Add(list)));
   return Collect<Summons>(rows, ReadSummons);
 }
 
@@ -419,9 +417,13 @@ Result<std::vector<Restriction>> PgTx::ListRestrictionsOfSummons(int64_t summons
 }
 
 Result<std::vector<Restriction>> PgTx::ListRestrictionsOfPerson(std::string_view national_id) {
-  MUSTER_ASSIGN_OR_RETURN(Rows rows,
-                          conn_.Query(fmt::format("{} WHERE p.national_id = $1 ORDER BY r.id", kRestrictionSelect),
-                                      Params().Add(national_id)));
+  MUSTER_ASSIGN_OR_RETURN(
+      Rows rows,
+      conn_.Query(
+          fmt::format("{} WHERE r.summons_id IN (SELECT id FROM summonses WHERE person_id = (SELECT id FROM persons "
+                      "WHERE national_id = $1)) ORDER BY r.id",
+                      kRestrictionSelect),
+          Params().Add(national_id)));
   return Collect<Restriction>(rows, ReadRestriction);
 }
 
@@ -495,48 +497,11 @@ Status PgTx::InsertExitCheck(std::string_view reference, std::string_view nation
       .status();
 }
 
-Status PgTx::AppendExitBanChange(const ExitBanChange& c) {
-  Params params;
-  params.Add(c.national_id).Add(c.restriction_id).Add(int64_t{c.banned ? 1 : 0}).Add(Millis(c.effective_at));
-  params.Add(Millis(c.at));
-  // A sweep imposes thousands at once: a multi-row INSERT. The notification is sent once per
-  // write and delivered when it commits.
-  MUSTER_RETURN_IF_ERROR(
-      conn_.AddRow(kExitBanChangeRows, "INSERT INTO exit_ban_changes (national_id, restriction_id, banned, effective_at, at) SELECT * FROM "
-                   "unnest($1::text::text[], $2::text::bigint[], $3::text::smallint[], $4::text::bigint[], "
-                   "$5::text::bigint[])",
-                   params));
+Status PgTx::NotifyExitBanChange() {
+  // Delivered when this write commits; once per write however many bans it imposes or lifts.
   if (exit_bans_notified_) return Status::Ok();
   exit_bans_notified_ = true;
   return conn_.Send(fmt::format("SELECT pg_notify('{}', '')", kExitBanChannel), Params());
-}
-
-Result<std::vector<ExitBanChange>> PgTx::ListExitBanChanges(int64_t after_seq, size_t limit) {
-  MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT seq, national_id, restriction_id, banned, effective_at, at "
-                                                 "FROM exit_ban_changes WHERE seq > $1 ORDER BY seq LIMIT $2",
-                                                 Params().Add(after_seq).Add(static_cast<int64_t>(limit))));
-  return Collect<ExitBanChange>(rows, [](const Rows& r, int i) {
-    return ExitBanChange{r.Int(i, 0), r.Text(i, 1), r.Int(i, 2), r.Int(i, 3) == 1, FromMillis(r.Int(i, 4)),
-                         FromMillis(r.Int(i, 5))};
-  });
-}
-
-Result<int64_t> PgTx::LastExitBanChangeSeq() {
-  MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT coalesce(max(seq), 0) FROM exit_ban_changes"));
-  return rows.Int(0, 0);
-}
-
-Result<int64_t> PgTx::FirstExitBanChangeSeq() {
-  MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT coalesce(min(seq), 0) FROM exit_ban_changes"));
-  return rows.Int(0, 0);
-}
-
-Result<int64_t> PgTx::PruneExitBanChanges(Timestamp before) {
-  MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query("WITH gone AS (DELETE FROM exit_ban_changes WHERE at < $1 AND seq < "
-                                                 "(SELECT max(seq) FROM exit_ban_changes) RETURNING 1) "
-                                                 "SELECT count(*) FROM gone",
-                                                 Params().Add(Millis(before))));
-  return rows.Int(0, 0);
 }
 
 Result<int64_t> PgTx::AppendEvent(const Event& e) {
@@ -563,6 +528,22 @@ Result<std::vector<Event>> PgTx::ListEvents(int64_t after_seq, size_t limit) {
       conn_.Query("SELECT seq, type, at, actor, subject, payload FROM events WHERE seq > $1 ORDER BY seq LIMIT $2",
                   Params().Add(after_seq).Add(static_cast<int64_t>(limit))));
   return Collect<Event>(rows, ReadEvent);
+}
+
+Result<std::vector<Event>> PgTx::ListEventsOfTypes(int64_t after_seq, std::span<const std::string_view> types,
+                                                   size_t limit) {
+  std::string list = TextArray(std::vector<std::string>(types.begin(), types.end()));
+  MUSTER_ASSIGN_OR_RETURN(Rows rows,
+                          conn_.Query(fmt::format("SELECT seq, type, at, actor, subject, payload FROM events "
+                                                  "WHERE seq > $1 AND type = {} ORDER BY seq LIMIT $3",
+                                                  AnyOfArray(2, "text")),
+                                      Params().Add(after_seq).Add(list).Add(static_cast<int64_t>(limit))));
+  return Collect<Event>(rows, ReadEvent);
+}
+
+Result<int64_t> PgTx::LastEventSeq() {
+  MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT coalesce(max(seq), 0) FROM events"));
+  return rows.Int(0, 0);
 }
 
 Result<std::optional<Event>> PgTx::FindFirstEvent(std::string_view subject, std::string_view type) {

@@ -175,13 +175,12 @@ class PgTx final : public Tx {
   Result<std::vector<CorrectionRequest>> ListCorrections(const CorrectionFilter& filter) override;
   Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
                          std::string_view asked_by, Timestamp asked_at) override;
-  Status AppendExitBanChange(const ExitBanChange& change) override;
-  Result<std::vector<ExitBanChange>> ListExitBanChanges(int64_t after_seq, size_t limit) override;
-  Result<int64_t> LastExitBanChangeSeq() override;
-  Result<int64_t> FirstExitBanChangeSeq() override;
-  Result<int64_t> PruneExitBanChanges(Timestamp before) override;
+  Status NotifyExitBanChange() override;
   Result<int64_t> AppendEvent(const Event& e) override;
   Result<std::vector<Event>> ListEvents(int64_t after_seq, size_t limit) override;
+  Result<std::vector<Event>> ListEventsOfTypes(int64_t after_seq, std::span<const std::string_view> types,
+                                               size_t limit) override;
+  Result<int64_t> LastEventSeq() override;
   Result<std::vector<Event>> ListEventsAbout(const std::vector<std::string>& subjects, size_t limit) override;
 
   // Ledger: pg_ledger.cpp.

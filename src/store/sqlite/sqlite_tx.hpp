@@ -4,9 +4,12 @@
 
 #include <fmt/format.h>
 
+#include <concepts>
 #include <optional>
+#include <ranges>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "store/sqlite/sqlite_db.hpp"
@@ -42,12 +45,16 @@ inline std::string Join(const std::vector<std::string>& items) {
 }
 
 // `items` as a JSON array of strings, for `IN (SELECT value FROM json_each(?))`; the items are
-// codes of [A-Za-z0-9_-] and need no escaping.
-inline std::string JsonList(const std::vector<std::string>& items) {
+// codes of [A-Za-z0-9_.-] (districts, event types) and need no escaping.
+template <typename Strings>
+requires std::convertible_to<std::ranges::range_value_t<Strings>, std::string_view> std::string JsonList(
+    const Strings& items) {
   std::string list = "[";
-  for (const auto& item : items) {
+  for (std::string_view item : items) {
     if (list.size() > 1) list += ',';
-    list += '"' + item + '"';
+    list += '"';
+    list += item;
+    list += '"';
   }
   return list + ']';
 }
@@ -173,13 +180,12 @@ class SqliteTx final : public Tx {
   Result<std::vector<CorrectionRequest>> ListCorrections(const CorrectionFilter& filter) override;
   Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
                          std::string_view asked_by, Timestamp asked_at) override;
-  Status AppendExitBanChange(const ExitBanChange& change) override;
-  Result<std::vector<ExitBanChange>> ListExitBanChanges(int64_t after_seq, size_t limit) override;
-  Result<int64_t> LastExitBanChangeSeq() override;
-  Result<int64_t> FirstExitBanChangeSeq() override;
-  Result<int64_t> PruneExitBanChanges(Timestamp before) override;
+  Status NotifyExitBanChange() override;
   Result<int64_t> AppendEvent(const Event& e) override;
   Result<std::vector<Event>> ListEvents(int64_t after_seq, size_t limit) override;
+  Result<std::vector<Event>> ListEventsOfTypes(int64_t after_seq, std::span<const std::string_view> types,
+                                               size_t limit) override;
+  Result<int64_t> LastEventSeq() override;
   Result<std::vector<Event>> ListEventsAbout(const std::vector<std::string>& subjects, size_t limit) override;
 
   // Ledger: sqlite_ledger.cpp.
