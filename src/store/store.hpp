@@ -216,6 +216,11 @@ class Tx {
   virtual Result<std::vector<int64_t>> ListOverdueIds(Timestamp appear_before, int64_t after_id, size_t limit) = 0;
   // Those of `ids` (ascending) that are overdue, in id order.
   virtual Result<std::vector<Summons>> ListOverdue(Timestamp appear_before, std::span<const int64_t> ids) = 0;
+  // Marks those of `ids` that are still overdue no_show, closed at `closed_at`, in one statement
+  // that checks and changes each (a summons that appeared or was appealed meanwhile is left as it
+  // is). Returns their ids, ascending.
+  virtual Result<std::vector<int64_t>> CloseOverdue(Timestamp appear_before, std::span<const int64_t> ids,
+                                                    Timestamp closed_at) = 0;
 
   // Appeals.
   virtual Result<int64_t> InsertAppeal(const Appeal& appeal) = 0;

@@ -606,7 +606,7 @@ TEST_P(StoreTest, SweepWritesInBulkReadBackInOrder) {
 }
 
 // The sweep's queries: overdue ids in id order, paged, through the index; then, of a batch of
-// ids, those still overdue (a summons closed or appealed since is left out).
+// ids, those still overdue (a summons closed or appealed since is left out), read and closed.
 TEST_P(StoreTest, ListsOverdueSummonsByIdAndChecksThemAgain) {
   auto store = Open();
   ASSERT_TRUE(store);
@@ -652,6 +652,36 @@ TEST_P(StoreTest, ListsOverdueSummonsByIdAndChecksThemAgain) {
     }
     MUSTER_ASSIGN_OR_RETURN(auto early, tx.ListOverdue(before_due, batch));
     EXPECT_TRUE(early.empty());
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+
+  // Closing checks each again in the same statement: not yet due, none; then the overdue only.
+  std::vector<int64_t> closed_early, closed, again;
+  st = store->Write([&](Tx& tx) -> Status {
+    std::vector<int64_t> batch = {1, 2, 3, 4, 5, 6};
+    MUSTER_ASSIGN_OR_RETURN(closed_early, tx.CloseOverdue(before_due, batch, Day(20004)));
+    MUSTER_ASSIGN_OR_RETURN(closed, tx.CloseOverdue(after_due, batch, Day(20006)));
+    MUSTER_ASSIGN_OR_RETURN(again, tx.CloseOverdue(after_due, batch, Day(20007)));
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_TRUE(closed_early.empty());
+  EXPECT_EQ(closed, (std::vector<int64_t>{1, 3, 6}));
+  EXPECT_TRUE(again.empty()) << "closed once";
+  st = store->Read([&](Tx& tx) -> Status {
+    const SummonsState expected[] = {SummonsState::kNoShow,   SummonsState::kDelivered, SummonsState::kNoShow,
+                                     SummonsState::kAppeared, SummonsState::kIssued,    SummonsState::kNoShow};
+    for (int i = 1; i <= 6; ++i) {
+      MUSTER_ASSIGN_OR_RETURN(Summons s, tx.GetSummonsById(i));
+      EXPECT_EQ(s.state, expected[i - 1]) << i;
+      const bool was_closed = expected[i - 1] == SummonsState::kNoShow;
+      EXPECT_EQ(s.closed_at.has_value(), was_closed) << i;
+      if (was_closed) {
+        EXPECT_EQ(*s.closed_at, Day(20006)) << i;
+      }
+      EXPECT_EQ(s.delivered_at, Day(20000)) << i << ": the other fields stay as they were";
+    }
     return Status::Ok();
   });
   ASSERT_TRUE(st.ok()) << st.ToString();

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <future>
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -702,14 +703,11 @@ Result<Appeal> SummonsService::DecideAppeal(int64_t appeal_id, bool grant, std::
   return a;
 }
 
-Result<size_t> SummonsService::MarkNoShow(Tx& tx, Summons& s, Timestamp now, std::string_view actor,
+Result<size_t> SummonsService::MarkNoShow(Tx& tx, const Summons& s, Timestamp now, std::string_view actor,
                                           std::vector<IndexChange>& changes) {
   MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kMarkNoShow));
   // The person failed to appear at the deadline; restriction delays count from then.
   Timestamp deadline = Deadline(s, policy_);
-  s.state = SummonsState::kNoShow;
-  s.closed_at = now;
-  MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
   std::string payload;
   JsonWriter(payload)
       .BeginObject()
@@ -755,10 +753,21 @@ Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor
     }
   }
   // 2. no-shows: past appear_at + grace, not appeared, no appeal pending or granted. Taken in id
-  // order, a batch per transaction, each batch checking again that its summonses are overdue:
-  // neighbouring ids share pages (of the summonses, their restrictions and their events), so a
-  // large sweep writes each page about once instead of once per batch.
+  // order, a batch per transaction: neighbouring ids share pages (of the summonses, their
+  // restrictions and their events), so a large sweep writes each page about once instead of once
+  // per batch. The rows of the next batch are read on another thread, outside the write lock,
+  // while this one writes; a write closes only those of its batch still overdue then
+  // (Tx::CloseOverdue), and what the events and restrictions take from the rows read (number,
+  // person, deadline) never changes.
   Timestamp appear_before = OverdueIfAppearBefore(now, policy_);
+  auto read_batch = [this, appear_before](std::span<const int64_t> chunk) -> Result<std::vector<Summons>> {
+    std::vector<Summons> rows;
+    MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
+      MUSTER_ASSIGN_OR_RETURN(rows, tx.ListOverdue(appear_before, chunk));
+      return Status::Ok();
+    }));
+    return rows;
+  };
   size_t seen = 0;  // overdue ids listed in earlier pages
   for (int64_t after = 0;;) {
     std::vector<int64_t> ids;
@@ -766,25 +775,37 @@ Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor
       MUSTER_ASSIGN_OR_RETURN(ids, tx.ListOverdueIds(appear_before, after, kOverduePage));
       return Status::Ok();
     }));
+    auto chunk_at = [&](size_t start) {
+      return std::span<const int64_t>(ids.data() + start, std::min(batch, ids.size() - start));
+    };
+    std::future<Result<std::vector<Summons>>> next;
+    if (!ids.empty()) next = std::async(std::launch::async, read_batch, chunk_at(0));
     for (size_t start = 0; start < ids.size(); start += batch) {
-      std::span<const int64_t> chunk(ids.data() + start, std::min(batch, ids.size() - start));
+      MUSTER_ASSIGN_OR_RETURN(std::vector<Summons> rows, next.get());
+      if (start + batch < ids.size()) next = std::async(std::launch::async, read_batch, chunk_at(start + batch));
+      std::vector<int64_t> row_ids;
+      row_ids.reserve(rows.size());
+      for (const Summons& s : rows) row_ids.push_back(s.id);
       size_t done = 0, imposed = 0;
       MUSTER_RETURN_IF_ERROR(Write(
           [&](Tx& tx, std::vector<IndexChange>& changes) {
             done = imposed = 0;
-            MUSTER_ASSIGN_OR_RETURN(auto overdue, tx.ListOverdue(appear_before, chunk));
-            for (Summons& s : overdue) {
+            MUSTER_ASSIGN_OR_RETURN(std::vector<int64_t> closed, tx.CloseOverdue(appear_before, row_ids, now));
+            auto still = closed.begin();  // both in id order
+            for (const Summons& s : rows) {
+              if (still == closed.end() || *still != s.id) continue;
+              ++still;
               MUSTER_ASSIGN_OR_RETURN(size_t n, MarkNoShow(tx, s, now, actor, changes));
               imposed += n;
             }
-            done = overdue.size();
+            done = closed.size();
             return Status::Ok();
           },
           WriteKind::kBulk));
       summary.no_show += done;
       summary.restrictions_imposed += imposed;
       // Of those listed so far; a summons appealed or closed since it was listed is not counted.
-      if (progress) progress(seen + start + chunk.size(), seen + ids.size());
+      if (progress) progress(seen + start + std::min(batch, ids.size() - start), seen + ids.size());
     }
     if (ids.size() < kOverduePage) break;
     seen += ids.size();

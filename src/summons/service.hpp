@@ -181,8 +181,9 @@ class SummonsService {
   // `document_sha256`: SummonsDocumentSha256(s).
   Status Delivered(Tx& tx, const Summons& s, const std::string& document_sha256, std::string_view actor,
                    std::vector<IndexChange>& changes);
-  // Marks overdue `s` no_show at `now` and imposes the policy's restrictions; returns how many.
-  Result<size_t> MarkNoShow(Tx& tx, Summons& s, Timestamp now, std::string_view actor,
+  // Records that overdue `s`, which Tx::CloseOverdue has just marked no_show at `now`, failed to
+  // appear, and imposes the policy's restrictions; returns how many.
+  Result<size_t> MarkNoShow(Tx& tx, const Summons& s, Timestamp now, std::string_view actor,
                             std::vector<IndexChange>& changes);
   // Imposes `rule` at `at`, taking effect `rule.after_days` after `from` (the missed deadline).
   Status Impose(Tx& tx, const Summons& s, const RestrictionRule& rule, Timestamp at, Timestamp from,

@@ -108,6 +108,50 @@ TEST_F(SummonsServiceTest, HotEventPayloadsAreCanonicalJson) {
   }
 }
 
+// The sweep reads a batch ahead of the one it writes. A summons read as overdue that the person
+// appears for before its batch is written is not marked a no-show.
+TEST_F(SummonsServiceTest, ASweepLeavesASummonsThatChangedAfterItWasRead) {
+  AddConscripts({"12345678964", "11223344595"});
+  SummonsService svc(*store_, DefaultPolicy(), clock_);
+  std::vector<std::string> numbers;
+  for (const char* id : {"12345678964", "11223344595"}) {
+    auto issued = svc.Issue({id, "D01", "conscription", *ParseTimestamp("2026-12-10T09:00:00Z"), "Room 4", "Board"},
+                            "officer:olga");
+    ASSERT_TRUE(issued.ok()) << issued.status().message();
+    numbers.push_back(issued->number);
+  }
+  // With a batch of one, the second summons has been read when the first batch is done.
+  Status appeared;
+  auto swept = svc.Sweep(
+      *ParseTimestamp("2027-01-10T00:00:00Z"), "system:sweep",
+      [&](size_t done, size_t) {
+        if (done == 1) appeared = svc.Appear(numbers[1], std::nullopt, "officer:olga").status();
+      },
+      /*batch=*/1);
+  ASSERT_TRUE(swept.ok()) << swept.status().message();
+  ASSERT_TRUE(appeared.ok()) << appeared.message();
+  EXPECT_EQ(swept->no_show, 1u);
+  EXPECT_EQ(swept->restrictions_imposed, 1u);
+  auto first = svc.Get(numbers[0]);
+  auto second = svc.Get(numbers[1]);
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_EQ(first->state, SummonsState::kNoShow);
+  EXPECT_EQ(second->state, SummonsState::kAppeared);
+  ASSERT_TRUE(store_
+                  ->Read([&](Tx& tx) {
+                    MUSTER_ASSIGN_OR_RETURN(auto restrictions, tx.ListRestrictionsOfSummons(second->id));
+                    EXPECT_TRUE(restrictions.empty());
+                    const std::string_view no_show[] = {"summons.no_show"};
+                    MUSTER_ASSIGN_OR_RETURN(auto events, tx.ListEventsOfTypes(0, no_show, 10));
+                    EXPECT_EQ(events.size(), 1u);
+                    if (!events.empty()) {
+                      EXPECT_EQ(events[0].subject, numbers[0]);
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
 // Thousands of checks in the same millisecond still get distinct references, and all of them
 // are recorded.
 TEST_F(SummonsServiceTest, ExitCheckReferencesAreUniqueAndRecorded) {

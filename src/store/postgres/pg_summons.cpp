@@ -1,6 +1,8 @@
 // Tx on PostgreSQL: campaigns, summonses, appeals, restrictions, overrides, exit checks, events.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "store/postgres/pg_tx.hpp"
 
 namespace muster::postgres {
@@ -319,6 +321,23 @@ Result<std::vector<Summons>> PgTx::ListOverdue(Timestamp appear_before, std::spa
                                                              AnyOfArray(2, "bigint"), kOverdue),
                                                  Params().Add(Millis(appear_before)).Add(list)));
   return Collect<Summons>(rows, ReadSummons);
+}
+
+Result<std::vector<int64_t>> PgTx::CloseOverdue(Timestamp appear_before, std::span<const int64_t> ids,
+                                                Timestamp closed_at) {
+  std::string list = IntArray(ids.size(), [&](size_t i) { return ids[i]; });
+  MUSTER_ASSIGN_OR_RETURN(
+      Rows rows, conn_.Query(fmt::format("UPDATE summonses AS s SET state = $3, closed_at = $4 WHERE s.id = {} AND {} "
+                                         "RETURNING s.id",
+                                         AnyOfArray(2, "bigint"), kOverdue),
+                             Params()
+                                 .Add(Millis(appear_before))
+                                 .Add(list)
+                                 .Add(SummonsStateName(SummonsState::kNoShow))
+                                 .Add(Millis(closed_at))));
+  std::vector<int64_t> closed = Collect<int64_t>(rows, [](const Rows& r, int i) { return r.Int(i, 0); });
+  std::sort(closed.begin(), closed.end());  // RETURNING promises no order
+  return closed;
 }
 
 Result<int64_t> PgTx::InsertAppeal(const Appeal& a) {
