@@ -33,7 +33,8 @@ echo "generating $PERSONS persons (seed $SEED) in $WORK"
 "$MUSTER" demo-data --persons "$PERSONS" --offices 50 --seed "$SEED" --out data >/dev/null
 echo "persons.csv: $(du -h data/persons.csv | cut -f1), $(($(wc -l <data/persons.csv) - 1)) rows"
 
-PRAGMAS="PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
+# The same page size as a database `muster init` creates (set before WAL mode, on the new file).
+PRAGMAS="PRAGMA page_size = 8192; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
 PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
 SHELL_SCHEMA="CREATE TABLE persons (
   national_id TEXT NOT NULL UNIQUE, surname TEXT NOT NULL, given_name TEXT NOT NULL,
