@@ -108,6 +108,27 @@ TEST_F(SummonsServiceTest, HotEventPayloadsAreCanonicalJson) {
   }
 }
 
+// An exit-ban event the index cannot read stops it where it is, with an error naming the event,
+// rather than passing a ban by.
+TEST_F(SummonsServiceTest, AFollowerStopsAtAnUnreadableExitBanEvent) {
+  SummonsService svc(*store_, DefaultPolicy(), clock_);
+  ASSERT_TRUE(svc.LoadExitBans().ok());
+  const Timestamp at = clock_.Now();
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) {
+                    return tx
+                        .AppendEvent({0, "restriction.imposed", at, "system:sweep", "26-00000001-5",
+                                      R"({"kind":"exit_ban","national_id":"12345678964"})"})
+                        .status();
+                  })
+                  .ok());
+  Status st = svc.FollowExitBans();
+  EXPECT_EQ(st.code(), StatusCode::kInternal) << st.ToString();
+  EXPECT_NE(st.message().find("event 1 (restriction.imposed)"), std::string::npos) << st.message();
+  EXPECT_EQ(svc.exit_bans_seq(), 0) << "not read past it";
+  EXPECT_FALSE(svc.FollowExitBans().ok()) << "nor at the next poll";
+}
+
 // The sweep reads a batch ahead of the one it writes. A summons read as overdue that the person
 // appears for before its batch is written is not marked a no-show.
 TEST_F(SummonsServiceTest, ASweepLeavesASummonsThatChangedAfterItWasRead) {
