@@ -19,8 +19,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kExitBan = "exit_ban";
-// Overdue summons ids read per query by the sweep (8 bytes each in memory).
-constexpr size_t kOverduePage = 1'000'000;
 
 Status CheckText(std::string_view field, std::string_view value, size_t max) {
   if (value.empty()) return Status::InvalidArgument(fmt::format("{}: is required", field));
@@ -768,48 +766,42 @@ Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor
     }));
     return rows;
   };
-  size_t seen = 0;  // overdue ids listed in earlier pages
-  for (int64_t after = 0;;) {
-    std::vector<int64_t> ids;
-    MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
-      MUSTER_ASSIGN_OR_RETURN(ids, tx.ListOverdueIds(appear_before, after, kOverduePage));
-      return Status::Ok();
-    }));
-    auto chunk_at = [&](size_t start) {
-      return std::span<const int64_t>(ids.data() + start, std::min(batch, ids.size() - start));
-    };
-    std::future<Result<std::vector<Summons>>> next;
-    if (!ids.empty()) next = std::async(std::launch::async, read_batch, chunk_at(0));
-    for (size_t start = 0; start < ids.size(); start += batch) {
-      MUSTER_ASSIGN_OR_RETURN(std::vector<Summons> rows, next.get());
-      if (start + batch < ids.size()) next = std::async(std::launch::async, read_batch, chunk_at(start + batch));
-      std::vector<int64_t> row_ids;
-      row_ids.reserve(rows.size());
-      for (const Summons& s : rows) row_ids.push_back(s.id);
-      size_t done = 0, imposed = 0;
-      MUSTER_RETURN_IF_ERROR(Write(
-          [&](Tx& tx, std::vector<IndexChange>& changes) {
-            done = imposed = 0;
-            MUSTER_ASSIGN_OR_RETURN(std::vector<int64_t> closed, tx.CloseOverdue(appear_before, row_ids, now));
-            auto still = closed.begin();  // both in id order
-            for (const Summons& s : rows) {
-              if (still == closed.end() || *still != s.id) continue;
-              ++still;
-              MUSTER_ASSIGN_OR_RETURN(size_t n, MarkNoShow(tx, s, now, actor, changes));
-              imposed += n;
-            }
-            done = closed.size();
-            return Status::Ok();
-          },
-          WriteKind::kBulk));
-      summary.no_show += done;
-      summary.restrictions_imposed += imposed;
-      // Of those listed so far; a summons appealed or closed since it was listed is not counted.
-      if (progress) progress(seen + start + std::min(batch, ids.size() - start), seen + ids.size());
-    }
-    if (ids.size() < kOverduePage) break;
-    seen += ids.size();
-    after = ids.back();
+  std::vector<int64_t> ids;
+  MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
+    MUSTER_ASSIGN_OR_RETURN(ids, tx.ListOverdueIds(appear_before));
+    return Status::Ok();
+  }));
+  auto chunk_at = [&](size_t start) {
+    return std::span<const int64_t>(ids.data() + start, std::min(batch, ids.size() - start));
+  };
+  std::future<Result<std::vector<Summons>>> next;
+  if (!ids.empty()) next = std::async(std::launch::async, read_batch, chunk_at(0));
+  for (size_t start = 0; start < ids.size(); start += batch) {
+    MUSTER_ASSIGN_OR_RETURN(std::vector<Summons> rows, next.get());
+    if (start + batch < ids.size()) next = std::async(std::launch::async, read_batch, chunk_at(start + batch));
+    std::vector<int64_t> row_ids;
+    row_ids.reserve(rows.size());
+    for (const Summons& s : rows) row_ids.push_back(s.id);
+    size_t done = 0, imposed = 0;
+    MUSTER_RETURN_IF_ERROR(Write(
+        [&](Tx& tx, std::vector<IndexChange>& changes) {
+          done = imposed = 0;
+          MUSTER_ASSIGN_OR_RETURN(std::vector<int64_t> closed, tx.CloseOverdue(appear_before, row_ids, now));
+          auto still = closed.begin();  // both in id order
+          for (const Summons& s : rows) {
+            if (still == closed.end() || *still != s.id) continue;
+            ++still;
+            MUSTER_ASSIGN_OR_RETURN(size_t n, MarkNoShow(tx, s, now, actor, changes));
+            imposed += n;
+          }
+          done = closed.size();
+          return Status::Ok();
+        },
+        WriteKind::kBulk));
+    summary.no_show += done;
+    summary.restrictions_imposed += imposed;
+    // Of those listed; a summons appealed or closed since it was listed is not counted.
+    if (progress) progress(start + chunk_at(start).size(), ids.size());
   }
   return summary;
 }

@@ -307,11 +307,10 @@ constexpr std::string_view kOverdue =
 
 }  // namespace
 
-Result<std::vector<int64_t>> PgTx::ListOverdueIds(Timestamp appear_before, int64_t after_id, size_t limit) {
-  MUSTER_ASSIGN_OR_RETURN(
-      Rows rows,
-      conn_.Query(fmt::format("SELECT s.id FROM summonses s WHERE {} AND s.id > $2 ORDER BY s.id LIMIT $3", kOverdue),
-                  Params().Add(Millis(appear_before)).Add(after_id).Add(static_cast<int64_t>(limit))));
+Result<std::vector<int64_t>> PgTx::ListOverdueIds(Timestamp appear_before) {
+  MUSTER_ASSIGN_OR_RETURN(Rows rows,
+                          conn_.Query(fmt::format("SELECT s.id FROM summonses s WHERE {} ORDER BY s.id", kOverdue),
+                                      Params().Add(Millis(appear_before))));
   return Collect<int64_t>(rows, [](const Rows& r, int i) { return r.Int(i, 0); });
 }
 

@@ -282,15 +282,18 @@ Result<std::vector<Summons>> SqliteTx::ListUndelivered(Timestamp issued_before, 
   return Collect<Summons>(*s, ReadSummons);
 }
 
-Result<std::vector<int64_t>> SqliteTx::ListOverdueIds(Timestamp appear_before, int64_t after_id, size_t limit) {
-  // Through the index of open summonses, so that a sweep with little to do reads little.
+Result<std::vector<int64_t>> SqliteTx::ListOverdueIds(Timestamp appear_before) {
+  // Through the index of open summonses, so that a sweep with little to do reads little; sorted
+  // here, since SQLite's sorter took 0.12 s for 300,000 ids that std::sort takes 0.01 s for.
   MUSTER_ASSIGN_OR_RETURN(
       Statement * s,
-      db_.Prepare(fmt::format("SELECT s.id FROM summonses s INDEXED BY summonses_open_by_state_appear WHERE {} AND {} "
-                              "AND s.id > ?2 ORDER BY s.id LIMIT ?3",
+      db_.Prepare(fmt::format("SELECT s.id FROM summonses s INDEXED BY summonses_open_by_state_appear WHERE {} AND {}",
                               kOpen, kOverdue)));
-  s->Bind(1, Millis(appear_before)).Bind(2, after_id).Bind(3, static_cast<int64_t>(limit));
-  return Collect<int64_t>(*s, [](const Statement& st) { return st.Int(0); });
+  s->Bind(1, Millis(appear_before));
+  MUSTER_ASSIGN_OR_RETURN(std::vector<int64_t> ids,
+                          Collect<int64_t>(*s, [](const Statement& st) { return st.Int(0); }));
+  std::sort(ids.begin(), ids.end());
+  return ids;
 }
 
 Result<std::vector<Summons>> SqliteTx::ListOverdue(Timestamp appear_before, std::span<const int64_t> ids) {

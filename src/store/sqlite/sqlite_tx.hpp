@@ -154,7 +154,7 @@ class SqliteTx final : public Tx {
   Result<Summons> GetSummonsById(int64_t id) override;
   Result<std::vector<Summons>> ListSummonsOfPerson(std::string_view national_id) override;
   Result<std::vector<Summons>> ListUndelivered(Timestamp issued_before, size_t limit) override;
-  Result<std::vector<int64_t>> ListOverdueIds(Timestamp appear_before, int64_t after_id, size_t limit) override;
+  Result<std::vector<int64_t>> ListOverdueIds(Timestamp appear_before) override;
   Result<std::vector<Summons>> ListOverdue(Timestamp appear_before, std::span<const int64_t> ids) override;
   Result<std::vector<int64_t>> CloseOverdue(Timestamp appear_before, std::span<const int64_t> ids,
                                             Timestamp closed_at) override;
