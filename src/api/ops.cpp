@@ -23,10 +23,28 @@ void MetricsText(Call& call) {
   std::string& out = call.response.body;
   call.response.content_type.assign("text/plain; version=0.0.4; charset=utf-8");
   call.services.metrics.Render(out);
+  // The exit-ban index's position first: read before the last event, it is never ahead of it.
+  const SummonsService& summons = call.services.summons;
+  const int64_t read = summons.exit_bans_seq();
+  fmt::format_to(std::back_inserter(out),
+                 "# HELP muster_exit_bans Exit bans in the exit-check index.\n# TYPE muster_exit_bans gauge\n"
+                 "muster_exit_bans {}\n"
+                 "# HELP muster_exit_ban_events_read The last event the exit-check index has read.\n"
+                 "# TYPE muster_exit_ban_events_read gauge\nmuster_exit_ban_events_read {}\n",
+                 summons.exit_bans().size(), read);
   auto counts = call.services.store.Read([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(auto by_state, tx.CountSummonsByState(std::nullopt));
+    MUSTER_ASSIGN_OR_RETURN(int64_t last, tx.LastEventSeq());
     out += "# HELP muster_summonses Summonses by state.\n# TYPE muster_summonses gauge\n";
-    for (const auto& [state, n] : by_state) fmt::format_to(std::back_inserter(out), "muster_summonses{{state=\"{}\"}} {}\n", state, n);
+    for (const auto& [state, n] : by_state) {
+      fmt::format_to(std::back_inserter(out), "muster_summonses{{state=\"{}\"}} {}\n", state, n);
+    }
+    // muster_events_last - muster_exit_ban_events_read: events the index has yet to read (it
+    // reads every second; a lag that grows means it is stuck, and the server says why).
+    fmt::format_to(std::back_inserter(out),
+                   "# HELP muster_events_last The last domain event committed.\n# TYPE muster_events_last gauge\n"
+                   "muster_events_last {}\n",
+                   last);
     return Status::Ok();
   });
   (void)counts;  // a busy database leaves the gauge out rather than failing the scrape

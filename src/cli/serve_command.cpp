@@ -126,11 +126,11 @@ class Background {
   std::thread thread_;
 };
 
-// How long the exit-ban follower waits for a notification before it polls the feed anyway.
+// How long the exit-ban follower waits for a notification before it reads the events anyway.
 constexpr std::chrono::seconds kExitBanPoll{1};
 
-// Keeps the exit-ban index in step with changes other processes make: applies the feed when
-// woken by the store (NOTIFY on PostgreSQL) or every kExitBanPoll, until stopped.
+// Keeps the exit-ban index in step with changes other processes make: reads the restriction
+// events when woken by the store (NOTIFY on PostgreSQL) or every kExitBanPoll, until stopped.
 class ExitBanFollower {
  public:
   ExitBanFollower(SummonsService& summons, Store& store)
@@ -150,8 +150,8 @@ class ExitBanFollower {
       if (stop_) break;
       Status st = summons_.FollowExitBans();
       // Said once when it starts failing and once when it recovers, not every second.
-      if (!st.ok() && !failing) fmt::print(stderr, "muster serve: following exit-ban changes: {}\n", st.message());
-      if (st.ok() && failing) fmt::print(stderr, "muster serve: following exit-ban changes again\n");
+      if (!st.ok() && !failing) fmt::print(stderr, "muster serve: following exit bans: {}\n", st.message());
+      if (st.ok() && failing) fmt::print(stderr, "muster serve: following exit bans again\n");
       failing = !st.ok();
     }
   }
@@ -270,7 +270,7 @@ void AddServeCommand(CLI::App& app, Context& ctx, int& exit_code) {
   serve->add_option("--batch-size", args->batch_size, "summonses per transaction in a campaign issue job (default 5000)");
   serve->add_option("--db-replica", ctx.db_replica,
                     "a PostgreSQL streaming replica (postgresql://...) for reads that may lag: lists, the cabinet, "
-                    "the exit-ban feed");
+                    "the exit-ban events");
   serve->add_option("--web", args->web, "built front end to serve (default web/dist, when present)");
   serve->add_option("--access-log", args->access_log, "JSON access log file, or - for stderr (default: none)");
   serve->callback([&ctx, &exit_code, args] {

@@ -315,7 +315,7 @@ class Tx {
   // --- end Auth ---
 };
 
-// Wakes a follower of the exit-ban change feed when another process may have changed it. Used
+// Wakes a follower of the exit bans when another process may have imposed or lifted one. Used
 // by one thread.
 class ChangeWaiter {
  public:
@@ -353,7 +353,7 @@ class Store {
   virtual Status Read(const std::function<Status(Tx&)>& work) = 0;
   // A consistent snapshot that may lag behind the latest commits: a read replica when the store
   // has one, otherwise the same as Read. For read-only work that need not see what the caller
-  // has just written (lists, a citizen's cabinet, following the exit-ban feed).
+  // has just written (lists, a citizen's cabinet, following the exit bans).
   virtual Status ReadReplica(const std::function<Status(Tx&)>& work) { return Read(work); }
   // The write position of the last write this thread committed since the last call, then
   // forgets it; empty when there was none, or when the store has no replica to wait for.

@@ -711,6 +711,10 @@ def main():
               and 'muster_exit_checks_total{decision="allow"}' in text and "muster_summonses{state=" in text
               and "muster_http_request_duration_seconds_bucket" in text and "muster_job_done" in text,
               "metrics: requests, latency, exit checks, summonses, jobs")
+        gauges = dict(line.split(" ", 1) for line in text.splitlines()
+                      if line.startswith(("muster_exit_bans ", "muster_exit_ban_events_read ", "muster_events_last ")))
+        check(len(gauges) == 3 and 0 < int(gauges["muster_exit_ban_events_read"]) <= int(gauges["muster_events_last"]),
+              f"metrics: the exit-ban index's position and the last event: {gauges}")
         check(request(port, "GET", "/readyz")[0] == 200, "ready")
 
         # Login throttling (last: it locks the account "tess").
