@@ -11,7 +11,7 @@
 #     planning, eligibility, delivery on entry, events, ledger leaves, a checkpoint per batch),
 #     as bench/lifecycle.sh does on SQLite;
 #  3. the sweep of those summonses once overdue (`muster sweep --now`: no-show, an exit ban, two
-#     events, two ledger leaves and a feed row each), as bench/lifecycle.sh does on SQLite.
+#     events and two ledger leaves each), as bench/lifecycle.sh does on SQLite.
 # Each run uses fresh databases; the script prints the medians of RUNS runs.
 #
 # Usage: bench/pg.sh [path/to/muster]    (env: PERSONS=1000000 QUOTA=300000 RUNS=3 SEED=1 WORK=dir)
