@@ -800,7 +800,10 @@ Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor
         WriteKind::kBulk));
     summary.no_show += done;
     summary.restrictions_imposed += imposed;
-    // Of those listed; a summons appealed or closed since it was listed is not counted.
+    // Of those listed; a summons appealed or closed since it was listed is not counted. Reported
+    // once this batch is written and the next one read (the next write waits for that anyway),
+    // so that whatever happens in the callback happens between the read and the write.
+    if (next.valid()) next.wait();
     if (progress) progress(start + chunk_at(start).size(), ids.size());
   }
   return summary;

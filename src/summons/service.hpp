@@ -148,7 +148,8 @@ class SummonsService {
 
   // Delivers after_days summonses that fell due and marks overdue ones no_show, imposing the
   // policy's restrictions. Idempotent; works in batches of `batch` summonses per transaction.
-  // `progress(done, total)` follows the no-shows, after each batch.
+  // `progress(done, total)` follows the no-shows, after each batch is written and the next one
+  // read (a summons changed in the callback is read as it was, and must be left as it is now).
   Result<SweepSummary> Sweep(Timestamp now, std::string_view actor = "system:sweep",
                              const std::function<void(size_t, size_t)>& progress = {}, size_t batch = 20000);
 

@@ -141,7 +141,7 @@ TEST_F(SummonsServiceTest, ASweepLeavesASummonsThatChangedAfterItWasRead) {
     ASSERT_TRUE(issued.ok()) << issued.status().message();
     numbers.push_back(issued->number);
   }
-  // With a batch of one, the second summons has been read when the first batch is done.
+  // With a batch of one, the second summons has been read when the first batch reports progress.
   Status appeared;
   auto swept = svc.Sweep(
       *ParseTimestamp("2027-01-10T00:00:00Z"), "system:sweep",
