@@ -33,7 +33,7 @@ Result<CorrectionRequest> SummonsService::RequestCorrection(std::string_view nat
   if (explanation.size() > 2000) return Status::InvalidArgument("explanation: is longer than 2000 bytes");
   if (value.size() > 2000) return Status::InvalidArgument("value: is longer than 2000 bytes");
   CorrectionRequest c;
-  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>&) {
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites&) {
     Timestamp now = clock_.Now();
     MUSTER_ASSIGN_OR_RETURN(Person person, tx.GetPerson(national_id));
     MUSTER_ASSIGN_OR_RETURN(std::string checked, CheckedValue(tx, field, value, now));
@@ -66,7 +66,7 @@ Result<CorrectionRequest> SummonsService::DecideCorrection(int64_t id, bool appr
   if (!approve && reason.empty()) return Status::InvalidArgument("reason: is required to reject a request");
   if (reason.size() > 2000) return Status::InvalidArgument("reason: is longer than 2000 bytes");
   CorrectionRequest c;
-  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>&) {
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites&) {
     Timestamp now = clock_.Now();
     MUSTER_ASSIGN_OR_RETURN(c, tx.GetCorrection(id));
     if (c.state != CorrectionState::kPending) {

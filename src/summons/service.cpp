@@ -68,19 +68,19 @@ bool DeliveredOnEntry(const Policy& policy) { return policy.delivery_mode == Del
 SummonsService::SummonsService(Store& store, const Policy& policy, const Clock& clock)
     : store_(store), policy_(policy), clock_(clock), check_nonce_(std::random_device{}() & 0xffff), check_counter_(0) {}
 
-Status SummonsService::Write(const std::function<Status(Tx&, std::vector<IndexChange>&)>& work, WriteKind kind) {
+Status SummonsService::Write(const std::function<Status(Tx&, ExitBanWrites&)>& work, WriteKind kind) {
   const bool followed = kind == WriteKind::kBulk && bulk_after_commit_;
-  std::vector<IndexChange> changes;
+  ExitBanWrites changes;
   MUSTER_RETURN_IF_ERROR(store_.Write([&](Tx& tx) {
-    changes.clear();
+    changes = {};
     MUSTER_RETURN_IF_ERROR(work(tx, changes));
-    if (!changes.empty()) MUSTER_RETURN_IF_ERROR(tx.NotifyExitBanChange());
+    if (changes.changed) MUSTER_RETURN_IF_ERROR(tx.NotifyExitBanChange());
     return before_commit_ && !followed ? before_commit_(tx) : Status::Ok();
   }));
   if (followed) bulk_after_commit_();
   // Committed: a failed catch-up is repaired by the next FollowExitBans, and must not report
   // this write as failed.
-  if (!changes.empty() && exit_bans_loaded()) (void)FollowExitBans(/*from_replica=*/false);
+  if (changes.changed && exit_bans_loaded()) (void)FollowExitBans(/*from_replica=*/false);
   return Status::Ok();
 }
 
@@ -202,7 +202,7 @@ Result<Deferment> SummonsService::AddDeferment(std::string_view national_id, std
   d.basis = std::string(basis);
   d.created_by = std::string(actor);
   d.created_at = clock_.Now();
-  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>&) {
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites&) {
     MUSTER_ASSIGN_OR_RETURN(d.id, tx.InsertDeferment(d));
     return EmitEvent(tx, "deferment.added", d.created_at, actor, national_id,
                      {{"deferment_id", d.id.value},
@@ -216,7 +216,7 @@ Result<Deferment> SummonsService::AddDeferment(std::string_view national_id, std
 Result<Deferment> SummonsService::EndDeferment(DefermentId id, std::string_view actor) {
   Deferment d;
   Timestamp now = clock_.Now();
-  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>&) {
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites&) {
     MUSTER_ASSIGN_OR_RETURN(d, tx.GetDeferment(id));
     MUSTER_RETURN_IF_ERROR(tx.EndDeferment(id, now));
     d.ended_at = now;
@@ -272,8 +272,7 @@ Result<Eligibility> SummonsService::Assess(Tx& tx, const IssueRequest& r) {
 
 Result<Summons> SummonsService::Enter(Tx& tx, const IssueRequest& r, int64_t id, std::optional<int64_t> campaign_id,
                                       std::string_view actor, const std::string& override_reason,
-                                      const std::string& approved_by, Timestamp now,
-                                      std::vector<IndexChange>& changes) {
+                                      const std::string& approved_by, Timestamp now, ExitBanWrites& changes) {
   Summons s;
   s.id = id;
   s.number = FormatSummonsNumber(static_cast<int>(UtcDate(now).year()), id);
@@ -303,14 +302,14 @@ Result<Summons> SummonsService::Enter(Tx& tx, const IssueRequest& r, int64_t id,
 
 Result<Summons> SummonsService::EnterNext(Tx& tx, const IssueRequest& r, std::string_view actor,
                                           const std::string& override_reason, const std::string& approved_by,
-                                          std::vector<IndexChange>& changes) {
+                                          ExitBanWrites& changes) {
   MUSTER_ASSIGN_OR_RETURN(int64_t max_id, tx.MaxSummonsId());
   return Enter(tx, r, max_id + 1, std::nullopt, actor, override_reason, approved_by, clock_.Now(), changes);
 }
 
 Result<Summons> SummonsService::Issue(const IssueRequest& r, std::string_view actor) {
   Summons issued;
-  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>& changes) {
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites& changes) {
     MUSTER_ASSIGN_OR_RETURN(Eligibility e, Assess(tx, r));
     if (!e.eligible()) {
       return Status::FailedPrecondition(
@@ -327,7 +326,7 @@ Result<OverrideRequest> SummonsService::RequestOverride(const IssueRequest& r, s
                                                         std::string_view actor) {
   MUSTER_RETURN_IF_ERROR(CheckText("justification", justification, 2000));
   OverrideRequest o;
-  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>&) {
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites&) {
     MUSTER_ASSIGN_OR_RETURN(Eligibility e, Assess(tx, r));
     if (e.eligible()) {
       return Status::FailedPrecondition(
@@ -358,7 +357,7 @@ Result<OverrideRequest> SummonsService::RequestOverride(const IssueRequest& r, s
 
 Result<Summons> SummonsService::ApproveOverride(int64_t override_id, std::string_view actor) {
   Summons issued;
-  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>& changes) {
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites& changes) {
     MUSTER_ASSIGN_OR_RETURN(OverrideRequest o, tx.GetOverride(override_id));
     if (o.state != OverrideState::kPending) {
       return Status::FailedPrecondition(fmt::format("override {} is already {}", o.id, OverrideStateName(o.state)));
@@ -383,7 +382,7 @@ Result<Summons> SummonsService::ApproveOverride(int64_t override_id, std::string
 
 Result<OverrideRequest> SummonsService::RejectOverride(int64_t override_id, std::string_view actor) {
   OverrideRequest o;
-  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>&) {
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites&) {
     MUSTER_ASSIGN_OR_RETURN(o, tx.GetOverride(override_id));
     if (o.state != OverrideState::kPending) {
       return Status::FailedPrecondition(fmt::format("override {} is already {}", o.id, OverrideStateName(o.state)));
@@ -398,8 +397,7 @@ Result<OverrideRequest> SummonsService::RejectOverride(int64_t override_id, std:
   return o;
 }
 
-Status SummonsService::Deliver(Tx& tx, Summons& s, Timestamp at, std::string_view actor,
-                               std::vector<IndexChange>& changes) {
+Status SummonsService::Deliver(Tx& tx, Summons& s, Timestamp at, std::string_view actor, ExitBanWrites& changes) {
   MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kDeliver));
   s.state = SummonsState::kDelivered;
   s.delivered_at = at;
@@ -409,7 +407,7 @@ Status SummonsService::Deliver(Tx& tx, Summons& s, Timestamp at, std::string_vie
 }
 
 Status SummonsService::Delivered(Tx& tx, const Summons& s, const std::string& document_sha256, std::string_view actor,
-                                 std::vector<IndexChange>& changes) {
+                                 ExitBanWrites& changes) {
   std::string payload;
   JsonWriter(payload)
       .BeginObject()
@@ -431,7 +429,7 @@ Status SummonsService::Delivered(Tx& tx, const Summons& s, const std::string& do
 }
 
 Status SummonsService::Impose(Tx& tx, const Summons& s, const RestrictionRule& rule, Timestamp at, Timestamp from,
-                              std::string_view actor, std::vector<IndexChange>& changes) {
+                              std::string_view actor, ExitBanWrites& changes) {
   Restriction r;
   r.person_id = s.person_id;
   r.national_id = s.national_id;
@@ -456,12 +454,12 @@ Status SummonsService::Impose(Tx& tx, const Summons& s, const RestrictionRule& r
       .String(s.number)
       .EndObject();
   MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "restriction.imposed", at, actor, s.number, std::move(payload)));
-  if (r.kind == kExitBan) changes.push_back({r.national_id, r.id, /*banned=*/true, r.effective_at});
+  if (r.kind == kExitBan) changes.changed = true;
   return Status::Ok();
 }
 
 Status SummonsService::LiftAll(Tx& tx, const Summons& s, Timestamp at, std::string_view reason, std::string_view actor,
-                               std::vector<IndexChange>& changes) {
+                               ExitBanWrites& changes) {
   MUSTER_ASSIGN_OR_RETURN(auto restrictions, tx.ListRestrictionsOfSummons(s.id));
   for (Restriction& r : restrictions) {
     if (r.lifted_at) continue;
@@ -474,7 +472,7 @@ Status SummonsService::LiftAll(Tx& tx, const Summons& s, Timestamp at, std::stri
                                       {"national_id", s.national_id},
                                       {"summons", s.number},
                                       {"reason", r.lift_reason}}));
-    if (r.kind == kExitBan) changes.push_back({r.national_id, r.id, /*banned=*/false, r.effective_at});
+    if (r.kind == kExitBan) changes.changed = true;
   }
   return Status::Ok();
 }
@@ -482,7 +480,7 @@ Status SummonsService::LiftAll(Tx& tx, const Summons& s, Timestamp at, std::stri
 Result<Campaign> SummonsService::CreateCampaign(Campaign c, std::string_view actor) {
   c.created_by = std::string(actor);
   c.created_at = clock_.Now();
-  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>&) {
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites&) {
     MUSTER_ASSIGN_OR_RETURN(auto offices, tx.ListOffices());
     MUSTER_RETURN_IF_ERROR(ValidateCampaign(c, policy_, offices, UtcDate(c.created_at)));
     MUSTER_ASSIGN_OR_RETURN(c.id, tx.InsertCampaign(c));
@@ -547,7 +545,7 @@ Result<CampaignPlan> SummonsService::IssueCampaign(int64_t id, std::string_view 
     }
     size_t end = std::min(total, start + batch);
     MUSTER_RETURN_IF_ERROR(Write(
-        [&](Tx& tx, std::vector<IndexChange>& changes) {
+        [&](Tx& tx, ExitBanWrites& changes) {
           MUSTER_ASSIGN_OR_RETURN(int64_t max_id, tx.MaxSummonsId());
           Timestamp now = clock_.Now();
           IssueRequest r;
@@ -583,7 +581,7 @@ Result<Summons> SummonsService::Get(std::string_view number) {
 Result<Summons> SummonsService::View(std::string_view number, std::string_view actor) {
   MUSTER_ASSIGN_OR_RETURN(std::string canonical, ParseSummonsNumber(number));
   Summons s;
-  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>& changes) {
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites& changes) {
     MUSTER_ASSIGN_OR_RETURN(s, tx.GetSummons(canonical));
     if (s.viewed_at) return Status::Ok();  // only the first opening counts
     Timestamp now = clock_.Now();
@@ -603,7 +601,7 @@ Result<Summons> SummonsService::Appear(std::string_view number, std::optional<Ti
   Timestamp when = at.value_or(now);
   if (when > now) return Status::InvalidArgument(fmt::format("at: {} is in the future", FormatTimestamp(when)));
   Summons s;
-  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>& changes) {
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites& changes) {
     MUSTER_ASSIGN_OR_RETURN(s, tx.GetSummons(canonical));
     MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kAppear));
     if (when < s.issued_at) {
@@ -623,7 +621,7 @@ Result<Summons> SummonsService::Cancel(std::string_view number, std::string_view
   MUSTER_ASSIGN_OR_RETURN(std::string canonical, ParseSummonsNumber(number));
   MUSTER_RETURN_IF_ERROR(CheckText("reason", reason, 1000));
   Summons s;
-  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>& changes) {
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites& changes) {
     MUSTER_ASSIGN_OR_RETURN(s, tx.GetSummons(canonical));
     MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kCancel));
     Timestamp now = clock_.Now();
@@ -643,7 +641,7 @@ Result<Appeal> SummonsService::FileAppeal(std::string_view number, AppealReason 
   MUSTER_ASSIGN_OR_RETURN(std::string canonical, ParseSummonsNumber(number));
   MUSTER_RETURN_IF_ERROR(CheckText("text", text, 5000));
   Appeal a;
-  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>&) {
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites&) {
     MUSTER_ASSIGN_OR_RETURN(Summons s, tx.GetSummons(canonical));
     MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kFileAppeal));
     MUSTER_ASSIGN_OR_RETURN(auto pending,
@@ -669,7 +667,7 @@ Result<Appeal> SummonsService::DecideAppeal(int64_t appeal_id, bool grant, std::
                                             std::string_view actor) {
   MUSTER_RETURN_IF_ERROR(CheckText("reason", reason, 2000));
   Appeal a;
-  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, std::vector<IndexChange>& changes) {
+  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites& changes) {
     MUSTER_ASSIGN_OR_RETURN(a, tx.GetAppeal(appeal_id));
     if (a.state != AppealState::kPending) {
       return Status::FailedPrecondition(fmt::format("appeal {} is already {}", a.id, AppealStateName(a.state)));
@@ -702,7 +700,7 @@ Result<Appeal> SummonsService::DecideAppeal(int64_t appeal_id, bool grant, std::
 }
 
 Result<size_t> SummonsService::MarkNoShow(Tx& tx, const Summons& s, Timestamp now, std::string_view actor,
-                                          std::vector<IndexChange>& changes) {
+                                          ExitBanWrites& changes) {
   MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kMarkNoShow));
   // The person failed to appear at the deadline; restriction delays count from then.
   Timestamp deadline = Deadline(s, policy_);
@@ -736,7 +734,7 @@ Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor
     while (true) {
       size_t done = 0;
       MUSTER_RETURN_IF_ERROR(Write(
-          [&](Tx& tx, std::vector<IndexChange>& changes) {
+          [&](Tx& tx, ExitBanWrites& changes) {
             MUSTER_ASSIGN_OR_RETURN(auto due, tx.ListUndelivered(issued_before, batch));
             for (Summons& s : due) {
               MUSTER_RETURN_IF_ERROR(
@@ -784,7 +782,7 @@ Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor
     for (const Summons& s : rows) row_ids.push_back(s.id);
     size_t done = 0, imposed = 0;
     MUSTER_RETURN_IF_ERROR(Write(
-        [&](Tx& tx, std::vector<IndexChange>& changes) {
+        [&](Tx& tx, ExitBanWrites& changes) {
           done = imposed = 0;
           MUSTER_ASSIGN_OR_RETURN(std::vector<int64_t> closed, tx.CloseOverdue(appear_before, row_ids, now));
           auto still = closed.begin();  // both in id order

@@ -159,9 +159,8 @@ class SummonsService {
   Status FlushExitChecks();
 
  private:
-  // An exit ban imposed (banned) or lifted, as the index applies it. Impose and LiftAll queue one
-  // for each exit ban they change; FollowExitBans reads them back from their events
-  // (ExitBanChangeOf).
+  // An exit ban imposed (banned) or lifted, as the index applies it: FollowExitBans reads them
+  // from the restriction events (ExitBanChangeOf).
   struct IndexChange {
     std::string national_id;
     int64_t restriction_id = 0;
@@ -171,34 +170,36 @@ class SummonsService {
   // The exit-ban change a `restriction.imposed` or `restriction.lifted` event records; nullopt
   // for another kind of restriction. Internal for a payload Impose or LiftAll did not write.
   static Result<std::optional<IndexChange>> ExitBanChangeOf(const Event& event);
-  // Runs `work` in a write transaction and, when it queued exit-ban changes, tells the other
-  // servers (Tx::NotifyExitBanChange) and brings the index up to date once committed. A batch of
-  // bulk work passes kBulk (see SetBulkAfterCommit).
+  // Set by Impose and LiftAll when a write imposes or lifts an exit ban.
+  struct ExitBanWrites {
+    bool changed = false;
+  };
+  // Runs `work` in a write transaction and, when it imposed or lifted an exit ban, tells the
+  // other servers (Tx::NotifyExitBanChange) and brings the index up to date once committed. A
+  // batch of bulk work passes kBulk (see SetBulkAfterCommit).
   enum class WriteKind { kSingle, kBulk };
-  Status Write(const std::function<Status(Tx&, std::vector<IndexChange>&)>& work, WriteKind kind = WriteKind::kSingle);
+  Status Write(const std::function<Status(Tx&, ExitBanWrites&)>& work, WriteKind kind = WriteKind::kSingle);
 
-  Status Deliver(Tx& tx, Summons& s, Timestamp at, std::string_view actor, std::vector<IndexChange>& changes);
+  Status Deliver(Tx& tx, Summons& s, Timestamp at, std::string_view actor, ExitBanWrites& changes);
   // Records a delivery that has happened (events, and the exit ban under exit_ban_from = "delivery").
   // `document_sha256`: SummonsDocumentSha256(s).
   Status Delivered(Tx& tx, const Summons& s, const std::string& document_sha256, std::string_view actor,
-                   std::vector<IndexChange>& changes);
+                   ExitBanWrites& changes);
   // Records that overdue `s`, which Tx::CloseOverdue has just marked no_show at `now`, failed to
   // appear, and imposes the policy's restrictions; returns how many.
-  Result<size_t> MarkNoShow(Tx& tx, const Summons& s, Timestamp now, std::string_view actor,
-                            std::vector<IndexChange>& changes);
+  Result<size_t> MarkNoShow(Tx& tx, const Summons& s, Timestamp now, std::string_view actor, ExitBanWrites& changes);
   // Imposes `rule` at `at`, taking effect `rule.after_days` after `from` (the missed deadline).
   Status Impose(Tx& tx, const Summons& s, const RestrictionRule& rule, Timestamp at, Timestamp from,
-                std::string_view actor, std::vector<IndexChange>& changes);
+                std::string_view actor, ExitBanWrites& changes);
   Status LiftAll(Tx& tx, const Summons& s, Timestamp at, std::string_view reason, std::string_view actor,
-                 std::vector<IndexChange>& changes);
+                 ExitBanWrites& changes);
   // Enters a new summons with id `id` (numbers derive from ids) and delivers it on entry when
   // the policy says so. The one place a summons comes into being.
   Result<Summons> Enter(Tx& tx, const IssueRequest& request, int64_t id, std::optional<int64_t> campaign_id,
                         std::string_view actor, const std::string& override_reason, const std::string& approved_by,
-                        Timestamp now, std::vector<IndexChange>& changes);
+                        Timestamp now, ExitBanWrites& changes);
   Result<Summons> EnterNext(Tx& tx, const IssueRequest& request, std::string_view actor,
-                            const std::string& override_reason, const std::string& approved_by,
-                            std::vector<IndexChange>& changes);
+                            const std::string& override_reason, const std::string& approved_by, ExitBanWrites& changes);
   Result<CampaignPlan> Plan(Tx& tx, const Campaign& campaign);
   // Checks a request (ID, kind, texts, a future time, the person's own office) and returns the
   // person's eligibility for it.
