@@ -378,6 +378,47 @@ TEST_P(StoreTest, EventsInBulkKeepEveryByteAndTheirOrder) {
   }
 }
 
+// SQLite: the WAL is copied into the database file while the store stays open (by a thread of
+// the store's, not in the writer's commits), and none of it is lost when the store closes.
+TEST_P(StoreTest, CopiesTheWalIntoTheDatabaseWhileOpen) {
+  if (GetParam() != "sqlite") GTEST_SKIP() << "PostgreSQL has no WAL file of ours to copy";
+  auto store = Open();
+  ASSERT_TRUE(store);
+  const std::string payload = "{\"text\":\"" + std::string(1000, 'x') + "\"}";
+  constexpr int kWrites = 4, kPerWrite = 4000;  // 4 x 4 MB: past the 1,000 pages (8 MB) of a checkpoint
+  for (int w = 0; w < kWrites; ++w) {
+    ASSERT_TRUE(store
+                    ->Write([&](Tx& tx) -> Status {
+                      for (int i = 0; i < kPerWrite; ++i) {
+                        MUSTER_RETURN_IF_ERROR(
+                            tx.AppendEvent(Event{0, "test.bulk", Timestamp{}, "test", std::to_string(i), payload})
+                                .status());
+                      }
+                      return Status::Ok();
+                    })
+                    .ok());
+  }
+  // The database file only grows when pages are copied into it from the WAL.
+  constexpr uintmax_t kCopied = 8u << 20;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::filesystem::file_size(url_) < kCopied && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GE(std::filesystem::file_size(url_), kCopied) << "no checkpoint while the store was open";
+  store.reset();
+  EXPECT_FALSE(std::filesystem::exists(url_ + "-wal")) << "the last connection to close removes the WAL";
+  store = Open(/*create=*/false);
+  ASSERT_TRUE(store);
+  int64_t last = 0;
+  ASSERT_TRUE(store
+                  ->Read([&](Tx& tx) -> Status {
+                    MUSTER_ASSIGN_OR_RETURN(last, tx.LastEventSeq());
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(last, int64_t{kWrites} * kPerWrite);
+}
+
 // Every server connection killed behind the store's back (a restarted server, a failover): the
 // next read and write run again on fresh connections and succeed.
 TEST_P(StoreTest, SurvivesKilledConnections) {

@@ -4,8 +4,10 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <condition_variable>
 #include <filesystem>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "store/migrations.hpp"
@@ -21,15 +23,87 @@ namespace {
 // An existing database keeps its page size (VACUUM in rollback-journal mode changes it).
 constexpr std::string_view kPragmas =
     "PRAGMA page_size = 8192; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; "
-    "PRAGMA busy_timeout = 10000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;";
+    "PRAGMA busy_timeout = 10000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; "
+    "PRAGMA journal_size_limit = 67108864;";
 constexpr size_t kMaxIdleReaders = 16;
+
+// Copies the WAL into the database file on a thread of its own, so that no commit waits for it.
+// SQLite's automatic checkpoint runs inside the commit that takes the WAL past 1,000 pages and
+// copies every page committed since the last one, syncing both files, on the thread that writes:
+// in a sweep of 300,000 summonses that was 0.3 s of 3.3 s.
+//
+// The writer's WAL hook, which takes the place of that automatic checkpoint, wakes the thread
+// once the WAL holds kCheckpointPages; the thread runs a PASSIVE checkpoint on a connection of
+// its own. That takes no lock a writer or a reader waits for: it copies what no reader still
+// needs, and the first write after all of it is copied starts the WAL over. During bulk work the
+// WAL grows while the thread copies behind it; journal_size_limit trims the file again when it
+// starts over. The writer, closed last, checkpoints whatever is left, as SQLite always does.
+class Checkpointer {
+ public:
+  static constexpr int kCheckpointPages = 1000;  // SQLite's default for its automatic checkpoint
+
+  explicit Checkpointer(std::unique_ptr<Database> db) : db_(std::move(db)) {
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~Checkpointer() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();
+  }
+  Checkpointer(const Checkpointer&) = delete;
+  Checkpointer& operator=(const Checkpointer&) = delete;
+
+  // Makes `writer` hand its checkpoints to this thread, until Detach.
+  void Attach(Database& writer) { sqlite3_wal_hook(writer.handle(), &Checkpointer::Hook, this); }
+  void Detach(Database& writer) { sqlite3_wal_hook(writer.handle(), nullptr, nullptr); }
+
+ private:
+  static int Hook(void* self, sqlite3*, const char*, int pages) {
+    if (pages >= kCheckpointPages) static_cast<Checkpointer*>(self)->Wake();
+    return SQLITE_OK;
+  }
+  void Wake() {
+    {
+      std::lock_guard lock(mu_);
+      requested_ = true;
+    }
+    wake_.notify_one();
+  }
+  void Run() {
+    std::unique_lock lock(mu_);
+    while (true) {
+      wake_.wait(lock, [&] { return requested_ || stopping_; });
+      if (stopping_) return;
+      requested_ = false;
+      lock.unlock();
+      // SQLITE_BUSY (another process checkpointing) or an I/O error: the next commit past the
+      // threshold asks again, and the last connection to close checkpoints in any case.
+      (void)sqlite3_wal_checkpoint_v2(db_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      lock.lock();
+    }
+  }
+
+  std::unique_ptr<Database> db_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool requested_ = false;  // guarded by mu_
+  bool stopping_ = false;   // guarded by mu_
+  std::thread thread_;
+};
 
 // One writer connection, used under a mutex (SQLite allows one writer at a time), and a pool of
 // read-only connections, each reading a consistent snapshot of the WAL database in parallel
 // with the writer and with each other.
 class SqliteStore final : public Store {
  public:
-  SqliteStore(std::unique_ptr<Database> db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
+  SqliteStore(std::unique_ptr<Database> db, std::string path, std::unique_ptr<Database> checkpoint_db)
+      : db_(std::move(db)), path_(std::move(path)), checkpointer_(std::move(checkpoint_db)) {
+    checkpointer_.Attach(*db_);
+  }
+  ~SqliteStore() override { checkpointer_.Detach(*db_); }
 
   Status Write(const std::function<Status(Tx&)>& work) override {
     std::lock_guard lock(mu_);
@@ -184,6 +258,7 @@ class SqliteStore final : public Store {
   const std::string path_;
   std::mutex pool_mu_;  // guards readers_
   std::vector<std::unique_ptr<Database>> readers_;
+  Checkpointer checkpointer_;  // destroyed first: the writer is the last to close
 };
 
 }  // namespace
@@ -195,7 +270,9 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const St
   }
   MUSTER_ASSIGN_OR_RETURN(auto db, Database::Open(path, options.create));
   MUSTER_RETURN_IF_ERROR(db->Exec(kPragmas).WithContext(path));
-  auto store = std::make_unique<SqliteStore>(std::move(db), path);
+  MUSTER_ASSIGN_OR_RETURN(auto checkpoint_db, Database::Open(path, /*create=*/false));
+  MUSTER_RETURN_IF_ERROR(checkpoint_db->Exec(kPragmas).WithContext(path));
+  auto store = std::make_unique<SqliteStore>(std::move(db), path, std::move(checkpoint_db));
   MUSTER_RETURN_IF_ERROR(store->Migrate());
   return std::unique_ptr<Store>(std::move(store));
 }
