@@ -32,7 +32,7 @@ std::string IssuedPayload(const Summons& s, std::string_view document_sha256) {
   JsonWriter w(out);
   w.BeginObject().Key("appear_at").Time(s.appear_at);
   if (s.campaign_id) w.Key("campaign_id").Int(*s.campaign_id);
-  w.Key("kind").String(s.kind).Key("national_id").String(s.national_id).Key("number").String(s.number);
+  w.Key("kind").String(s.kind).Key("national_id").String(s.national_id);
   w.Key("office").String(s.office);
   if (!s.override_reason.empty()) {
     w.Key("override").BeginObject().Key("approved_by").String(s.override_approved_by);
@@ -415,8 +415,6 @@ Status SummonsService::Delivered(Tx& tx, const Summons& s, const std::string& do
       .Time(*s.delivered_at)
       .Key("national_id")
       .String(s.national_id)
-      .Key("number")
-      .String(s.number)
       .Key("summons_sha256")
       .String(document_sha256)
       .EndObject();
@@ -450,8 +448,6 @@ Status SummonsService::Impose(Tx& tx, const Summons& s, const RestrictionRule& r
       .String(s.national_id)
       .Key("restriction_id")
       .Int(r.id)
-      .Key("summons")
-      .String(s.number)
       .EndObject();
   MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "restriction.imposed", at, actor, s.number, std::move(payload)));
   if (r.kind == kExitBan) changes.changed = true;
@@ -470,7 +466,6 @@ Status SummonsService::LiftAll(Tx& tx, const Summons& s, Timestamp at, std::stri
                                      {{"restriction_id", r.id},
                                       {"kind", r.kind},
                                       {"national_id", s.national_id},
-                                      {"summons", s.number},
                                       {"reason", r.lift_reason}}));
     if (r.kind == kExitBan) changes.changed = true;
   }
@@ -590,7 +585,7 @@ Result<Summons> SummonsService::View(std::string_view number, std::string_view a
     if (s.state == SummonsState::kDelivered) s.state = SummonsState::kViewed;
     MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
     return EmitEvent(tx, "summons.viewed", now, actor, s.number,
-                     {{"number", s.number}, {"viewed_at", FormatTimestamp(now)}});
+                     {{"viewed_at", FormatTimestamp(now)}});
   }));
   return s;
 }
@@ -611,7 +606,7 @@ Result<Summons> SummonsService::Appear(std::string_view number, std::optional<Ti
     s.appeared_at = when;
     MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
     MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.appeared", now, actor, s.number,
-                                     {{"number", s.number}, {"appeared_at", FormatTimestamp(when)}}));
+                                     {{"appeared_at", FormatTimestamp(when)}}));
     return LiftAll(tx, s, now, "appeared", actor, changes);
   }));
   return s;
@@ -630,7 +625,7 @@ Result<Summons> SummonsService::Cancel(std::string_view number, std::string_view
     s.close_reason = std::string(reason);
     MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
     MUSTER_RETURN_IF_ERROR(
-        EmitEvent(tx, "summons.cancelled", now, actor, s.number, {{"number", s.number}, {"reason", s.close_reason}}));
+        EmitEvent(tx, "summons.cancelled", now, actor, s.number, {{"reason", s.close_reason}}));
     return LiftAll(tx, s, now, "summons cancelled", actor, changes);
   }));
   return s;
@@ -658,7 +653,7 @@ Result<Appeal> SummonsService::FileAppeal(std::string_view number, AppealReason 
     a.filed_at = clock_.Now();
     MUSTER_ASSIGN_OR_RETURN(a.id, tx.InsertAppeal(a));
     return EmitEvent(tx, "appeal.filed", a.filed_at, actor, s.number,
-                     {{"appeal_id", a.id}, {"summons", s.number}, {"reason", std::string(AppealReasonName(reason))}});
+                     {{"appeal_id", a.id}, {"reason", std::string(AppealReasonName(reason))}});
   }));
   return a;
 }
@@ -685,7 +680,7 @@ Result<Appeal> SummonsService::DecideAppeal(int64_t appeal_id, bool grant, std::
     MUSTER_RETURN_IF_ERROR(tx.UpdateAppeal(a));
     MUSTER_RETURN_IF_ERROR(
         EmitEvent(tx, "appeal.decided", now, actor, s.number,
-                  {{"appeal_id", a.id}, {"summons", s.number}, {"decision", std::string(AppealStateName(a.state))}}));
+                  {{"appeal_id", a.id}, {"decision", std::string(AppealStateName(a.state))}}));
     if (!grant) return Status::Ok();
     MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kExcuse));
     s.state = SummonsState::kExcused;
@@ -693,7 +688,7 @@ Result<Appeal> SummonsService::DecideAppeal(int64_t appeal_id, bool grant, std::
     s.close_reason = std::string(reason);
     MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
     MUSTER_RETURN_IF_ERROR(
-        EmitEvent(tx, "summons.excused", now, actor, s.number, {{"number", s.number}, {"appeal_id", a.id}}));
+        EmitEvent(tx, "summons.excused", now, actor, s.number, {{"appeal_id", a.id}}));
     return LiftAll(tx, s, now, "appeal granted", actor, changes);
   }));
   return a;
@@ -711,8 +706,6 @@ Result<size_t> SummonsService::MarkNoShow(Tx& tx, const Summons& s, Timestamp no
       .Time(deadline)
       .Key("national_id")
       .String(s.national_id)
-      .Key("number")
-      .String(s.number)
       .EndObject();
   MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.no_show", now, actor, s.number, std::move(payload)));
   size_t imposed = 0;

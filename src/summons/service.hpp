@@ -53,7 +53,11 @@ struct ExitCheckAnswer {
   uint8_t reference_size = 0;
 };
 
-// Appends one domain event to `tx`; `payload` is written as canonical JSON.
+// Appends one domain event to `tx`; `payload` is written as canonical JSON. The subject names
+// what the event is about (a summons number, a national ID, a deferment id), and a payload does
+// not repeat a summons number that is its subject: the event and its ledger leaf carry it once.
+// A national ID stays in the payload even when it is the subject: the ledger tells personal data
+// by its key there, and replaces it (and the subject) with a pseudonym (ledger/leaf.hpp).
 Status EmitEvent(Tx& tx, std::string_view type, Timestamp at, std::string_view actor, std::string_view subject,
                  const nlohmann::json& payload);
 // The same with the payload already written as canonical JSON (keys in byte order, no white
