@@ -230,6 +230,7 @@ class Tx {
   virtual Result<std::vector<Appeal>> ListAppeals(const AppealFilter& filter) = 0;
 
   // Restrictions.
+  // Stores its summons, kind, times and lifting; its person and national ID are its summons'.
   virtual Result<int64_t> InsertRestriction(const Restriction& restriction) = 0;
   virtual Status UpdateRestriction(const Restriction& restriction) = 0;  // lifting
   virtual Result<std::vector<Restriction>> ListRestrictionsOfSummons(int64_t summons_id) = 0;

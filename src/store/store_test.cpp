@@ -128,6 +128,75 @@ TEST_P(StoreTest, RefusesANewerSchema) {
   EXPECT_NE(store.status().message().find("newer than this muster knows"), std::string::npos);
 }
 
+// Migration 13 drops restrictions.person_id (SQLite builds the table again): a database at
+// schema 12 keeps every restriction, its id, summons, times and lifting, and finds its person
+// through the summons; the ids of new restrictions continue after the old ones.
+TEST_P(StoreTest, RestrictionsSurviveLosingTheirPersonColumn) {
+  const bool pg = GetParam() == "postgres";
+  ASSERT_TRUE(RawExec(fmt::format("CREATE TABLE schema_migrations (version {0} PRIMARY KEY, name TEXT NOT NULL, "
+                                  "applied_at {0} NOT NULL)",
+                                  pg ? "BIGINT" : "INTEGER"))
+                  .ok());
+  for (const Migration& m : pg ? PostgresMigrations() : Migrations()) {
+    if (m.version >= 13) break;
+    ASSERT_TRUE(RawExec(std::string(m.sql)).ok()) << m.name;
+    ASSERT_TRUE(RawExec(fmt::format("INSERT INTO schema_migrations VALUES ({}, '{}', 0)", m.version, m.name)).ok());
+  }
+  ASSERT_TRUE(RawExec("INSERT INTO offices (code, name, region, timezone, daily_capacity) "
+                      "VALUES ('D01', 'Central', 'Moscow', 'Europe/Moscow', 200)")
+                  .ok());
+  ASSERT_TRUE(RawExec("INSERT INTO persons (id, national_id, surname, given_name, birth_date, sex, district, category, "
+                      "fitness) VALUES (7, '00000000007', 'Petrov', 'Ivan', '2000-01-15', 'M', 'D01', 'conscript', 'A')")
+                  .ok());
+  ASSERT_TRUE(RawExec("INSERT INTO summonses (id, number, person_id, office, kind, appear_at, place, purpose, state, "
+                      "issued_at, issued_by) VALUES (3, '26-00000003-X', 7, 'D01', 'conscription', 0, 'Room 1', "
+                      "'Medical', 'no_show', 0, 'test')")
+                  .ok());
+  ASSERT_TRUE(RawExec("INSERT INTO restrictions (id, person_id, summons_id, kind, imposed_at, effective_at, lifted_at, "
+                      "lift_reason) VALUES (5, 7, 3, 'exit_ban', 1000, 2000, NULL, ''), "
+                      "(6, 7, 3, 'driving', 1000, 3000, 4000, 'appeared')")
+                  .ok());
+  auto store = Open(/*create=*/false);
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->SchemaVersion(), Migrations().back().version);
+  auto ms = [](int64_t n) { return Timestamp{std::chrono::milliseconds(n)}; };
+  std::vector<Restriction> of_person;
+  std::vector<int64_t> active;
+  int64_t added = 0;
+  ASSERT_TRUE(store
+                  ->Write([&](Tx& tx) -> Status {
+                    Restriction r;
+                    r.summons_id = 3;
+                    r.kind = "loans";
+                    r.imposed_at = ms(5000);
+                    r.effective_at = ms(6000);
+                    MUSTER_ASSIGN_OR_RETURN(added, tx.InsertRestriction(r));
+                    MUSTER_ASSIGN_OR_RETURN(of_person, tx.ListRestrictionsOfPerson("00000000007"));
+                    return tx.ForEachActiveRestriction("exit_ban",
+                                                       [&](const Restriction& r) { active.push_back(r.id); });
+                  })
+                  .ok());
+  EXPECT_EQ(added, 7);
+  ASSERT_EQ(of_person.size(), 3u);
+  for (const Restriction& r : of_person) {
+    EXPECT_EQ(r.person_id, 7) << r.id;
+    EXPECT_EQ(r.national_id, "00000000007") << r.id;
+    EXPECT_EQ(r.summons_id, 3) << r.id;
+    EXPECT_EQ(r.summons_number, "26-00000003-X") << r.id;
+  }
+  EXPECT_EQ(of_person[0].id, 5);
+  EXPECT_EQ(of_person[0].kind, "exit_ban");
+  EXPECT_EQ(of_person[0].imposed_at, ms(1000));
+  EXPECT_EQ(of_person[0].effective_at, ms(2000));
+  EXPECT_FALSE(of_person[0].lifted_at);
+  EXPECT_EQ(of_person[1].id, 6);
+  EXPECT_EQ(of_person[1].kind, "driving");
+  EXPECT_EQ(of_person[1].lifted_at, ms(4000));
+  EXPECT_EQ(of_person[1].lift_reason, "appeared");
+  EXPECT_EQ(of_person[2].kind, "loans");
+  EXPECT_EQ(active, std::vector<int64_t>{5});
+}
+
 // The exit-ban indexes read the restriction events after a seq: of the given types only, in seq
 // order, paged; the last seq tells a reader how far it has looked when none matched.
 TEST_P(StoreTest, ListsTheEventsOfSomeTypesAfterASeq) {

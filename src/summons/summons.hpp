@@ -85,7 +85,7 @@ struct Appeal {
 
 struct Restriction {
   int64_t id = 0;
-  int64_t person_id = 0;  // 0 when only the national ID is known
+  int64_t person_id = 0;  // the person and national ID of its summons
   std::string national_id;
   int64_t summons_id = 0;
   std::string summons_number;

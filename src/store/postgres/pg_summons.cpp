@@ -89,8 +89,8 @@ Appeal ReadAppeal(const Rows& r, int i) {
 
 constexpr std::string_view kRestrictionSelect =
     "SELECT r.id, p.national_id, r.summons_id, s.number, r.kind, r.imposed_at, r.effective_at, r.lifted_at, "
-    "r.lift_reason, r.person_id FROM restrictions r JOIN persons p ON p.id = r.person_id JOIN summonses s ON s.id = "
-    "r.summons_id";
+    "r.lift_reason, s.person_id FROM restrictions r JOIN summonses s ON s.id = r.summons_id JOIN persons p ON p.id = "
+    "s.person_id";
 
 Restriction ReadRestriction(const Rows& r, int i) {
   Restriction x;
@@ -398,24 +398,13 @@ Result<int64_t> PgTx::InsertRestriction(const Restriction& r) {
   Params params;
   params.Add(id).Add(r.summons_id).Add(r.kind).Add(Millis(r.imposed_at)).Add(Millis(r.effective_at));
   params.Add(OptMillis(r.lifted_at)).Add(r.lift_reason);
-  if (r.person_id) {
-    // A sweep imposes thousands: a multi-row INSERT, as the events'.
-    params.Add(r.person_id);
-    MUSTER_RETURN_IF_ERROR(conn_.AddRow(
-        kRestrictionRows,
-        "INSERT INTO restrictions (id, summons_id, kind, imposed_at, effective_at, lifted_at, lift_reason, person_id) "
-        "SELECT * FROM unnest($1::text::bigint[], $2::text::bigint[], $3::text::text[], $4::text::bigint[], "
-        "$5::text::bigint[], $6::text::bigint[], $7::text::text[], $8::text::bigint[])",
-        params));
-  } else {
-    params.Add(r.national_id);
-    MUSTER_RETURN_IF_ERROR(
-        conn_
-            .Query("INSERT INTO restrictions (id, summons_id, kind, imposed_at, effective_at, lifted_at, lift_reason, "
-                   "person_id) VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT id FROM persons WHERE national_id = $8))",
-                   params)
-            .status());
-  }
+  // A sweep imposes thousands: a multi-row INSERT, as the events'.
+  MUSTER_RETURN_IF_ERROR(
+      conn_.AddRow(kRestrictionRows,
+                   "INSERT INTO restrictions (id, summons_id, kind, imposed_at, effective_at, lifted_at, lift_reason) "
+                   "SELECT * FROM unnest($1::text::bigint[], $2::text::bigint[], $3::text::text[], $4::text::bigint[], "
+                   "$5::text::bigint[], $6::text::bigint[], $7::text::text[])",
+                   params));
   last_restriction_id_ = id;
   return id;
 }

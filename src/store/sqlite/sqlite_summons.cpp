@@ -96,8 +96,8 @@ Appeal ReadAppeal(const Statement& s) {
 
 constexpr std::string_view kRestrictionSelect =
     "SELECT r.id, p.national_id, r.summons_id, s.number, r.kind, r.imposed_at, r.effective_at, r.lifted_at, "
-    "r.lift_reason, r.person_id FROM restrictions r JOIN persons p ON p.id = r.person_id JOIN summonses s ON s.id = "
-    "r.summons_id";
+    "r.lift_reason, s.person_id FROM restrictions r JOIN summonses s ON s.id = r.summons_id JOIN persons p ON p.id = "
+    "s.person_id";
 
 Restriction ReadRestriction(const Statement& s) {
   Restriction r;
@@ -376,12 +376,10 @@ Result<std::vector<Appeal>> SqliteTx::ListAppeals(const AppealFilter& f) {
 Result<int64_t> SqliteTx::InsertRestriction(const Restriction& r) {
   MUSTER_ASSIGN_OR_RETURN(
       Statement * s,
-      db_.Prepare(
-          "INSERT INTO restrictions (person_id, summons_id, kind, imposed_at, effective_at, lifted_at, lift_reason) "
-          "VALUES (coalesce(?8, (SELECT id FROM persons WHERE national_id = ?1)), ?2, ?3, ?4, ?5, ?6, ?7)"));
-  s->Bind(8, r.person_id ? std::optional<int64_t>(r.person_id) : std::nullopt);
-  s->Bind(1, r.national_id).Bind(2, r.summons_id).Bind(3, r.kind).Bind(4, Millis(r.imposed_at));
-  s->Bind(5, Millis(r.effective_at)).Bind(6, OptMillis(r.lifted_at)).Bind(7, r.lift_reason);
+      db_.Prepare("INSERT INTO restrictions (summons_id, kind, imposed_at, effective_at, lifted_at, lift_reason) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+  s->Bind(1, r.summons_id).Bind(2, r.kind).Bind(3, Millis(r.imposed_at)).Bind(4, Millis(r.effective_at));
+  s->Bind(5, OptMillis(r.lifted_at)).Bind(6, r.lift_reason);
   MUSTER_RETURN_IF_ERROR(s->Run());
   return db_.LastInsertRowId();
 }
