@@ -67,6 +67,25 @@ Status Statement::Run() {
   }
 }
 
+Result<std::vector<int64_t>> Statement::RunReturningUpdated(std::string_view table) {
+  struct Updated {
+    std::string_view table;
+    std::vector<int64_t> rowids;
+  } updated{table, {}};
+  sqlite3* db = sqlite3_db_handle(stmt_);
+  sqlite3_update_hook(
+      db,
+      [](void* arg, int op, const char*, const char* name, sqlite3_int64 rowid) {
+        auto* u = static_cast<Updated*>(arg);
+        if (op == SQLITE_UPDATE && u->table == name) u->rowids.push_back(rowid);
+      },
+      &updated);
+  Status st = Run();
+  sqlite3_update_hook(db, nullptr, nullptr);
+  MUSTER_RETURN_IF_ERROR(st);
+  return std::move(updated.rowids);
+}
+
 void Statement::Reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);

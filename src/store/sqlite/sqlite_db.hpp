@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.hpp"
 
@@ -37,6 +38,10 @@ class Statement {
   Result<bool> Step();
   // Steps to completion, ignoring rows.
   Status Run();
+  // Steps to completion and returns the rowids of the rows of `table` it updated, in the order
+  // it updated them (SQLite's update hook): what UPDATE ... RETURNING rowid gives, without
+  // RETURNING's temporary table of every row (0.15 s for a sweep's 300,000).
+  Result<std::vector<int64_t>> RunReturningUpdated(std::string_view table);
   // Resets and clears bindings so the statement can be reused.
   void Reset();
 

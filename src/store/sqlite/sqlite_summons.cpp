@@ -314,13 +314,12 @@ Result<std::vector<int64_t>> SqliteTx::CloseOverdue(Timestamp appear_before, std
                                                     Timestamp closed_at) {
   MUSTER_ASSIGN_OR_RETURN(Statement * s,
                           db_.Prepare(fmt::format("UPDATE summonses AS s NOT INDEXED SET state = ?3, closed_at = ?4 "
-                                                  "WHERE s.id IN (SELECT value FROM json_each(?2)) AND {} RETURNING id",
+                                                  "WHERE s.id IN (SELECT value FROM json_each(?2)) AND {}",
                                                   kOverdue)));
   s->Bind(1, Millis(appear_before)).Bind(2, JsonList(ids)).Bind(3, SummonsStateName(SummonsState::kNoShow));
   s->Bind(4, Millis(closed_at));
-  MUSTER_ASSIGN_OR_RETURN(std::vector<int64_t> closed,
-                          Collect<int64_t>(*s, [](const Statement& st) { return st.Int(0); }));
-  std::sort(closed.begin(), closed.end());  // RETURNING promises no order
+  MUSTER_ASSIGN_OR_RETURN(std::vector<int64_t> closed, s->RunReturningUpdated("summonses"));
+  std::sort(closed.begin(), closed.end());  // in the order SQLite visited them
   return closed;
 }
 
