@@ -21,9 +21,11 @@ namespace {
 // pages hold twice the rows of SQLite's default 4 KB: a bulk issue or a sweep, which write rows
 // in id order, touch and log half as many pages (measured: a sweep of 300,000 summonses 9% faster).
 // An existing database keeps its page size (VACUUM in rollback-journal mode changes it).
+// The busy timeout comes first: setting the journal mode reads the database, which another
+// process may hold locked for a moment (opening it, checkpointing).
 constexpr std::string_view kPragmas =
-    "PRAGMA page_size = 8192; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; "
-    "PRAGMA busy_timeout = 10000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; "
+    "PRAGMA busy_timeout = 10000; PRAGMA page_size = 8192; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+    "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; "
     "PRAGMA journal_size_limit = 67108864;";
 constexpr size_t kMaxIdleReaders = 16;
 
