@@ -39,7 +39,9 @@ constexpr size_t kMaxIdleReaders = 16;
 // its own. That takes no lock a writer or a reader waits for: it copies what no reader still
 // needs, and the first write after all of it is copied starts the WAL over. During bulk work the
 // WAL grows while the thread copies behind it; journal_size_limit trims the file again when it
-// starts over. The writer, closed last, checkpoints whatever is left, as SQLite always does.
+// starts over. A store that closes runs the checkpoint last asked for before it stops the thread;
+// then the writer, closed last, checkpoints whatever is left when no other process has the
+// database open, as SQLite always does.
 class Checkpointer {
  public:
   static constexpr int kCheckpointPages = 1000;  // SQLite's default for its automatic checkpoint
@@ -78,7 +80,9 @@ class Checkpointer {
     std::unique_lock lock(mu_);
     while (true) {
       wake_.wait(lock, [&] { return requested_ || stopping_; });
-      if (stopping_) return;
+      // A checkpoint asked for is run even when the store is closing: another process may keep
+      // the database open, and without it the WAL could not start over at its next write.
+      if (!requested_) return;
       requested_ = false;
       lock.unlock();
       // SQLITE_BUSY (another process checkpointing) or an I/O error: the next commit past the
