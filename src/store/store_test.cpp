@@ -145,9 +145,10 @@ TEST_P(StoreTest, RestrictionsSurviveLosingTheirPersonColumn) {
   ASSERT_TRUE(RawExec("INSERT INTO offices (code, name, region, timezone, daily_capacity) "
                       "VALUES ('D01', 'Central', 'Moscow', 'Europe/Moscow', 200)")
                   .ok());
-  ASSERT_TRUE(RawExec("INSERT INTO persons (id, national_id, surname, given_name, birth_date, sex, district, category, "
-                      "fitness) VALUES (7, '00000000007', 'Petrov', 'Ivan', '2000-01-15', 'M', 'D01', 'conscript', 'A')")
-                  .ok());
+  ASSERT_TRUE(
+      RawExec("INSERT INTO persons (id, national_id, surname, given_name, birth_date, sex, district, category, "
+              "fitness) VALUES (7, '00000000007', 'Petrov', 'Ivan', '2000-01-15', 'M', 'D01', 'conscript', 'A')")
+          .ok());
   ASSERT_TRUE(RawExec("INSERT INTO summonses (id, number, person_id, office, kind, appear_at, place, purpose, state, "
                       "issued_at, issued_by) VALUES (3, '26-00000003-X', 7, 'D01', 'conscription', 0, 'Room 1', "
                       "'Medical', 'no_show', 0, 'test')")
@@ -456,16 +457,16 @@ TEST_P(StoreTest, CopiesTheWalIntoTheDatabaseWhileOpen) {
   const std::string payload = "{\"text\":\"" + std::string(1000, 'x') + "\"}";
   constexpr int kWrites = 4, kPerWrite = 4000;  // 4 x 4 MB: past the 1,000 pages (8 MB) of a checkpoint
   for (int w = 0; w < kWrites; ++w) {
-    ASSERT_TRUE(store
-                    ->Write([&](Tx& tx) -> Status {
-                      for (int i = 0; i < kPerWrite; ++i) {
-                        MUSTER_RETURN_IF_ERROR(
-                            tx.AppendEvent(Event{0, "test.bulk", Timestamp{}, "test", std::to_string(i), payload})
-                                .status());
-                      }
-                      return Status::Ok();
-                    })
-                    .ok());
+    ASSERT_TRUE(
+        store
+            ->Write([&](Tx& tx) -> Status {
+              for (int i = 0; i < kPerWrite; ++i) {
+                MUSTER_RETURN_IF_ERROR(
+                    tx.AppendEvent(Event{0, "test.bulk", Timestamp{}, "test", std::to_string(i), payload}).status());
+              }
+              return Status::Ok();
+            })
+            .ok());
   }
   // The database file only grows when pages are copied into it from the WAL.
   constexpr uintmax_t kCopied = 8u << 20;

@@ -462,11 +462,9 @@ Status SummonsService::LiftAll(Tx& tx, const Summons& s, Timestamp at, std::stri
     r.lifted_at = at;
     r.lift_reason = std::string(reason);
     MUSTER_RETURN_IF_ERROR(tx.UpdateRestriction(r));
-    MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "restriction.lifted", at, actor, s.number,
-                                     {{"restriction_id", r.id},
-                                      {"kind", r.kind},
-                                      {"national_id", s.national_id},
-                                      {"reason", r.lift_reason}}));
+    MUSTER_RETURN_IF_ERROR(EmitEvent(
+        tx, "restriction.lifted", at, actor, s.number,
+        {{"restriction_id", r.id}, {"kind", r.kind}, {"national_id", s.national_id}, {"reason", r.lift_reason}}));
     if (r.kind == kExitBan) changes.changed = true;
   }
   return Status::Ok();
@@ -584,8 +582,7 @@ Result<Summons> SummonsService::View(std::string_view number, std::string_view a
     s.viewed_at = now;
     if (s.state == SummonsState::kDelivered) s.state = SummonsState::kViewed;
     MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
-    return EmitEvent(tx, "summons.viewed", now, actor, s.number,
-                     {{"viewed_at", FormatTimestamp(now)}});
+    return EmitEvent(tx, "summons.viewed", now, actor, s.number, {{"viewed_at", FormatTimestamp(now)}});
   }));
   return s;
 }
@@ -605,8 +602,8 @@ Result<Summons> SummonsService::Appear(std::string_view number, std::optional<Ti
     s.state = SummonsState::kAppeared;
     s.appeared_at = when;
     MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
-    MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.appeared", now, actor, s.number,
-                                     {{"appeared_at", FormatTimestamp(when)}}));
+    MUSTER_RETURN_IF_ERROR(
+        EmitEvent(tx, "summons.appeared", now, actor, s.number, {{"appeared_at", FormatTimestamp(when)}}));
     return LiftAll(tx, s, now, "appeared", actor, changes);
   }));
   return s;
@@ -624,8 +621,7 @@ Result<Summons> SummonsService::Cancel(std::string_view number, std::string_view
     s.closed_at = now;
     s.close_reason = std::string(reason);
     MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
-    MUSTER_RETURN_IF_ERROR(
-        EmitEvent(tx, "summons.cancelled", now, actor, s.number, {{"reason", s.close_reason}}));
+    MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.cancelled", now, actor, s.number, {{"reason", s.close_reason}}));
     return LiftAll(tx, s, now, "summons cancelled", actor, changes);
   }));
   return s;
@@ -678,17 +674,15 @@ Result<Appeal> SummonsService::DecideAppeal(int64_t appeal_id, bool grant, std::
     a.decided_at = now;
     a.decision_reason = std::string(reason);
     MUSTER_RETURN_IF_ERROR(tx.UpdateAppeal(a));
-    MUSTER_RETURN_IF_ERROR(
-        EmitEvent(tx, "appeal.decided", now, actor, s.number,
-                  {{"appeal_id", a.id}, {"decision", std::string(AppealStateName(a.state))}}));
+    MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "appeal.decided", now, actor, s.number,
+                                     {{"appeal_id", a.id}, {"decision", std::string(AppealStateName(a.state))}}));
     if (!grant) return Status::Ok();
     MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kExcuse));
     s.state = SummonsState::kExcused;
     s.closed_at = now;
     s.close_reason = std::string(reason);
     MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
-    MUSTER_RETURN_IF_ERROR(
-        EmitEvent(tx, "summons.excused", now, actor, s.number, {{"appeal_id", a.id}}));
+    MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.excused", now, actor, s.number, {{"appeal_id", a.id}}));
     return LiftAll(tx, s, now, "appeal granted", actor, changes);
   }));
   return a;
@@ -700,13 +694,7 @@ Result<size_t> SummonsService::MarkNoShow(Tx& tx, const Summons& s, Timestamp no
   // The person failed to appear at the deadline; restriction delays count from then.
   Timestamp deadline = Deadline(s, policy_);
   std::string payload;
-  JsonWriter(payload)
-      .BeginObject()
-      .Key("deadline")
-      .Time(deadline)
-      .Key("national_id")
-      .String(s.national_id)
-      .EndObject();
+  JsonWriter(payload).BeginObject().Key("deadline").Time(deadline).Key("national_id").String(s.national_id).EndObject();
   MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.no_show", now, actor, s.number, std::move(payload)));
   size_t imposed = 0;
   for (const RestrictionRule& rule : policy_.restrictions) {

@@ -273,9 +273,9 @@ Result<std::vector<Summons>> SqliteTx::ListSummonsOfPerson(std::string_view nati
 }
 
 Result<std::vector<Summons>> SqliteTx::ListUndelivered(Timestamp issued_before, size_t limit) {
-  MUSTER_ASSIGN_OR_RETURN(Statement * s,
-                          db_.Prepare(fmt::format("{} WHERE s.state = 'issued' AND s.issued_at <= ?1 LIMIT ?2",
-                                                  kSummonsSelect)));
+  MUSTER_ASSIGN_OR_RETURN(
+      Statement * s,
+      db_.Prepare(fmt::format("{} WHERE s.state = 'issued' AND s.issued_at <= ?1 LIMIT ?2", kSummonsSelect)));
   s->Bind(1, Millis(issued_before)).Bind(2, static_cast<int64_t>(limit));
   return Collect<Summons>(*s, ReadSummons);
 }
@@ -284,8 +284,8 @@ Result<std::vector<int64_t>> SqliteTx::ListOverdueIds(Timestamp appear_before) {
   // Through the index of the summonses due to appear, which is in id order and holds each one's
   // appearance and state: no table row is read, and nothing is sorted.
   MUSTER_ASSIGN_OR_RETURN(
-      Statement * s,
-      db_.Prepare(fmt::format("SELECT s.id FROM summonses s INDEXED BY summonses_due WHERE {} ORDER BY s.id", kOverdue)));
+      Statement * s, db_.Prepare(fmt::format(
+                         "SELECT s.id FROM summonses s INDEXED BY summonses_due WHERE {} ORDER BY s.id", kOverdue)));
   s->Bind(1, Millis(appear_before));
   return Collect<int64_t>(*s, [](const Statement& st) { return st.Int(0); });
 }
