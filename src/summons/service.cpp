@@ -428,11 +428,8 @@ Status SummonsService::Delivered(Tx& tx, const Summons& s, const std::string& do
 
 Status SummonsService::Impose(Tx& tx, const Summons& s, const RestrictionRule& rule, Timestamp at, Timestamp from,
                               std::string_view actor, ExitBanWrites& changes) {
-  Restriction r;
-  r.person_id = s.person_id;
-  r.national_id = s.national_id;
+  Restriction r;  // its person and national ID are its summons' (Tx::InsertRestriction)
   r.summons_id = s.id;
-  r.summons_number = s.number;
   r.kind = rule.kind;
   r.imposed_at = at;
   r.effective_at = from + std::chrono::days(rule.after_days);
