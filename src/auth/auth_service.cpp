@@ -1,6 +1,8 @@
 #include "auth/auth_service.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <sodium.h>
 
 #include <algorithm>
 #include <mutex>
@@ -14,6 +16,7 @@ constexpr std::string_view kSessionDomain = "muster-session";
 constexpr std::string_view kApiKeyDomain = "muster-apikey";
 constexpr std::string_view kCsrfDomain = "muster-csrf";
 constexpr std::string_view kApiKeyPrefix = "mk_";
+constexpr std::string_view kDeviceDomain = "muster-device";
 
 Status CheckLogin(std::string_view login) {
   if (login.empty() || login.size() > 64) return Status::InvalidArgument("login: must be 1 to 64 characters");
@@ -22,6 +25,28 @@ Status CheckLogin(std::string_view login) {
     if (!ok) return Status::InvalidArgument("login: use lowercase letters, digits, '.', '-' and '_'");
   }
   return Status::Ok();
+}
+
+// A device token is "<nonce>.<mac>": 128 random bits and a BLAKE2b MAC of the login and the nonce
+// under the account's password hash, so that every server can check it with no state of its own
+// and a password reset makes it worthless.
+std::string DeviceMac(const Account& account, std::string_view nonce) {
+  return DigestHex(kDeviceDomain, fmt::format("{}\n{}\n{}", account.password_hash, account.login, nonce));
+}
+
+std::string NewDeviceToken(const Account& account) {
+  std::string nonce = RandomHex(16);
+  return fmt::format("{}.{}", nonce, DeviceMac(account, nonce));
+}
+
+// The device's nonce when `token` is a valid device token for `account`, or empty.
+std::string TrustedDevice(const Account& account, std::string_view token) {
+  size_t dot = token.find('.');
+  if (dot != 32 || token.size() != 32 + 1 + 64) return {};
+  std::string nonce(token.substr(0, dot));
+  std::string mac = DeviceMac(account, nonce);
+  if (sodium_memcmp(mac.data(), token.data() + dot + 1, mac.size()) != 0) return {};
+  return nonce;
 }
 
 }  // namespace
@@ -39,10 +64,20 @@ Principal AuthService::FromAccount(const Account& a) const {
   return p;
 }
 
-Result<Account> AuthService::CreateStaff(std::string_view login, Role role, std::string_view display_name,
-                                         const std::vector<std::string>& offices, std::string_view password,
-                                         std::string_view actor) {
+Status AuthService::CheckStaffLogin(std::string_view login) const {
   MUSTER_RETURN_IF_ERROR(CheckLogin(login));
+  if (policy_.national_id.MatchesPattern(login)) {
+    return Status::InvalidArgument(
+        fmt::format("login: '{}' has the form of a national ID ({}); staff logins must not, so that no citizen's "
+                    "activation can reach a staff account",
+                    login, policy_.national_id.pattern()));
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+Status CheckStaffRole(Role role, const std::vector<std::string>& offices) {
   if (role == Role::kCitizen || role == Role::kBorder) {
     return Status::InvalidArgument("role: staff accounts are officer, supervisor, auditor or admin");
   }
@@ -51,6 +86,21 @@ Result<Account> AuthService::CreateStaff(std::string_view login, Role role, std:
   if (!scoped && !offices.empty()) {
     return Status::InvalidArgument(fmt::format("office: a {} is not scoped to offices", RoleName(role)));
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void AuthService::DropCachedSessions(int64_t account_id) {
+  std::unique_lock lock(mu_);
+  std::erase_if(sessions_, [&](const auto& kv) { return kv.second.principal.account_id == account_id; });
+}
+
+Result<Account> AuthService::CreateStaff(std::string_view login, Role role, std::string_view display_name,
+                                         const std::vector<std::string>& offices, std::string_view password,
+                                         std::string_view actor) {
+  MUSTER_RETURN_IF_ERROR(CheckStaffLogin(login));
+  MUSTER_RETURN_IF_ERROR(CheckStaffRole(role, offices));
   MUSTER_RETURN_IF_ERROR(CheckPasswordStrength(password));
   MUSTER_ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
   Account account;
@@ -67,6 +117,73 @@ Result<Account> AuthService::CreateStaff(std::string_view login, Role role, std:
     return Status::Ok();
   }));
   return account;
+}
+
+Result<Account> AuthService::UpdateStaff(std::string_view login, const StaffChange& change, std::string_view actor) {
+  (void)actor;
+  std::string hash;
+  if (change.password) {
+    MUSTER_RETURN_IF_ERROR(CheckPasswordStrength(*change.password));
+    MUSTER_ASSIGN_OR_RETURN(hash, HashPassword(*change.password));
+  }
+  if (change.display_name && (change.display_name->empty() || change.display_name->size() > 200)) {
+    return Status::InvalidArgument("display_name: must be 1 to 200 bytes");
+  }
+  Account account;
+  MUSTER_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(account, tx.GetAccountByLogin(login));
+    if (account.role == Role::kCitizen) {
+      return Status::NotFound(fmt::format("login: no staff account '{}'", login));
+    }
+    bool ends_sessions = false;
+    if (change.role && *change.role != account.role) {
+      account.role = *change.role;
+      ends_sessions = true;
+    }
+    if (change.offices && *change.offices != account.offices) {
+      account.offices = *change.offices;
+      ends_sessions = true;
+    }
+    if (change.role && !change.offices && account.role != Role::kOfficer && account.role != Role::kSupervisor) {
+      account.offices.clear();
+    }
+    MUSTER_RETURN_IF_ERROR(CheckStaffRole(account.role, account.offices));
+    for (const auto& code : account.offices) {
+      MUSTER_RETURN_IF_ERROR(tx.GetOffice(code).status().WithContext("office"));
+    }
+    if (change.active && *change.active != account.active) {
+      account.active = *change.active;
+      ends_sessions = true;
+    }
+    if (change.active.value_or(account.active)) MUSTER_RETURN_IF_ERROR(CheckStaffLogin(account.login));
+    if (change.display_name) account.display_name = *change.display_name;
+    if (change.password) {
+      account.password_hash = hash;
+      ends_sessions = true;
+    }
+    MUSTER_RETURN_IF_ERROR(tx.UpdateAccount(account));
+    if (ends_sessions) MUSTER_RETURN_IF_ERROR(tx.RevokeAccountSessions(account.id, clock_.Now()).status());
+    return Status::Ok();
+  }));
+  DropCachedSessions(account.id);
+  return account;
+}
+
+Status AuthService::CheckStaffLogins() {
+  std::vector<std::string> bad;
+  MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(std::vector<Account> staff, tx.ListStaffAccounts());
+    for (const Account& a : staff) {
+      if (a.active && policy_.national_id.MatchesPattern(a.login)) bad.push_back(a.login);
+    }
+    return Status::Ok();
+  }));
+  if (bad.empty()) return Status::Ok();
+  return Status::FailedPrecondition(fmt::format(
+      "accounts: the staff login{} {} ha{} the form of a national ID, which a citizen's activation could "
+      "take over; deactivate {} (`muster user update LOGIN --deactivate`) and create the staff account again "
+      "under another login",
+      bad.size() == 1 ? "" : "s", fmt::join(bad, ", "), bad.size() == 1 ? "s" : "ve", bad.size() == 1 ? "it" : "them"));
 }
 
 Result<std::string> AuthService::IssueActivationCode(std::string_view national_id, std::string_view actor) {
@@ -91,7 +208,7 @@ Result<Account> AuthService::Activate(std::string_view national_id, std::string_
   MUSTER_RETURN_IF_ERROR(policy_.national_id.Validate(national_id).WithContext("national_id"));
   MUSTER_RETURN_IF_ERROR(CheckPasswordStrength(password));
   Timestamp now = clock_.Now();
-  std::string id_key = fmt::format("activate:{}", national_id);
+  std::string id_key = fmt::format("activate:{}|{}", national_id, address);
   std::string address_key = fmt::format("activate-from:{}", address);
   *retry_after = std::max(by_login_.RetryAfter(id_key, now), by_address_.RetryAfter(address_key, now));
   if (*retry_after > 0) return Status::PermissionDenied("too many failed activations; try again later");
@@ -125,10 +242,17 @@ Result<Account> AuthService::Activate(std::string_view national_id, std::string_
     MUSTER_RETURN_IF_ERROR(tx.UpdateActivationCode(fresh));
     auto existing = tx.GetAccountByLogin(national_id);
     if (existing.ok()) {
+      // Only ever the citizen account of this person: a staff account under this login (made
+      // before such logins were refused) is not touched.
+      if (existing->role != Role::kCitizen || existing->national_id != national_id) {
+        return Status::FailedPrecondition(
+            "national_id: a staff account uses this national ID as its login; ask an administrator");
+      }
       account = *existing;
       account.password_hash = hash;
       account.active = true;
-      return tx.UpdateAccount(account);
+      MUSTER_RETURN_IF_ERROR(tx.UpdateAccount(account));
+      return tx.RevokeAccountSessions(account.id, now).status();
     }
     if (!existing.status().IsNotFound()) return existing.status();
     MUSTER_ASSIGN_OR_RETURN(Person person, tx.GetPerson(national_id));
@@ -143,29 +267,37 @@ Result<Account> AuthService::Activate(std::string_view national_id, std::string_
     return Status::Ok();
   }));
   by_login_.Success(id_key);
-  // Sessions of a reset account end: drop them from the cache (the store keeps them revocable).
-  {
-    std::unique_lock lock(mu_);
-    std::erase_if(sessions_, [&](const auto& kv) { return kv.second.principal.account_id == account.id; });
-  }
+  DropCachedSessions(account.id);
   return account;
 }
 
-LoginResult AuthService::Login(std::string_view login, std::string_view password, std::string_view address) {
+LoginResult AuthService::Login(std::string_view login, std::string_view password, std::string_view address,
+                               std::string_view device_token) {
   LoginResult result;
   Timestamp now = clock_.Now();
-  std::string login_key = fmt::format("login:{}", login);
-  std::string address_key = fmt::format("login-from:{}", address);
-  result.retry_after = std::max(by_login_.RetryAfter(login_key, now), by_address_.RetryAfter(address_key, now));
-  if (result.retry_after > 0) {
-    result.outcome = LoginResult::kThrottled;
-    return result;
-  }
   Account account;
   Status st = store_.Read([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(account, tx.GetAccountByLogin(login));
     return Status::Ok();
   });
+  if (!st.ok() && !st.IsNotFound()) {
+    result.outcome = LoginResult::kUnavailable;
+    return result;
+  }
+  // A browser that logged in to this account before is throttled by its own failures only.
+  std::string device = st.ok() && !device_token.empty() ? TrustedDevice(account, device_token) : std::string();
+  std::string device_key = fmt::format("device:{}", device);
+  std::string login_key = fmt::format("login:{}", login);
+  std::string address_key = fmt::format("login-from:{}", address);
+  if (!device.empty()) {
+    result.retry_after = by_device_.RetryAfter(device_key, now);
+  } else {
+    result.retry_after = std::max(by_login_.RetryAfter(login_key, now), by_address_.RetryAfter(address_key, now));
+  }
+  if (result.retry_after > 0) {
+    result.outcome = LoginResult::kThrottled;
+    return result;
+  }
   bool ok = false;
   if (st.ok()) {
     ok = VerifyPassword(account.password_hash, password) && account.active;
@@ -173,8 +305,12 @@ LoginResult AuthService::Login(std::string_view login, std::string_view password
     VerifyDummyPassword(password);
   }
   if (!ok) {
-    by_login_.Failure(login_key, now);
-    by_address_.Failure(address_key, now);
+    if (!device.empty()) {
+      by_device_.Failure(device_key, now);
+    } else {
+      by_login_.Failure(login_key, now);
+      by_address_.Failure(address_key, now);
+    }
     result.outcome = LoginResult::kBadCredentials;
     return result;
   }
@@ -185,12 +321,16 @@ LoginResult AuthService::Login(std::string_view login, std::string_view password
   session.created_at = now;
   session.expires_at = now + options_.session_ttl;
   if (!store_.Write([&](Tx& tx) { return tx.InsertSession(session); }).ok()) {
-    result.outcome = LoginResult::kBadCredentials;
+    result.outcome = LoginResult::kUnavailable;
     return result;
   }
+  // The owner's success ends the lock of the untrusted path too; the address keeps its count,
+  // so that an attacker's own successful logins cannot reset it between guesses at others.
   by_login_.Success(login_key);
+  if (!device.empty()) by_device_.Success(device_key);
   result.outcome = LoginResult::kOk;
   result.csrf_token = CsrfTokenFor(token);
+  result.device_token = device.empty() ? NewDeviceToken(account) : std::string(device_token);
   result.token = std::move(token);
   result.expires_at = session.expires_at;
   result.principal = FromAccount(account);
@@ -278,8 +418,6 @@ Result<Principal> AuthService::AuthenticateApiKey(std::string_view secret) {
   });
 }
 
-std::string AuthService::CsrfTokenFor(std::string_view session_token) {
-  return DigestHex(kCsrfDomain, session_token);
-}
+std::string AuthService::CsrfTokenFor(std::string_view session_token) { return DigestHex(kCsrfDomain, session_token); }
 
 }  // namespace muster::auth

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -31,12 +32,23 @@ struct AuthOptions {
 };
 
 struct LoginResult {
-  enum Outcome { kOk, kBadCredentials, kThrottled } outcome = kBadCredentials;
-  int64_t retry_after = 0;  // seconds, for kThrottled
-  std::string token;        // for kOk: shown to the client once
-  std::string csrf_token;   // for kOk: what cookie-authenticated writes must echo
+  // kUnavailable: the store failed (the log says why); the credentials were not judged.
+  enum Outcome { kOk, kBadCredentials, kThrottled, kUnavailable } outcome = kBadCredentials;
+  int64_t retry_after = 0;   // seconds, for kThrottled
+  std::string token;         // for kOk: shown to the client once
+  std::string csrf_token;    // for kOk: what cookie-authenticated writes must echo
+  std::string device_token;  // for kOk: the device cookie that keeps this browser trusted
   Timestamp expires_at;
   Principal principal;
+};
+
+// A change to a staff account; what is unset stays as it is.
+struct StaffChange {
+  std::optional<Role> role;
+  std::optional<std::vector<std::string>> offices;
+  std::optional<bool> active;
+  std::optional<std::string> display_name;
+  std::optional<std::string> password;
 };
 
 struct CreatedApiKey {
@@ -49,17 +61,33 @@ class AuthService {
   AuthService(Store& store, const Policy& policy, const Clock& clock, AuthOptions options = {});
 
   // Staff: officer|supervisor|auditor|admin; officers and supervisors need at least one office.
+  // A staff login never has the form of a national ID (the policy's pattern), so that no
+  // activation can ever reach a staff account.
   Result<Account> CreateStaff(std::string_view login, Role role, std::string_view display_name,
                               const std::vector<std::string>& offices, std::string_view password,
                               std::string_view actor);
+  // Changes a staff account's role, offices, name, password or whether it is active. A change of
+  // anything but the name ends every session of the account.
+  Result<Account> UpdateStaff(std::string_view login, const StaffChange& change, std::string_view actor);
+  // FailedPrecondition naming every active staff account whose login has the form of a national
+  // ID (accounts made before that was refused); `muster serve` will not start with one.
+  Status CheckStaffLogins();
+
   // A new one-time code for a registered person (replacing any earlier one); shown once.
   Result<std::string> IssueActivationCode(std::string_view national_id, std::string_view actor);
-  // Activates (or resets) the citizen account of `national_id` with a valid unused code.
-  // Failures are throttled per national ID and per `address` like logins.
+  // Activates (or resets) the citizen account of `national_id` with a valid unused code, and ends
+  // every session the account had. Only ever a citizen account: FailedPrecondition when the
+  // login is a staff account's. Failures are throttled per national ID and address together,
+  // and per address, never per national ID alone: the code's ~49 bits make guessing hopeless, and
+  // a lock per ID would let anyone lock a citizen out of their own code.
   Result<Account> Activate(std::string_view national_id, std::string_view code, std::string_view password,
                            std::string_view address, int64_t* retry_after);
 
-  LoginResult Login(std::string_view login, std::string_view password, std::string_view address);
+  // Throttling (OWASP's device cookies): a browser that has logged in to this account before
+  // presents `device_token` and is throttled only by its own failures, so failures elsewhere
+  // never lock the owner out. Other attempts are throttled per login and per address.
+  LoginResult Login(std::string_view login, std::string_view password, std::string_view address,
+                    std::string_view device_token = {});
   Status Logout(const Principal& principal);
   // NotFound for an unknown, expired or revoked token.
   Result<Principal> AuthenticateSession(std::string_view token);
@@ -77,6 +105,9 @@ class AuthService {
     Timestamp until;  // re-read from the store after this
   };
   Principal FromAccount(const Account& account) const;
+  Status CheckStaffLogin(std::string_view login) const;
+  // Forgets the cached sessions of the account (its sessions are revoked in the store).
+  void DropCachedSessions(int64_t account_id);
   Result<Principal> Cache(std::unordered_map<std::string, Cached>& cache, const std::string& hash,
                           const std::function<Result<Principal>(Tx&, Timestamp& valid_until)>& load);
 
@@ -84,8 +115,9 @@ class AuthService {
   const Policy& policy_;
   const Clock& clock_;
   AuthOptions options_;
-  Throttle by_login_{5};     // per login name or national ID
-  Throttle by_address_{50};  // per client address: many people may share one (NAT, a proxy)
+  Throttle by_login_{5};      // untrusted attempts per login; activations per national ID and address
+  Throttle by_device_{5};     // attempts from a trusted device, per device
+  Throttle by_address_{100};  // per client address: many people may share one (NAT, a proxy)
   std::shared_mutex mu_;
   std::unordered_map<std::string, Cached> sessions_;  // by token hash
   std::unordered_map<std::string, Cached> api_keys_;  // by key hash

@@ -1,12 +1,12 @@
 // muster serve: the HTTP API (and the web front end, when built) on Boost.Beast.
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <charconv>
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
-#include <sys/stat.h>
 #include <thread>
 
 #include "api/api.hpp"
@@ -34,6 +34,7 @@ struct ServeArgs {
   int auth_queue = 32;
   size_t batch_size = 5000;
   int64_t session_ttl = 12 * 3600;
+  int64_t auth_cache_ttl = 30;
   std::string web = "web/dist";
   std::string access_log;
 };
@@ -67,12 +68,9 @@ class Background {
  public:
   Background(SummonsService& summons, Store& store, const ledger::Ledger& ledger, const Clock& clock,
              std::chrono::milliseconds interval)
-      : summons_(summons),
-        store_(store),
-        ledger_(ledger),
-        clock_(clock),
-        interval_(interval),
-        thread_([this] { Loop(); }) {}
+      : summons_(summons), store_(store), ledger_(ledger), clock_(clock), interval_(interval), thread_([this] {
+          Loop();
+        }) {}
   ~Background() { Stop(); }
 
   void Stop() {
@@ -188,14 +186,19 @@ Status Serve(Context& ctx, const ServeArgs& args) {
   // the batches of campaign jobs and of the sweep, whose events a follower appends meanwhile.
   summons.SetBeforeCommit([&ledger](Tx& tx) { return ledger.AppendPending(tx).status(); });
   ledger::Follower bulk_ledger(ledger, *store, [](const Status& st) {
-    fmt::print(stderr, "muster serve: appending a campaign's or the sweep's events to the ledger: {} (tried again "
-               "at the next batch)\n", st.message());
+    fmt::print(stderr,
+               "muster serve: appending a campaign's or the sweep's events to the ledger: {} (tried again "
+               "at the next batch)\n",
+               st.message());
   });
   summons.SetBulkAfterCommit([&bulk_ledger] { bulk_ledger.Notify(); });
   MUSTER_RETURN_IF_ERROR(summons.LoadExitBans());
   auth::AuthOptions auth_options;
   auth_options.session_ttl = std::chrono::seconds(args.session_ttl);
+  if (args.auth_cache_ttl < 0) return Status::InvalidArgument("auth-cache-ttl: must not be negative");
+  auth_options.cache_ttl = std::chrono::seconds(args.auth_cache_ttl);
   auth::AuthService auth(*store, policy, ctx.clock, auth_options);
+  MUSTER_RETURN_IF_ERROR(auth.CheckStaffLogins());
   api::JobRunner jobs;
   api::Metrics metrics(api::RouteNames());
   std::atomic<bool> ready{false};
@@ -263,11 +266,15 @@ void AddServeCommand(CLI::App& app, Context& ctx, int& exit_code) {
   serve->add_option("--idle-timeout", args->idle_timeout, "seconds an idle connection is kept (default 60)");
   serve->add_option("--sweep-interval", args->sweep_interval, "seconds between sweeps (default 60; 0: never)");
   serve->add_option("--session-ttl", args->session_ttl, "seconds a login lasts (default 43200)");
+  serve->add_option("--auth-cache-ttl", args->auth_cache_ttl,
+                    "seconds a server trusts a session or API key it has checked before asking the database again; "
+                    "a session ended on another server (or by the CLI) ends here within this time (default 30)");
   serve->add_option("--auth-workers", args->auth_workers,
                     "threads that hash and check passwords and activation codes (default 2)");
   serve->add_option("--auth-queue", args->auth_queue,
                     "password checks running or waiting at once; more get 503 + Retry-After (default 32)");
-  serve->add_option("--batch-size", args->batch_size, "summonses per transaction in a campaign issue job (default 5000)");
+  serve->add_option("--batch-size", args->batch_size,
+                    "summonses per transaction in a campaign issue job (default 5000)");
   serve->add_option("--db-replica", ctx.db_replica,
                     "a PostgreSQL streaming replica (postgresql://...) for reads that may lag: lists, the cabinet, "
                     "the exit-ban events");

@@ -1,4 +1,4 @@
-// user add, user activation-code, apikey create.
+// user add, user update, user activation-code, apikey create.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <unistd.h>
@@ -35,8 +35,9 @@ Result<std::string> ReadPassword(const std::string& file, const std::string& arg
   }
   if (const char* env = std::getenv("MUSTER_PASSWORD"); env != nullptr && *env != '\0') return std::string(env);
   if (!argv_password.empty()) {
-    fmt::print(stderr, "muster: warning: --password is visible to other users of this machine; "
-                       "prefer --password-file or MUSTER_PASSWORD\n");
+    fmt::print(stderr,
+               "muster: warning: --password is visible to other users of this machine; "
+               "prefer --password-file or MUSTER_PASSWORD\n");
     return argv_password;
   }
   return Status::InvalidArgument("password: give --password-file FILE or set MUSTER_PASSWORD");
@@ -65,14 +66,62 @@ void AddUserCommands(CLI::App& app, Context& ctx, int& exit_code) {
       auto role = ParseRole(args->role);
       if (!role) return Status::InvalidArgument("role: must be officer, supervisor, auditor or admin");
       MUSTER_ASSIGN_OR_RETURN(std::string password, ReadPassword(args->password_file, args->password));
-      MUSTER_ASSIGN_OR_RETURN(Account account, service.CreateStaff(args->name, *role, args->display_name,
-                                                                  args->offices, password, ctx.Actor()));
+      MUSTER_ASSIGN_OR_RETURN(Account account, service.CreateStaff(args->name, *role, args->display_name, args->offices,
+                                                                   password, ctx.Actor()));
       if (ctx.json) {
-        PrintJson({{"id", account.id}, {"login", account.login}, {"role", RoleName(account.role)},
+        PrintJson({{"id", account.id},
+                   {"login", account.login},
+                   {"role", RoleName(account.role)},
                    {"offices", account.offices}});
       } else {
         fmt::print("created {} {}{}\n", RoleName(account.role), account.login,
                    account.offices.empty() ? "" : fmt::format(" for {}", fmt::join(account.offices, ", ")));
+      }
+      return Status::Ok();
+    });
+  });
+
+  struct UpdateArgs {
+    std::string login, role, display_name, password_file;
+    std::vector<std::string> offices;
+    bool deactivate = false, activate = false;
+  };
+  auto update_args = std::make_shared<UpdateArgs>();
+  auto* update = user->add_subcommand(
+      "update", "change a staff account; a change of role, offices, password or activity ends its sessions");
+  update->add_option("LOGIN", update_args->login, "the staff account's login")->required();
+  update->add_option("--role", update_args->role, "officer, supervisor, auditor or admin");
+  update->add_option("--office", update_args->offices, "office code (repeatable): replaces the account's offices");
+  update->add_option("--display-name", update_args->display_name, "full name");
+  update->add_option("--password-file", update_args->password_file, "file whose first line is the new password");
+  auto* deactivate = update->add_flag("--deactivate", update_args->deactivate, "no more logins; sessions end");
+  update->add_flag("--activate", update_args->activate, "allow logins again")->excludes(deactivate);
+  update->callback([&ctx, &exit_code, update_args] {
+    WithAuth(ctx, exit_code, [&](auth::AuthService& service) -> Status {
+      auth::StaffChange change;
+      if (!update_args->role.empty()) {
+        change.role = ParseRole(update_args->role);
+        if (!change.role) return Status::InvalidArgument("role: must be officer, supervisor, auditor or admin");
+      }
+      if (!update_args->offices.empty()) change.offices = update_args->offices;
+      if (!update_args->display_name.empty()) change.display_name = update_args->display_name;
+      if (!update_args->password_file.empty()) {
+        MUSTER_ASSIGN_OR_RETURN(std::string password, ReadPassword(update_args->password_file, ""));
+        change.password = std::move(password);
+      }
+      if (update_args->deactivate) change.active = false;
+      if (update_args->activate) change.active = true;
+      MUSTER_ASSIGN_OR_RETURN(Account account, service.UpdateStaff(update_args->login, change, ctx.Actor()));
+      if (ctx.json) {
+        PrintJson({{"id", account.id},
+                   {"login", account.login},
+                   {"role", RoleName(account.role)},
+                   {"offices", account.offices},
+                   {"active", account.active}});
+      } else {
+        fmt::print("updated {} {}{}{}\n", RoleName(account.role), account.login,
+                   account.offices.empty() ? "" : fmt::format(" for {}", fmt::join(account.offices, ", ")),
+                   account.active ? "" : " (deactivated)");
       }
       return Status::Ok();
     });

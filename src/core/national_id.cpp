@@ -80,6 +80,8 @@ Result<NationalIdRule> NationalIdRule::Create(std::string pattern, NationalIdChe
   return NationalIdRule(std::move(pattern), std::move(re), checksum);
 }
 
+bool NationalIdRule::MatchesPattern(std::string_view id) const { return RE2::FullMatch(id, *re_); }
+
 Status NationalIdRule::Validate(std::string_view id) const {
   if (id.empty()) return Status::InvalidArgument("national ID is empty");
   if (!RE2::FullMatch(id, *re_)) {

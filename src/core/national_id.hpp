@@ -39,6 +39,9 @@ class NationalIdRule {
   // Ok, or InvalidArgument naming what is wrong ("does not match ^[0-9]{11}$", "SNILS check
   // number is 42, expected 17").
   Status Validate(std::string_view id) const;
+  // True when the pattern alone accepts `id`, whatever its checksum: such a string could one day
+  // be a person's ID, so it is never a staff login.
+  bool MatchesPattern(std::string_view id) const;
 
   // A valid ID derived from `n` (deterministic), for demo data. The pattern must accept
   // 11-digit numbers for kSnils, and digit strings for kLuhn and kNone.

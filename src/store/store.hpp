@@ -304,13 +304,17 @@ class Tx {
   virtual Result<int64_t> InsertAccount(const Account& account) = 0;      // AlreadyExists: login taken
   virtual Result<Account> GetAccount(int64_t id) = 0;                     // NotFound
   virtual Result<Account> GetAccountByLogin(std::string_view login) = 0;  // NotFound
-  virtual Status UpdateAccount(const Account& account) = 0;               // name, offices, password hash, active
-  virtual Status UpsertActivationCode(const ActivationCode& code) = 0;    // replaces the person's earlier code
+  virtual Status UpdateAccount(const Account& account) = 0;               // role, name, offices, password hash, active
+  // Every account but citizens', by login.
+  virtual Result<std::vector<Account>> ListStaffAccounts() = 0;
+  virtual Status UpsertActivationCode(const ActivationCode& code) = 0;  // replaces the person's earlier code
   virtual Result<ActivationCode> GetActivationCode(std::string_view national_id) = 0;  // NotFound
   virtual Status UpdateActivationCode(const ActivationCode& code) = 0;                 // used_at
   virtual Status InsertSession(const Session& session) = 0;
   virtual Result<Session> GetSession(std::string_view token_hash) = 0;  // NotFound
   virtual Status RevokeSession(std::string_view token_hash, Timestamp at) = 0;
+  // Revokes every live session of the account; returns how many.
+  virtual Result<int64_t> RevokeAccountSessions(int64_t account_id, Timestamp at) = 0;
   virtual Result<int64_t> InsertApiKey(const ApiKey& key) = 0;            // AlreadyExists: name taken
   virtual Result<ApiKey> GetApiKeyByHash(std::string_view key_hash) = 0;  // NotFound
   // --- end Auth ---

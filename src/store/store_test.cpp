@@ -925,6 +925,60 @@ TEST_P(StoreTest, CorrectionsRoundTripAndFilter) {
   EXPECT_TRUE(st.ok()) << st.ToString();
 }
 
+TEST_P(StoreTest, AccountsChangeRoleAndEndAllTheirSessions) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  Account staff;
+  staff.login = "olga";
+  staff.role = Role::kOfficer;
+  staff.display_name = "Olga";
+  staff.offices = {"D01"};
+  staff.password_hash = "hash";
+  staff.created_by = "cli:root";
+  staff.created_at = Day(20000);
+  Account citizen = staff;
+  citizen.login = TestPerson(1).national_id;
+  citizen.role = Role::kCitizen;
+  citizen.national_id = citizen.login;
+  citizen.offices.clear();
+  Status st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(staff.id, tx.InsertAccount(staff));
+    MUSTER_ASSIGN_OR_RETURN(citizen.id, tx.InsertAccount(citizen));
+    for (int i = 0; i < 3; ++i) {
+      MUSTER_RETURN_IF_ERROR(tx.InsertSession(Session{fmt::format("s{}", i), staff.id, Day(20000), Day(20010), {}}));
+    }
+    MUSTER_RETURN_IF_ERROR(tx.InsertSession(Session{"c0", citizen.id, Day(20000), Day(20010), {}}));
+    return tx.RevokeSession("s0", Day(20001));
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(int64_t revoked, tx.RevokeAccountSessions(staff.id, Day(20002)));
+    EXPECT_EQ(revoked, 2);  // s0 was revoked already
+    MUSTER_ASSIGN_OR_RETURN(Session s0, tx.GetSession("s0"));
+    EXPECT_EQ(s0.revoked_at, Day(20001));
+    MUSTER_ASSIGN_OR_RETURN(Session s2, tx.GetSession("s2"));
+    EXPECT_EQ(s2.revoked_at, Day(20002));
+    MUSTER_ASSIGN_OR_RETURN(Session c0, tx.GetSession("c0"));
+    EXPECT_FALSE(c0.revoked_at);
+    staff.role = Role::kAuditor;
+    staff.offices.clear();
+    staff.active = false;
+    return tx.UpdateAccount(staff);
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  st = store->Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(Account got, tx.GetAccountByLogin("olga"));
+    EXPECT_EQ(got.role, Role::kAuditor);
+    EXPECT_TRUE(got.offices.empty());
+    EXPECT_FALSE(got.active);
+    MUSTER_ASSIGN_OR_RETURN(auto listed, tx.ListStaffAccounts());
+    EXPECT_EQ(listed.size(), 1u);
+    EXPECT_EQ(listed.empty() ? "" : listed[0].login, "olga");
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& info) { return info.param; });
 

@@ -104,10 +104,7 @@ def main():
     check(sql("SELECT max(size) FROM ledger_checkpoints") == sql("SELECT count(*) FROM events"),
           "the final checkpoint covers every event")
 
-    if api_test.failures:
-        print(f"{len(api_test.failures)} of {api_test.checks} checks failed", file=sys.stderr)
-        sys.exit(1)
-    print(f"all {api_test.checks} checks passed")
+    api_test.finish()
 
 
 if __name__ == "__main__":

@@ -67,12 +67,18 @@ Status PgTx::UpdateAccount(const Account& a) {
   std::string offices = Join(a.offices);
   Params params;
   params.Add(a.id).Add(a.display_name).Add(offices).Add(a.password_hash).Add(int64_t{a.active ? 1 : 0});
-  MUSTER_ASSIGN_OR_RETURN(
-      Rows rows,
-      conn_.Query("UPDATE accounts SET display_name = $2, offices = $3, password_hash = $4, active = $5 WHERE id = $1",
-                  params));
+  params.Add(RoleName(a.role));
+  MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query("UPDATE accounts SET display_name = $2, offices = $3, "
+                                                 "password_hash = $4, active = $5, role = $6 WHERE id = $1",
+                                                 params));
   if (rows.affected() == 0) return Status::NotFound(fmt::format("account {} not found", a.id));
   return Status::Ok();
+}
+
+Result<std::vector<Account>> PgTx::ListStaffAccounts() {
+  MUSTER_ASSIGN_OR_RETURN(Rows rows,
+                          conn_.Query(fmt::format("{} WHERE role <> 'citizen' ORDER BY login", kAccountSelect)));
+  return Collect<Account>(rows, ReadAccount);
 }
 
 Status PgTx::UpsertActivationCode(const ActivationCode& c) {
@@ -139,6 +145,13 @@ Status PgTx::RevokeSession(std::string_view token_hash, Timestamp at) {
       .Query("UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL",
              Params().Add(token_hash).Add(Millis(at)))
       .status();
+}
+
+Result<int64_t> PgTx::RevokeAccountSessions(int64_t account_id, Timestamp at) {
+  MUSTER_ASSIGN_OR_RETURN(
+      Rows rows, conn_.Query("UPDATE sessions SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL",
+                             Params().Add(account_id).Add(Millis(at))));
+  return int64_t{rows.affected()};
 }
 
 Result<int64_t> PgTx::InsertApiKey(const ApiKey& k) {

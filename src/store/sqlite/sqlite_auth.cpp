@@ -67,12 +67,24 @@ Result<Account> SqliteTx::GetAccountByLogin(std::string_view login) {
 Status SqliteTx::UpdateAccount(const Account& a) {
   MUSTER_ASSIGN_OR_RETURN(Statement * s,
                           db_.Prepare("UPDATE accounts SET display_name = ?2, offices = ?3, password_hash = ?4, "
-                                      "active = ?5 WHERE id = ?1"));
+                                      "active = ?5, role = ?6 WHERE id = ?1"));
   s->Bind(1, a.id).Bind(2, a.display_name).Bind(3, Join(a.offices)).Bind(4, a.password_hash);
-  s->Bind(5, int64_t{a.active ? 1 : 0});
+  s->Bind(5, int64_t{a.active ? 1 : 0}).Bind(6, RoleName(a.role));
   MUSTER_RETURN_IF_ERROR(s->Run());
   if (db_.Changes() == 0) return Status::NotFound(fmt::format("account {} not found", a.id));
   return Status::Ok();
+}
+
+Result<std::vector<Account>> SqliteTx::ListStaffAccounts() {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s,
+                          db_.Prepare(fmt::format("{} WHERE role <> 'citizen' ORDER BY login", kAccountSelect)));
+  std::vector<Account> out;
+  while (true) {
+    MUSTER_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    out.push_back(ReadAccount(*s));
+  }
+  return out;
 }
 
 Status SqliteTx::UpsertActivationCode(const ActivationCode& c) {
@@ -132,6 +144,14 @@ Status SqliteTx::RevokeSession(std::string_view token_hash, Timestamp at) {
                                                      "AND revoked_at IS NULL"));
   s->Bind(1, token_hash).Bind(2, Millis(at));
   return s->Run();
+}
+
+Result<int64_t> SqliteTx::RevokeAccountSessions(int64_t account_id, Timestamp at) {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare("UPDATE sessions SET revoked_at = ?2 WHERE account_id = ?1 "
+                                                     "AND revoked_at IS NULL"));
+  s->Bind(1, account_id).Bind(2, Millis(at));
+  MUSTER_RETURN_IF_ERROR(s->Run());
+  return int64_t{db_.Changes()};
 }
 
 Result<int64_t> SqliteTx::InsertApiKey(const ApiKey& k) {

@@ -206,12 +206,14 @@ class SqliteTx final : public Tx {
   Result<Account> GetAccount(int64_t id) override;
   Result<Account> GetAccountByLogin(std::string_view login) override;
   Status UpdateAccount(const Account& account) override;
+  Result<std::vector<Account>> ListStaffAccounts() override;
   Status UpsertActivationCode(const ActivationCode& code) override;
   Result<ActivationCode> GetActivationCode(std::string_view national_id) override;
   Status UpdateActivationCode(const ActivationCode& code) override;
   Status InsertSession(const Session& session) override;
   Result<Session> GetSession(std::string_view token_hash) override;
   Status RevokeSession(std::string_view token_hash, Timestamp at) override;
+  Result<int64_t> RevokeAccountSessions(int64_t account_id, Timestamp at) override;
   Result<int64_t> InsertApiKey(const ApiKey& key) override;
   Result<ApiKey> GetApiKeyByHash(std::string_view key_hash) override;
 
