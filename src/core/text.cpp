@@ -1,5 +1,6 @@
 #include "core/text.hpp"
 
+#include <fmt/format.h>
 #include <simdjson.h>
 
 namespace muster {
@@ -17,6 +18,21 @@ bool HasControlCharacter(std::string_view text, std::string_view allowed) {
     if ((c < 0x20 || c == 0x7F) && allowed.find(static_cast<char>(c)) == std::string_view::npos) return true;
   }
   return false;
+}
+
+Status CheckText(std::string_view field, std::string_view value, TextRule rule) {
+  if (value.empty()) {
+    return rule.required ? Status::InvalidArgument(fmt::format("{}: is required", field)) : Status::Ok();
+  }
+  if (value.size() > rule.max_bytes) {
+    return Status::InvalidArgument(fmt::format("{}: is longer than {} bytes", field, rule.max_bytes));
+  }
+  if (!IsValidUtf8(value)) return Status::InvalidArgument(fmt::format("{}: is not valid UTF-8", field));
+  if (HasControlCharacter(value, rule.multiline ? "\n\r\t" : "")) {
+    return Status::InvalidArgument(fmt::format("{}: holds a control character{}", field,
+                                               rule.multiline ? " (only line breaks and tabs are allowed)" : ""));
+  }
+  return Status::Ok();
 }
 
 int HexDigitValue(char c) {

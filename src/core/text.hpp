@@ -5,7 +5,22 @@
 #include <string>
 #include <string_view>
 
+#include "core/status.hpp"
+
 namespace muster {
+
+// What a free-text input may hold.
+struct TextRule {
+  size_t max_bytes = 1000;
+  bool required = true;    // an empty value is refused
+  bool multiline = false;  // line breaks and tabs are allowed
+};
+
+// The one check of every free-text input at a service boundary (CLI arguments, JSON strings,
+// CSV cells): Ok, or InvalidArgument naming `field` when the value is empty but required,
+// longer than the rule allows, not well-formed UTF-8, or holds a control character (line breaks
+// and tabs only where the rule is multiline).
+Status CheckText(std::string_view field, std::string_view value, TextRule rule = {});
 
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool IsValidUtf8(std::string_view text);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/text.hpp"
 #include "summons/eligibility.hpp"
 
 namespace muster {
@@ -20,10 +21,11 @@ Status ValidateCampaign(Campaign& c, const Policy& policy, const std::vector<Off
   if (range == policy.age.end()) {
     return Status::InvalidArgument(fmt::format("kind: '{}' is not one of {}", c.kind, policy.CampaignKinds()));
   }
-  if (c.name.empty() || c.name.size() > 200) return Status::InvalidArgument("name: must be 1-200 bytes");
-  if (c.basis.empty() || c.basis.size() > 1000) {
-    return Status::InvalidArgument("basis: name the order or decree the campaign rests on (1-1000 bytes)");
-  }
+  MUSTER_RETURN_IF_ERROR(CheckText("name", c.name, {.max_bytes = 200}));
+  if (c.basis.empty()) return Status::InvalidArgument("basis: name the order or decree the campaign rests on");
+  MUSTER_RETURN_IF_ERROR(CheckText("basis", c.basis, {.max_bytes = 1000}));
+  MUSTER_RETURN_IF_ERROR(CheckText("purpose", c.purpose, {.max_bytes = 500, .required = false}));
+  MUSTER_RETURN_IF_ERROR(CheckText("place", c.place, {.max_bytes = 500, .required = false}));
   if (c.districts.empty()) return Status::InvalidArgument("districts: name at least one office code");
   for (const auto& d : c.districts) {
     if (std::none_of(offices.begin(), offices.end(), [&](const Office& o) { return o.code == d; })) {

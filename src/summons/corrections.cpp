@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/text.hpp"
 #include "summons/service.hpp"
 
 namespace muster {
@@ -30,8 +31,9 @@ nlohmann::json Payload(const CorrectionRequest& c) {
 Result<CorrectionRequest> SummonsService::RequestCorrection(std::string_view national_id, std::string_view field,
                                                             std::string_view value, std::string_view explanation,
                                                             std::string_view actor) {
-  if (explanation.size() > 2000) return Status::InvalidArgument("explanation: is longer than 2000 bytes");
-  if (value.size() > 2000) return Status::InvalidArgument("value: is longer than 2000 bytes");
+  MUSTER_RETURN_IF_ERROR(
+      CheckText("explanation", explanation, {.max_bytes = 2000, .required = false, .multiline = true}));
+  MUSTER_RETURN_IF_ERROR(CheckText("value", value, {.max_bytes = 2000, .required = false}));
   CorrectionRequest c;
   MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites&) {
     Timestamp now = clock_.Now();
@@ -64,7 +66,7 @@ Result<CorrectionRequest> SummonsService::RequestCorrection(std::string_view nat
 Result<CorrectionRequest> SummonsService::DecideCorrection(int64_t id, bool approve, std::string_view reason,
                                                            std::string_view actor) {
   if (!approve && reason.empty()) return Status::InvalidArgument("reason: is required to reject a request");
-  if (reason.size() > 2000) return Status::InvalidArgument("reason: is longer than 2000 bytes");
+  MUSTER_RETURN_IF_ERROR(CheckText("reason", reason, {.max_bytes = 2000, .required = false, .multiline = true}));
   CorrectionRequest c;
   MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites&) {
     Timestamp now = clock_.Now();

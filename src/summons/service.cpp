@@ -9,6 +9,7 @@
 #include <random>
 
 #include "codec/json_writer.hpp"
+#include "core/text.hpp"
 #include "summons/deadline.hpp"
 #include "summons/document.hpp"
 #include "summons/number.hpp"
@@ -20,11 +21,8 @@ using nlohmann::json;
 
 constexpr std::string_view kExitBan = "exit_ban";
 
-Status CheckText(std::string_view field, std::string_view value, size_t max) {
-  if (value.empty()) return Status::InvalidArgument(fmt::format("{}: is required", field));
-  if (value.size() > max) return Status::InvalidArgument(fmt::format("{}: is longer than {} bytes", field, max));
-  return Status::Ok();
-}
+// Who performs a change: "officer:olga", "cli:root", "system:sweep"; from --as on the command line.
+Status CheckActor(std::string_view actor) { return CheckText("actor", actor, {.max_bytes = 200}); }
 
 // The payload of summons.issued, keys in byte order.
 std::string IssuedPayload(const Summons& s, std::string_view document_sha256) {
@@ -46,11 +44,15 @@ std::string IssuedPayload(const Summons& s, std::string_view document_sha256) {
 
 Status EmitEvent(Tx& tx, std::string_view type, Timestamp at, std::string_view actor, std::string_view subject,
                  const json& payload) {
-  return EmitEvent(tx, type, at, actor, subject, payload.dump());
+  // Every string has passed CheckText at the service's entry; should one not have, it is
+  // replaced (U+FFFD) rather than ending the process.
+  return EmitEvent(tx, type, at, actor, subject, payload.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 Status EmitEvent(Tx& tx, std::string_view type, Timestamp at, std::string_view actor, std::string_view subject,
                  std::string payload) {
+  // Every change records its actor through here: the one check of it (a CLI's --as NAME).
+  MUSTER_RETURN_IF_ERROR(CheckActor(actor));
   Event e{0, std::string(type), at, std::string(actor), std::string(subject), std::move(payload)};
   return tx.AppendEvent(e).status();
 }
@@ -194,7 +196,7 @@ Result<Deferment> SummonsService::AddDeferment(std::string_view national_id, std
     return Status::InvalidArgument(fmt::format("kind: '{}' is not a deferment kind of the policy ({})", kind,
                                                fmt::join(policy_.deferment_kinds, ", ")));
   }
-  MUSTER_RETURN_IF_ERROR(CheckText("basis", basis, 1000));
+  MUSTER_RETURN_IF_ERROR(CheckText("basis", basis, {.max_bytes = 1000}));
   Deferment d;
   d.national_id = std::string(national_id);
   d.kind = std::string(kind);
@@ -247,8 +249,8 @@ Result<Eligibility> SummonsService::Assess(Tx& tx, const IssueRequest& r) {
   if (!policy_.IsCampaignKind(r.kind)) {
     return Status::InvalidArgument(fmt::format("kind: '{}' is not one of {}", r.kind, policy_.CampaignKinds()));
   }
-  MUSTER_RETURN_IF_ERROR(CheckText("place", r.place, 500));
-  MUSTER_RETURN_IF_ERROR(CheckText("purpose", r.purpose, 500));
+  MUSTER_RETURN_IF_ERROR(CheckText("place", r.place, {.max_bytes = 500}));
+  MUSTER_RETURN_IF_ERROR(CheckText("purpose", r.purpose, {.max_bytes = 500}));
   if (r.appear_at <= clock_.Now()) {
     return Status::InvalidArgument(fmt::format("appear_at: {} is not in the future", FormatTimestamp(r.appear_at)));
   }
@@ -324,7 +326,7 @@ Result<Summons> SummonsService::Issue(const IssueRequest& r, std::string_view ac
 
 Result<OverrideRequest> SummonsService::RequestOverride(const IssueRequest& r, std::string_view justification,
                                                         std::string_view actor) {
-  MUSTER_RETURN_IF_ERROR(CheckText("justification", justification, 2000));
+  MUSTER_RETURN_IF_ERROR(CheckText("justification", justification, {.max_bytes = 2000, .multiline = true}));
   OverrideRequest o;
   MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites&) {
     MUSTER_ASSIGN_OR_RETURN(Eligibility e, Assess(tx, r));
@@ -608,7 +610,7 @@ Result<Summons> SummonsService::Appear(std::string_view number, std::optional<Ti
 
 Result<Summons> SummonsService::Cancel(std::string_view number, std::string_view reason, std::string_view actor) {
   MUSTER_ASSIGN_OR_RETURN(std::string canonical, ParseSummonsNumber(number));
-  MUSTER_RETURN_IF_ERROR(CheckText("reason", reason, 1000));
+  MUSTER_RETURN_IF_ERROR(CheckText("reason", reason, {.max_bytes = 1000, .multiline = true}));
   Summons s;
   MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites& changes) {
     MUSTER_ASSIGN_OR_RETURN(s, tx.GetSummons(canonical));
@@ -627,7 +629,7 @@ Result<Summons> SummonsService::Cancel(std::string_view number, std::string_view
 Result<Appeal> SummonsService::FileAppeal(std::string_view number, AppealReason reason, std::string_view text,
                                           std::string_view actor) {
   MUSTER_ASSIGN_OR_RETURN(std::string canonical, ParseSummonsNumber(number));
-  MUSTER_RETURN_IF_ERROR(CheckText("text", text, 5000));
+  MUSTER_RETURN_IF_ERROR(CheckText("text", text, {.max_bytes = 5000, .multiline = true}));
   Appeal a;
   MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites&) {
     MUSTER_ASSIGN_OR_RETURN(Summons s, tx.GetSummons(canonical));
@@ -653,7 +655,7 @@ Result<Appeal> SummonsService::FileAppeal(std::string_view number, AppealReason 
 
 Result<Appeal> SummonsService::DecideAppeal(int64_t appeal_id, bool grant, std::string_view reason,
                                             std::string_view actor) {
-  MUSTER_RETURN_IF_ERROR(CheckText("reason", reason, 2000));
+  MUSTER_RETURN_IF_ERROR(CheckText("reason", reason, {.max_bytes = 2000, .multiline = true}));
   Appeal a;
   MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites& changes) {
     MUSTER_ASSIGN_OR_RETURN(a, tx.GetAppeal(appeal_id));

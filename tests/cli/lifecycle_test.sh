@@ -140,6 +140,22 @@ assert_eq "corrected" "Ioann" "$(echo "$OUT" | json_field '["given_name"]')"
 expect_exit 0 muster --as alice --json summons issue 45678901238 --office D01 --kind reservist_training \
   --appear-at "$(in_days 11)" --place "Room 1" --purpose "Training"
 R=$(echo "$OUT" | json_field '["number"]')
+# Free text from the command line is checked at the service's entry: bad bytes are refused
+# naming the field, nothing is written, and nothing aborts.
+expect_exit 2 muster --as alice summons cancel "$R" --reason $'\xff'
+assert_contains "a reason that is not UTF-8" "$OUT" "reason: is not valid UTF-8"
+expect_exit 2 muster --as alice summons cancel "$R" --reason $'one\x1b[2Jtwo'
+assert_contains "a reason with a control character" "$OUT" "reason: holds a control character"
+expect_exit 2 muster --as $'al\xffice' summons cancel "$R" --reason "Issued in error"
+assert_contains "an actor that is not UTF-8" "$OUT" "actor: is not valid UTF-8"
+expect_exit 2 muster --as "citizen:45678901238" appeal file "$R" --reason illness --text $'bad\xff'
+assert_contains "an appeal text that is not UTF-8" "$OUT" "text: is not valid UTF-8"
+expect_exit 0 muster --as "citizen:45678901238" appeal file "$R" --reason illness --text $'Two lines:\nill\tsince Monday'
+expect_exit 0 muster --json appeal list
+assert_eq "the appeal list still reads" "illness" "$(echo "$OUT" | json_field '[-1]["reason"]')"
+assert_eq "line breaks kept" $'Two lines:\nill\tsince Monday' "$(echo "$OUT" | json_field '[-1]["text"]')"
+expect_exit 0 muster --json summons show "$R"
+assert_eq "nothing changed by the refusals" "delivered" "$(echo "$OUT" | json_field '["state"]')"
 expect_exit 0 muster --as alice summons cancel "$R" --reason "Issued in error"
 expect_exit 2 muster --as alice summons cancel "$R" --reason "again"
 assert_contains "cancelled is final" "$OUT" "is cancelled"
