@@ -12,15 +12,15 @@
 #include <string_view>
 #include <vector>
 
-#include "auth/account.hpp"
+#include "core/account.hpp"
 
 namespace muster::auth {
 
 // Who is asking, once authenticated.
 struct Principal {
   Role role = Role::kCitizen;
-  int64_t account_id = 0;  // 0 for an API key
-  std::string name;        // login, or the API key's name
+  int64_t account_id = 0;            // 0 for an API key
+  std::string name;                  // login, or the API key's name
   std::string national_id;           // citizens
   std::vector<std::string> offices;  // officers and supervisors
   bool via_cookie = false;           // authenticated by the session cookie (CSRF applies)

@@ -113,7 +113,7 @@ Result<Account> AuthService::CreateStaff(std::string_view login, Role role, std:
   account.created_at = clock_.Now();
   MUSTER_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
     for (const auto& code : offices) MUSTER_RETURN_IF_ERROR(tx.GetOffice(code).status().WithContext("office"));
-    MUSTER_ASSIGN_OR_RETURN(account.id, tx.InsertAccount(account));
+    MUSTER_ASSIGN_OR_RETURN(account.id, tx.auth().InsertAccount(account));
     return Status::Ok();
   }));
   return account;
@@ -131,7 +131,7 @@ Result<Account> AuthService::UpdateStaff(std::string_view login, const StaffChan
   }
   Account account;
   MUSTER_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(account, tx.GetAccountByLogin(login));
+    MUSTER_ASSIGN_OR_RETURN(account, tx.auth().GetAccountByLogin(login));
     if (account.role == Role::kCitizen) {
       return Status::NotFound(fmt::format("login: no staff account '{}'", login));
     }
@@ -161,8 +161,8 @@ Result<Account> AuthService::UpdateStaff(std::string_view login, const StaffChan
       account.password_hash = hash;
       ends_sessions = true;
     }
-    MUSTER_RETURN_IF_ERROR(tx.UpdateAccount(account));
-    if (ends_sessions) MUSTER_RETURN_IF_ERROR(tx.RevokeAccountSessions(account.id, clock_.Now()).status());
+    MUSTER_RETURN_IF_ERROR(tx.auth().UpdateAccount(account));
+    if (ends_sessions) MUSTER_RETURN_IF_ERROR(tx.auth().RevokeAccountSessions(account.id, clock_.Now()).status());
     return Status::Ok();
   }));
   DropCachedSessions(account.id);
@@ -172,7 +172,7 @@ Result<Account> AuthService::UpdateStaff(std::string_view login, const StaffChan
 Status AuthService::CheckStaffLogins() {
   std::vector<std::string> bad;
   MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(std::vector<Account> staff, tx.ListStaffAccounts());
+    MUSTER_ASSIGN_OR_RETURN(std::vector<Account> staff, tx.auth().ListStaffAccounts());
     for (const Account& a : staff) {
       if (a.active && policy_.national_id.MatchesPattern(a.login)) bad.push_back(a.login);
     }
@@ -198,7 +198,7 @@ Result<std::string> AuthService::IssueActivationCode(std::string_view national_i
   record.expires_at = record.created_at + options_.activation_code_ttl;
   MUSTER_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
     MUSTER_RETURN_IF_ERROR(tx.GetPerson(national_id).status().WithContext("national_id"));
-    return tx.UpsertActivationCode(record);
+    return tx.auth().UpsertActivationCode(record);
   }));
   return code;
 }
@@ -220,7 +220,7 @@ Result<Account> AuthService::Activate(std::string_view national_id, std::string_
   };
   ActivationCode record;
   Status st = store_.Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(record, tx.GetActivationCode(national_id));
+    MUSTER_ASSIGN_OR_RETURN(record, tx.auth().GetActivationCode(national_id));
     return Status::Ok();
   });
   if (st.IsNotFound()) {
@@ -234,13 +234,13 @@ Result<Account> AuthService::Activate(std::string_view national_id, std::string_
   Account account;
   MUSTER_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
     // Used once: a second activation with the same code in a race fails here.
-    MUSTER_ASSIGN_OR_RETURN(ActivationCode fresh, tx.GetActivationCode(national_id));
+    MUSTER_ASSIGN_OR_RETURN(ActivationCode fresh, tx.auth().GetActivationCode(national_id));
     if (fresh.used_at || fresh.code_hash != record.code_hash) {
       return Status::PermissionDenied("code: the activation code has been used");
     }
     fresh.used_at = now;
-    MUSTER_RETURN_IF_ERROR(tx.UpdateActivationCode(fresh));
-    auto existing = tx.GetAccountByLogin(national_id);
+    MUSTER_RETURN_IF_ERROR(tx.auth().UpdateActivationCode(fresh));
+    auto existing = tx.auth().GetAccountByLogin(national_id);
     if (existing.ok()) {
       // Only ever the citizen account of this person: a staff account under this login (made
       // before such logins were refused) is not touched.
@@ -251,8 +251,8 @@ Result<Account> AuthService::Activate(std::string_view national_id, std::string_
       account = *existing;
       account.password_hash = hash;
       account.active = true;
-      MUSTER_RETURN_IF_ERROR(tx.UpdateAccount(account));
-      return tx.RevokeAccountSessions(account.id, now).status();
+      MUSTER_RETURN_IF_ERROR(tx.auth().UpdateAccount(account));
+      return tx.auth().RevokeAccountSessions(account.id, now).status();
     }
     if (!existing.status().IsNotFound()) return existing.status();
     MUSTER_ASSIGN_OR_RETURN(Person person, tx.GetPerson(national_id));
@@ -263,7 +263,7 @@ Result<Account> AuthService::Activate(std::string_view national_id, std::string_
     account.password_hash = hash;
     account.created_by = fmt::format("activation:{}", record.created_by);
     account.created_at = now;
-    MUSTER_ASSIGN_OR_RETURN(account.id, tx.InsertAccount(account));
+    MUSTER_ASSIGN_OR_RETURN(account.id, tx.auth().InsertAccount(account));
     return Status::Ok();
   }));
   by_login_.Success(id_key);
@@ -277,7 +277,7 @@ LoginResult AuthService::Login(std::string_view login, std::string_view password
   Timestamp now = clock_.Now();
   Account account;
   Status st = store_.Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(account, tx.GetAccountByLogin(login));
+    MUSTER_ASSIGN_OR_RETURN(account, tx.auth().GetAccountByLogin(login));
     return Status::Ok();
   });
   if (!st.ok() && !st.IsNotFound()) {
@@ -320,7 +320,7 @@ LoginResult AuthService::Login(std::string_view login, std::string_view password
   session.account_id = account.id;
   session.created_at = now;
   session.expires_at = now + options_.session_ttl;
-  if (!store_.Write([&](Tx& tx) { return tx.InsertSession(session); }).ok()) {
+  if (!store_.Write([&](Tx& tx) { return tx.auth().InsertSession(session); }).ok()) {
     result.outcome = LoginResult::kUnavailable;
     return result;
   }
@@ -345,7 +345,7 @@ Status AuthService::Logout(const Principal& principal) {
     sessions_.erase(principal.token_hash);
   }
   Timestamp now = clock_.Now();
-  return store_.Write([&](Tx& tx) { return tx.RevokeSession(principal.token_hash, now); });
+  return store_.Write([&](Tx& tx) { return tx.auth().RevokeSession(principal.token_hash, now); });
 }
 
 Result<Principal> AuthService::Cache(std::unordered_map<std::string, Cached>& cache, const std::string& hash,
@@ -373,10 +373,10 @@ Result<Principal> AuthService::AuthenticateSession(std::string_view token) {
   std::string hash = DigestHex(kSessionDomain, token);
   Timestamp now = clock_.Now();
   auto principal = Cache(sessions_, hash, [&](Tx& tx, Timestamp& valid_until) -> Result<Principal> {
-    auto session = tx.GetSession(hash);
+    auto session = tx.auth().GetSession(hash);
     if (!session.ok()) return Status::NotFound("session: unknown or expired");
     if (session->revoked_at || session->expires_at <= now) return Status::NotFound("session: unknown or expired");
-    MUSTER_ASSIGN_OR_RETURN(Account account, tx.GetAccount(session->account_id));
+    MUSTER_ASSIGN_OR_RETURN(Account account, tx.auth().GetAccount(session->account_id));
     if (!account.active) return Status::NotFound("session: unknown or expired");
     valid_until = session->expires_at;
     Principal p = FromAccount(account);
@@ -399,7 +399,7 @@ Result<CreatedApiKey> AuthService::CreateApiKey(Role role, std::string_view name
   created.key.created_by = std::string(actor);
   created.key.created_at = clock_.Now();
   MUSTER_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(created.key.id, tx.InsertApiKey(created.key));
+    MUSTER_ASSIGN_OR_RETURN(created.key.id, tx.auth().InsertApiKey(created.key));
     return Status::Ok();
   }));
   return created;
@@ -409,7 +409,7 @@ Result<Principal> AuthService::AuthenticateApiKey(std::string_view secret) {
   if (secret.substr(0, kApiKeyPrefix.size()) != kApiKeyPrefix) return Status::NotFound("api key: unknown");
   std::string hash = DigestHex(kApiKeyDomain, secret);
   return Cache(api_keys_, hash, [&](Tx& tx, Timestamp&) -> Result<Principal> {
-    auto key = tx.GetApiKeyByHash(hash);
+    auto key = tx.auth().GetApiKeyByHash(hash);
     if (!key.ok() || key->revoked_at) return Status::NotFound("api key: unknown");
     Principal p;
     p.role = key->role;

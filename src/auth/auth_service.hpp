@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "auth/access.hpp"
-#include "auth/account.hpp"
 #include "auth/throttle.hpp"
+#include "core/account.hpp"
 #include "core/policy.hpp"
 #include "core/time.hpp"
 #include "store/store.hpp"

@@ -69,8 +69,8 @@ std::string DigestHex(std::string_view domain, std::string_view secret) {
   unsigned char key[crypto_generichash_KEYBYTES] = {};
   std::copy_n(domain.data(), std::min(domain.size(), sizeof key), key);
   unsigned char digest[32];
-  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(secret.data()), secret.size(),
-                     key, sizeof key);
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), key,
+                     sizeof key);
   char hex[65];
   sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
   return std::string(hex, 64);

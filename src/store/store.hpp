@@ -21,11 +21,12 @@
 #include <utility>
 #include <vector>
 
-#include "auth/account.hpp"
+#include "core/account.hpp"
 #include "core/status.hpp"
 #include "ledger/merkle.hpp"
 #include "registry/correction.hpp"
 #include "registry/person.hpp"
+#include "store/auth_port.hpp"
 #include "summons/summons.hpp"
 
 namespace muster {
@@ -300,24 +301,8 @@ class Tx {
   virtual Result<std::optional<Event>> FindFirstEvent(std::string_view subject, std::string_view type) = 0;
   // --- end Ledger ---
 
-  // --- Auth (auth/auth_service.hpp): accounts, activation codes, sessions, API keys. ---
-  virtual Result<int64_t> InsertAccount(const Account& account) = 0;      // AlreadyExists: login taken
-  virtual Result<Account> GetAccount(int64_t id) = 0;                     // NotFound
-  virtual Result<Account> GetAccountByLogin(std::string_view login) = 0;  // NotFound
-  virtual Status UpdateAccount(const Account& account) = 0;               // role, name, offices, password hash, active
-  // Every account but citizens', by login.
-  virtual Result<std::vector<Account>> ListStaffAccounts() = 0;
-  virtual Status UpsertActivationCode(const ActivationCode& code) = 0;  // replaces the person's earlier code
-  virtual Result<ActivationCode> GetActivationCode(std::string_view national_id) = 0;  // NotFound
-  virtual Status UpdateActivationCode(const ActivationCode& code) = 0;                 // used_at
-  virtual Status InsertSession(const Session& session) = 0;
-  virtual Result<Session> GetSession(std::string_view token_hash) = 0;  // NotFound
-  virtual Status RevokeSession(std::string_view token_hash, Timestamp at) = 0;
-  // Revokes every live session of the account; returns how many.
-  virtual Result<int64_t> RevokeAccountSessions(int64_t account_id, Timestamp at) = 0;
-  virtual Result<int64_t> InsertApiKey(const ApiKey& key) = 0;            // AlreadyExists: name taken
-  virtual Result<ApiKey> GetApiKeyByHash(std::string_view key_hash) = 0;  // NotFound
-  // --- end Auth ---
+  // Accounts, activation codes, sessions, API keys (auth/auth_service.hpp).
+  virtual AuthPort& auth() = 0;
 };
 
 // Wakes a follower of the exit bans when another process may have imposed or lifted one. Used

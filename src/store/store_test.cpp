@@ -942,41 +942,90 @@ TEST_P(StoreTest, AccountsChangeRoleAndEndAllTheirSessions) {
   citizen.national_id = citizen.login;
   citizen.offices.clear();
   Status st = store->Write([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(staff.id, tx.InsertAccount(staff));
-    MUSTER_ASSIGN_OR_RETURN(citizen.id, tx.InsertAccount(citizen));
+    MUSTER_ASSIGN_OR_RETURN(staff.id, tx.auth().InsertAccount(staff));
+    MUSTER_ASSIGN_OR_RETURN(citizen.id, tx.auth().InsertAccount(citizen));
     for (int i = 0; i < 3; ++i) {
-      MUSTER_RETURN_IF_ERROR(tx.InsertSession(Session{fmt::format("s{}", i), staff.id, Day(20000), Day(20010), {}}));
+      MUSTER_RETURN_IF_ERROR(
+          tx.auth().InsertSession(Session{fmt::format("s{}", i), staff.id, Day(20000), Day(20010), {}}));
     }
-    MUSTER_RETURN_IF_ERROR(tx.InsertSession(Session{"c0", citizen.id, Day(20000), Day(20010), {}}));
-    return tx.RevokeSession("s0", Day(20001));
+    MUSTER_RETURN_IF_ERROR(tx.auth().InsertSession(Session{"c0", citizen.id, Day(20000), Day(20010), {}}));
+    return tx.auth().RevokeSession("s0", Day(20001));
   });
   ASSERT_TRUE(st.ok()) << st.ToString();
   st = store->Write([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(int64_t revoked, tx.RevokeAccountSessions(staff.id, Day(20002)));
+    MUSTER_ASSIGN_OR_RETURN(int64_t revoked, tx.auth().RevokeAccountSessions(staff.id, Day(20002)));
     EXPECT_EQ(revoked, 2);  // s0 was revoked already
-    MUSTER_ASSIGN_OR_RETURN(Session s0, tx.GetSession("s0"));
+    MUSTER_ASSIGN_OR_RETURN(Session s0, tx.auth().GetSession("s0"));
     EXPECT_EQ(s0.revoked_at, Day(20001));
-    MUSTER_ASSIGN_OR_RETURN(Session s2, tx.GetSession("s2"));
+    MUSTER_ASSIGN_OR_RETURN(Session s2, tx.auth().GetSession("s2"));
     EXPECT_EQ(s2.revoked_at, Day(20002));
-    MUSTER_ASSIGN_OR_RETURN(Session c0, tx.GetSession("c0"));
+    MUSTER_ASSIGN_OR_RETURN(Session c0, tx.auth().GetSession("c0"));
     EXPECT_FALSE(c0.revoked_at);
     staff.role = Role::kAuditor;
     staff.offices.clear();
     staff.active = false;
-    return tx.UpdateAccount(staff);
+    return tx.auth().UpdateAccount(staff);
   });
   ASSERT_TRUE(st.ok()) << st.ToString();
   st = store->Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(Account got, tx.GetAccountByLogin("olga"));
+    MUSTER_ASSIGN_OR_RETURN(Account got, tx.auth().GetAccountByLogin("olga"));
     EXPECT_EQ(got.role, Role::kAuditor);
     EXPECT_TRUE(got.offices.empty());
     EXPECT_FALSE(got.active);
-    MUSTER_ASSIGN_OR_RETURN(auto listed, tx.ListStaffAccounts());
+    MUSTER_ASSIGN_OR_RETURN(auto listed, tx.auth().ListStaffAccounts());
     EXPECT_EQ(listed.size(), 1u);
     EXPECT_EQ(listed.empty() ? "" : listed[0].login, "olga");
     return Status::Ok();
   });
   EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
+TEST_P(StoreTest, ActivationCodesAndApiKeysRoundTrip) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  ActivationCode code{"11223344595", "hash-1", "officer:olga", Day(20000), Day(20014), {}};
+  ApiKey key{0, "gate1", Role::kBorder, "key-hash", "cli:root", Day(20000), {}};
+  Status st = store->Write([&](Tx& tx) -> Status {
+    EXPECT_TRUE(tx.auth().GetActivationCode(code.national_id).status().IsNotFound());
+    MUSTER_RETURN_IF_ERROR(tx.auth().UpsertActivationCode(code));
+    code.code_hash = "hash-2";  // a new code replaces the old one
+    MUSTER_RETURN_IF_ERROR(tx.auth().UpsertActivationCode(code));
+    MUSTER_ASSIGN_OR_RETURN(key.id, tx.auth().InsertApiKey(key));
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ApiKey same_name = key;
+  same_name.key_hash = "other-hash";
+  Status taken = store->Write([&](Tx& tx) { return tx.auth().InsertApiKey(same_name).status(); });
+  EXPECT_TRUE(taken.IsAlreadyExists()) << taken.ToString();
+  EXPECT_EQ(taken.message(), "name: API key 'gate1' exists");
+  st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(ActivationCode got, tx.auth().GetActivationCode(code.national_id));
+    EXPECT_EQ(got.code_hash, "hash-2");
+    EXPECT_EQ(got.expires_at, Day(20014));
+    EXPECT_FALSE(got.used_at);
+    got.used_at = Day(20001);
+    return tx.auth().UpdateActivationCode(got);
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  st = store->Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(ActivationCode got, tx.auth().GetActivationCode(code.national_id));
+    EXPECT_EQ(got.used_at, Day(20001));
+    MUSTER_ASSIGN_OR_RETURN(ApiKey k, tx.auth().GetApiKeyByHash("key-hash"));
+    EXPECT_EQ(k.id, key.id);
+    EXPECT_EQ(k.name, "gate1");
+    EXPECT_EQ(k.role, Role::kBorder);
+    EXPECT_FALSE(k.revoked_at);
+    EXPECT_TRUE(tx.auth().GetApiKeyByHash("nope").status().IsNotFound());
+    EXPECT_TRUE(tx.auth().GetAccount(999).status().IsNotFound());
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  Account missing;
+  missing.login = "olga";
+  missing.id = 999;
+  st = store->Write([&](Tx& tx) { return tx.auth().UpdateAccount(missing); });
+  EXPECT_TRUE(st.IsNotFound()) << st.ToString();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgres"),

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "store/postgres/pg_conn.hpp"
+#include "store/postgres/pg_sql.hpp"
+#include "store/sql/auth_sql.hpp"
 #include "store/store.hpp"
 
 namespace muster::postgres {
@@ -196,21 +198,7 @@ class PgTx final : public Tx {
   Result<std::optional<StoredCheckpoint>> LatestCheckpoint() override;
   Result<std::optional<Event>> FindFirstEvent(std::string_view subject, std::string_view type) override;
 
-  // Auth: pg_auth.cpp.
-  Result<int64_t> InsertAccount(const Account& account) override;
-  Result<Account> GetAccount(int64_t id) override;
-  Result<Account> GetAccountByLogin(std::string_view login) override;
-  Status UpdateAccount(const Account& account) override;
-  Result<std::vector<Account>> ListStaffAccounts() override;
-  Status UpsertActivationCode(const ActivationCode& code) override;
-  Result<ActivationCode> GetActivationCode(std::string_view national_id) override;
-  Status UpdateActivationCode(const ActivationCode& code) override;
-  Status InsertSession(const Session& session) override;
-  Result<Session> GetSession(std::string_view token_hash) override;
-  Status RevokeSession(std::string_view token_hash, Timestamp at) override;
-  Result<int64_t> RevokeAccountSessions(int64_t account_id, Timestamp at) override;
-  Result<int64_t> InsertApiKey(const ApiKey& key) override;
-  Result<ApiKey> GetApiKeyByHash(std::string_view key_hash) override;
+  AuthPort& auth() override { return auth_; }
 
  private:
   Connection& conn_;
@@ -221,6 +209,8 @@ class PgTx final : public Tx {
   // Likewise the id of the last restriction, so that imposing one needs no answer either.
   std::optional<int64_t> last_restriction_id_;
   bool exit_bans_notified_ = false;  // NOTIFY kExitBanChannel sent in this write
+  PgConnection sql_{conn_};
+  sql::SqlAuth auth_{sql_};
 };
 
 }  // namespace muster::postgres

@@ -105,6 +105,8 @@ std::string_view Statement::Blob(int column) const {
   return {static_cast<const char*>(data), static_cast<size_t>(sqlite3_column_bytes(stmt_, column))};
 }
 
+int Statement::ParameterIndex(const char* name) const { return sqlite3_bind_parameter_index(stmt_, name); }
+
 bool Statement::IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
 Database::~Database() {

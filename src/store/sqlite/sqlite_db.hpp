@@ -50,6 +50,8 @@ class Statement {
   bool IsNull(int column) const;
   // The column's bytes, valid until the next Step or Reset.
   std::string_view Blob(int column) const;
+  // The 1-based index of the parameter named `name` ("$1"), 0 when the statement has none.
+  int ParameterIndex(const char* name) const;
 
  private:
   sqlite3_stmt* stmt_;

@@ -12,7 +12,9 @@
 #include <string_view>
 #include <vector>
 
+#include "store/sql/auth_sql.hpp"
 #include "store/sqlite/sqlite_db.hpp"
+#include "store/sqlite/sqlite_sql.hpp"
 #include "store/store.hpp"
 
 namespace muster::sqlite {
@@ -201,24 +203,12 @@ class SqliteTx final : public Tx {
   Result<std::optional<StoredCheckpoint>> LatestCheckpoint() override;
   Result<std::optional<Event>> FindFirstEvent(std::string_view subject, std::string_view type) override;
 
-  // Auth: sqlite_auth.cpp.
-  Result<int64_t> InsertAccount(const Account& account) override;
-  Result<Account> GetAccount(int64_t id) override;
-  Result<Account> GetAccountByLogin(std::string_view login) override;
-  Status UpdateAccount(const Account& account) override;
-  Result<std::vector<Account>> ListStaffAccounts() override;
-  Status UpsertActivationCode(const ActivationCode& code) override;
-  Result<ActivationCode> GetActivationCode(std::string_view national_id) override;
-  Status UpdateActivationCode(const ActivationCode& code) override;
-  Status InsertSession(const Session& session) override;
-  Result<Session> GetSession(std::string_view token_hash) override;
-  Status RevokeSession(std::string_view token_hash, Timestamp at) override;
-  Result<int64_t> RevokeAccountSessions(int64_t account_id, Timestamp at) override;
-  Result<int64_t> InsertApiKey(const ApiKey& key) override;
-  Result<ApiKey> GetApiKeyByHash(std::string_view key_hash) override;
+  AuthPort& auth() override { return auth_; }
 
  private:
   Database& db_;
+  SqliteConnection sql_{db_};
+  sql::SqlAuth auth_{sql_};
 };
 
 }  // namespace muster::sqlite

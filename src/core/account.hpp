@@ -1,4 +1,5 @@
-// Accounts, activation codes, sessions and API keys: the value types of authentication.
+// Accounts, activation codes, sessions and API keys: the value types of authentication
+// (auth/auth_service.hpp applies the rules; store/auth_port.hpp keeps them).
 //
 // Secrets are never stored: passwords and activation codes as Argon2id strings
 // (crypto_pwhash_str), session tokens and API keys as BLAKE2b-256 digests in hex.

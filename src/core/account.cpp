@@ -1,4 +1,4 @@
-#include "auth/account.hpp"
+#include "core/account.hpp"
 
 namespace muster {
 

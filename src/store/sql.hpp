@@ -1,0 +1,141 @@
+// The one SQL interface both backends implement, so that a query is written once
+// (src/store/sql/*.cpp) and runs on SQLite and PostgreSQL alike.
+//
+// A query's parameters are written $1, $2, ... as PostgreSQL writes them; SQLite binds them by
+// those names. Values are 64-bit integers, text or NULL; times are stored as milliseconds since
+// the epoch, lists of codes as comma-separated text, so no value needs a backend's own type.
+// Only the statements where the engines really differ stay in a backend (the write lock, COPY
+// and pipelining, SQLite's update hook, DDL types in migrations).
+//
+// Not thread-safe: a Connection belongs to the transaction that is using it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/status.hpp"
+#include "core/time.hpp"
+
+namespace muster::sql {
+
+// The parameters of one statement, $1, $2, ... in the order added. Text is referenced, not
+// copied: it must stay alive until the statement has run.
+class Args {
+ public:
+  struct Value {
+    enum Kind { kNull, kInt, kText } kind = kNull;
+    int64_t number = 0;
+    std::string_view text;
+  };
+
+  Args& Add(int64_t value) {
+    values_.push_back({Value::kInt, value, {}});
+    return *this;
+  }
+  Args& Add(bool value) { return Add(int64_t{value ? 1 : 0}); }
+  Args& Add(int value) { return Add(int64_t{value}); }
+  Args& Add(std::string_view value) {
+    values_.push_back({Value::kText, 0, value});
+    return *this;
+  }
+  Args& Add(const std::string& value) { return Add(std::string_view(value)); }
+  Args& Add(std::string&& value) = delete;  // a temporary would dangle before the statement runs
+  Args& Add(const char* value) { return Add(std::string_view(value)); }
+  Args& Add(const std::optional<int64_t>& value) { return value ? Add(*value) : Null(); }
+  Args& Null() {
+    values_.push_back({});
+    return *this;
+  }
+
+  const std::vector<Value>& values() const { return values_; }
+
+ private:
+  std::vector<Value> values_;
+};
+
+// One row of a result; columns are 0-based. Valid only inside the callback it is given to.
+class Row {
+ public:
+  virtual ~Row() = default;
+  virtual bool IsNull(int column) const = 0;
+  virtual int64_t Int(int column) const = 0;
+  virtual std::string Text(int column) const = 0;
+  // The column's text, valid until the callback returns.
+  virtual std::string_view View(int column) const = 0;
+};
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  // Runs one statement with `args`, calling `each` for every row it returns (a callback that
+  // returns an error stops it). Returns the number of rows an INSERT, UPDATE or DELETE changed
+  // (unspecified for a SELECT). Errors: AlreadyExists for a unique or primary key violation, IoError when
+  // the database fails.
+  virtual Result<int64_t> Run(std::string_view sql, const Args& args = Args(),
+                              const std::function<Status(const Row&)>& each = {}) = 0;
+};
+
+// Every row, read by `read` (a function of const Row& to T).
+template <typename T, typename Read>
+Result<std::vector<T>> Collect(Connection& c, std::string_view sql, const Args& args, Read read) {
+  std::vector<T> out;
+  MUSTER_RETURN_IF_ERROR(c.Run(sql, args, [&](const Row& r) {
+                            out.push_back(read(r));
+                            return Status::Ok();
+                          }).status());
+  return out;
+}
+
+// The first row, or NotFound with `missing`.
+template <typename T, typename Read>
+Result<T> One(Connection& c, std::string_view sql, const Args& args, Read read, std::string missing) {
+  std::optional<T> out;
+  MUSTER_RETURN_IF_ERROR(c.Run(sql, args, [&](const Row& r) {
+                            if (!out) out = read(r);
+                            return Status::Ok();
+                          }).status());
+  if (!out) return Status::NotFound(std::move(missing));
+  return std::move(*out);
+}
+
+// How values are stored, the same on every backend.
+inline int64_t Millis(Timestamp t) { return t.time_since_epoch().count(); }
+inline Timestamp FromMillis(int64_t ms) { return Timestamp{std::chrono::milliseconds(ms)}; }
+inline std::optional<int64_t> OptMillis(const std::optional<Timestamp>& t) {
+  if (!t) return std::nullopt;
+  return Millis(*t);
+}
+inline std::optional<Timestamp> OptTime(const Row& r, int column) {
+  if (r.IsNull(column)) return std::nullopt;
+  return FromMillis(r.Int(column));
+}
+
+// A list of codes (offices, categories) as one comma-separated column.
+inline std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += ',';
+    out += item;
+  }
+  return out;
+}
+
+inline std::vector<std::string> Split(std::string_view text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string_view::npos) comma = text.size();
+    out.emplace_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace muster::sql

@@ -1,0 +1,66 @@
+#include "store/sqlite/sqlite_sql.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+
+namespace muster::sqlite {
+namespace {
+
+class StatementRow final : public sql::Row {
+ public:
+  explicit StatementRow(const Statement& s) : s_(s) {}
+  bool IsNull(int column) const override { return s_.IsNull(column); }
+  int64_t Int(int column) const override { return s_.Int(column); }
+  std::string Text(int column) const override { return s_.Text(column); }
+  std::string_view View(int column) const override { return s_.Blob(column); }
+
+ private:
+  const Statement& s_;
+};
+
+}  // namespace
+
+Result<int64_t> SqliteConnection::Run(std::string_view sql, const sql::Args& args,
+                                      const std::function<Status(const sql::Row&)>& each) {
+  MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare(sql));
+  const auto& values = args.values();
+  for (size_t i = 0; i < values.size(); ++i) {
+    std::array<char, 16> name{};
+    fmt::format_to_n(name.data(), name.size() - 1, "${}", i + 1);
+    int index = s->ParameterIndex(name.data());
+    if (index == 0) return Status::Internal(fmt::format("SQL has no parameter {}: {}", name.data(), sql.substr(0, 60)));
+    const sql::Args::Value& v = values[i];
+    switch (v.kind) {
+      case sql::Args::Value::kNull:
+        s->BindNull(index);
+        break;
+      case sql::Args::Value::kInt:
+        s->Bind(index, v.number);
+        break;
+      case sql::Args::Value::kText:
+        s->BindStatic(index, v.text);
+        break;
+    }
+  }
+  StatementRow row(*s);
+  while (true) {
+    auto stepped = s->Step();
+    if (!stepped.ok()) {
+      s->Reset();
+      return stepped.status();
+    }
+    if (!*stepped) break;
+    if (each) {
+      Status st = each(row);
+      if (!st.ok()) {
+        s->Reset();
+        return st;
+      }
+    }
+  }
+  s->Reset();
+  return int64_t{db_.Changes()};
+}
+
+}  // namespace muster::sqlite
