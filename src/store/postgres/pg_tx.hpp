@@ -19,13 +19,12 @@
 
 namespace muster::postgres {
 
-inline int64_t Millis(Timestamp t) { return t.time_since_epoch().count(); }
-inline Timestamp FromMillis(int64_t ms) { return Timestamp{std::chrono::milliseconds(ms)}; }
-
-inline std::optional<int64_t> OptMillis(const std::optional<Timestamp>& t) {
-  if (!t) return std::nullopt;
-  return Millis(*t);
-}
+// How values are stored, shared with the queries written once (store/sql.hpp).
+using sql::FromMillis;
+using sql::Join;
+using sql::Millis;
+using sql::OptMillis;
+using sql::Split;
 
 inline std::optional<Timestamp> OptColumn(const Rows& r, int row, int column) {
   if (r.IsNull(row, column)) return std::nullopt;
@@ -35,27 +34,6 @@ inline std::optional<Timestamp> OptColumn(const Rows& r, int row, int column) {
 inline CivilDate DateColumn(const Rows& r, int row, int column) {
   auto date = ParseCivilDate(r.View(row, column));
   return date.ok() ? *date : CivilDate{};
-}
-
-inline std::string Join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += ',';
-    out += item;
-  }
-  return out;
-}
-
-inline std::vector<std::string> Split(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    out.push_back(text.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return out;
 }
 
 // Every row of `rows`, read by `read(rows, row)`.

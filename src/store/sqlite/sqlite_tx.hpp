@@ -19,8 +19,12 @@
 
 namespace muster::sqlite {
 
-inline int64_t Millis(Timestamp t) { return t.time_since_epoch().count(); }
-inline Timestamp FromMillis(int64_t ms) { return Timestamp{std::chrono::milliseconds(ms)}; }
+// How values are stored, shared with the queries written once (store/sql.hpp).
+using sql::FromMillis;
+using sql::Join;
+using sql::Millis;
+using sql::OptMillis;
+using sql::Split;
 
 inline CivilDate DateColumn(const Statement& s, int column) {
   auto date = ParseCivilDate(s.Text(column));
@@ -30,20 +34,6 @@ inline CivilDate DateColumn(const Statement& s, int column) {
 inline std::optional<Timestamp> OptColumn(const Statement& s, int column) {
   if (s.IsNull(column)) return std::nullopt;
   return FromMillis(s.Int(column));
-}
-
-inline std::optional<int64_t> OptMillis(const std::optional<Timestamp>& t) {
-  if (!t) return std::nullopt;
-  return Millis(*t);
-}
-
-inline std::string Join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += ',';
-    out += item;
-  }
-  return out;
 }
 
 // `items` as a JSON array of strings, for `IN (SELECT value FROM json_each(?))`; the items are
@@ -69,18 +59,6 @@ inline std::string JsonList(std::span<const int64_t> ids) {
     list += std::to_string(id);
   }
   return list + ']';
-}
-
-inline std::vector<std::string> Split(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    out.push_back(text.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return out;
 }
 
 // Every row of `s`, read by `read`.
