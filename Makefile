@@ -44,7 +44,7 @@ fuzz:
 	@scripts/install-deps --fuzz
 	@cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
 		-DCMAKE_CXX_COMPILER=clang++ -DMUSTER_FUZZ=ON >/dev/null
-	@cmake --build build-fuzz -j $(JOBS) --target api_fuzz csv_fuzz receipt_fuzz
+	@cmake --build build-fuzz -j $(JOBS) --target api_fuzz csv_fuzz receipt_fuzz xff_fuzz
 	@scripts/fuzz build-fuzz $(FUZZ_SECONDS)
 
 clean:

@@ -25,25 +25,6 @@ bool SameToken(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
-// For logs: a run of 6 or more digits (a national ID, in a path or a login) keeps its last two.
-std::string MaskDigits(std::string_view text) {
-  std::string out(text);
-  size_t i = 0;
-  while (i < out.size()) {
-    if (!std::isdigit(static_cast<unsigned char>(out[i]))) {
-      ++i;
-      continue;
-    }
-    size_t j = i;
-    while (j < out.size() && std::isdigit(static_cast<unsigned char>(out[j]))) ++j;
-    if (j - i >= 6) {
-      for (size_t k = i; k + 2 < j; ++k) out[k] = '*';
-    }
-    i = j;
-  }
-  return out;
-}
-
 void JsonString(std::string& out, std::string_view s) {
   out += '"';
   for (char c : s) {
@@ -74,7 +55,26 @@ bool Api::IsBlocking(const http::Request& request) const {
   return match.kind == http::RouteMatch::kFound && Routes()[match.id].blocking;
 }
 
-bool Api::Authenticate(const http::Request& request, http::Response& response, auth::Principal& who) {
+namespace {
+
+// Answers under /api/v1/ carry personal data, so no cache keeps them; the exceptions are public
+// and hold none: the OpenAPI document and the ledger's checkpoint and proofs (hashes only).
+bool MayBeCached(std::string_view path) {
+  return path == "/api/v1/openapi.json" || path == "/api/v1/ledger/checkpoint" ||
+         path.rfind("/api/v1/ledger/proof/", 0) == 0;
+}
+
+bool HasHeader(const http::Response& response, std::string_view name) {
+  for (const auto& [k, v] : response.headers) {
+    if (http::EqualsIgnoreCase(k, name)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool Api::Authenticate(const http::Request& request, http::Response& response, auth::Principal& who,
+                       std::string_view route) {
   std::string_view authorization = request.Header("authorization");
   Result<auth::Principal> found = Status::NotFound("");
   if (!authorization.empty()) {
@@ -95,6 +95,11 @@ bool Api::Authenticate(const http::Request& request, http::Response& response, a
     }
     found = services_.auth.AuthenticateSession(cookie);
     if (found.ok()) found->via_cookie = true;
+  }
+  if (!found.ok() && http::HttpStatusFor(found.status()) >= 500) {  // the store failed, not the token
+    LogServerError(request.method, route, found.status());
+    http::WriteStatusProblem(response, found.status());
+    return false;
   }
   if (!found.ok()) {
     http::WriteProblem(response, 401, "the session or key is unknown, expired or revoked");
@@ -127,7 +132,7 @@ void Api::Handle(const http::Request& request, http::Response& response) {
     const RouteSpec& spec = routes[match.id];
     bool go = true;
     if (!spec.is_public) {
-      go = authenticated = Authenticate(request, response, who);
+      go = authenticated = Authenticate(request, response, who, spec.path);
       if (go && !auth::Admits(spec.roles, who)) {
         http::WriteProblem(response, 403, fmt::format("a {} may not use this", RoleName(who.role)));
         go = false;
@@ -161,7 +166,7 @@ void Api::Handle(const http::Request& request, http::Response& response) {
     if (go) {
       (void)services_.store.TakeWritePosition();  // one an earlier request left on this thread
       ReadAfter read_after{std::string(after)};
-      Call call{request, response, params, who, services_};
+      Call call{request, response, params, who, services_, spec.path};
       spec.handler(call);
       std::string written = services_.store.TakeWritePosition();
       if (!written.empty()) {
@@ -172,6 +177,9 @@ void Api::Handle(const http::Request& request, http::Response& response) {
         }
       }
     }
+  }
+  if (request.path.rfind("/api/v1/", 0) == 0 && !MayBeCached(request.path) && !HasHeader(response, "cache-control")) {
+    response.SetHeader("Cache-Control", "no-store");
   }
   auto elapsed = std::chrono::steady_clock::now() - start;
   services_.metrics.Record(route_id, response.status, elapsed);

@@ -60,8 +60,10 @@ class Api {
   bool IsBlocking(const http::Request& request) const;
 
  private:
-  // Fills `who` from a Bearer token or the session cookie; false after writing a 401.
-  bool Authenticate(const http::Request& request, http::Response& response, auth::Principal& who);
+  // Fills `who` from a Bearer token or the session cookie; false after writing a 401 (or a 503
+  // when the store fails, logged with `route`).
+  bool Authenticate(const http::Request& request, http::Response& response, auth::Principal& who,
+                    std::string_view route);
   void Log(const http::Request& request, const http::Response& response, std::string_view route,
            const auth::Principal* who, double ms);
 

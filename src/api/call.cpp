@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <charconv>
+#include <cstdio>
 
 namespace muster::api {
 
@@ -13,7 +15,33 @@ void Reply(Call& call, int status, const nlohmann::json& body) {
 }
 
 void Fail(Call& call, const Status& status, std::string_view field) {
+  if (http::HttpStatusFor(status) >= 500) LogServerError(call.request.method, call.route, status);
   http::WriteStatusProblem(call.response, status, field);
+}
+
+void LogServerError(http::Method method, std::string_view route, const Status& status) {
+  // One write, so that lines from several threads do not interleave.
+  std::string line =
+      fmt::format("muster serve: error: {} {}: {}\n", http::MethodName(method), route, MaskDigits(status.ToString()));
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+std::string MaskDigits(std::string_view text) {
+  std::string out(text);
+  size_t i = 0;
+  while (i < out.size()) {
+    if (!std::isdigit(static_cast<unsigned char>(out[i]))) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < out.size() && std::isdigit(static_cast<unsigned char>(out[j]))) ++j;
+    if (j - i >= 6) {
+      for (size_t k = i; k + 2 < j; ++k) out[k] = '*';
+    }
+    i = j;
+  }
+  return out;
 }
 
 std::optional<Body> Body::Parse(Call& call) {

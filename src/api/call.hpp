@@ -4,10 +4,10 @@
 #pragma once
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <atomic>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +18,7 @@
 #include "core/policy.hpp"
 #include "core/status.hpp"
 #include "core/time.hpp"
+#include "http/connection_limits.hpp"
 #include "http/message.hpp"
 #include "http/problem.hpp"
 #include "http/router.hpp"
@@ -38,10 +39,11 @@ struct Services {
   auth::AuthService& auth;
   JobRunner& jobs;
   Metrics& metrics;
-  const std::string* openapi = nullptr;   // the OpenAPI document of the route table
-  const std::atomic<bool>* ready = nullptr;  // for /readyz
-  const ledger::Ledger* ledger = nullptr;    // checkpoints and receipts; 503 without it
-  size_t campaign_batch = 5000;              // summonses per transaction of a campaign issue job
+  const std::string* openapi = nullptr;                // the OpenAPI document of the route table
+  const std::atomic<bool>* ready = nullptr;            // for /readyz
+  const ledger::Ledger* ledger = nullptr;              // checkpoints and receipts; 503 without it
+  size_t campaign_batch = 5000;                        // summonses per transaction of a campaign issue job
+  const http::ConnectionStats* connections = nullptr;  // the server's, for /metrics
 };
 
 struct Call {
@@ -50,12 +52,20 @@ struct Call {
   const http::PathParams& params;
   const auth::Principal& who;
   Services& services;
+  std::string_view route;  // the route's path in the route table, for logs
 };
 
 // Writes `body` as the JSON answer with `status`.
 void Reply(Call& call, int status, const nlohmann::json& body);
-// Writes the problem for a failed Status (the field named when the message names it).
+// Writes the problem for a failed Status (the field named when the message names it). A storage
+// or system failure (503) or a bug (500) is logged with the route, for the operator.
 void Fail(Call& call, const Status& status, std::string_view field = {});
+
+// Logs a failure answered 5xx, on stderr at error level: "muster serve: error: METHOD ROUTE:
+// code: message", national IDs masked. Thread-safe.
+void LogServerError(http::Method method, std::string_view route, const Status& status);
+// For logs: a run of 6 or more digits (a national ID, in a path or a login) keeps its last two.
+std::string MaskDigits(std::string_view text);
 
 // A JSON object request body, read field by field. Each getter returns false after writing a
 // 400 problem naming the field (missing, wrong type, bad value); the handler then returns.

@@ -1,5 +1,5 @@
 // Operations: /healthz (the process answers), /readyz (the store answers and start-up is done),
-// /metrics (Prometheus text), /api/v1/openapi.json.
+// /metrics (Prometheus text, with the server's connection counters), /api/v1/openapi.json.
 #include <fmt/format.h>
 
 #include "api/handlers.hpp"
@@ -57,6 +57,26 @@ void MetricsText(Call& call) {
                    job.total);
   }
   out += totals;
+  if (const http::ConnectionStats* c = call.services.connections) {
+    auto n = [](const auto& counter) { return counter.load(std::memory_order_relaxed); };
+    fmt::format_to(std::back_inserter(out),
+                   "# HELP muster_http_connections Connections being served.\n# TYPE muster_http_connections gauge\n"
+                   "muster_http_connections {}\n"
+                   "# HELP muster_http_connections_max The cap on connections served at once (--max-connections).\n"
+                   "# TYPE muster_http_connections_max gauge\nmuster_http_connections_max {}\n"
+                   "# HELP muster_http_connections_accepted_total Connections accepted and served.\n"
+                   "# TYPE muster_http_connections_accepted_total counter\nmuster_http_connections_accepted_total {}\n"
+                   "# HELP muster_http_connections_closed_total Connections the server closed to stay within its "
+                   "caps, by reason.\n# TYPE muster_http_connections_closed_total counter\n"
+                   "muster_http_connections_closed_total{{reason=\"idle_for_room\"}} {}\n"
+                   "muster_http_connections_closed_total{{reason=\"refused_max_connections\"}} {}\n"
+                   "muster_http_connections_closed_total{{reason=\"refused_per_address\"}} {}\n"
+                   "# HELP muster_http_accept_failures_total Failed accepts (such as out of descriptors), each "
+                   "followed by a pause.\n# TYPE muster_http_accept_failures_total counter\n"
+                   "muster_http_accept_failures_total {}\n",
+                   n(c->open), n(c->max), n(c->accepted), n(c->idle_closed), n(c->refused_total), n(c->refused_address),
+                   n(c->accept_failures));
+  }
 }
 
 void OpenApiJson(Call& call) {

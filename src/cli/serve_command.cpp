@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "api/api.hpp"
 #include "api/jobs.hpp"
@@ -37,6 +38,9 @@ struct ServeArgs {
   int64_t auth_cache_ttl = 30;
   std::string web = "web/dist";
   std::string access_log;
+  size_t max_connections = 0;
+  size_t max_connections_per_address = 256;
+  std::vector<std::string> trusted_proxies;
 };
 
 Status ParseListen(const std::string& listen, http::ServerOptions& o) {
@@ -177,6 +181,16 @@ Status Serve(Context& ctx, const ServeArgs& args) {
     return Status::InvalidArgument("auth-workers, auth-queue: must be at least 1");
   }
   if (args.batch_size < 1) return Status::InvalidArgument("batch-size: must be at least 1");
+  options.max_connections = args.max_connections;
+  options.max_connections_per_address = args.max_connections_per_address;
+  std::vector<http::Cidr> trusted;
+  for (const std::string& text : args.trusted_proxies) {
+    MUSTER_ASSIGN_OR_RETURN(http::Cidr cidr, http::ParseCidr(text));
+    trusted.push_back(cidr);
+  }
+  options.trusted_proxies = http::TrustedProxies(std::move(trusted));
+  http::ConnectionStats connection_stats;
+  options.stats = &connection_stats;
 
   MUSTER_ASSIGN_OR_RETURN(Policy policy, ctx.LoadPolicy());
   MUSTER_ASSIGN_OR_RETURN(auto store, ctx.Open());
@@ -218,6 +232,7 @@ Status Serve(Context& ctx, const ServeArgs& args) {
   services.ready = &ready;
   services.ledger = &ledger;
   services.campaign_batch = args.batch_size;
+  services.connections = &connection_stats;
   api::Api api(services, api_options);
 
   http::Server server(
@@ -280,6 +295,14 @@ void AddServeCommand(CLI::App& app, Context& ctx, int& exit_code) {
                     "the exit-ban events");
   serve->add_option("--web", args->web, "built front end to serve (default web/dist, when present)");
   serve->add_option("--access-log", args->access_log, "JSON access log file, or - for stderr (default: none)");
+  serve->add_option("--max-connections", args->max_connections,
+                    "connections served at once; past it the oldest idle one is closed (default: what the "
+                    "descriptor limit leaves after a reserve)");
+  serve->add_option("--max-connections-per-address", args->max_connections_per_address,
+                    "connections from one client address (default 256; 0: no cap; trusted proxies have none)");
+  serve->add_option("--trusted-proxy", args->trusted_proxies,
+                    "CIDR of a reverse proxy whose X-Forwarded-For names the client (repeatable; default: none, "
+                    "the header is never believed)");
   serve->callback([&ctx, &exit_code, args] {
     Status st = Serve(ctx, *args);
     if (!st.ok()) exit_code = Fail(ctx, st);

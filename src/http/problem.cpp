@@ -53,6 +53,8 @@ int HttpStatusFor(const Status& status) {
     case StatusCode::kAlreadyExists: return 409;
     case StatusCode::kFailedPrecondition: return 409;
     case StatusCode::kPermissionDenied: return 403;
+    case StatusCode::kIoError: return 503;
+    case StatusCode::kCorruption: return 503;
     default: return 500;
   }
 }
@@ -75,6 +77,10 @@ std::string_view FieldOf(std::string_view message) {
 
 void WriteStatusProblem(Response& response, const Status& status, std::string_view field) {
   int code = HttpStatusFor(status);
+  if (code == 503) {
+    WriteProblem(response, 503, "the service is unavailable at the moment; try again later");
+    return;
+  }
   if (code == 500) {
     WriteProblem(response, 500, "the server could not complete the request");
     return;

@@ -25,12 +25,14 @@ void WriteProblem(Response& response, int status, std::string_view detail, std::
                   const nlohmann::json& extra);
 
 // The HTTP status that answers `status`: 400 invalid, 404 not found, 409 exists or forbidden
-// transition, 403 permission, 500 otherwise.
+// transition, 403 permission, 503 a storage or system failure (I/O, a full disk, a database
+// that does not answer, corrupt data), 500 otherwise (a bug).
 int HttpStatusFor(const Status& status);
 
 // A problem for a failed Status. Without an explicit `field`, a message of the form
 // "field_name: ..." names its field; a field name starts with a letter, so a message that starts
-// with a value ("11223344595: ...", "26-00000001-5: ...") names none.
+// with a value ("11223344595: ...", "26-00000001-5: ...") names none. A 5xx problem says only
+// that the service is unavailable (503) or failed (500): the cause is for the server's log.
 void WriteStatusProblem(Response& response, const Status& status, std::string_view field = {});
 
 }  // namespace muster::http

@@ -20,6 +20,22 @@
 // the handler on a small pool of `blocking_threads` instead, while the connection's thread goes
 // on serving others; at most `blocking_queue` of them run or wait at once, and one more is
 // answered 503 with Retry-After without running the handler.
+//
+// Connections (see http/connection_limits.hpp): at most `max_connections` at once (by default
+// what RLIMIT_NOFILE leaves after the descriptors open at start and a reserve for the database,
+// files and threads; the soft limit is first raised towards the hard one) and at most
+// `max_connections_per_address` from one address (trusted proxies excepted). Past the total
+// the oldest idle keep-alive connection is closed to make room; with none to close, the new
+// connection is closed at once. When accept fails (out of descriptors), the worker closes an
+// idle connection and waits kAcceptBackoff before it accepts again, instead of spinning on a
+// listener that stays readable. All of it is counted in `stats`.
+//
+// Client address: Request::remote_address is the peer's address, or, when the peer is inside
+// `trusted_proxies`, the client the proxies name in X-Forwarded-For (http/client_address.hpp).
+// Without trusted proxies no header is read for it.
+//
+// Every answer carries the hardening headers of kSecurityHeaders (CSP, frame, referrer and
+// MIME-sniffing policies), the server's own refusals (400, 413, 431) included.
 #pragma once
 
 #include <chrono>
@@ -27,11 +43,34 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "core/status.hpp"
+#include "http/client_address.hpp"
+#include "http/connection_limits.hpp"
 #include "http/message.hpp"
 
 namespace muster::http {
+
+// Added to every answer. The portal (web/dist) is same-origin scripts and styles only; its CSS
+// uses data: images (USWDS icons) and its favicon is a data: URL.
+inline constexpr std::pair<std::string_view, std::string_view> kSecurityHeaders[] = {
+    {"Content-Security-Policy",
+     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+     "frame-ancestors 'none'"},
+    {"X-Frame-Options", "DENY"},
+    {"Referrer-Policy", "no-referrer"},
+    {"X-Content-Type-Options", "nosniff"},
+};
+
+// How long a worker waits before accepting again after accept failed.
+inline constexpr std::chrono::milliseconds kAcceptBackoff{50};
+
+// The default of --max-connections for a descriptor limit `nofile` with `open_now` descriptors
+// open: what is left after those, a reserve of 16 and 4 per thread (database connections, the
+// files they keep, static files being read, the threads' own descriptors); at least 1.
+size_t DefaultMaxConnections(size_t nofile, size_t open_now, int threads);
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -47,6 +86,10 @@ struct ServerOptions {
   int blocking_queue = 32;
   std::string tls_cert_file;  // PEM; TLS when both are set
   std::string tls_key_file;
+  size_t max_connections = 0;                // 0: DefaultMaxConnections
+  size_t max_connections_per_address = 256;  // 0: no cap
+  TrustedProxies trusted_proxies;
+  ConnectionStats* stats = nullptr;  // counters for /metrics, outliving the server; null: its own
 };
 
 using Handler = std::function<void(const Request&, Response&)>;

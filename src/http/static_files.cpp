@@ -69,7 +69,6 @@ bool ServeStatic(const std::string& root, const Request& request, Response& resp
   }
   response.status = 200;
   response.content_type.assign(ContentTypeFor(file));
-  response.SetHeader("X-Content-Type-Options", "nosniff");
   if (path.rfind("/assets/", 0) == 0) {
     response.SetHeader("Cache-Control", "public, max-age=31536000, immutable");
   } else {

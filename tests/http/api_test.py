@@ -220,9 +220,10 @@ def verify_receipt(path, *extra):
     return p.returncode, p.stdout + p.stderr
 
 
-def raw_exchange(port, data, send_slowly=False, wait=20):
-    """Sends raw bytes; returns what came back before the server closed (b'' if nothing)."""
-    s = socket.create_connection(("127.0.0.1", port), timeout=wait)
+def raw_exchange(port, data, send_slowly=False, wait=20, source=None):
+    """Sends raw bytes (from address `source`, if given); returns what came back before the server
+    closed (b'' if nothing)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=wait, source_address=(source, 0) if source else None)
     got = b""
     try:
         s.sendall(data)

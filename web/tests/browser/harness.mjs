@@ -1,6 +1,7 @@
 // Shared setup for the browser tests: a fresh database with offices, persons, staff accounts
 // and an issued summons; a real `muster serve` on a free loopback port (killed by PID when the
-// test ends); Debian's Chromium through playwright-core; axe-core scans and screenshots.
+// test ends); Debian's Chromium through playwright-core; axe-core scans and screenshots. Pages
+// run under the server's Content-Security-Policy: a violation fails the next check().
 //
 // Environment: MUSTER (the binary; default build/muster), WEB_DIST (default web/dist),
 // WEB_ARTIFACTS (screenshots; default build/web-artifacts), CHROMIUM (default /usr/bin/chromium).
@@ -128,7 +129,12 @@ export async function world(t) {
   const newPage = async (viewport = { width: 1280, height: 900 }) => {
     const context = await browser.newContext({ baseURL: server.url, timezoneId: kTimezone, locale: 'en-GB', viewport,
       acceptDownloads: true });
-    return context.newPage();
+    const page = await context.newPage();
+    page.cspViolations = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) page.cspViolations.push(message.text());
+    });
+    return page;
   };
   return { ...data, url: server.url, browser, newPage };
 }
@@ -141,11 +147,14 @@ export async function login(page, name, password = kPassword) {
   await page.getByRole('button', { name: 'Log out', includeHidden: true }).waitFor({ state: 'attached' });
 }
 
-// Runs axe-core in the page; fails on any serious or critical violation. Saves a screenshot.
+// Runs axe-core in the page; fails on any serious or critical violation, and on any CSP violation
+// the page reported. Saves a screenshot.
 export async function check(page, name) {
   mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
+  assert.deepEqual(page.cspViolations ?? [], [], `Content-Security-Policy violations on ${name}`);
+  // Evaluated, not added as an inline <script>, which the page's CSP refuses.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   const result = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef
     const r = await axe.run(document, { resultTypes: ['violations'] });
