@@ -258,7 +258,9 @@ class Tx {
   virtual Result<CorrectionRequest> GetCorrection(int64_t id) = 0;        // NotFound
   virtual Result<std::vector<CorrectionRequest>> ListCorrections(const CorrectionFilter& filter) = 0;
 
-  // Exit checks asked, for the record.
+  // Exit checks asked, for the record. A reference recorded already is left as it is (a batch
+  // written again after a lost COMMIT answer). PostgreSQL sends the rows as one multi-row INSERT
+  // per 2,000 (Connection::AddRow): errors may show at the next statement or at commit.
   virtual Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
                                  std::string_view asked_by, Timestamp asked_at) = 0;
 

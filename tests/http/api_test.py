@@ -75,6 +75,14 @@ def check(cond, what):
         print("FAIL:", what, file=sys.stderr)
 
 
+def finish():
+    """Exits 1 naming how many checks failed, or says that all passed."""
+    if failures:
+        print(f"{len(failures)} of {checks} checks failed", file=sys.stderr)
+        sys.exit(1)
+    print(f"all {checks} checks passed")
+
+
 def snils(n):
     """A valid 11-digit SNILS number with prefix `n` (9 digits, above 001001998)."""
     d = f"{n:09d}"
@@ -769,10 +777,7 @@ def main():
         check(request(srv.port, "GET", "/healthz")[0] == 200, "the I/O threads still answer")
     finally:
         check(srv.stop() == 0, "second server stops cleanly")
-    if failures:
-        print(f"{len(failures)} of {checks} checks failed", file=sys.stderr)
-        sys.exit(1)
-    print(f"all {checks} checks passed")
+    finish()
 
 
 if __name__ == "__main__":

@@ -110,8 +110,4 @@ def primary_and_replica(prefix, people):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def finish():
-    if api_test.failures:
-        print(f"{len(api_test.failures)} of {api_test.checks} checks failed", file=sys.stderr)
-        sys.exit(1)
-    print(f"all {api_test.checks} checks passed")
+finish = api_test.finish
