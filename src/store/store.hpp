@@ -101,6 +101,10 @@ struct LedgerTile {
 struct LedgerHead {
   uint64_t size = 0;     // leaves in the log
   int64_t last_seq = 0;  // seq of the last event recorded; 0 when empty
+  // The first event whose leaf is in format 2 (ledger/leaf.hpp; the table ledger_leaf_formats
+  // of migration 0015: the first event after those in the ledger then); 0 when the database
+  // names none, and every leaf is in format 1.
+  int64_t leaf_format_2_from = 0;
 };
 
 struct StoredCheckpoint {
