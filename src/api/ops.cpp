@@ -32,6 +32,20 @@ void MetricsText(Call& call) {
                  "# HELP muster_exit_ban_events_read The last event the exit-check index has read.\n"
                  "# TYPE muster_exit_ban_events_read gauge\nmuster_exit_ban_events_read {}\n",
                  summons.exit_bans().size(), read);
+  // The audit records of answered exit checks (SummonsService::FlushExitChecks): every answered
+  // check is written, dropped (the backlog was full) or pending.
+  ExitCheckBacklog::Counts records = summons.exit_check_records();
+  fmt::format_to(std::back_inserter(out),
+                 "# HELP muster_exit_check_records_written_total Exit-check records written to the store.\n"
+                 "# TYPE muster_exit_check_records_written_total counter\n"
+                 "muster_exit_check_records_written_total {}\n"
+                 "# HELP muster_exit_check_records_dropped_total Exit-check records dropped: the backlog was full.\n"
+                 "# TYPE muster_exit_check_records_dropped_total counter\n"
+                 "muster_exit_check_records_dropped_total {}\n"
+                 "# HELP muster_exit_check_records_pending Exit-check records waiting to be written.\n"
+                 "# TYPE muster_exit_check_records_pending gauge\n"
+                 "muster_exit_check_records_pending {}\n",
+                 records.written, records.dropped, records.pending);
   auto counts = call.services.store.Read([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(auto by_state, tx.CountSummonsByState(std::nullopt));
     MUSTER_ASSIGN_OR_RETURN(int64_t last, tx.LastEventSeq());

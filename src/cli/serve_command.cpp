@@ -6,6 +6,7 @@
 #include <charconv>
 #include <condition_variable>
 #include <cstdio>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -41,6 +42,7 @@ struct ServeArgs {
   size_t max_connections = 0;
   size_t max_connections_per_address = 256;
   std::vector<std::string> trusted_proxies;
+  size_t exit_check_backlog = ExitCheckBacklog::kDefaultCapacity;
 };
 
 Status ParseListen(const std::string& listen, http::ServerOptions& o) {
@@ -62,20 +64,13 @@ std::chrono::milliseconds Millis(double seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
 }
 
-// How often the server appends events that reached the store without a ledger hook and
-// checkpoints a tree that grew (Ledger::Tick: at least every kCheckpointInterval).
-constexpr std::chrono::seconds kLedgerTick{10};
-
-// Flushes recorded exit checks every second, ticks the ledger every kLedgerTick and runs the
-// sweep every `interval`, until stopped.
-class Background {
+// Runs `round` every `period` on a thread of its own until stopped; Stop waits for a round that
+// is running.
+class PeriodicThread {
  public:
-  Background(SummonsService& summons, Store& store, const ledger::Ledger& ledger, const Clock& clock,
-             std::chrono::milliseconds interval)
-      : summons_(summons), store_(store), ledger_(ledger), clock_(clock), interval_(interval), thread_([this] {
-          Loop();
-        }) {}
-  ~Background() { Stop(); }
+  PeriodicThread(std::chrono::milliseconds period, std::function<void()> round)
+      : period_(period), round_(std::move(round)), thread_([this] { Loop(); }) {}
+  ~PeriodicThread() { Stop(); }
 
   void Stop() {
     {
@@ -88,32 +83,61 @@ class Background {
 
  private:
   void Loop() {
-    auto next_sweep = std::chrono::steady_clock::now() + interval_;
-    auto next_tick = std::chrono::steady_clock::now() + kLedgerTick;
     std::unique_lock lock(mu_);
     while (!stop_) {
-      cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; });
+      cv_.wait_for(lock, period_, [this] { return stop_; });
       if (stop_) break;
       lock.unlock();
-      if (Status st = summons_.FlushExitChecks(); !st.ok()) {
-        fmt::print(stderr, "muster serve: recording exit checks: {}\n", st.message());
-      }
-      if (std::chrono::steady_clock::now() >= next_tick) {
-        Status st = store_.Write([this](Tx& tx) { return ledger_.Tick(tx).status(); });
-        if (!st.ok()) fmt::print(stderr, "muster serve: ledger checkpoint: {}\n", st.message());
-        next_tick = std::chrono::steady_clock::now() + kLedgerTick;
-      }
-      if (interval_.count() > 0 && std::chrono::steady_clock::now() >= next_sweep) {
-        auto done = summons_.Sweep(clock_.Now());
-        if (!done.ok()) {
-          fmt::print(stderr, "muster serve: sweep: {}\n", done.status().message());
-        } else if (done->no_show > 0 || done->delivered > 0) {
-          fmt::print(stderr, "muster serve: sweep: {} delivered, {} no-show, {} restrictions\n", done->delivered,
-                     done->no_show, done->restrictions_imposed);
-        }
-        next_sweep = std::chrono::steady_clock::now() + interval_;
-      }
+      round_();
       lock.lock();
+    }
+  }
+
+  const std::chrono::milliseconds period_;
+  const std::function<void()> round_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;  // last: starts once the rest is there
+};
+
+// How often the server appends events that reached the store without a ledger hook and
+// checkpoints a tree that grew (Ledger::Tick: at least every kCheckpointInterval).
+constexpr std::chrono::seconds kLedgerTick{10};
+
+// Ticks the ledger every kLedgerTick and runs the sweep every `interval` (looking every second),
+// until stopped.
+class Background {
+ public:
+  Background(SummonsService& summons, Store& store, const ledger::Ledger& ledger, const Clock& clock,
+             std::chrono::milliseconds interval)
+      : summons_(summons),
+        store_(store),
+        ledger_(ledger),
+        clock_(clock),
+        interval_(interval),
+        next_sweep_(std::chrono::steady_clock::now() + interval),
+        next_tick_(std::chrono::steady_clock::now() + kLedgerTick),
+        thread_(std::chrono::seconds(1), [this] { Round(); }) {}
+
+  void Stop() { thread_.Stop(); }
+
+ private:
+  void Round() {
+    if (std::chrono::steady_clock::now() >= next_tick_) {
+      Status st = store_.Write([this](Tx& tx) { return ledger_.Tick(tx).status(); });
+      if (!st.ok()) fmt::print(stderr, "muster serve: ledger checkpoint: {}\n", st.message());
+      next_tick_ = std::chrono::steady_clock::now() + kLedgerTick;
+    }
+    if (interval_.count() > 0 && std::chrono::steady_clock::now() >= next_sweep_) {
+      auto done = summons_.Sweep(clock_.Now());
+      if (!done.ok()) {
+        fmt::print(stderr, "muster serve: sweep: {}\n", done.status().message());
+      } else if (done->no_show > 0 || done->delivered > 0) {
+        fmt::print(stderr, "muster serve: sweep: {} delivered, {} no-show, {} restrictions\n", done->delivered,
+                   done->no_show, done->restrictions_imposed);
+      }
+      next_sweep_ = std::chrono::steady_clock::now() + interval_;
     }
   }
 
@@ -122,10 +146,45 @@ class Background {
   const ledger::Ledger& ledger_;
   const Clock& clock_;
   std::chrono::milliseconds interval_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  std::chrono::steady_clock::time_point next_sweep_, next_tick_;  // the thread's own
+  PeriodicThread thread_;
+};
+
+// How often the exit checks answered are written to the store: a server killed outright loses
+// at most the records of the last interval (and those of a flush that was failing).
+constexpr std::chrono::seconds kExitCheckFlush{1};
+
+// Writes the recorded exit checks every kExitCheckFlush on a thread of its own, so that a long
+// sweep or ledger round never holds them back; says when writing fails, recovers, or records
+// are dropped because the backlog is full.
+class ExitCheckFlusher {
+ public:
+  explicit ExitCheckFlusher(SummonsService& summons)
+      : summons_(summons), thread_(kExitCheckFlush, [this] { Round(); }) {}
+
+  void Stop() { thread_.Stop(); }
+
+ private:
+  void Round() {
+    Status st = summons_.FlushExitChecks();
+    ExitCheckBacklog::Counts counts = summons_.exit_check_records();
+    if (!st.ok() && !failing_) {
+      fmt::print(stderr, "muster serve: recording exit checks: {} ({} waiting; tried again every second)\n",
+                 st.message(), counts.pending);
+    }
+    if (st.ok() && failing_) fmt::print(stderr, "muster serve: recording exit checks again\n");
+    failing_ = !st.ok();
+    if (counts.dropped > dropped_) {
+      fmt::print(stderr, "muster serve: {} exit-check records dropped: the backlog is full ({} in all)\n",
+                 counts.dropped - dropped_, counts.dropped);
+      dropped_ = counts.dropped;
+    }
+  }
+
+  SummonsService& summons_;
+  bool failing_ = false;  // the thread's own
+  uint64_t dropped_ = 0;  // the thread's own
+  PeriodicThread thread_;
 };
 
 // How long the exit-ban follower waits for a notification before it reads the events anyway.
@@ -191,11 +250,13 @@ Status Serve(Context& ctx, const ServeArgs& args) {
   options.trusted_proxies = http::TrustedProxies(std::move(trusted));
   http::ConnectionStats connection_stats;
   options.stats = &connection_stats;
+  if (args.exit_check_backlog < 1) return Status::InvalidArgument("exit-check-backlog: must be at least 1");
 
   MUSTER_ASSIGN_OR_RETURN(Policy policy, ctx.LoadPolicy());
   MUSTER_ASSIGN_OR_RETURN(auto store, ctx.Open());
   MUSTER_ASSIGN_OR_RETURN(ledger::Ledger ledger, ctx.LoadLedger());
   SummonsService summons(*store, policy, ctx.clock);
+  summons.SetExitCheckCapacity(args.exit_check_backlog);
   // As in the CLI: every write appends its events to the ledger in its own transaction, except
   // the batches of campaign jobs and of the sweep, whose events a follower appends meanwhile.
   summons.SetBeforeCommit([&ledger](Tx& tx) { return ledger.AppendPending(tx).status(); });
@@ -240,6 +301,7 @@ Status Serve(Context& ctx, const ServeArgs& args) {
       [&api](const http::Request& request) { return api.IsBlocking(request); });
   Background background(summons, *store, ledger, ctx.clock, Millis(args.sweep_interval));
   ExitBanFollower follower(summons, *store);
+  ExitCheckFlusher check_records(summons);
   Status run = server.Run([&](uint16_t port) {
     ready = true;
     fmt::print("muster serve: listening on {}://{}:{} ({} exit bans loaded{})\n",
@@ -248,14 +310,21 @@ Status Serve(Context& ctx, const ServeArgs& args) {
     std::fflush(stdout);
   });
   ready = false;
-  // Drained: no request is in flight. Stop the running job after its batch, record what is
-  // pending, and sign a checkpoint of the whole tree unless the latest one covers it.
+  // Drained: no request is in flight, so no exit check is recorded after this. Stop the running
+  // job after its batch, write every exit check recorded, and sign a checkpoint of the whole tree
+  // unless the latest one covers it.
   fmt::print(stderr, "muster serve: shutting down: stopping jobs after their current batch\n");
+  check_records.Stop();
+  Status flushed = summons.FlushExitChecks();
   jobs.Drain();
   background.Stop();
   follower.Stop();
   Status appended = bulk_ledger.Finish();
-  Status flushed = summons.FlushExitChecks();
+  if (!flushed.ok()) flushed = summons.FlushExitChecks();  // once more, after the jobs let go
+  if (!flushed.ok()) {
+    flushed = flushed.WithContext(
+        fmt::format("recording exit checks ({} not written)", summons.exit_check_records().pending));
+  }
   Status checkpointed = store->Write([&ledger](Tx& tx) { return ledger.Tick(tx, std::chrono::seconds(0)).status(); });
   if (log) std::fclose(log);
   MUSTER_RETURN_IF_ERROR(run);
@@ -294,6 +363,9 @@ void AddServeCommand(CLI::App& app, Context& ctx, int& exit_code) {
                     "a PostgreSQL streaming replica (postgresql://...) for reads that may lag: lists, the cabinet, "
                     "the exit-ban events");
   serve->add_option("--web", args->web, "built front end to serve (default web/dist, when present)");
+  serve->add_option("--exit-check-backlog", args->exit_check_backlog,
+                    "exit-check records kept while the store cannot take them; more are dropped and counted "
+                    "(default 500000)");
   serve->add_option("--access-log", args->access_log, "JSON access log file, or - for stderr (default: none)");
   serve->add_option("--max-connections", args->max_connections,
                     "connections served at once; past it the oldest idle one is closed (default: what the "

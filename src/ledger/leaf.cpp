@@ -1,3 +1,8 @@
+// Ledger leaves in the formats of leaf.hpp (its opening comment is the grammar). What stays clear
+// is decided here: kClearKeys for both formats; for format 2 also kClearKindTypes (a `kind` is
+// clear only in summons, restriction and override events), a digested `field` and digested lists
+// (IsDigested), and the pseudonym scope (LeafScope). Two encoders give the same bytes: the
+// reference (an nlohmann tree) and a fast path over canonical payloads.
 #include "ledger/leaf.hpp"
 
 #include <fcntl.h>
@@ -9,7 +14,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
+#include <functional>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <vector>
@@ -37,8 +45,42 @@ static_assert(std::is_sorted(kClearKeys.begin(), kClearKeys.end()));
 // Every other string member is digested: free text (reason, justification, text, basis, ...) and
 // anything an event may carry in future, so personal data never reaches a leaf in clear by
 // default. A new key that must stay readable in the ledger is added to kClearKeys on purpose.
-bool IsDigested(std::string_view key) {
-  return !std::binary_search(kClearKeys.begin(), kClearKeys.end(), key);
+bool IsClearKey(std::string_view key) { return std::binary_search(kClearKeys.begin(), kClearKeys.end(), key); }
+
+// The event types whose `kind` names a code that tells nothing about a person's health, family or
+// work, and stays clear in format 2: a summons' kind (conscription, mobilization), a restriction's
+// (exit_ban, ...) and the summons kind an override asks for. Elsewhere (a deferment's kind:
+// study, health, family, ...; and any type added later) it is digested.
+constexpr std::array<std::string_view, 3> kClearKindTypes = {"override.", "restriction.", "summons."};
+
+// Whether member `key` of an event of `type` is digested in `format`. Format 2 also digests a
+// `kind` outside kClearKindTypes and a corrected `field` (a corrected surname or sex tells of a
+// marriage or a transition).
+bool IsDigested(std::string_view key, std::string_view type, LeafFormat format) {
+  if (!IsClearKey(key)) return true;
+  if (format == LeafFormat::kV1) return false;
+  if (key == "field") return true;
+  if (key == "kind") {
+    return std::none_of(kClearKindTypes.begin(), kClearKindTypes.end(),
+                        [&](std::string_view prefix) { return type.starts_with(prefix); });
+  }
+  return false;
+}
+
+// Format 2: the payload members, in this order, that name what a leaf is about when its subject
+// is a person (the scope of its pseudonyms and digests: LeafScope).
+constexpr std::array<std::string_view, 3> kScopeKeys = {"deferment_id", "override_id", "correction_id"};
+
+// The scope of a format-2 leaf: its subject (a summons number: every event of one summons shares
+// it), unless the subject is a person; then the first of kScopeKeys in the payload
+// ("deferment_id=3"), or else the event alone ("seq=42").
+std::string LeafScope(std::string_view subject, bool subject_is_person, int64_t seq,
+                      const std::function<std::optional<std::string>(std::string_view)>& integer_member) {
+  if (!subject_is_person) return std::string(subject);
+  for (std::string_view key : kScopeKeys) {
+    if (std::optional<std::string> value = integer_member(key)) return fmt::format("{}={}", key, *value);
+  }
+  return fmt::format("seq={}", seq);
 }
 
 void CollectNationalIds(const json& value, std::vector<std::string>& ids) {
@@ -52,19 +94,32 @@ void CollectNationalIds(const json& value, std::vector<std::string>& ids) {
   }
 }
 
+// How one leaf replaces personal data: the format, the event's type, its pseudonym scope (format
+// 2) and the national IDs it names.
 class Scrubber {
  public:
-  Scrubber(const PseudonymKey& key, std::vector<std::string> ids) : key_(key), ids_(std::move(ids)) {}
+  Scrubber(const PseudonymKey& key, LeafFormat format, std::string_view type, std::vector<std::string> ids)
+      : key_(key), format_(format), type_(type), ids_(std::move(ids)) {}
+  void SetScope(std::string scope) { scope_ = std::move(scope); }
 
   bool IsNationalId(std::string_view s) const { return std::find(ids_.begin(), ids_.end(), s) != ids_.end(); }
+  std::string Pseudonym(std::string_view id) const {
+    return format_ == LeafFormat::kV1 ? key_.Pseudonym(id) : key_.Pseudonym(id, scope_);
+  }
+  std::string Digest(std::string_view text) const {
+    return format_ == LeafFormat::kV1 ? key_.TextDigest(text) : key_.TextDigest(text, scope_);
+  }
 
-  std::string Scrub(const std::string& s) const { return IsNationalId(s) ? key_.Pseudonym(s) : s; }
+  std::string Scrub(const std::string& s) const { return IsNationalId(s) ? Pseudonym(s) : s; }
 
-  json Scrub(const json& value) const {
-    if (value.is_string()) return Scrub(value.get_ref<const std::string&>());
+  Result<json> Scrub(const json& value) const {
+    if (value.is_string()) return json(Scrub(value.get_ref<const std::string&>()));
     if (value.is_array()) {
       json out = json::array();
-      for (const json& item : value) out.push_back(Scrub(item));
+      for (const json& item : value) {
+        MUSTER_ASSIGN_OR_RETURN(json scrubbed, Scrub(item));
+        out.push_back(std::move(scrubbed));
+      }
       return out;
     }
     if (!value.is_object()) return value;
@@ -72,11 +127,16 @@ class Scrubber {
     for (auto it = value.begin(); it != value.end(); ++it) {
       const std::string& k = it.key();
       if (it->is_string() && k == "national_id") {
-        out["person"] = key_.Pseudonym(it->get_ref<const std::string&>());
-      } else if (it->is_string() && IsDigested(k)) {
-        out[k + "_hmac"] = key_.TextDigest(it->get_ref<const std::string&>());
+        out["person"] = Pseudonym(it->get_ref<const std::string&>());
+      } else if (it->is_string() && IsDigested(k, type_, format_)) {
+        out[k + "_hmac"] = Digest(it->get_ref<const std::string&>());
+      } else if (format_ != LeafFormat::kV1 && it->is_array() && IsDigested(k, type_, format_)) {
+        // A list of codes (an override's reasons: "deferment:health", "fitness") is digested
+        // whole, as the text of its canonical JSON.
+        MUSTER_ASSIGN_OR_RETURN(std::string text, CanonicalJson(*it));
+        out[k + "_hmac"] = Digest(text);
       } else {
-        out[k] = Scrub(*it);
+        MUSTER_ASSIGN_OR_RETURN(out[k], Scrub(*it));
       }
     }
     return out;
@@ -84,7 +144,10 @@ class Scrubber {
 
  private:
   const PseudonymKey& key_;
+  LeafFormat format_;
+  std::string_view type_;
   std::vector<std::string> ids_;
+  std::string scope_;
 };
 
 Status WritePrivateFile(const std::string& path, std::string_view data) {
@@ -146,10 +209,11 @@ void PseudonymKey::Init() {
   generation_ = ++generations;
 }
 
-std::string PseudonymKey::Hmac(std::string_view prefix, std::string_view message) const {
+std::string PseudonymKey::Hmac(std::initializer_list<std::string_view> parts) const {
   crypto_auth_hmacsha256_state state = hmac_;
-  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const uint8_t*>(prefix.data()), prefix.size());
-  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const uint8_t*>(message.data()), message.size());
+  for (std::string_view part : parts) {
+    crypto_auth_hmacsha256_update(&state, reinterpret_cast<const uint8_t*>(part.data()), part.size());
+  }
   Hash mac;
   crypto_auth_hmacsha256_final(&state, mac.data());
   sodium_memzero(&state, sizeof state);
@@ -194,14 +258,36 @@ std::string PseudonymKey::Pseudonym(std::string_view national_id) const {
   thread_local uint64_t last_generation = 0;
   thread_local std::string last_id, last_pseudonym;
   if (last_generation == generation_ && last_id == national_id) return last_pseudonym;
-  std::string pseudonym = Hmac("", national_id);
+  std::string pseudonym = Hmac({national_id});
   last_generation = generation_;
   last_id.assign(national_id);
   last_pseudonym = pseudonym;
   return pseudonym;
 }
 
-std::string PseudonymKey::TextDigest(std::string_view text) const { return Hmac("text:", text); }
+std::string PseudonymKey::Pseudonym(std::string_view national_id, std::string_view scope) const {
+  // A summons' events come in runs (issued and delivered; a no-show and its restrictions).
+  thread_local uint64_t last_generation = 0;
+  thread_local std::string last_id, last_scope, last_pseudonym;
+  if (last_generation == generation_ && last_id == national_id && last_scope == scope) return last_pseudonym;
+  char length[24];
+  auto [end, ec] = std::to_chars(length, length + sizeof length, scope.size());
+  std::string pseudonym =
+      Hmac({"person2:", std::string_view(length, static_cast<size_t>(end - length)), ":", scope, national_id});
+  last_generation = generation_;
+  last_id.assign(national_id);
+  last_scope.assign(scope);
+  last_pseudonym = pseudonym;
+  return pseudonym;
+}
+
+std::string PseudonymKey::TextDigest(std::string_view text) const { return Hmac({"text:", text}); }
+
+std::string PseudonymKey::TextDigest(std::string_view text, std::string_view scope) const {
+  char length[24];
+  auto [end, ec] = std::to_chars(length, length + sizeof length, scope.size());
+  return Hmac({"text2:", std::string_view(length, static_cast<size_t>(end - length)), ":", scope, text});
+}
 
 Status WritePseudonymKeyFile(const std::string& path, const PseudonymKey& key) {
   std::string text = key.Encode() + "\n";
@@ -218,7 +304,7 @@ Result<PseudonymKey> ReadPseudonymKeyFile(const std::string& path) {
   return key;
 }
 
-Result<std::string> EncodeLeafReference(const Event& event, const PseudonymKey& key) {
+Result<std::string> EncodeLeafReference(const Event& event, const PseudonymKey& key, LeafFormat format) {
   json payload = json::parse(event.payload, nullptr, /*allow_exceptions=*/false);
   if (!payload.is_object()) {
     return Status::InvalidArgument(fmt::format("event {}: payload is not a JSON object", event.seq));
@@ -231,7 +317,15 @@ Result<std::string> EncodeLeafReference(const Event& event, const PseudonymKey& 
   std::vector<std::string> ids;
   CollectNationalIds(payload, ids);
   if (role == "citizen") ids.push_back(id);
-  Scrubber scrub(key, std::move(ids));
+  Scrubber scrub(key, format, event.type, std::move(ids));
+  if (format != LeafFormat::kV1) {
+    scrub.SetScope(LeafScope(event.subject, scrub.IsNationalId(event.subject), event.seq,
+                             [&](std::string_view k) -> std::optional<std::string> {
+                               auto it = payload.find(k);
+                               if (it == payload.end() || !it->is_number_integer()) return std::nullopt;
+                               return it->dump();
+                             }));
+  }
   id = scrub.Scrub(id);
 
   // The summons document's hash moves to the top, where receipts look for it.
@@ -240,18 +334,20 @@ Result<std::string> EncodeLeafReference(const Event& event, const PseudonymKey& 
     summons_sha256 = std::move(*it);
     payload.erase(it);
   }
+  auto scrubbed = scrub.Scrub(payload);
+  if (!scrubbed.ok()) return scrubbed.status().WithContext(fmt::format("event {}", event.seq));
   json leaf = {{"actor", {{"id", std::move(id)}, {"role", std::move(role)}}},
-               {"payload", scrub.Scrub(payload)},
+               {"payload", std::move(*scrubbed)},
                {"seq", event.seq},
                {"subject", scrub.Scrub(event.subject)},
                {"time", FormatTimestamp(event.at)},
                {"type", event.type}};
+  if (format != LeafFormat::kV1) leaf["format"] = static_cast<int>(format);
   if (!summons_sha256.is_null()) leaf["summons_sha256"] = std::move(summons_sha256);
   auto text = CanonicalJson(leaf);
   if (!text.ok()) return text.status().WithContext(fmt::format("event {}", event.seq));
   return text;
 }
-
 
 namespace {
 
@@ -266,7 +362,7 @@ struct Member;
 
 struct Node {
   enum class Kind { kString, kScalar, kObject, kArray } kind = Kind::kScalar;
-  std::string_view text;  // a string's content (no escapes) or a scalar's token
+  std::string_view text;  // a string's content (no escapes), a scalar's token or an array's text
   std::vector<Member> members;
   std::vector<Node> items;
 };
@@ -308,13 +404,21 @@ class FastParser {
       }
     }
     if (c == '[') {
+      // An array keeps its text: canonical here, so it is its canonical JSON (format 2 digests it).
+      size_t start = pos_;
       node.kind = Node::Kind::kArray;
       ++pos_;
-      if (Peek(']')) return true;
+      if (Peek(']')) {
+        node.text = text_.substr(start, pos_ - start);
+        return true;
+      }
       while (true) {
         node.items.emplace_back();
         if (!Parse(node.items.back(), depth + 1)) return false;
-        if (Peek(']')) return true;
+        if (Peek(']')) {
+          node.text = text_.substr(start, pos_ - start);
+          return true;
+        }
         if (!Expect(',')) return false;
       }
     }
@@ -368,14 +472,22 @@ void AppendString(std::string& out, std::string_view s) { AppendCanonicalString(
 
 class FastWriter {
  public:
-  FastWriter(const PseudonymKey& key, std::vector<std::string_view> ids) : key_(key), ids_(std::move(ids)) {}
+  FastWriter(const PseudonymKey& key, LeafFormat format, std::string_view type, std::vector<std::string_view> ids)
+      : key_(key), format_(format), type_(type), ids_(std::move(ids)) {}
+  void SetScope(std::string scope) { scope_ = std::move(scope); }
 
   bool IsNationalId(std::string_view s) const { return std::find(ids_.begin(), ids_.end(), s) != ids_.end(); }
+  std::string Pseudonym(std::string_view id) const {
+    return format_ == LeafFormat::kV1 ? key_.Pseudonym(id) : key_.Pseudonym(id, scope_);
+  }
+  std::string Digest(std::string_view text) const {
+    return format_ == LeafFormat::kV1 ? key_.TextDigest(text) : key_.TextDigest(text, scope_);
+  }
 
   void AppendScrubbedString(std::string& out, std::string_view s) const {
     if (IsNationalId(s)) {
       out += '"';
-      out += key_.Pseudonym(s);
+      out += Pseudonym(s);
       out += '"';
     } else {
       AppendString(out, s);
@@ -417,9 +529,11 @@ class FastWriter {
     for (const auto& [k, v] : node.members) {
       if (&v == skip) continue;
       if (v.kind == Node::Kind::kString && k == "national_id") {
-        members.push_back({"person", nullptr, key_.Pseudonym(v.text)});
-      } else if (v.kind == Node::Kind::kString && IsDigested(k)) {
-        members.push_back({std::string(k) + "_hmac", nullptr, key_.TextDigest(v.text)});
+        members.push_back({"person", nullptr, Pseudonym(v.text)});
+      } else if (v.kind == Node::Kind::kString && IsDigested(k, type_, format_)) {
+        members.push_back({std::string(k) + "_hmac", nullptr, Digest(v.text)});
+      } else if (format_ != LeafFormat::kV1 && v.kind == Node::Kind::kArray && IsDigested(k, type_, format_)) {
+        members.push_back({std::string(k) + "_hmac", nullptr, Digest(v.text)});
       } else {
         members.push_back({std::string(k), &v, {}});
       }
@@ -447,7 +561,10 @@ class FastWriter {
 
  private:
   const PseudonymKey& key_;
+  LeafFormat format_;
+  std::string_view type_;
   std::vector<std::string_view> ids_;
+  std::string scope_;
 };
 
 void CollectNationalIds(const Node& node, std::vector<std::string_view>& ids) {
@@ -458,7 +575,13 @@ void CollectNationalIds(const Node& node, std::vector<std::string_view>& ids) {
   for (const Node& item : node.items) CollectNationalIds(item, ids);
 }
 
-std::optional<std::string> EncodeLeafFast(const Event& event, const PseudonymKey& key) {
+// An integer token as the fast parser accepts it ("-12", "0").
+bool IsIntegerToken(std::string_view t) {
+  if (t.starts_with('-')) t.remove_prefix(1);
+  return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::optional<std::string> EncodeLeafFast(const Event& event, const PseudonymKey& key, LeafFormat format) {
   if (!IsValidUtf8(event.payload) || !IsValidUtf8(event.actor) || !IsValidUtf8(event.subject) ||
       !IsValidUtf8(event.type)) {
     return std::nullopt;
@@ -475,7 +598,18 @@ std::optional<std::string> EncodeLeafFast(const Event& event, const PseudonymKey
   std::vector<std::string_view> ids;
   CollectNationalIds(payload, ids);
   if (role == "citizen") ids.push_back(id);
-  FastWriter writer(key, std::move(ids));
+  FastWriter writer(key, format, event.type, std::move(ids));
+  if (format != LeafFormat::kV1) {
+    writer.SetScope(LeafScope(event.subject, writer.IsNationalId(event.subject), event.seq,
+                              [&](std::string_view k) -> std::optional<std::string> {
+                                for (const auto& [name, v] : payload.members) {
+                                  if (name == k && v.kind == Node::Kind::kScalar && IsIntegerToken(v.text)) {
+                                    return std::string(v.text);
+                                  }
+                                }
+                                return std::nullopt;
+                              }));
+  }
 
   const Node* summons_sha256 = nullptr;
   for (const auto& [k, v] : payload.members) {
@@ -488,7 +622,12 @@ std::optional<std::string> EncodeLeafFast(const Event& event, const PseudonymKey
   writer.AppendScrubbedString(out, id);
   out += ",\"role\":";
   AppendString(out, role);
-  out += "},\"payload\":";
+  out += '}';
+  if (format != LeafFormat::kV1) {
+    out += ",\"format\":";
+    out += std::to_string(static_cast<int>(format));
+  }
+  out += ",\"payload\":";
   if (!writer.WriteObject(out, payload, summons_sha256)) return std::nullopt;
   out += ",\"seq\":";
   out += std::to_string(event.seq);
@@ -511,9 +650,9 @@ std::optional<std::string> EncodeLeafFast(const Event& event, const PseudonymKey
 
 }  // namespace
 
-Result<std::string> EncodeLeaf(const Event& event, const PseudonymKey& key) {
-  if (std::optional<std::string> leaf = EncodeLeafFast(event, key)) return std::move(*leaf);
-  return EncodeLeafReference(event, key);
+Result<std::string> EncodeLeaf(const Event& event, const PseudonymKey& key, LeafFormat format) {
+  if (std::optional<std::string> leaf = EncodeLeafFast(event, key, format)) return std::move(*leaf);
+  return EncodeLeafReference(event, key, format);
 }
 
 }  // namespace muster::ledger

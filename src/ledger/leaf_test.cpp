@@ -1,7 +1,9 @@
 #include "ledger/leaf.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <array>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -19,6 +21,13 @@ constexpr std::string_view kNationalId = "12345678964";
 // HMAC-SHA256 with the key bytes 00 01 .. 1f, computed independently (Python's hmac module).
 constexpr std::string_view kPseudonym = "ed8deb5578c60c1d4e6dd300dda3287d5019347696bd84ae317b3a140bfef153";
 constexpr std::string_view kJustificationDigest = "872fd8537cba4920da1d6526a3b44186245828ab44184fca918ca3db6f0a07d1";
+// Format 2, scoped to summons 26-00000001-5: HMAC-SHA256(key, "person2:13:26-00000001-5" || id)
+// and HMAC-SHA256(key, "text2:13:26-00000001-5" || text), computed the same way.
+constexpr std::string_view kSummonsNumber = "26-00000001-5";
+constexpr std::string_view kScopedPseudonym = "500f56615abe8d868c75fc9dd49e07a22b3f92ca44797c43dd072e3c08fe96ea";
+constexpr std::string_view kScopedJustificationDigest =
+    "fa160437a829961c2dc02ab2ca4458f9eebfa685c7447576666b6810e5f57196";
+constexpr std::array<LeafFormat, 2> kFormats = {LeafFormat::kV1, LeafFormat::kV2};
 
 PseudonymKey TestKey() {
   Bytes secret(32);
@@ -35,6 +44,12 @@ TEST(PseudonymKeyTest, KnownAnswers) {
   PseudonymKey key = TestKey();
   EXPECT_EQ(key.Pseudonym(kNationalId), kPseudonym);
   EXPECT_EQ(key.TextDigest("Court order 12/2026"), kJustificationDigest);
+  EXPECT_EQ(key.Pseudonym(kNationalId, kSummonsNumber), kScopedPseudonym);
+  EXPECT_EQ(key.TextDigest("Court order 12/2026", kSummonsNumber), kScopedJustificationDigest);
+  // The scoped pseudonym's memo is per scope and per person.
+  EXPECT_NE(key.Pseudonym(kNationalId, "26-00000002-3"), kScopedPseudonym);
+  EXPECT_EQ(key.Pseudonym(kNationalId, kSummonsNumber), kScopedPseudonym);
+  EXPECT_NE(key.Pseudonym("11223344595", kSummonsNumber), kScopedPseudonym);
 }
 
 TEST(PseudonymKeyTest, EachKeyGivesItsOwnPseudonymWhateverCameBefore) {
@@ -86,7 +101,7 @@ TEST(EncodeLeafTest, DeliveryLeafHasTheDocumentedForm) {
                        {"national_id", kNationalId},
                        {"delivered_at", "2026-11-29T10:00:00.000Z"},
                        {"summons_sha256", std::string(64, 'a')}});
-  auto leaf = EncodeLeaf(e, TestKey());
+  auto leaf = EncodeLeaf(e, TestKey(), LeafFormat::kV1);
   ASSERT_TRUE(leaf.ok()) << leaf.status().message();
   EXPECT_EQ(*leaf,
             "{\"actor\":{\"id\":\"alice\",\"role\":\"cli\"},"
@@ -96,6 +111,16 @@ TEST(EncodeLeafTest, DeliveryLeafHasTheDocumentedForm) {
             "\"time\":\"2026-11-29T10:00:00.000Z\",\"type\":\"summons.delivered\"}");
   // Canonical: parsing and writing again gives the same bytes.
   EXPECT_EQ(*CanonicalJson(json::parse(*leaf)), *leaf);
+
+  // Format 2: the format named, the person's pseudonym scoped to this summons.
+  auto v2 = EncodeLeaf(e, TestKey(), LeafFormat::kV2);
+  ASSERT_TRUE(v2.ok()) << v2.status().message();
+  EXPECT_EQ(*v2, fmt::format(R"({{"actor":{{"id":"alice","role":"cli"}},"format":2,)"
+                             R"("payload":{{"delivered_at":"2026-11-29T10:00:00.000Z","number":"26-00000001-5",)"
+                             R"("person":"{}"}},"seq":42,"subject":"26-00000001-5","summons_sha256":"{}",)"
+                             R"("time":"2026-11-29T10:00:00.000Z","type":"summons.delivered"}})",
+                             kScopedPseudonym, std::string(64, 'a')));
+  EXPECT_EQ(*CanonicalJson(json::parse(*v2)), *v2);
 }
 
 // Every event shape the services emit, with personal data in every place it can appear: none of
@@ -129,30 +154,131 @@ TEST(EncodeLeafTest, NoPersonalDataInClear) {
        {{"restriction_id", 9}, {"kind", "exit_ban"}, {"national_id", id}, {"summons", "26-00000001-5"}},
        {id}},
   };
-  for (const Case& c : cases) {
-    auto leaf = EncodeLeaf(MakeEvent(c.type, c.actor, c.subject, c.payload), TestKey());
-    ASSERT_TRUE(leaf.ok()) << c.type << ": " << leaf.status().message();
-    for (const std::string& secret : c.secrets) {
-      EXPECT_EQ(leaf->find(secret), std::string::npos) << c.type << " leaks '" << secret << "': " << *leaf;
+  for (LeafFormat format : kFormats) {
+    for (const Case& c : cases) {
+      auto leaf = EncodeLeaf(MakeEvent(c.type, c.actor, c.subject, c.payload), TestKey(), format);
+      ASSERT_TRUE(leaf.ok()) << c.type << ": " << leaf.status().message();
+      for (const std::string& secret : c.secrets) {
+        EXPECT_EQ(leaf->find(secret), std::string::npos) << c.type << " leaks '" << secret << "': " << *leaf;
+      }
+      EXPECT_EQ(leaf->find("national_id"), std::string::npos) << c.type << ": " << *leaf;
+      json parsed = json::parse(*leaf);
+      EXPECT_EQ(parsed["type"], c.type);
+      EXPECT_EQ(parsed["seq"], 42);
     }
-    EXPECT_EQ(leaf->find("national_id"), std::string::npos) << c.type << ": " << *leaf;
-    json parsed = json::parse(*leaf);
-    EXPECT_EQ(parsed["type"], c.type);
-    EXPECT_EQ(parsed["seq"], 42);
   }
   // The pseudonym stands in for the person wherever the person appeared.
-  auto deferment = json::parse(*EncodeLeaf(MakeEvent(cases[0].type, cases[0].actor, cases[0].subject,
-                                                     cases[0].payload), TestKey()));
+  auto encode = [&](const Case& c, LeafFormat format) {
+    return json::parse(*EncodeLeaf(MakeEvent(c.type, c.actor, c.subject, c.payload), TestKey(), format));
+  };
+  auto deferment = encode(cases[0], LeafFormat::kV1);
   EXPECT_EQ(deferment["subject"], kPseudonym);
   EXPECT_EQ(deferment["payload"]["person"], kPseudonym);
-  auto viewed = json::parse(*EncodeLeaf(MakeEvent(cases[2].type, cases[2].actor, cases[2].subject,
-                                                  cases[2].payload), TestKey()));
+  auto viewed = encode(cases[2], LeafFormat::kV1);
   EXPECT_EQ(viewed["actor"]["role"], "citizen");
   EXPECT_EQ(viewed["actor"]["id"], kPseudonym);
-  auto issued = json::parse(*EncodeLeaf(MakeEvent(cases[1].type, cases[1].actor, cases[1].subject,
-                                                  cases[1].payload), TestKey()));
+  auto issued = encode(cases[1], LeafFormat::kV1);
   EXPECT_EQ(issued["payload"]["override"]["approved_by"], "bob");
   EXPECT_TRUE(issued["payload"]["override"].contains("reason_hmac"));
+  // Format 2: the same places, each with the pseudonym of its scope.
+  deferment = encode(cases[0], LeafFormat::kV2);
+  EXPECT_EQ(deferment["subject"], TestKey().Pseudonym(kNationalId, "deferment_id=3"));
+  EXPECT_EQ(deferment["payload"]["person"], deferment["subject"]);
+  viewed = encode(cases[2], LeafFormat::kV2);
+  EXPECT_EQ(viewed["actor"]["id"], kScopedPseudonym);
+  issued = encode(cases[1], LeafFormat::kV2);
+  EXPECT_EQ(issued["payload"]["person"], kScopedPseudonym);
+  EXPECT_EQ(issued["payload"]["override"]["approved_by"], "bob");
+  EXPECT_EQ(issued["payload"]["override"]["reason_hmac"],
+            TestKey().TextDigest("Court order 12/2026 for Ivan Petrov", kSummonsNumber));
+}
+
+// Format 2: whoever holds a receipt (the delivery leaf, with the person's pseudonym) and reads
+// the ledger must not learn the person's deferments: their kind is digested, and their leaves
+// carry another pseudonym than the summons' leaves.
+TEST(EncodeLeafTest, AHealthDefermentIsNotReadableInFormat2) {
+  std::string id(kNationalId);
+  PseudonymKey key = TestKey();
+  auto leaf = [&](const std::string& type, const std::string& actor, const std::string& subject, const json& payload,
+                  LeafFormat format = LeafFormat::kV2) {
+    auto text = EncodeLeaf(MakeEvent(type, actor, subject, payload), key, format);
+    EXPECT_TRUE(text.ok()) << text.status().message();
+    return text.ok() ? *text : std::string();
+  };
+  json added = {{"deferment_id", 3}, {"national_id", id}, {"kind", "health"}, {"until", "2028-06-30"}};
+  std::string health = leaf("deferment.added", "officer:bob", id, added);
+  EXPECT_EQ(health.find("health"), std::string::npos) << health;
+  json parsed = json::parse(health);
+  EXPECT_EQ(parsed["format"], 2);
+  EXPECT_FALSE(parsed["payload"].contains("kind"));
+  EXPECT_EQ(parsed["payload"]["kind_hmac"], key.TextDigest("health", "deferment_id=3"));
+  EXPECT_EQ(parsed["payload"]["until"], "2028-06-30");
+  EXPECT_EQ(parsed["payload"]["deferment_id"], 3);
+  // Two deferments of one kind: their digests differ, so the kind is no label to count by.
+  json other = added;
+  other["deferment_id"] = 4;
+  EXPECT_NE(json::parse(leaf("deferment.added", "officer:bob", id, other))["payload"]["kind_hmac"],
+            parsed["payload"]["kind_hmac"]);
+  // The end of the same deferment: the same pseudonym and digest, so its life can be followed.
+  json ended = json::parse(
+      leaf("deferment.ended", "officer:bob", id, {{"deferment_id", 3}, {"national_id", id}, {"kind", "health"}}));
+  EXPECT_EQ(ended["payload"]["person"], parsed["payload"]["person"]);
+  EXPECT_EQ(ended["payload"]["kind_hmac"], parsed["payload"]["kind_hmac"]);
+  // The delivery leaf of a receipt names another pseudonym than the deferment.
+  json delivered = json::parse(leaf(
+      "summons.delivered", "cli:alice", std::string(kSummonsNumber),
+      {{"national_id", id}, {"delivered_at", "2026-11-29T10:00:00.000Z"}, {"summons_sha256", std::string(64, 'a')}}));
+  EXPECT_NE(delivered["payload"]["person"], parsed["payload"]["person"]);
+  // An override asked for a person with that deferment: its reasons are digested, its kind (the
+  // summons kind) stays.
+  std::string override_leaf = leaf("override.requested", "officer:bob", id,
+                                   {{"override_id", 5},
+                                    {"national_id", id},
+                                    {"office", "D01"},
+                                    {"kind", "conscription"},
+                                    {"reasons", json::array({"deferment:health", "fitness"})},
+                                    {"justification", "Court order"}});
+  EXPECT_EQ(override_leaf.find("health"), std::string::npos) << override_leaf;
+  EXPECT_EQ(override_leaf.find("fitness"), std::string::npos) << override_leaf;
+  json o = json::parse(override_leaf);
+  EXPECT_EQ(o["payload"]["kind"], "conscription");
+  EXPECT_EQ(o["payload"]["reasons_hmac"], key.TextDigest(R"(["deferment:health","fitness"])", "override_id=5"));
+  EXPECT_NE(o["payload"]["person"], delivered["payload"]["person"]);
+  // A corrected field is digested too (a surname or a sex corrected says much).
+  std::string corrected =
+      leaf("person.corrected", "officer:bob", id, {{"correction_id", 2}, {"national_id", id}, {"field", "sex"}});
+  EXPECT_EQ(corrected.find("\"sex\""), std::string::npos) << corrected;
+  // Restriction and summons kinds stay readable.
+  EXPECT_NE(leaf("restriction.imposed", "system:sweep", std::string(kSummonsNumber),
+                 {{"kind", "exit_ban"}, {"national_id", id}, {"restriction_id", 9}})
+                .find("\"kind\":\"exit_ban\""),
+            std::string::npos);
+  // Format 1, as leaves appended before format 2 were: the kind in clear (kept as it was).
+  EXPECT_NE(leaf("deferment.added", "officer:bob", id, added, LeafFormat::kV1).find("\"kind\":\"health\""),
+            std::string::npos);
+}
+
+// Format 2: each summons has its own pseudonym of the person; the events of one summons share it.
+TEST(EncodeLeafTest, TwoSummonsesOfOnePersonHaveDifferentPseudonymsInFormat2) {
+  std::string id(kNationalId);
+  auto person = [&](const std::string& type, const std::string& number, LeafFormat format) {
+    json payload = {{"national_id", id}, {"kind", "conscription"}, {"office", "D01"}};
+    auto leaf = EncodeLeaf(MakeEvent(type, "cli:alice", number, payload), TestKey(), format);
+    EXPECT_TRUE(leaf.ok());
+    return json::parse(*leaf)["payload"]["person"].get<std::string>();
+  };
+  EXPECT_NE(person("summons.issued", "26-00000001-5", LeafFormat::kV2),
+            person("summons.issued", "26-00000002-3", LeafFormat::kV2));
+  EXPECT_EQ(person("summons.issued", "26-00000001-5", LeafFormat::kV2),
+            person("summons.no_show", "26-00000001-5", LeafFormat::kV2));
+  EXPECT_EQ(person("summons.issued", "26-00000001-5", LeafFormat::kV2), kScopedPseudonym);
+  // Format 1 gave one pseudonym for the whole log.
+  EXPECT_EQ(person("summons.issued", "26-00000001-5", LeafFormat::kV1),
+            person("summons.issued", "26-00000002-3", LeafFormat::kV1));
+  // An event about a person with no id of its own is scoped to itself.
+  Event e = MakeEvent("person.noted", "officer:bob", id, {{"national_id", id}});
+  json alone = json::parse(*EncodeLeaf(e, TestKey(), LeafFormat::kV2));
+  EXPECT_EQ(alone["subject"], TestKey().Pseudonym(kNationalId, "seq=42"));
 }
 
 // A key the encoder does not know is digested, not written in clear: an event that gains a
@@ -165,7 +291,7 @@ TEST(EncodeLeafTest, UnknownKeysAreDigestedByDefault) {
                   {"change", {{"surname", "Ivanova"}, {"field", "surname"}}},
                   {"count", 3}};
   for (auto encode : {EncodeLeaf, EncodeLeafReference}) {
-    auto leaf = encode(MakeEvent("person.moved", "officer:bob", "26-00000001-5", payload), TestKey());
+    auto leaf = encode(MakeEvent("person.moved", "officer:bob", "26-00000001-5", payload), TestKey(), LeafFormat::kV1);
     ASSERT_TRUE(leaf.ok()) << leaf.status().message();
     EXPECT_EQ(leaf->find("Long Street"), std::string::npos) << *leaf;
     EXPECT_EQ(leaf->find("Ivanova"), std::string::npos) << *leaf;
@@ -187,7 +313,9 @@ TEST(EncodeLeafTest, FastPathEqualsReference) {
       "{}",
       json{{"national_id", id}, {"number", "26-1"}, {"summons_sha256", std::string(64, 'f')}}.dump(),
       json{{"a", json::array({1, -2, true, false, nullptr, id, json::object({{"national_id", id}})})},
-           {"reason", "x"}, {"text", "\u00e9t\u00e9 \"quoted\" \n"}, {"z", {{"basis", "b"}, {"deep", {{"k", id}}}}}}
+           {"reason", "x"},
+           {"text", "\u00e9t\u00e9 \"quoted\" \n"},
+           {"z", {{"basis", "b"}, {"deep", {{"k", id}}}}}}
           .dump(),
       json{{"national_id", id}, {"person", "collision"}}.dump(),
       json{{"big", 12345678901234567890ULL}, {"neg", -9223372036854775807LL}, {"zero", 0}}.dump(),
@@ -202,18 +330,38 @@ TEST(EncodeLeafTest, FastPathEqualsReference) {
       "{\"a\":\"unterminated}",
       "{\"a\":[1,2,]}",
       "{\"esc\\u0041\":\"x\"}",
+      // Format 2's scopes, digested kinds, fields and arrays.
+      json{{"deferment_id", 3}, {"national_id", id}, {"kind", "health"}, {"until", "2028-06-30"}}.dump(),
+      json{{"override_id", -5},
+           {"deferment_id", "not a number"},
+           {"national_id", id},
+           {"reasons", json::array({"deferment:health", "fitness", id})},
+           {"kind", "conscription"}}
+          .dump(),
+      json{{"correction_id", 0},
+           {"field", "sex"},
+           {"national_id", id},
+           {"list", json::array()},
+           {"nested", {{"reasons", json::array({json::object({{"national_id", id}}), 1})}}}}
+          .dump(),
+      "{\"reasons\":[ \"spaced\" ],\"national_id\":\"" + id + "\"}",
   };
   PseudonymKey key = TestKey();
-  for (const std::string& actor : {std::string("cli:alice"), "citizen:" + id, std::string("noroles"),
-                                   std::string("odd:\"quoted\"\ttab")}) {
-    for (const std::string& subject : {id, std::string("26-00000001-5"), std::string("tab\there")}) {
-      for (const std::string& payload : payloads) {
-        Event e{7, "type.\u00e9", *ParseTimestamp("2026-11-29T10:00:00.123Z"), actor, subject, payload};
-        auto fast = EncodeLeaf(e, key);
-        auto reference = EncodeLeafReference(e, key);
-        ASSERT_EQ(fast.ok(), reference.ok()) << payload;
-        if (fast.ok()) {
-          EXPECT_EQ(*fast, *reference) << payload << " / " << actor << " / " << subject;
+  for (LeafFormat format : kFormats) {
+    for (const std::string& type : {std::string("type.\u00e9"), std::string("deferment.added"),
+                                    std::string("summons.issued"), std::string("person.corrected")}) {
+      for (const std::string& actor :
+           {std::string("cli:alice"), "citizen:" + id, std::string("noroles"), std::string("odd:\"quoted\"\ttab")}) {
+        for (const std::string& subject : {id, std::string("26-00000001-5"), std::string("tab\there")}) {
+          for (const std::string& payload : payloads) {
+            Event e{7, type, *ParseTimestamp("2026-11-29T10:00:00.123Z"), actor, subject, payload};
+            auto fast = EncodeLeaf(e, key, format);
+            auto reference = EncodeLeafReference(e, key, format);
+            ASSERT_EQ(fast.ok(), reference.ok()) << payload;
+            if (fast.ok()) {
+              EXPECT_EQ(*fast, *reference) << payload << " / " << type << " / " << actor << " / " << subject;
+            }
+          }
         }
       }
     }
@@ -222,10 +370,12 @@ TEST(EncodeLeafTest, FastPathEqualsReference) {
 
 TEST(EncodeLeafTest, RejectsPayloadsThatAreNotObjects) {
   Event e = MakeEvent("x", "cli:a", "s", json::object());
-  e.payload = "[1,2]";
-  EXPECT_TRUE(EncodeLeaf(e, TestKey()).status().IsInvalidArgument());
-  e.payload = "{not json";
-  EXPECT_TRUE(EncodeLeaf(e, TestKey()).status().IsInvalidArgument());
+  for (LeafFormat format : kFormats) {
+    e.payload = "[1,2]";
+    EXPECT_TRUE(EncodeLeaf(e, TestKey(), format).status().IsInvalidArgument());
+    e.payload = "{not json";
+    EXPECT_TRUE(EncodeLeaf(e, TestKey(), format).status().IsInvalidArgument());
+  }
 }
 
 }  // namespace

@@ -55,9 +55,10 @@ Result<std::vector<Event>> TileEvents(Tx& tx, const LedgerTile& tile) {
 }
 
 // The leaf of event `e` at `index`, checked against `tile`'s hash for it.
-Result<Leaf> CheckedLeaf(const Event& e, uint64_t index, const LedgerTile& tile, const PseudonymKey& key) {
+Result<Leaf> CheckedLeaf(const Event& e, uint64_t index, const LedgerTile& tile, const PseudonymKey& key,
+                         const LedgerHead& head) {
   Leaf leaf{index, e.seq, {}, {}};
-  MUSTER_ASSIGN_OR_RETURN(leaf.data, EncodeLeaf(e, key));
+  MUSTER_ASSIGN_OR_RETURN(leaf.data, EncodeLeaf(e, key, LeafFormatOf(head, e.seq)));
   leaf.hash = HashLeaf(AsBytes(leaf.data));
   if (!SameHash(leaf.hash, HashAt(tile, index % kLedgerTileWidth))) {
     return Status::Corruption(fmt::format("{} no longer matches its leaf {}", Describe(e), index));
@@ -71,11 +72,11 @@ constexpr size_t kParallelEncodeMin = 2048;
 // The leaf hashes of `events`, in order. Encoding (pseudonyms, canonical JSON) and hashing are
 // most of an append's time and each leaf is independent of the others, so a large batch is
 // split across the machine's cores while the caller's transaction waits.
-Result<std::vector<Hash>> HashLeaves(std::span<const Event> events, const PseudonymKey& key) {
+Result<std::vector<Hash>> HashLeaves(std::span<const Event> events, const PseudonymKey& key, const LedgerHead& head) {
   std::vector<Hash> hashes(events.size());
   auto encode = [&](size_t begin, size_t end) -> Status {
     for (size_t i = begin; i < end; ++i) {
-      MUSTER_ASSIGN_OR_RETURN(std::string data, EncodeLeaf(events[i], key));
+      MUSTER_ASSIGN_OR_RETURN(std::string data, EncodeLeaf(events[i], key, LeafFormatOf(head, events[i].seq)));
       hashes[i] = HashLeaf(AsBytes(data));
     }
     return Status::Ok();
@@ -101,17 +102,22 @@ Result<std::vector<Hash>> HashLeaves(std::span<const Event> events, const Pseudo
 }
 
 // The first `limit` events after `after_seq`, as leaves.
-Result<HashedLeaves> HashEventsAfter(Tx& tx, int64_t after_seq, size_t limit, const PseudonymKey& key) {
+Result<HashedLeaves> HashEventsAfter(Tx& tx, int64_t after_seq, size_t limit, const PseudonymKey& key,
+                                     const LedgerHead& head) {
   HashedLeaves leaves;
   leaves.after_seq = after_seq;
   MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, tx.ListEvents(after_seq, limit));
-  MUSTER_ASSIGN_OR_RETURN(leaves.hashes, HashLeaves(events, key));
+  MUSTER_ASSIGN_OR_RETURN(leaves.hashes, HashLeaves(events, key, head));
   leaves.seqs.resize(events.size());
   std::transform(events.begin(), events.end(), leaves.seqs.begin(), [](const Event& e) { return e.seq; });
   return leaves;
 }
 
 }  // namespace
+
+LeafFormat LeafFormatOf(const LedgerHead& head, int64_t seq) {
+  return head.leaf_format_2_from > 0 && seq >= head.leaf_format_2_from ? LeafFormat::kV2 : LeafFormat::kV1;
+}
 
 TileSpan TileOf(SubtreeId id) {
   uint64_t level = id.level / kTileHeight;
@@ -280,7 +286,8 @@ Result<uint64_t> Ledger::AppendPending(Tx& tx) const {
   MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
   Appending append(*this, tx, head);
   while (true) {
-    MUSTER_ASSIGN_OR_RETURN(HashedLeaves leaves, HashEventsAfter(tx, append.last_seq(), kEventBatch, pseudonyms_));
+    MUSTER_ASSIGN_OR_RETURN(HashedLeaves leaves,
+                            HashEventsAfter(tx, append.last_seq(), kEventBatch, pseudonyms_, head));
     MUSTER_RETURN_IF_ERROR(append.Add(leaves.seqs, leaves.hashes));
     if (leaves.seqs.size() < kEventBatch) break;
   }
@@ -289,7 +296,7 @@ Result<uint64_t> Ledger::AppendPending(Tx& tx) const {
 
 Result<HashedLeaves> Ledger::HashPending(Tx& tx, size_t limit) const {
   MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
-  return HashEventsAfter(tx, head.last_seq, limit, pseudonyms_);
+  return HashEventsAfter(tx, head.last_seq, limit, pseudonyms_, head);
 }
 
 Result<uint64_t> Ledger::AppendHashed(Tx& tx, const HashedLeaves& leaves) const {
@@ -340,7 +347,8 @@ Result<Receipt> Ledger::DeliveryReceipt(Tx& tx, std::string_view number, const n
   auto at = std::find_if(events.begin(), events.end(), [&](const Event& e) { return e.seq == delivery->seq; });
   if (at == events.end()) return Status::NotFound(missing);
   uint64_t index = tile->id.index * kLedgerTileWidth + static_cast<uint64_t>(at - events.begin());
-  MUSTER_ASSIGN_OR_RETURN(Leaf leaf, CheckedLeaf(*at, index, *tile, pseudonyms_));
+  MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+  MUSTER_ASSIGN_OR_RETURN(Leaf leaf, CheckedLeaf(*at, index, *tile, pseudonyms_, head));
   MUSTER_ASSIGN_OR_RETURN(std::optional<StoredCheckpoint> checkpoint, tx.LatestCheckpoint());
   if (!checkpoint || checkpoint->size <= leaf.index) {
     MUSTER_ASSIGN_OR_RETURN(checkpoint, WriteCheckpoint(tx));
@@ -352,6 +360,7 @@ Result<Receipt> Ledger::DeliveryReceipt(Tx& tx, std::string_view number, const n
 Result<std::vector<Leaf>> Ledger::ReadLeaves(Tx& tx, uint64_t from, uint64_t to) const {
   std::vector<Leaf> leaves;
   if (from >= to) return leaves;
+  MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
   uint64_t first_tile = from / kLedgerTileWidth;
   uint64_t end_tile = (to + kLedgerTileWidth - 1) / kLedgerTileWidth;
   MUSTER_ASSIGN_OR_RETURN(std::vector<LedgerTile> tiles, tx.ListLedgerTiles(0, first_tile, end_tile - first_tile));
@@ -361,7 +370,7 @@ Result<std::vector<Leaf>> Ledger::ReadLeaves(Tx& tx, uint64_t from, uint64_t to)
     MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, TileEvents(tx, tile));
     uint64_t tile_end = tile.id.index * kLedgerTileWidth + events.size();
     for (; index < std::min(to, tile_end); ++index) {
-      MUSTER_ASSIGN_OR_RETURN(Leaf leaf, CheckedLeaf(events[index % kLedgerTileWidth], index, tile, pseudonyms_));
+      MUSTER_ASSIGN_OR_RETURN(Leaf leaf, CheckedLeaf(events[index % kLedgerTileWidth], index, tile, pseudonyms_, head));
       leaves.push_back(std::move(leaf));
     }
     if (index == to) return leaves;
@@ -518,7 +527,7 @@ Result<EventAudit> VerifyEvents(Tx& tx, const PseudonymKey& key) {
                                               Describe(e), Describe(tile.id), index,
                                               offset == 0 ? tile.first_seq : tile.last_seq));
       }
-      MUSTER_RETURN_IF_ERROR(CheckedLeaf(e, index, tile, key).status());
+      MUSTER_RETURN_IF_ERROR(CheckedLeaf(e, index, tile, key, head).status());
       ++index;
       ++audit.events;
     }

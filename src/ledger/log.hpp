@@ -57,6 +57,11 @@ class TxHashReader final : public HashReader {
   mutable uint64_t queries_ = 0;
 };
 
+// The format of the leaf of event `seq` (ledger/leaf.hpp): format 2 from the event the store
+// names (LedgerHead::leaf_format_2_from), format 1 before it, so that a leaf appended before
+// format 2 existed is recomputed as it was.
+LeafFormat LeafFormatOf(const LedgerHead& head, int64_t seq);
+
 // The tile holding subtree `id`, and the run of that tile's hashes whose fold is its hash.
 struct TileSpan {
   LedgerTileId tile;

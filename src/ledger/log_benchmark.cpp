@@ -214,7 +214,7 @@ void BM_EncodeLeaf(benchmark::State& state) {
   Event e = DeliveryEvent(12345);
   e.seq = 1;
   for (auto _ : state) {
-    auto leaf = EncodeLeaf(e, key);
+    auto leaf = EncodeLeaf(e, key, kLatestLeafFormat);
     benchmark::DoNotOptimize(leaf);
   }
 }

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "ledger/canonical_json.hpp"
 #include "ledger/follower.hpp"
 
 namespace muster::ledger {
@@ -439,6 +440,94 @@ TEST_F(LedgerLogTest, MigrationMovesARowPerLeafAndSubtreeIntoTheSameTiles) {
   EXPECT_EQ(sqlite3_column_int(count, 0), 600);
   sqlite3_finalize(count);
   sqlite3_close(db);
+}
+
+// A ledger from before format 2 goes on with format-2 leaves: every leaf is recomputed in the
+// format of its position, so the old ones keep their bytes, and receipts of both verify.
+TEST_F(LedgerLogTest, LeavesKeepTheFormatTheyWereAppendedIn) {
+  auto deliver = [&](const std::string& number) -> nlohmann::json {
+    nlohmann::json document = {{"number", number}, {"national_id", "12345678964"}};
+    std::string sha = HexEncode(*CanonicalJsonSha256(document));
+    nlohmann::json payload = {{"national_id", "12345678964"}, {"summons_sha256", sha}};
+    Status st = store_->Write([&](Tx& tx) {
+      MUSTER_RETURN_IF_ERROR(
+          tx.AppendEvent(Event{0, "summons.delivered", clock_.now, "cli:test", number, payload.dump()}).status());
+      return ledger_->AppendPending(tx).status();
+    });
+    EXPECT_TRUE(st.ok()) << st.message();
+    return document;
+  };
+  auto receipt_verifies = [&](const std::string& number, const nlohmann::json& document) {
+    Result<Receipt> receipt = Status::Internal("not run");
+    EXPECT_TRUE(store_
+                    ->Write([&](Tx& tx) {
+                      receipt = ledger_->DeliveryReceipt(tx, number, document);
+                      return Status::Ok();
+                    })
+                    .ok());
+    EXPECT_TRUE(receipt.ok()) << receipt.status().message();
+    if (!receipt.ok()) return std::string();
+    auto verified = VerifyReceipt(receipt->ToJson());
+    EXPECT_TRUE(verified.ok()) << verified.status().message();
+    return receipt->leaf;
+  };
+  // As before migration 0016: format 2 not yet begun.
+  Sql("UPDATE ledger_leaf_formats SET first_seq = 0 WHERE version = 2");
+  EmitAndAppend(*store_, 10);
+  nlohmann::json first = deliver("26-00000001-5");
+  // Migration 0016 on that database: format 2 from the next event on.
+  Sql("UPDATE ledger_leaf_formats SET first_seq = 12 WHERE version = 2");
+  EXPECT_EQ(Head().leaf_format_2_from, 12);
+  EmitAndAppend(*store_, 10);
+  nlohmann::json second = deliver("26-00000002-3");
+  nlohmann::json third = deliver("26-00000003-1");
+
+  std::vector<Leaf> leaves;
+  ASSERT_TRUE(store_
+                  ->Read([&](Tx& tx) {
+                    MUSTER_ASSIGN_OR_RETURN(leaves, ledger_->ReadLeaves(tx, 0, 23));
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_EQ(leaves.size(), 23u);
+  const PseudonymKey& key = ledger_->pseudonyms();
+  for (const Leaf& leaf : leaves) {
+    nlohmann::json j = nlohmann::json::parse(leaf.data);
+    if (leaf.seq < 12) {
+      EXPECT_FALSE(j.contains("format")) << leaf.data;
+      EXPECT_EQ(j["payload"]["person"], key.Pseudonym("12345678964")) << leaf.data;
+    } else {
+      EXPECT_EQ(j["format"], 2) << leaf.data;
+      EXPECT_EQ(j["payload"]["person"], key.Pseudonym("12345678964", j["subject"].get<std::string>())) << leaf.data;
+    }
+  }
+  auto events = VerifyAllEvents();
+  ASSERT_TRUE(events.ok()) << events.status().message();
+  EXPECT_EQ(events->events, 23u);
+  auto audit = Verify();
+  ASSERT_TRUE(audit.ok()) << audit.status().message();
+
+  std::string old_leaf = receipt_verifies("26-00000001-5", first);
+  std::string new_leaf = receipt_verifies("26-00000002-3", second);
+  EXPECT_EQ(old_leaf.find("\"format\""), std::string::npos) << old_leaf;
+  EXPECT_NE(new_leaf.find("\"format\":2"), std::string::npos) << new_leaf;
+  // Two summonses of one person: their receipts name different pseudonyms.
+  std::string other_leaf = receipt_verifies("26-00000003-1", third);
+  EXPECT_NE(nlohmann::json::parse(new_leaf)["payload"]["person"],
+            nlohmann::json::parse(other_leaf)["payload"]["person"]);
+}
+
+TEST_F(LedgerLogTest, ANewDatabaseWritesFormat2FromItsFirstEvent) {
+  EXPECT_EQ(Head().leaf_format_2_from, 1);
+  EmitAndAppend(*store_, 3);
+  ASSERT_TRUE(store_
+                  ->Read([&](Tx& tx) {
+                    MUSTER_ASSIGN_OR_RETURN(auto leaves, ledger_->ReadLeaves(tx, 0, 3));
+                    for (const Leaf& leaf : leaves)
+                      EXPECT_NE(leaf.data.find("\"format\":2"), std::string::npos) << leaf.data;
+                    return Status::Ok();
+                  })
+                  .ok());
 }
 
 TEST_F(LedgerLogTest, VerifyNamesTheFirstProblem) {

@@ -102,6 +102,10 @@ struct LedgerTile {
 struct LedgerHead {
   uint64_t size = 0;     // leaves in the log
   int64_t last_seq = 0;  // seq of the last event recorded; 0 when empty
+  // The first event whose leaf is in format 2 (ledger/leaf.hpp; the table ledger_leaf_formats
+  // of migration 0016: the first event after those in the ledger then); 0 when the database
+  // names none, and every leaf is in format 1.
+  int64_t leaf_format_2_from = 0;
 };
 
 struct StoredCheckpoint {
@@ -259,7 +263,9 @@ class Tx {
   virtual Result<CorrectionRequest> GetCorrection(int64_t id) = 0;        // NotFound
   virtual Result<std::vector<CorrectionRequest>> ListCorrections(const CorrectionFilter& filter) = 0;
 
-  // Exit checks asked, for the record.
+  // Exit checks asked, for the record. A reference recorded already is left as it is (a batch
+  // written again after a lost COMMIT answer). PostgreSQL sends the rows as one multi-row INSERT
+  // per 2,000 (Connection::AddRow): errors may show at the next statement or at commit.
   virtual Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
                                  std::string_view asked_by, Timestamp asked_at) = 0;
 

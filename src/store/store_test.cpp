@@ -255,6 +255,7 @@ TEST_P(StoreTest, LedgerTilesRoundTripAndGrowInPlace) {
     MUSTER_ASSIGN_OR_RETURN(LedgerHead empty, tx.GetLedgerHead());
     EXPECT_EQ(empty.size, 0u);
     EXPECT_EQ(empty.last_seq, 0);
+    EXPECT_EQ(empty.leaf_format_2_from, 1);  // a new database: every leaf in format 2 (0016)
     std::vector<LedgerTile> tiles = {
         {{0, 0}, full, 1, 300}, {{0, 1}, partial, 302, 305}, {{1, 0}, partial.substr(0, 32), 0, 0}};
     MUSTER_RETURN_IF_ERROR(tx.PutLedgerTiles(tiles));
@@ -267,6 +268,7 @@ TEST_P(StoreTest, LedgerTilesRoundTripAndGrowInPlace) {
     MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
     EXPECT_EQ(head.size, 256u + 4u);
     EXPECT_EQ(head.last_seq, 309);
+    EXPECT_EQ(head.leaf_format_2_from, 1);
     std::vector<LedgerTileId> ids = {{0, 1}, {2, 0}, {0, 0}};
     MUSTER_ASSIGN_OR_RETURN(auto read, tx.ReadLedgerTiles(ids));
     EXPECT_EQ(read.size(), 3u);

@@ -794,8 +794,7 @@ Result<ExitCheckAnswer> SummonsService::ExitCheck(std::string_view national_id, 
   answer.allow = !exit_bans_.Barred(national_id, now);
   uint64_t n = check_counter_.fetch_add(1, std::memory_order_relaxed);
   FormatReference(answer, now, n);
-  std::lock_guard lock(checks_mu_);
-  pending_checks_.push_back({std::string(national_id), answer.allow, std::string(asked_by), now, n});
+  check_records_.Append({std::string(national_id), answer.allow, std::string(asked_by), now, n});
   return answer;
 }
 
@@ -826,26 +825,17 @@ void SummonsService::FormatReference(ExitCheckAnswer& answer, Timestamp at, uint
 }
 
 Status SummonsService::FlushExitChecks() {
-  std::vector<ExitCheckRecord> records;
-  {
-    std::lock_guard lock(checks_mu_);
-    records.swap(pending_checks_);
-  }
-  if (records.empty()) return Status::Ok();
-  Status st = store_.Write([&](Tx& tx) {
-    ExitCheckAnswer reference;
-    for (const auto& r : records) {
-      FormatReference(reference, r.at, r.counter);
-      MUSTER_RETURN_IF_ERROR(
-          tx.InsertExitCheck(reference.reference(), r.national_id, r.allow ? "allow" : "deny", r.asked_by, r.at));
-    }
-    return Status::Ok();
+  return check_records_.Flush([this](std::span<const ExitCheckRecord> batch) {
+    return store_.Write([&](Tx& tx) {
+      ExitCheckAnswer reference;
+      for (const ExitCheckRecord& r : batch) {
+        FormatReference(reference, r.at, r.counter);
+        MUSTER_RETURN_IF_ERROR(
+            tx.InsertExitCheck(reference.reference(), r.national_id, r.allow ? "allow" : "deny", r.asked_by, r.at));
+      }
+      return Status::Ok();
+    });
   });
-  if (!st.ok()) {
-    std::lock_guard lock(checks_mu_);
-    pending_checks_.insert(pending_checks_.begin(), records.begin(), records.end());
-  }
-  return st;
 }
 
 }  // namespace muster

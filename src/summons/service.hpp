@@ -24,6 +24,7 @@
 #include "summons/campaign.hpp"
 #include "summons/eligibility.hpp"
 #include "summons/exit_ban_index.hpp"
+#include "summons/exit_check_backlog.hpp"
 #include "summons/summons.hpp"
 
 namespace muster {
@@ -157,10 +158,16 @@ class SummonsService {
   Result<SweepSummary> Sweep(Timestamp now, std::string_view actor = "system:sweep",
                              const std::function<void(size_t, size_t)>& progress = {}, size_t batch = 20000);
 
-  // Answers from the in-memory index (no SQL) and records the question for the audit trail
-  // (written by FlushExitChecks). InvalidArgument for an ID the policy rejects.
+  // Answers from the in-memory index (no SQL) and records the question for the audit trail in
+  // a bounded backlog (summons/exit_check_backlog.hpp; a record beyond its capacity is dropped
+  // and counted). InvalidArgument for an ID the policy rejects.
   Result<ExitCheckAnswer> ExitCheck(std::string_view national_id, std::string_view asked_by);
+  // Writes the recorded exit checks to the store, a transaction per batch of at most
+  // ExitCheckBacklog::batch() records; on failure the unwritten stay for the next call. The
+  // server calls this every second and once more at shutdown; one-shot commands before exit.
   Status FlushExitChecks();
+  ExitCheckBacklog::Counts exit_check_records() const { return check_records_.counts(); }
+  void SetExitCheckCapacity(size_t capacity) { check_records_.SetCapacity(capacity); }
 
  private:
   // An exit ban imposed (banned) or lifted, as the index applies it: FollowExitBans reads them
@@ -223,18 +230,8 @@ class SummonsService {
   BeforeCommit before_commit_;
   BulkAfterCommit bulk_after_commit_;
 
-  // An exit check asked, until FlushExitChecks writes it; its reference is made again from
-  // `at` and `counter` then.
-  struct ExitCheckRecord {
-    std::string national_id;
-    bool allow;
-    std::string asked_by;
-    Timestamp at;
-    uint64_t counter;
-  };
   void FormatReference(ExitCheckAnswer& answer, Timestamp at, uint64_t counter) const;
-  std::mutex checks_mu_;
-  std::vector<ExitCheckRecord> pending_checks_;
+  ExitCheckBacklog check_records_;
   const uint32_t check_nonce_;
   std::atomic<uint64_t> check_counter_;
 };

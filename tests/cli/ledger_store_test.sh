@@ -151,4 +151,63 @@ cp "$TMP/intact.db" "$TMP/test.db"
 expect_exit 0 muster ledger verify
 assert_contains "events checked" "$OUT" "events verified: 7 match their leaves, 0 not yet in the ledger"
 
+# A health deferment is not readable in the ledger (leaf format 2): its kind is digested, and the
+# pseudonym in its leaves is not the one a receipt of the person's summons shows, nor are the
+# pseudonyms of two summonses of one person alike.
+expect_exit 0 muster deferment add $ID1 --kind health --until "$(date -u -d '+400 days' +%Y-%m-%d)" \
+  --basis "Hospital certificate 9/2026"
+expect_exit 0 muster --json ledger entries
+person_of() { python3 -c "
+import json, sys
+for e in json.load(sys.stdin):
+    leaf = json.loads(e['leaf'])
+    if leaf['type'] == sys.argv[1] and (len(sys.argv) < 3 or leaf['subject'] == sys.argv[2]):
+        print(leaf['format'], leaf['payload']['person'])" "$@"; }
+DEFERMENT=$(person_of deferment.added <<<"$OUT")
+DELIVERED1=$(person_of summons.delivered "$N1" <<<"$OUT")
+ISSUED2=$(person_of summons.issued "$N2" <<<"$OUT")
+ISSUED3=$(python3 -c "
+import json, sys
+print([json.loads(e['leaf']) for e in json.load(sys.stdin)][-3]['payload']['person'])" <<<"$OUT")
+[[ $OUT != *health* && $OUT != *Hospital* ]] || fail "ledger entries show the deferment's kind or basis: $OUT"
+assert_contains "the deferment's kind digested" "$OUT" 'kind_hmac'
+assert_contains "format 2" "$DEFERMENT" "2 "
+[[ ${DEFERMENT#2 } != "${DELIVERED1#2 }" ]] || fail "the deferment's leaf names the pseudonym of the receipt's leaf"
+[[ ${ISSUED2#2 } != "$ISSUED3" ]] || fail "two summonses of one person share a pseudonym"
+assert_eq "one summons' events share its pseudonym" "$DELIVERED1" "$(person_of summons.issued "$N1" <<<"$OUT")"
+expect_exit 0 muster receipt "$N1"
+echo "$OUT" >"$TMP/receipt3.json"
+expect_exit 0 "$MUSTER" verify-receipt "$TMP/receipt3.json" --pubkey "$TMP/ledger.pub"
+assert_contains "receipt shows the delivery's pseudonym" "$(json_field '["leaf"]' <"$TMP/receipt3.json")" "${DELIVERED1#2 }"
+expect_exit 0 muster ledger verify
+assert_contains "the ledger with the deferment verifies" "$OUT" "events verified: 8 match their leaves"
+
+# A database from before leaf format 2 (migration 0016): its leaves keep their bytes and verify
+# after the upgrade, and new leaves are in format 2.
+rm -f "$TMP/test.db" "$TMP/test.db-wal" "$TMP/test.db-shm"
+expect_exit 0 muster init
+expect_exit 0 muster office add --code D01 --name "Central office" --region Moscow --timezone Europe/Moscow
+expect_exit 0 muster import persons "$TMP/persons.csv"
+sql "UPDATE ledger_leaf_formats SET first_seq = 0"  # no format 2 yet: leaves in format 1
+expect_exit 0 muster --as alice --json summons issue $ID1 "${ISSUE[@]}"
+OLD=$(echo "$OUT" | json_field '["number"]')
+expect_exit 0 muster receipt "$OLD"
+echo "$OUT" >"$TMP/old-receipt.json"
+[[ $(json_field '["leaf"]' <"$TMP/old-receipt.json") != *'"format"'* ]] || fail "a format-1 leaf names a format"
+sql "DROP TABLE ledger_leaf_formats; DELETE FROM schema_migrations WHERE version = 15"
+expect_exit 0 muster ledger verify  # migrates first
+assert_contains "format-1 leaves verify after the upgrade" "$OUT" "events verified: 2 match their leaves"
+assert_eq "format 2 from the next event" "3" "$(sql 'SELECT first_seq FROM ledger_leaf_formats WHERE version = 2')"
+expect_exit 0 muster --as alice --json summons issue $ID2 "${ISSUE[@]}"
+NEW=$(echo "$OUT" | json_field '["number"]')
+expect_exit 0 muster ledger verify
+assert_contains "both formats verify" "$OUT" "events verified: 4 match their leaves"
+expect_exit 0 muster receipt "$OLD"
+assert_eq "the old receipt's leaf unchanged" "$(json_field '["leaf"]' <"$TMP/old-receipt.json")" "$(json_field '["leaf"]' <<<"$OUT")"
+expect_exit 0 muster receipt "$NEW"
+echo "$OUT" >"$TMP/new-receipt.json"
+assert_contains "a new leaf in format 2" "$(json_field '["leaf"]' <"$TMP/new-receipt.json")" '"format":2'
+expect_exit 0 "$MUSTER" verify-receipt "$TMP/old-receipt.json" --pubkey "$TMP/ledger.pub"
+expect_exit 0 "$MUSTER" verify-receipt "$TMP/new-receipt.json" --pubkey "$TMP/ledger.pub"
+
 finish

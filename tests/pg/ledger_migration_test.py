@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Migration 0009 on PostgreSQL with a ledger in it: a database whose tree is stored as before
 (a row per leaf, a row per subtree) comes out with the same tiles that appending gives, and
-`muster ledger verify` accepts it.
+`muster ledger verify` accepts it. And migration 0016 on a ledger of format-1 leaves: they verify
+after it, and the next leaves are in format 2.
 
 A campaign of 140 summonses writes 280 events: two level-0 tiles (256 and 24 leaves) and a
 level-1 tile of one hash. Their tiles are noted, the tree is rewritten into the tables of the
@@ -45,7 +46,33 @@ COMMIT;
 def main():
     with scratch_database("ledger_migration") as (tmp, db):
         run_test(tmp, db)
+    with scratch_database("leaf_format") as (tmp, db):
+        run_format_test(tmp, db)
     finish()
+
+
+def run_format_test(tmp, db):
+    """Migration 0016 on a ledger of format-1 leaves: they keep verifying, new leaves are format 2."""
+    prepare(tmp, db, PEOPLE)
+    psql(db, "UPDATE ledger_leaf_formats SET first_seq = 0")  # as before 0016: leaves in format 1
+    run("--db", db, "--as", "olga", "campaign", "create", "--kind", "conscription", "--name", "Spring",
+        "--basis", "Order 1", "--districts", "D01", "--appear-from", in_days(7)[:10],
+        "--appear-until", in_days(14)[:10])
+    run("--db", db, "--as", "olga", "campaign", "issue", "1")
+    before = psql(db, TILES)
+    psql(db, "BEGIN; DROP TABLE ledger_leaf_formats; DELETE FROM schema_migrations WHERE version = 15; COMMIT;")
+    out = run("--db", db, "ledger", "verify")  # migrates first
+    check("events verified: 280 match" in out, f"format-1 leaves verify after migration 0016: {out}")
+    check(psql(db, "SELECT first_seq FROM ledger_leaf_formats WHERE version = 2") == "281",
+          "format 2 from the event after the ledger's last")
+    check(psql(db, TILES) == before, "the tiles untouched")
+    run("--db", db, "deferment", "add", PEOPLE[0], "--kind", "health", "--until", in_days(400)[:10],
+        "--basis", "Hospital certificate")
+    out = run("--db", db, "ledger", "verify")
+    check("events verified: 281 match" in out, f"both formats verify: {out}")
+    entries = run("--db", db, "ledger", "entries").splitlines()
+    check('"format"' not in entries[0] and '"format":2' in entries[-1] and "health" not in entries[-1],
+          f"format 1 first, then format 2 without the kind: {entries[0]} {entries[-1]}")
 
 
 def run_test(tmp, db):

@@ -43,12 +43,21 @@ StoredCheckpoint ReadCheckpoint(const Rows& r, int i) {
 }  // namespace
 
 Result<LedgerHead> PgTx::GetLedgerHead() {
-  MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT idx, length(hashes), last_seq FROM ledger_tiles "
-                                                 "WHERE level = 0 ORDER BY idx DESC LIMIT 1"));
-  if (rows.empty()) return LedgerHead{};
-  return LedgerHead{static_cast<uint64_t>(rows.Int(0, 0)) * kLedgerTileWidth +
-                        static_cast<uint64_t>(rows.Int(0, 1)) / ledger::kHashSize,
-                    rows.Int(0, 2)};
+  // One round trip: the last level-0 tile (none in an empty ledger) and where format 2 begins.
+  MUSTER_ASSIGN_OR_RETURN(
+      Rows rows, conn_.Query("SELECT t.idx, length(t.hashes), t.last_seq, "
+                             "(SELECT first_seq FROM ledger_leaf_formats WHERE version = 2) "
+                             "FROM (SELECT 1) AS one LEFT JOIN (SELECT idx, hashes, last_seq FROM ledger_tiles "
+                             "WHERE level = 0 ORDER BY idx DESC LIMIT 1) AS t ON true"));
+  LedgerHead head;
+  if (rows.empty()) return head;
+  if (!rows.IsNull(0, 0)) {
+    head.size = static_cast<uint64_t>(rows.Int(0, 0)) * kLedgerTileWidth +
+                static_cast<uint64_t>(rows.Int(0, 1)) / ledger::kHashSize;
+    head.last_seq = rows.Int(0, 2);
+  }
+  if (!rows.IsNull(0, 3)) head.leaf_format_2_from = rows.Int(0, 3);
+  return head;
 }
 
 Status PgTx::PutLedgerTiles(std::span<const LedgerTile> tiles) {

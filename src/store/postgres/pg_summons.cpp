@@ -10,7 +10,7 @@ namespace {
 
 // The order in which a write's multi-row statements send their rows (Connection::AddRow): each
 // refers only to rows of those before it (a restriction to its summons).
-enum RowRank : int { kSummonsRows, kSummonsUpdates, kRestrictionRows, kEventRows };
+enum RowRank : int { kSummonsRows, kSummonsUpdates, kRestrictionRows, kEventRows, kExitCheckRows };
 
 constexpr std::string_view kCampaignSelect =
     "SELECT id, kind, name, basis, districts, age_min, age_max, categories, fitness, quota, appear_from, "
@@ -497,11 +497,13 @@ Status PgTx::InsertExitCheck(std::string_view reference, std::string_view nation
                              std::string_view asked_by, Timestamp asked_at) {
   Params params;
   params.Add(reference).Add(national_id).Add(decision).Add(asked_by).Add(Millis(asked_at));
-  return conn_
-      .Query(
-          "INSERT INTO exit_checks (reference, national_id, decision, asked_by, asked_at) VALUES ($1, $2, $3, $4, $5)",
-          params)
-      .status();
+  // Exit checks are written by the thousand (SummonsService::FlushExitChecks): a multi-row INSERT.
+  // A batch written again after a COMMIT whose answer was lost is not an error.
+  return conn_.AddRow(kExitCheckRows,
+                      "INSERT INTO exit_checks (reference, national_id, decision, asked_by, asked_at) SELECT * FROM "
+                      "unnest($1::text::text[], $2::text::text[], $3::text::text[], $4::text::text[], "
+                      "$5::text::bigint[]) ON CONFLICT (reference) DO NOTHING",
+                      params);
 }
 
 Status PgTx::NotifyExitBanChange() {

@@ -43,6 +43,10 @@ Result<LedgerHead> SqliteTx::GetLedgerHead() {
     head.last_seq = s->Int(2);
   }
   s->Reset();
+  MUSTER_ASSIGN_OR_RETURN(Statement * f, db_.Prepare("SELECT first_seq FROM ledger_leaf_formats WHERE version = 2"));
+  MUSTER_ASSIGN_OR_RETURN(bool format_row, f->Step());
+  if (format_row) head.leaf_format_2_from = f->Int(0);
+  f->Reset();
   return head;
 }
 

@@ -498,8 +498,10 @@ Result<std::vector<OverrideRequest>> SqliteTx::ListOverrides(const OverrideFilte
 
 Status SqliteTx::InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
                                  std::string_view asked_by, Timestamp asked_at) {
-  MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare("INSERT INTO exit_checks (reference, national_id, decision, "
-                                                     "asked_by, asked_at) VALUES (?1, ?2, ?3, ?4, ?5)"));
+  // A batch written again (SummonsService::FlushExitChecks) is not an error.
+  MUSTER_ASSIGN_OR_RETURN(Statement * s,
+                          db_.Prepare("INSERT INTO exit_checks (reference, national_id, decision, asked_by, asked_at) "
+                                      "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (reference) DO NOTHING"));
   s->Bind(1, reference).Bind(2, national_id).Bind(3, decision).Bind(4, asked_by).Bind(5, Millis(asked_at));
   return s->Run();
 }
