@@ -194,7 +194,7 @@ OLD=$(echo "$OUT" | json_field '["number"]')
 expect_exit 0 muster receipt "$OLD"
 echo "$OUT" >"$TMP/old-receipt.json"
 [[ $(json_field '["leaf"]' <"$TMP/old-receipt.json") != *'"format"'* ]] || fail "a format-1 leaf names a format"
-sql "DROP TABLE ledger_leaf_formats; DELETE FROM schema_migrations WHERE version = 15"
+sql "DROP TABLE ledger_leaf_formats; DELETE FROM schema_migrations WHERE version = 16"
 expect_exit 0 muster ledger verify  # migrates first
 assert_contains "format-1 leaves verify after the upgrade" "$OUT" "events verified: 2 match their leaves"
 assert_eq "format 2 from the next event" "3" "$(sql 'SELECT first_seq FROM ledger_leaf_formats WHERE version = 2')"

@@ -60,7 +60,7 @@ def run_format_test(tmp, db):
         "--appear-until", in_days(14)[:10])
     run("--db", db, "--as", "olga", "campaign", "issue", "1")
     before = psql(db, TILES)
-    psql(db, "BEGIN; DROP TABLE ledger_leaf_formats; DELETE FROM schema_migrations WHERE version = 15; COMMIT;")
+    psql(db, "BEGIN; DROP TABLE ledger_leaf_formats; DELETE FROM schema_migrations WHERE version = 16; COMMIT;")
     out = run("--db", db, "ledger", "verify")  # migrates first
     check("events verified: 280 match" in out, f"format-1 leaves verify after migration 0016: {out}")
     check(psql(db, "SELECT first_seq FROM ledger_leaf_formats WHERE version = 2") == "281",
