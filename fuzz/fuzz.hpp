@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "store/store.hpp"
+#include "store/open.hpp"
 
 namespace muster::fuzz {
 

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "store/open.hpp"
 #include "store/postgres/pg_store.hpp"
 
 namespace muster::cli {

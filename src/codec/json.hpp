@@ -2,18 +2,17 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string_view>
 
+#include "core/json_writer.hpp"
+#include "core/person.hpp"
 #include "core/policy.hpp"
-#include "codec/json_writer.hpp"
+#include "core/summons.hpp"
 #include "registry/correction.hpp"
-#include "registry/person.hpp"
 #include "registry/person_import.hpp"
 #include "summons/campaign.hpp"
 #include "summons/eligibility.hpp"
 #include "summons/report.hpp"
-#include "summons/summons.hpp"
 
 namespace muster {
 

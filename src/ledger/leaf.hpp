@@ -70,8 +70,8 @@
 #include <string_view>
 
 #include "core/status.hpp"
+#include "core/summons.hpp"
 #include "ledger/bytes.hpp"
-#include "summons/summons.hpp"
 
 namespace muster::ledger {
 

@@ -26,6 +26,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -38,6 +39,8 @@
 #include "store/store.hpp"
 
 namespace muster::ledger {
+
+static_assert(std::is_same_v<Hash, LedgerHash>, "the store keeps ledger hashes as they are");
 
 // Complete-subtree hashes read from the tiles through a Tx, the tiles a batch needs in one query.
 // Keeps the tiles it read, so it must not outlive a write to them. Counts what it reads.

@@ -17,6 +17,7 @@
 #include <random>
 
 #include "ledger/log.hpp"
+#include "store/open.hpp"
 
 namespace muster::ledger {
 namespace {
@@ -57,8 +58,8 @@ Event DeliveryEvent(int i) {
                             {"national_id", fmt::format("{:011}", 10'000'000'000LL + i)},
                             {"delivered_at", "2026-11-29T10:00:00.000Z"},
                             {"summons_sha256", std::string(64, 'c')}};
-  return Event{0, "summons.delivered", Timestamp{std::chrono::milliseconds(1'800'000'000'000)}, "cli:bench", number,
-               payload.dump()};
+  return Event{0,      "summons.delivered", Timestamp{std::chrono::milliseconds(1'800'000'000'000)}, "cli:bench",
+               number, payload.dump()};
 }
 
 Status InsertEvents(Store& store, int count) {

@@ -14,6 +14,7 @@
 
 #include "ledger/canonical_json.hpp"
 #include "ledger/follower.hpp"
+#include "store/open.hpp"
 
 namespace muster::ledger {
 namespace {
@@ -27,9 +28,8 @@ class FixedClock final : public Clock {
 class LedgerLogTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("muster-log-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = std::filesystem::temp_directory_path() / ("muster-log-" + std::to_string(::getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     path_ = (dir_ / "test.db").string();
@@ -71,19 +71,23 @@ class LedgerLogTest : public ::testing::Test {
 
   LedgerHead Head() {
     LedgerHead head;
-    EXPECT_TRUE(store_->Read([&](Tx& tx) -> Status {
-      MUSTER_ASSIGN_OR_RETURN(head, tx.GetLedgerHead());
-      return Status::Ok();
-    }).ok());
+    EXPECT_TRUE(store_
+                    ->Read([&](Tx& tx) -> Status {
+                      MUSTER_ASSIGN_OR_RETURN(head, tx.GetLedgerHead());
+                      return Status::Ok();
+                    })
+                    .ok());
     return head;
   }
 
   Result<EventAudit> VerifyAllEvents() {
     Result<EventAudit> audit = Status::Internal("not run");
-    EXPECT_TRUE(store_->Read([&](Tx& tx) {
-      audit = VerifyEvents(tx, ledger_->pseudonyms());
-      return Status::Ok();
-    }).ok());
+    EXPECT_TRUE(store_
+                    ->Read([&](Tx& tx) {
+                      audit = VerifyEvents(tx, ledger_->pseudonyms());
+                      return Status::Ok();
+                    })
+                    .ok());
     return audit;
   }
 
@@ -121,12 +125,14 @@ TEST_F(LedgerLogTest, ProofsFromSqliteEqualMemoryTreeInOneQueryOfLogReads) {
   while (memory.size() < 70) {
     ASSERT_EQ(EmitAndAppend(*store_, batch), static_cast<uint64_t>(batch));
     batch = batch % 5 + 1;
-    ASSERT_TRUE(store_->Read([&](Tx& tx) {
-      MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
-      MUSTER_ASSIGN_OR_RETURN(auto leaves, ledger_->ReadLeaves(tx, memory.size(), head.size));
-      for (const Leaf& leaf : leaves) EXPECT_EQ(memory.AppendData(AsBytes(leaf.data)), leaf.index);
-      return Status::Ok();
-    }).ok());
+    ASSERT_TRUE(store_
+                    ->Read([&](Tx& tx) {
+                      MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+                      MUSTER_ASSIGN_OR_RETURN(auto leaves, ledger_->ReadLeaves(tx, memory.size(), head.size));
+                      for (const Leaf& leaf : leaves) EXPECT_EQ(memory.AppendData(AsBytes(leaf.data)), leaf.index);
+                      return Status::Ok();
+                    })
+                    .ok());
   }
   Status st = store_->Read([&](Tx& tx) -> Status {
     TxHashReader reader(tx);
@@ -164,12 +170,14 @@ TEST_F(LedgerLogTest, TilesAcrossLevelsGiveTheRfcProofs) {
   for (int batch : {255, 1, 256, 9000, 30000, 26024, 1, 463}) {
     ASSERT_EQ(EmitAndAppend(*store_, batch), static_cast<uint64_t>(batch));
   }
-  ASSERT_TRUE(store_->Read([&](Tx& tx) {
-    MUSTER_ASSIGN_OR_RETURN(auto leaves, ledger_->ReadLeaves(tx, 0, 66'000));
-    EXPECT_EQ(leaves.size(), 66'000u);
-    for (const Leaf& leaf : leaves) EXPECT_EQ(memory.AppendData(AsBytes(leaf.data)), leaf.index);
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Tx& tx) {
+                    MUSTER_ASSIGN_OR_RETURN(auto leaves, ledger_->ReadLeaves(tx, 0, 66'000));
+                    EXPECT_EQ(leaves.size(), 66'000u);
+                    for (const Leaf& leaf : leaves) EXPECT_EQ(memory.AppendData(AsBytes(leaf.data)), leaf.index);
+                    return Status::Ok();
+                  })
+                  .ok());
   ASSERT_EQ(memory.size(), 66'000u);
   Status st = store_->Read([&](Tx& tx) -> Status {
     for (uint64_t size : {1, 255, 256, 257, 511, 512, 65'535, 65'536, 65'537, 65'792, 66'000}) {
@@ -202,16 +210,18 @@ TEST_F(LedgerLogTest, TilesAcrossLevelsGiveTheRfcProofs) {
 TEST_F(LedgerLogTest, EachBatchEndsWithASignedCheckpoint) {
   EmitAndAppend(*store_, 3);
   EmitAndAppend(*store_, 4);
-  ASSERT_TRUE(store_->Read([&](Tx& tx) {
-    MUSTER_ASSIGN_OR_RETURN(auto checkpoints, tx.ListCheckpoints());
-    EXPECT_EQ(checkpoints.size(), 2u);
-    EXPECT_EQ(checkpoints.back().size, 7u);
-    auto cp = VerifyCheckpoint(checkpoints.back().note, ledger_->verifier());
-    EXPECT_TRUE(cp.ok());
-    EXPECT_EQ(cp->origin, "test.example/log");
-    EXPECT_EQ(cp->root, checkpoints.back().root);
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Tx& tx) {
+                    MUSTER_ASSIGN_OR_RETURN(auto checkpoints, tx.ListCheckpoints());
+                    EXPECT_EQ(checkpoints.size(), 2u);
+                    EXPECT_EQ(checkpoints.back().size, 7u);
+                    auto cp = VerifyCheckpoint(checkpoints.back().note, ledger_->verifier());
+                    EXPECT_TRUE(cp.ok());
+                    EXPECT_EQ(cp->origin, "test.example/log");
+                    EXPECT_EQ(cp->root, checkpoints.back().root);
+                    return Status::Ok();
+                  })
+                  .ok());
   // Nothing pending: no leaves, no checkpoint.
   EXPECT_EQ(EmitAndAppend(*store_, 0), 0u);
 }
@@ -219,26 +229,32 @@ TEST_F(LedgerLogTest, EachBatchEndsWithASignedCheckpoint) {
 TEST_F(LedgerLogTest, TickCheckpointsAtMostEveryIntervalWhileTheTreeGrows) {
   auto tick = [&] {
     bool wrote = false;
-    EXPECT_TRUE(store_->Write([&](Tx& tx) {
-      MUSTER_ASSIGN_OR_RETURN(wrote, ledger_->Tick(tx));
-      return Status::Ok();
-    }).ok());
+    EXPECT_TRUE(store_
+                    ->Write([&](Tx& tx) {
+                      MUSTER_ASSIGN_OR_RETURN(wrote, ledger_->Tick(tx));
+                      return Status::Ok();
+                    })
+                    .ok());
     return wrote;
   };
   EXPECT_FALSE(tick());  // empty log
   // Events appended by someone who did not append them to the ledger: the tick does.
-  ASSERT_TRUE(store_->Write([&](Tx& tx) {
-    return tx.AppendEvent(Event{0, "test.event", clock_.now, "cli:test", "S-1", "{}"}).status();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) {
+                    return tx.AppendEvent(Event{0, "test.event", clock_.now, "cli:test", "S-1", "{}"}).status();
+                  })
+                  .ok());
   EXPECT_TRUE(tick());
   EXPECT_FALSE(tick());  // the latest checkpoint covers the tree
   // A checkpoint that lags (written before the last leaf) is refreshed after the interval.
-  ASSERT_TRUE(store_->Write([&](Tx& tx) {
-    MUSTER_RETURN_IF_ERROR(tx.AppendEvent(Event{0, "t", clock_.now, "cli:test", "S", "{}"}).status());
-    MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
-    EXPECT_EQ(head.size, 1u);
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Write([&](Tx& tx) {
+                    MUSTER_RETURN_IF_ERROR(tx.AppendEvent(Event{0, "t", clock_.now, "cli:test", "S", "{}"}).status());
+                    MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+                    EXPECT_EQ(head.size, 1u);
+                    return Status::Ok();
+                  })
+                  .ok());
   EXPECT_TRUE(tick());  // appends the leaf, so checkpoints it
   EXPECT_FALSE(tick());
 }
@@ -263,18 +279,22 @@ TEST_F(LedgerLogTest, HashedLeavesAreAppendedOnlyWhereTheyWereRead) {
   EmitAndAppend(*store_, 5, /*append=*/false);
   auto hash_pending = [&](size_t limit) {
     HashedLeaves leaves;
-    EXPECT_TRUE(store_->Read([&](Tx& tx) -> Status {
-      MUSTER_ASSIGN_OR_RETURN(leaves, ledger_->HashPending(tx, limit));
-      return Status::Ok();
-    }).ok());
+    EXPECT_TRUE(store_
+                    ->Read([&](Tx& tx) -> Status {
+                      MUSTER_ASSIGN_OR_RETURN(leaves, ledger_->HashPending(tx, limit));
+                      return Status::Ok();
+                    })
+                    .ok());
     return leaves;
   };
   auto append_hashed = [&](const HashedLeaves& leaves) {
     uint64_t appended = 99;
-    EXPECT_TRUE(store_->Write([&](Tx& tx) -> Status {
-      MUSTER_ASSIGN_OR_RETURN(appended, ledger_->AppendHashed(tx, leaves));
-      return Status::Ok();
-    }).ok());
+    EXPECT_TRUE(store_
+                    ->Write([&](Tx& tx) -> Status {
+                      MUSTER_ASSIGN_OR_RETURN(appended, ledger_->AppendHashed(tx, leaves));
+                      return Status::Ok();
+                    })
+                    .ok());
     return appended;
   };
   HashedLeaves first = hash_pending(4);
@@ -376,13 +396,15 @@ TEST_F(LedgerLogTest, MigrationMovesARowPerLeafAndSubtreeIntoTheSameTiles) {
   for (int batch : {300, 299, 1}) EmitAndAppend(*store_, batch);
   auto tiles = [&] {
     std::vector<LedgerTile> all;
-    EXPECT_TRUE(store_->Read([&](Tx& tx) {
-      for (uint64_t level : {0, 1, 2}) {
-        MUSTER_ASSIGN_OR_RETURN(auto some, tx.ListLedgerTiles(level, 0, 100));
-        for (auto& t : some) all.push_back(std::move(t));
-      }
-      return Status::Ok();
-    }).ok());
+    EXPECT_TRUE(store_
+                    ->Read([&](Tx& tx) {
+                      for (uint64_t level : {0, 1, 2}) {
+                        MUSTER_ASSIGN_OR_RETURN(auto some, tx.ListLedgerTiles(level, 0, 100));
+                        for (auto& t : some) all.push_back(std::move(t));
+                      }
+                      return Status::Ok();
+                    })
+                    .ok());
     return all;
   };
   std::vector<LedgerTile> before = tiles();
@@ -392,19 +414,23 @@ TEST_F(LedgerLogTest, MigrationMovesARowPerLeafAndSubtreeIntoTheSameTiles) {
 
   // The same tree as the schema before version 9 held it.
   std::vector<Leaf> leaves;
-  ASSERT_TRUE(store_->Read([&](Tx& tx) {
-    MUSTER_ASSIGN_OR_RETURN(leaves, ledger_->ReadLeaves(tx, 0, 600));
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Tx& tx) {
+                    MUSTER_ASSIGN_OR_RETURN(leaves, ledger_->ReadLeaves(tx, 0, 600));
+                    return Status::Ok();
+                  })
+                  .ok());
   MemoryTree memory;
   std::string sql =
       "BEGIN; DROP TABLE ledger_tiles; DROP TABLE ledger_leaves_0008; DELETE FROM schema_migrations WHERE version = 9;"
-      "CREATE TABLE ledger_leaves (idx INTEGER PRIMARY KEY, seq INTEGER NOT NULL, hash BLOB NOT NULL, data TEXT NOT NULL);"
+      "CREATE TABLE ledger_leaves (idx INTEGER PRIMARY KEY, seq INTEGER NOT NULL, hash BLOB NOT NULL, data TEXT NOT "
+      "NULL);"
       "CREATE TABLE ledger_subtrees (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, "
       "PRIMARY KEY (level, idx)) WITHOUT ROWID;";
   for (const Leaf& leaf : leaves) {
     memory.AppendData(AsBytes(leaf.data));
-    sql += fmt::format("INSERT INTO ledger_leaves VALUES ({}, {}, x'{}', '');", leaf.index, leaf.seq, HexEncode(leaf.hash));
+    sql += fmt::format("INSERT INTO ledger_leaves VALUES ({}, {}, x'{}', '');", leaf.index, leaf.seq,
+                       HexEncode(leaf.hash));
   }
   for (uint64_t level = 1; (600u >> level) > 0; ++level) {
     for (uint64_t i = 0; i < (600u >> level); ++i) {
@@ -543,24 +569,30 @@ TEST_F(LedgerLogTest, VerifyNamesTheFirstProblem) {
   Sql("UPDATE events SET payload = '{\"i\":99}' WHERE seq = 2");
   EXPECT_EQ(events().status().message(), "event 2 (test.event S-1) no longer matches its leaf 1");
   ASSERT_TRUE(Verify().ok());
-  ASSERT_TRUE(store_->Read([&](Tx& tx) {
-    EXPECT_EQ(ledger_->ReadLeaves(tx, 0, 3).status().message(),
-              "event 2 (test.event S-1) no longer matches its leaf 1");
-    EXPECT_TRUE(ledger_->ReadLeaves(tx, 2, 3).ok());
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Tx& tx) {
+                    EXPECT_EQ(ledger_->ReadLeaves(tx, 0, 3).status().message(),
+                              "event 2 (test.event S-1) no longer matches its leaf 1");
+                    EXPECT_TRUE(ledger_->ReadLeaves(tx, 2, 3).ok());
+                    return Status::Ok();
+                  })
+                  .ok());
   Sql("UPDATE events SET payload = '{\"i\":1,\"national_id\":\"12345678964\"}' WHERE seq = 2");
   ASSERT_TRUE(events().ok());
 
   // An event removed, or one slipped in among the recorded ones.
   Sql("CREATE TABLE saved AS SELECT * FROM events WHERE seq = 7; DELETE FROM events WHERE seq = 7");
   EXPECT_EQ(events().status().message(), "event 8 (test.event S-1) no longer matches its leaf 6");
-  ASSERT_TRUE(store_->Read([&](Tx& tx) {
-    EXPECT_EQ(ledger_->ReadLeaves(tx, 0, 1).status().message(),
-              "ledger tile 0/0 records the 11 events from 1 to 11, but the events there are not those: an event "
-              "was removed or added");
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(
+      store_
+          ->Read([&](Tx& tx) {
+            EXPECT_EQ(
+                ledger_->ReadLeaves(tx, 0, 1).status().message(),
+                "ledger tile 0/0 records the 11 events from 1 to 11, but the events there are not those: an event "
+                "was removed or added");
+            return Status::Ok();
+          })
+          .ok());
   Sql("INSERT INTO events SELECT * FROM saved; DROP TABLE saved");
   ASSERT_TRUE(events().ok());
 
@@ -572,10 +604,13 @@ TEST_F(LedgerLogTest, VerifyNamesTheFirstProblem) {
   // A tile deleted.
   Sql("DELETE FROM ledger_tiles");
   EXPECT_EQ(Verify().status().message(), "checkpoint 1 (size 5): signed for 5 leaves, but the ledger holds 0");
-  ASSERT_TRUE(store_->Read([&](Tx& tx) {
-    EXPECT_EQ(ledger_->ReadLeaves(tx, 0, 1).status().message(), "leaf 0 is missing: ledger tile 0/0 does not hold it");
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](Tx& tx) {
+                    EXPECT_EQ(ledger_->ReadLeaves(tx, 0, 1).status().message(),
+                              "leaf 0 is missing: ledger tile 0/0 does not hold it");
+                    return Status::Ok();
+                  })
+                  .ok());
 }
 
 }  // namespace

@@ -9,30 +9,14 @@
 namespace muster {
 namespace {
 
-constexpr std::array<std::string_view, 9> kFields = {"surname", "given_name", "patronymic", "birth_date", "sex",
-                                                     "district", "address", "email", "phone"};
+constexpr std::array<std::string_view, 9> kFields = {"surname",  "given_name", "patronymic", "birth_date", "sex",
+                                                     "district", "address",    "email",      "phone"};
 
 Result<std::string> Named(std::string_view field, const Status& st) {
   return Status::InvalidArgument(fmt::format("value: {} {}", field, st.message()));
 }
 
 }  // namespace
-
-std::string_view CorrectionStateName(CorrectionState state) {
-  switch (state) {
-    case CorrectionState::kPending: return "pending";
-    case CorrectionState::kApproved: return "approved";
-    case CorrectionState::kRejected: return "rejected";
-  }
-  return "pending";
-}
-
-std::optional<CorrectionState> ParseCorrectionState(std::string_view name) {
-  for (auto s : {CorrectionState::kPending, CorrectionState::kApproved, CorrectionState::kRejected}) {
-    if (CorrectionStateName(s) == name) return s;
-  }
-  return std::nullopt;
-}
 
 std::string_view CorrectableFields() {
   return "surname, given_name, patronymic, birth_date, sex, district, address, email, phone";
@@ -87,17 +71,24 @@ std::string FieldValue(const Person& p, std::string_view field) {
 
 void ApplyCorrection(Person& p, std::string_view field, std::string_view value) {
   std::string v(value);
-  if (field == "surname") p.surname = v;
-  else if (field == "given_name") p.given_name = v;
-  else if (field == "patronymic") p.patronymic = v;
+  if (field == "surname")
+    p.surname = v;
+  else if (field == "given_name")
+    p.given_name = v;
+  else if (field == "patronymic")
+    p.patronymic = v;
   else if (field == "birth_date") {
     if (auto date = ParseCivilDate(v); date.ok()) p.birth_date = *date;
-  }
-  else if (field == "sex") p.sex = v.empty() ? p.sex : v[0];
-  else if (field == "district") p.district = v;
-  else if (field == "address") p.address = v;
-  else if (field == "email") p.email = v;
-  else if (field == "phone") p.phone = v;
+  } else if (field == "sex")
+    p.sex = v.empty() ? p.sex : v[0];
+  else if (field == "district")
+    p.district = v;
+  else if (field == "address")
+    p.address = v;
+  else if (field == "email")
+    p.email = v;
+  else if (field == "phone")
+    p.phone = v;
 }
 
 }  // namespace muster

@@ -7,31 +7,12 @@
 #include <string>
 #include <string_view>
 
+#include "core/correction.hpp"
+#include "core/person.hpp"
 #include "core/status.hpp"
 #include "core/time.hpp"
-#include "registry/person.hpp"
 
 namespace muster {
-
-enum class CorrectionState { kPending, kApproved, kRejected };
-std::string_view CorrectionStateName(CorrectionState state);
-std::optional<CorrectionState> ParseCorrectionState(std::string_view name);
-
-struct CorrectionRequest {
-  int64_t id = 0;
-  std::string national_id;
-  std::string field;           // a name of CorrectableFields()
-  std::string proposed_value;  // as checked and normalised by CheckCorrection
-  std::string explanation;
-  CorrectionState state = CorrectionState::kPending;
-  std::string requested_by;
-  Timestamp requested_at;
-  std::string decided_by;
-  std::optional<Timestamp> decided_at;
-  std::string decision_reason;  // why it was rejected (or a note on approval)
-  std::string previous_value;   // the value it replaced, once approved
-  std::string district;         // the person's district when read (the office that decides)
-};
 
 // The fields a citizen may ask to correct, as in the persons CSV: surname, given_name,
 // patronymic, birth_date, sex, district, address, email, phone. (category and fitness are the

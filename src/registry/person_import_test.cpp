@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "store/open.hpp"
+
 namespace muster {
 namespace {
 

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -70,9 +71,28 @@ class Row {
   virtual std::string_view View(int column) const = 0;
 };
 
+// The engines, for the few statements whose text must differ (index hints, list parameters).
+enum class Dialect { kSqlite, kPostgres };
+
+// What a list parameter holds.
+enum class ListOf { kText, kInt };
+
 class Connection {
  public:
   virtual ~Connection() = default;
+
+  virtual Dialect dialect() const = 0;
+
+  // "is one of the list in parameter $n", to follow a column: "IN (SELECT value FROM
+  // json_each($n))" on SQLite, "= ANY (ARRAY(SELECT unnest($n::text::bigint[])))" on PostgreSQL
+  // (the array parsed once per statement, not per row).
+  virtual std::string InList(int n, ListOf kind) const = 0;
+  // The value to bind for such a parameter: a JSON array on SQLite, an array literal on
+  // PostgreSQL. Text items may hold any character.
+  virtual std::string EncodeList(std::span<const std::string> items) const = 0;
+  virtual std::string EncodeList(std::span<const std::string_view> items) const = 0;
+  virtual std::string EncodeList(std::span<const int64_t> ids) const = 0;
+
   // Runs one statement with `args`, calling `each` for every row it returns (a callback that
   // returns an error stops it). Returns the number of rows an INSERT, UPDATE or DELETE changed
   // (unspecified for a SELECT). Errors: AlreadyExists for a unique or primary key violation, IoError when

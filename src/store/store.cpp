@@ -7,8 +7,6 @@
 #include <utility>
 
 #include "core/text.hpp"
-#include "store/postgres/pg_store.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 
 namespace muster {
 namespace {
@@ -36,14 +34,5 @@ bool IsWritePosition(std::string_view text) {
 }
 
 std::unique_ptr<ChangeWaiter> Store::WatchExitBanChanges() { return std::make_unique<SleepingWaiter>(); }
-
-Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const StoreOptions& options) {
-  if (postgres::IsPostgresUrl(url)) return postgres::OpenPostgresStore(url, options);
-  if (!options.replica_url.empty()) {
-    return Status::InvalidArgument(
-        fmt::format("db-replica: a read replica needs a PostgreSQL database, and '{}' is an SQLite file", url));
-  }
-  return sqlite::OpenSqliteStore(url, options);
-}
 
 }  // namespace muster

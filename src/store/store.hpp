@@ -22,12 +22,11 @@
 #include <vector>
 
 #include "core/account.hpp"
+#include "core/correction.hpp"
+#include "core/person.hpp"
 #include "core/status.hpp"
-#include "ledger/merkle.hpp"
-#include "registry/correction.hpp"
-#include "registry/person.hpp"
+#include "core/summons.hpp"
 #include "store/auth_port.hpp"
-#include "summons/summons.hpp"
 
 namespace muster {
 
@@ -86,6 +85,8 @@ struct Candidate {
 // twice: leaf i is the encoding of the i-th event (ledger/leaf.hpp), and a level-0 tile names
 // the events its first and last leaves record.
 inline constexpr uint64_t kLedgerTileWidth = 256;
+inline constexpr size_t kLedgerHashSize = 32;             // ledger::kHashSize: SHA-256
+using LedgerHash = std::array<uint8_t, kLedgerHashSize>;  // ledger::Hash
 struct LedgerTileId {
   uint64_t level = 0;
   uint64_t index = 0;
@@ -93,10 +94,10 @@ struct LedgerTileId {
 };
 struct LedgerTile {
   LedgerTileId id;
-  std::string hashes;     // count() hashes of ledger::kHashSize bytes, in order
+  std::string hashes;     // count() hashes of kLedgerHashSize bytes, in order
   int64_t first_seq = 0;  // level 0: the event recorded by the tile's first leaf
   int64_t last_seq = 0;   // level 0: by its last leaf
-  uint64_t count() const { return hashes.size() / ledger::kHashSize; }
+  uint64_t count() const { return hashes.size() / kLedgerHashSize; }
 };
 
 struct LedgerHead {
@@ -111,7 +112,7 @@ struct LedgerHead {
 struct StoredCheckpoint {
   int64_t id = 0;
   uint64_t size = 0;
-  ledger::Hash root{};
+  LedgerHash root{};
   std::string note;  // the signed note
   Timestamp created_at;
 };
@@ -370,16 +371,5 @@ class Store {
         fmt::format("cannot back up to '{}' here: this database is backed up with its own tools", path));
   }
 };
-
-struct StoreOptions {
-  bool create = false;  // create the database when it does not exist (muster init)
-  // A PostgreSQL streaming replica of the database (a libpq URL) that ReadReplica reads from;
-  // "" for none. Only for a PostgreSQL store.
-  std::string replica_url;
-};
-
-// Opens the store named by `url`: a file path for SQLite. Applies pending migrations; refuses
-// a database whose schema is newer than this binary knows.
-Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const StoreOptions& options);
 
 }  // namespace muster

@@ -1,8 +1,6 @@
 // The Store contract on every backend: SQLite always; PostgreSQL when MUSTER_TEST_PG (or
 // MUSTER_TEST_PG_FILE) names a server, as tests/pg/pg-harness prints it (CTest: pg.store_test),
 // and skipped otherwise. Each test gets a fresh database.
-#include "store/store.hpp"
-
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -17,6 +15,7 @@
 #include <tuple>
 
 #include "store/migrations.hpp"
+#include "store/open.hpp"
 #include "store/postgres/pg_conn.hpp"
 
 namespace muster {

@@ -17,10 +17,10 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/person.hpp"
 #include "core/policy.hpp"
-#include "registry/person.hpp"
+#include "core/summons.hpp"
 #include "store/store.hpp"
-#include "summons/summons.hpp"
 
 namespace muster {
 

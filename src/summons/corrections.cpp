@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/text.hpp"
+#include "registry/correction.hpp"
 #include "summons/service.hpp"
 
 namespace muster {

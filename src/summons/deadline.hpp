@@ -5,8 +5,8 @@
 #pragma once
 
 #include "core/policy.hpp"
+#include "core/summons.hpp"
 #include "core/time.hpp"
-#include "summons/summons.hpp"
 
 namespace muster {
 

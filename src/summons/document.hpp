@@ -14,8 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/status.hpp"
+#include "core/summons.hpp"
 #include "ledger/bytes.hpp"
-#include "summons/summons.hpp"
 
 namespace muster {
 

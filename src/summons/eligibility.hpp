@@ -8,9 +8,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/person.hpp"
 #include "core/policy.hpp"
 #include "core/time.hpp"
-#include "registry/person.hpp"
 
 namespace muster {
 

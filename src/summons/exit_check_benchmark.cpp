@@ -7,7 +7,7 @@
 #include <random>
 
 #include "core/policy.hpp"
-#include "store/store.hpp"
+#include "store/open.hpp"
 #include "summons/exit_ban_index.hpp"
 #include "summons/service.hpp"
 

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "codec/json_writer.hpp"
+#include "core/json_writer.hpp"
 #include "core/text.hpp"
 #include "summons/deadline.hpp"
 #include "summons/document.hpp"

@@ -19,13 +19,13 @@
 #include <vector>
 
 #include "core/policy.hpp"
+#include "core/summons.hpp"
 #include "core/time.hpp"
 #include "store/store.hpp"
 #include "summons/campaign.hpp"
 #include "summons/eligibility.hpp"
 #include "summons/exit_ban_index.hpp"
 #include "summons/exit_check_backlog.hpp"
-#include "summons/summons.hpp"
 
 namespace muster {
 

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "store/open.hpp"
+
 namespace muster {
 namespace {
 

@@ -53,7 +53,7 @@ Result<LedgerHead> PgTx::GetLedgerHead() {
   if (rows.empty()) return head;
   if (!rows.IsNull(0, 0)) {
     head.size = static_cast<uint64_t>(rows.Int(0, 0)) * kLedgerTileWidth +
-                static_cast<uint64_t>(rows.Int(0, 1)) / ledger::kHashSize;
+                static_cast<uint64_t>(rows.Int(0, 1)) / kLedgerHashSize;
     head.last_seq = rows.Int(0, 2);
   }
   if (!rows.IsNull(0, 3)) head.leaf_format_2_from = rows.Int(0, 3);
@@ -72,7 +72,11 @@ Status PgTx::PutLedgerTiles(std::span<const LedgerTile> tiles) {
   for (size_t i = 0; i < tiles.size(); ++i) {
     if (i) hashes += ',';
     hashes += "\"\\\\x";
-    hashes += ledger::HexEncode(ledger::AsBytes(tiles[i].hashes));
+    for (unsigned char c : tiles[i].hashes) {
+      constexpr std::string_view kDigits = "0123456789abcdef";
+      hashes += kDigits[c >> 4];
+      hashes += kDigits[c & 0xF];
+    }
     hashes += '"';
   }
   hashes += '}';

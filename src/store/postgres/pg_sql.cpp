@@ -1,5 +1,7 @@
 #include "store/postgres/pg_sql.hpp"
 
+#include <fmt/format.h>
+
 namespace muster::postgres {
 namespace {
 
@@ -17,7 +19,40 @@ class ResultRow final : public sql::Row {
   int row_;
 };
 
+// `items` as a PostgreSQL array literal, each quoted.
+template <typename Strings>
+std::string TextArrayOf(const Strings& items) {
+  std::string out = "{";
+  for (std::string_view item : items) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : item) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + '}';
+}
+
 }  // namespace
+
+std::string PgConnection::InList(int n, sql::ListOf kind) const {
+  return fmt::format("= ANY (ARRAY(SELECT unnest(${}::text::{}[])))", n, kind == sql::ListOf::kInt ? "bigint" : "text");
+}
+
+std::string PgConnection::EncodeList(std::span<const std::string> items) const { return TextArrayOf(items); }
+
+std::string PgConnection::EncodeList(std::span<const std::string_view> items) const { return TextArrayOf(items); }
+
+std::string PgConnection::EncodeList(std::span<const int64_t> ids) const {
+  std::string out = "{";
+  for (int64_t id : ids) {
+    if (out.size() > 1) out += ',';
+    out += std::to_string(id);
+  }
+  return out + '}';
+}
 
 Result<int64_t> PgConnection::Run(std::string_view sql, const sql::Args& args,
                                   const std::function<Status(const sql::Row&)>& each) {

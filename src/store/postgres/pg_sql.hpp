@@ -12,6 +12,11 @@ class PgConnection final : public sql::Connection {
   // `conn` must outlive this object.
   explicit PgConnection(postgres::Connection& conn) : conn_(conn) {}
 
+  sql::Dialect dialect() const override { return sql::Dialect::kPostgres; }
+  std::string InList(int n, sql::ListOf kind) const override;
+  std::string EncodeList(std::span<const std::string> items) const override;
+  std::string EncodeList(std::span<const std::string_view> items) const override;
+  std::string EncodeList(std::span<const int64_t> ids) const override;
   Result<int64_t> Run(std::string_view sql, const sql::Args& args,
                       const std::function<Status(const sql::Row&)>& each) override;
 

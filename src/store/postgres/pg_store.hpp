@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "store/store.hpp"
+#include "store/open.hpp"
 
 namespace muster::postgres {
 

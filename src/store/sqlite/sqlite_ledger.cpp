@@ -39,7 +39,7 @@ Result<LedgerHead> SqliteTx::GetLedgerHead() {
   LedgerHead head;
   if (row) {
     head.size =
-        static_cast<uint64_t>(s->Int(0)) * kLedgerTileWidth + static_cast<uint64_t>(s->Int(1)) / ledger::kHashSize;
+        static_cast<uint64_t>(s->Int(0)) * kLedgerTileWidth + static_cast<uint64_t>(s->Int(1)) / kLedgerHashSize;
     head.last_seq = s->Int(2);
   }
   s->Reset();

@@ -19,7 +19,46 @@ class StatementRow final : public sql::Row {
   const Statement& s_;
 };
 
+// `items` as a JSON array of strings.
+template <typename Strings>
+std::string JsonTextArray(const Strings& items) {
+  std::string out = "[";
+  for (std::string_view item : items) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : item) {
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += c;
+      } else if (static_cast<unsigned char>(c) < 0x20) {
+        out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+      } else {
+        out += c;
+      }
+    }
+    out += '"';
+  }
+  return out + ']';
+}
+
 }  // namespace
+
+std::string SqliteConnection::InList(int n, sql::ListOf) const {
+  return fmt::format("IN (SELECT value FROM json_each(${}))", n);
+}
+
+std::string SqliteConnection::EncodeList(std::span<const std::string> items) const { return JsonTextArray(items); }
+
+std::string SqliteConnection::EncodeList(std::span<const std::string_view> items) const { return JsonTextArray(items); }
+
+std::string SqliteConnection::EncodeList(std::span<const int64_t> ids) const {
+  std::string out = "[";
+  for (int64_t id : ids) {
+    if (out.size() > 1) out += ',';
+    out += std::to_string(id);
+  }
+  return out + ']';
+}
 
 Result<int64_t> SqliteConnection::Run(std::string_view sql, const sql::Args& args,
                                       const std::function<Status(const sql::Row&)>& each) {

@@ -13,6 +13,11 @@ class SqliteConnection final : public sql::Connection {
   // `db` must outlive this object.
   explicit SqliteConnection(Database& db) : db_(db) {}
 
+  sql::Dialect dialect() const override { return sql::Dialect::kSqlite; }
+  std::string InList(int n, sql::ListOf kind) const override;
+  std::string EncodeList(std::span<const std::string> items) const override;
+  std::string EncodeList(std::span<const std::string_view> items) const override;
+  std::string EncodeList(std::span<const int64_t> ids) const override;
   Result<int64_t> Run(std::string_view sql, const sql::Args& args,
                       const std::function<Status(const sql::Row&)>& each) override;
 

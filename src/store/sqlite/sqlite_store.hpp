@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "store/store.hpp"
+#include "store/open.hpp"
 
 namespace muster::sqlite {
 

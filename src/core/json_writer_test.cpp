@@ -1,4 +1,4 @@
-#include "codec/json_writer.hpp"
+#include "core/json_writer.hpp"
 
 #include <gtest/gtest.h>
 

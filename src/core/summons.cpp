@@ -1,4 +1,4 @@
-#include "summons/summons.hpp"
+#include "core/summons.hpp"
 
 #include <fmt/format.h>
 

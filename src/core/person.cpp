@@ -1,4 +1,4 @@
-#include "registry/person.hpp"
+#include "core/person.hpp"
 
 namespace muster {
 
