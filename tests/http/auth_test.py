@@ -22,10 +22,10 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import api_test  # noqa: E402  (the server and request helpers)
-from api_test import MUSTER, Server, check, connect, fresh_database, run, snils, years_ago  # noqa: E402
+import harness  # noqa: E402  (the server and request helpers)
+from harness import MUSTER, Server, check, connect, fresh_database, run, snils  # noqa: E402
 
-PW = "correct-horse-battery"
+PW = harness.PASSWORD
 
 
 def req(port, method, path, body=None, token=None, cookies=None, source="127.0.0.1"):
@@ -106,19 +106,9 @@ def session_status(port, token):
 def main():
     tmp, db = fresh_database("auth")
     citizen, citizen2, staff_like = snils(250000001), snils(250000002), snils(250000003)
-    with open(os.path.join(tmp, "persons.csv"), "w") as f:
-        f.write("national_id,surname,given_name,patronymic,birth_date,sex,district,category,fitness,address,email,phone\n")
-        for nid in (citizen, citizen2, staff_like):
-            f.write(f"{nid},Petrov,Ivan,,{years_ago(21)},M,D01,conscript,A,,,\n")
-    run("--db", db, "init")
-    run("--db", db, "import", "offices", os.path.join(tmp, "offices.csv"))
-    run("--db", db, "import", "persons", os.path.join(tmp, "persons.csv"))
-    for name, role, offices in [("root", "admin", []), ("olga", "officer", ["D01"]), ("tess", "officer", ["D01"]),
-                                ("vera", "officer", ["D01"]), ("ada", "auditor", []), ("ivan", "supervisor", ["D01"])]:
-        args = ["--db", db, "user", "add", "--role", role, "--name", name]
-        for o in offices:
-            args += ["--office", o]
-        run(*args, env={"MUSTER_PASSWORD": PW})
+    harness.load_registry(db, tmp, [harness.person(nid) for nid in (citizen, citizen2, staff_like)],
+                          [("root", "admin", []), ("olga", "officer", ["D01"]), ("tess", "officer", ["D01"]),
+                           ("vera", "officer", ["D01"]), ("ada", "auditor", []), ("ivan", "supervisor", ["D01"])])
     pw_file = os.path.join(tmp, "new-password")
     with open(pw_file, "w") as f:
         f.write("another-horse-battery\n")
@@ -259,7 +249,7 @@ def main():
         if other:
             other.stop()
     check(rc == 0, f"SIGTERM: clean exit ({rc})")
-    api_test.finish()
+    harness.finish()
 
 
 if __name__ == "__main__":

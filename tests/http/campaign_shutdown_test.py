@@ -14,8 +14,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import api_test  # noqa: E402  (the server and request helpers)
-from api_test import MUSTER, Server, check, request, run  # noqa: E402
+import harness  # noqa: E402  (the server and request helpers)
+from harness import MUSTER, Server, check, request, run  # noqa: E402
 
 BATCH = 500
 QUOTA = 30000
@@ -104,7 +104,7 @@ def main():
     check(sql("SELECT max(size) FROM ledger_checkpoints") == sql("SELECT count(*) FROM events"),
           "the final checkpoint covers every event")
 
-    api_test.finish()
+    harness.finish()
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@
 
 No timings are asserted: after the wait the test reads /metrics until nothing is pending
 (bounded), so what it checks after kill -9 is that what the server counts as written is there.
-Uses the helpers of api_test.py.
+Uses the helpers of harness.py.
 """
 import http.client
 import json
@@ -23,7 +23,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import api_test as h  # noqa: E402
+import harness as h  # noqa: E402
 
 check = h.check
 N = 2000

@@ -26,13 +26,13 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from api_test import MUSTER, check, failures, in_days, raw_exchange, request, run, snils, years_ago  # noqa: E402
-import api_test  # noqa: E402
+from harness import MUSTER, check, failures, in_days, raw_exchange, request, snils  # noqa: E402
+import harness  # noqa: E402
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
-class Server(api_test.Server):
+class Server(harness.Server):
     """api_test's server with its log kept (`stderr()`), its CPU time, and `nofile` as its
     RLIMIT_NOFILE (soft and hard)."""
 
@@ -354,16 +354,7 @@ def make_database(db, tmp, persons=()):
     """A database with office D01, `persons` in it and officer olga."""
     with open(os.path.join(tmp, "offices.csv"), "w") as f:
         f.write("code,name,region,timezone,daily_capacity\nD01,Central,Moscow,Europe/Moscow,50\n")
-    with open(os.path.join(tmp, "persons.csv"), "w") as f:
-        f.write("national_id,surname,given_name,patronymic,birth_date,sex,district,category,fitness,address,email,phone\n")
-        for nid in persons:
-            f.write(f"{nid},Petrov,Ivan,,{years_ago(21)},M,D01,conscript,A,,,\n")
-    run("--db", db, "init")
-    run("--db", db, "import", "offices", os.path.join(tmp, "offices.csv"))
-    if persons:
-        run("--db", db, "import", "persons", os.path.join(tmp, "persons.csv"))
-    run("--db", db, "user", "add", "--role", "officer", "--name", "olga", "--office", "D01",
-        env={"MUSTER_PASSWORD": "correct-horse-battery"})
+    harness.load_registry(db, tmp, [harness.person(nid) for nid in persons], [("olga", "officer", ["D01"])])
 
 
 def main():
@@ -377,7 +368,7 @@ def main():
         storage_failure(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"hardening_test: {api_test.checks} checks, {len(failures)} failures")
+    print(f"hardening_test: {harness.checks} checks, {len(failures)} failures")
     sys.exit(1 if failures else 0)
 
 

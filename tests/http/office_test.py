@@ -13,8 +13,9 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import api_test  # noqa: E402  (the server and request helpers)
-from api_test import Server, check, in_days, request, run, snils, years_ago  # noqa: E402
+import harness  # noqa: E402  (the server and request helpers)
+from harness import (PASSWORD, Server, check, in_days, load_registry, person, request, run,  # noqa: E402
+                     snils)
 
 
 def main():
@@ -26,30 +27,19 @@ def main():
     fit, unfit, old, deferred, walk_in, cyrillic = (snils(210000000 + i * 11) for i in range(6))
     petrovs = [snils(220000000 + i * 11) for i in range(5)]
     elsewhere = snils(310000000)
-    with open(os.path.join(tmp, "persons.csv"), "w") as f:
-        f.write("national_id,surname,given_name,patronymic,birth_date,sex,district,category,fitness,address,email,phone\n")
-        f.write(f"{fit},Smirnov,Ivan,,{years_ago(21)},M,D01,conscript,A,,,\n")
-        f.write(f"{unfit},Sidorov,Oleg,,{years_ago(22)},M,D01,conscript,D,,,\n")
-        f.write(f"{old},Kuznetsov,Boris,,{years_ago(40)},M,D01,conscript,A,,,\n")
-        f.write(f"{deferred},Volkov,Artem,,{years_ago(20)},M,D01,conscript,A,,,\n")
-        f.write(f"{walk_in},Lebedev,Pavel,,{years_ago(23)},M,D01,conscript,B,,,\n")
-        f.write(f"{cyrillic},Иванов,Пётр,,{years_ago(24)},M,D01,conscript,A,,,\n")
-        for i, nid in enumerate(petrovs):
-            f.write(f"{nid},Petrov,Anton{chr(65 + i)},,{years_ago(25)},M,D01,conscript,A,,,\n")
-        f.write(f"{elsewhere},Petrov,Gleb,,{years_ago(22)},M,D02,conscript,A,,,\n")
+    persons = [person(fit, "D01", "Smirnov", "Ivan", 21), person(unfit, "D01", "Sidorov", "Oleg", 22, fitness="D"),
+               person(old, "D01", "Kuznetsov", "Boris", 40), person(deferred, "D01", "Volkov", "Artem", 20),
+               person(walk_in, "D01", "Lebedev", "Pavel", 23, fitness="B"),
+               person(cyrillic, "D01", "Иванов", "Пётр", 24)]
+    persons += [person(nid, "D01", "Petrov", f"Anton{chr(65 + i)}", 25) for i, nid in enumerate(petrovs)]
+    persons.append(person(elsewhere, "D02", "Petrov", "Gleb", 22))
     unknown = snils(400000000)
-    run("--db", db, "init")
-    run("--db", db, "import", "offices", os.path.join(tmp, "offices.csv"))
-    run("--db", db, "import", "persons", os.path.join(tmp, "persons.csv"))
+    pw = PASSWORD
+    load_registry(db, tmp, persons, [("olga", "officer", ["D01"]), ("nina", "officer", ["D02"]),
+                                     ("sam", "supervisor", ["D01"]), ("sue", "supervisor", ["D01"]),
+                                     ("ada", "auditor", [])])
     run("--db", db, "deferment", "add", deferred, "--kind", "study",
         "--until", (datetime.date.today() + datetime.timedelta(days=900)).isoformat(), "--basis", "University 7/2026")
-    pw = "correct-horse-battery"
-    for name, role, office in [("olga", "officer", "D01"), ("nina", "officer", "D02"), ("sam", "supervisor", "D01"),
-                               ("sue", "supervisor", "D01"), ("ada", "auditor", None)]:
-        args = ["--db", db, "user", "add", "--role", role, "--name", name]
-        if office:
-            args += ["--office", office]
-        run(*args, env={"MUSTER_PASSWORD": pw})
     code = run("--db", db, "user", "activation-code", fit)
 
     srv = Server(db)
@@ -236,7 +226,7 @@ def main():
     finally:
         rc = srv.stop()
     check(rc == 0, f"SIGTERM: clean exit ({rc})")
-    api_test.finish()
+    harness.finish()
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ real binary, on SQLite or (MUSTER_TEST_PG / MUSTER_TEST_PG_FILE) on a fresh Post
 
 Two campaigns, one per office: the D01 supervisor sees only D01, the auditor both. The no-shows
 come from `muster sweep` run with MUSTER_NOW after the deadlines; the server is then restarted
-at that time, so that their exit bans are in force. Uses the helpers of api_test.py.
+at that time, so that their exit bans are in force. Uses the helpers of harness.py.
 """
 import datetime
 import os
@@ -13,32 +13,19 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import api_test as h  # noqa: E402
+import harness as h  # noqa: E402
 
 check = h.check
-PW = "correct-horse-battery"
+PW = h.PASSWORD
 
 
 def main():
     tmp, db = h.fresh_database("reports")
     d01 = [h.snils(210000000 + i * 7) for i in range(6)]
     d02 = [h.snils(310000000 + i * 7) for i in range(4)]
-    with open(os.path.join(tmp, "persons.csv"), "w") as f:
-        f.write("national_id,surname,given_name,patronymic,birth_date,sex,district,category,fitness,address,email,phone\n")
-        for nid in d01:
-            f.write(f"{nid},Petrov,Ivan,,{h.years_ago(21)},M,D01,conscript,A,,,\n")
-        for nid in d02:
-            f.write(f"{nid},Orlov,Gleb,,{h.years_ago(22)},M,D02,conscript,A,,,\n")
-    h.run("--db", db, "init")
-    h.run("--db", db, "import", "offices", os.path.join(tmp, "offices.csv"))
-    h.run("--db", db, "import", "persons", os.path.join(tmp, "persons.csv"))
-    for name, role, offices in [("olga", "officer", ["D01"]), ("nina", "officer", ["D02"]),
-                                ("sam", "supervisor", ["D01"]), ("sue", "supervisor", ["D02"]),
-                                ("ada", "auditor", [])]:
-        args = ["--db", db, "user", "add", "--role", role, "--name", name]
-        for o in offices:
-            args += ["--office", o]
-        h.run(*args, env={"MUSTER_PASSWORD": PW})
+    h.load_registry(db, tmp, [h.person(n) for n in d01] + [h.person(n, "D02", "Orlov", "Gleb", 22) for n in d02],
+                    [("olga", "officer", ["D01"]), ("nina", "officer", ["D02"]), ("sam", "supervisor", ["D01"]),
+                     ("sue", "supervisor", ["D02"]), ("ada", "auditor", [])])
     citizen = d01[0]
     code = h.run("--db", db, "user", "activation-code", citizen)
     today = datetime.date.today()
@@ -172,7 +159,7 @@ def main():
         st, f, _, _ = h.request(port, "GET", f"/api/v1/reports/campaigns/{ca}/funnel", token=tok["ada"])
         want.update(no_show=3)
         check(st == 200 and f == want, f"funnel after the sweep: {st} {f}")
-        st, j, _, _ = h.request(port, "GET", f"/api/v1/reports/districts", token=tok["ada"])
+        st, j, _, _ = h.request(port, "GET", "/api/v1/reports/districts", token=tok["ada"])
         d1 = {"district": "D01", "issued": 6, "delivered": 6, "appeared": 1, "no_show": 3, "excused": 1,
               "restrictions_active": 3}
         d2 = {"district": "D02", "issued": 4, "delivered": 4, "appeared": 0, "no_show": 4, "excused": 0,

@@ -18,8 +18,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenario  # noqa: E402,F401  (puts tests/http on the path)
-from api_test import Server, check, in_days, request, run, snils  # noqa: E402
-from scenario import PASSWORD, finish, harness, primary_and_replica, psql, wait_until  # noqa: E402
+from harness import Server, check, in_days, request, run, snils  # noqa: E402
+from scenario import PASSWORD, finish, pg_harness, primary_and_replica, psql, wait_until  # noqa: E402
 
 PEOPLE = [snils(290000000 + i * 23) for i in range(4)]
 NUMBER = re.compile(r"\d\d-\d{8}-\w")
@@ -65,7 +65,7 @@ def run_test(both, first_db, replica, policy, primary_dir):
               f"the replica has replayed the {events} events")
 
         # The primary goes; the replica is promoted.
-        harness("halt", primary_dir)
+        pg_harness("halt", primary_dir)
         gone = subprocess.run(["psql", first_db, "-XAtqc", "SELECT 1"], capture_output=True, stdin=subprocess.DEVNULL)
         check(gone.returncode != 0, "the old primary is down")
         check(psql(replica, "SELECT pg_promote()") == "t", "the replica is promoted")

@@ -16,7 +16,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenario  # noqa: E402,F401  (puts tests/http on the path)
-from api_test import check, in_days, run, snils  # noqa: E402
+from harness import check, in_days, run, snils  # noqa: E402
 from scenario import finish, prepare, psql, scratch_database  # noqa: E402
 
 PEOPLE = [snils(280000000 + i * 7) for i in range(140)]

@@ -20,7 +20,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenario  # noqa: E402,F401  (puts tests/http on the path)
-from api_test import Server, check, in_days, request, run, snils  # noqa: E402
+from harness import Server, check, in_days, request, run, snils  # noqa: E402
 from scenario import PASSWORD, finish, primary_and_replica, psql, wait_until  # noqa: E402
 
 def main():

@@ -20,8 +20,8 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenario  # noqa: E402  (puts tests/http on the path)
-from api_test import MUSTER, check, in_days, run, snils  # noqa: E402
-from scenario import finish, harness, prepare, psql, wait_until  # noqa: E402
+from harness import MUSTER, check, in_days, run, snils  # noqa: E402
+from scenario import finish, pg_harness, prepare, psql, wait_until  # noqa: E402
 
 PEOPLE = [snils(270000000 + i * 19) for i in range(12)]
 
@@ -38,13 +38,13 @@ def main():
     os.chdir(tmp)  # the ledger keys: muster.ledger.* here, kept apart from the database as deploy.md says
     primary_dir, restored_dir = os.path.join(tmp, "primary"), os.path.join(tmp, "restored")
     try:
-        primary = harness("start", primary_dir, "--archive")
+        primary = pg_harness("start", primary_dir, "--archive")
         psql(primary, "CREATE DATABASE muster")
         db = primary.rsplit("/", 1)[0] + "/muster"
         policy = prepare(tmp, db, PEOPLE)
         acknowledged = {issue(db, policy, nid): "delivered" for nid in PEOPLE[:4]}
 
-        base = harness("basebackup", primary_dir)
+        base = pg_harness("basebackup", primary_dir)
         check(os.path.isdir(base), f"base backup taken: {base}")
 
         for nid in PEOPLE[4:]:
@@ -59,9 +59,9 @@ def main():
         segment = psql(db, "SELECT pg_walfile_name(pg_current_wal_lsn())")
         check(wait_until(lambda: (psql(db, "SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver")[:24]
                                   >= segment)), f"segment {segment} archived")
-        harness("halt", primary_dir)
+        pg_harness("halt", primary_dir)
 
-        restored_server = harness("restore", restored_dir, primary_dir)
+        restored_server = pg_harness("restore", restored_dir, primary_dir)
         restored = restored_server.rsplit("/", 1)[0] + "/muster"
         check(psql(restored, "SELECT pg_is_in_recovery()") == "f", "the restored server accepts writes")
         rows = psql(restored, "SELECT number || ' ' || state FROM summonses ORDER BY number").splitlines()

@@ -9,8 +9,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "http"))
-import api_test  # noqa: E402
-from api_test import run, years_ago  # noqa: E402
+import harness  # noqa: E402
+from harness import PASSWORD, load_registry, person  # noqa: E402,F401  (PASSWORD: for the scenarios)
 
 HARNESS = os.environ.get("PG_HARNESS") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "pg-harness")
 WAIT_SECONDS = 30  # what has not happened by then never will
@@ -21,7 +21,7 @@ def psql(url, sql):
                           text=True, stdin=subprocess.DEVNULL).stdout.strip()
 
 
-def harness(*args):
+def pg_harness(*args):
     """Runs tests/pg/pg-harness; the last line it printed (a URL or a path), or ""."""
     out = subprocess.run(["bash", HARNESS, *args], check=True, capture_output=True, text=True,
                          stdin=subprocess.DEVNULL).stdout.strip()
@@ -49,19 +49,8 @@ def prepare(tmp, db, people):
         f.write(text)
     with open(os.path.join(tmp, "offices.csv"), "w") as f:
         f.write("code,name,region,timezone,daily_capacity\nD01,Central,Moscow,Europe/Moscow,50\n")
-    with open(os.path.join(tmp, "persons.csv"), "w") as f:
-        f.write("national_id,surname,given_name,patronymic,birth_date,sex,district,category,fitness,address,email,phone\n")
-        for nid in people:
-            f.write(f"{nid},Volkov,Ilya,,{years_ago(23)},M,D01,conscript,A,,,\n")
-    run("--db", db, "init")
-    run("--db", db, "import", "offices", os.path.join(tmp, "offices.csv"))
-    run("--db", db, "import", "persons", os.path.join(tmp, "persons.csv"))
-    run("--db", db, "user", "add", "--role", "officer", "--name", "olga", "--office", "D01",
-        env={"MUSTER_PASSWORD": PASSWORD})
+    load_registry(db, tmp, [person(nid, "D01", "Volkov", "Ilya", 23) for nid in people], [("olga", "officer", ["D01"])])
     return policy
-
-
-PASSWORD = "correct-horse-battery"
 
 
 @contextlib.contextmanager
@@ -70,7 +59,7 @@ def scratch_database(test_name):
     folder that is the working directory meanwhile (the ledger keys default to
     <database>.ledger.* there). Yields (temporary folder, database URL); drops both afterwards.
     Without a test server, says so and exits with 2."""
-    server = api_test.pg_server()
+    server = harness.pg_server()
     if not server:
         print(f"{test_name}: needs MUSTER_TEST_PG or MUSTER_TEST_PG_FILE (tests/pg/pg-harness)", file=sys.stderr)
         sys.exit(2)
@@ -96,12 +85,12 @@ def primary_and_replica(prefix, people):
     os.chdir(tmp)
     primary_dir, replica_dir = os.path.join(tmp, "primary"), os.path.join(tmp, "replica")
     try:
-        primary = harness("start", primary_dir)
+        primary = pg_harness("start", primary_dir)
         psql(primary, "CREATE DATABASE muster")
         db = primary.rsplit("/", 1)[0] + "/muster"
         policy = prepare(tmp, db, people)
-        replica = harness("replica", replica_dir, primary_dir).rsplit("/", 1)[0] + "/muster"
-        api_test.check(psql(replica, "SELECT pg_is_in_recovery()") == "t", "the replica is a standby")
+        replica = pg_harness("replica", replica_dir, primary_dir).rsplit("/", 1)[0] + "/muster"
+        harness.check(psql(replica, "SELECT pg_is_in_recovery()") == "t", "the replica is a standby")
         yield db, replica, policy, primary_dir
     finally:
         for d in (replica_dir, primary_dir):
@@ -110,4 +99,4 @@ def primary_and_replica(prefix, people):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-finish = api_test.finish
+finish = harness.finish

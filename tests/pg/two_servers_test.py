@@ -19,8 +19,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenario  # noqa: E402,F401  (puts tests/http on the path)
-import api_test  # noqa: E402
-from api_test import Server, check, in_days, request, run, snils  # noqa: E402
+import harness  # noqa: E402
+from harness import Server, check, in_days, request, run, snils  # noqa: E402
 from scenario import PASSWORD, finish, prepare, psql, scratch_database, wait_until  # noqa: E402
 
 
@@ -106,7 +106,7 @@ def run_test(tmp, db):
         check(b.stop() == 0, "server B stops cleanly")
 
     # 3. One ledger.
-    p = subprocess.run([api_test.MUSTER, "--db", db, "ledger", "verify"], capture_output=True, text=True)
+    p = subprocess.run([harness.MUSTER, "--db", db, "ledger", "verify"], capture_output=True, text=True)
     check(p.returncode == 0, f"ledger verify: {p.stdout} {p.stderr}")
     check(psql(db, "SELECT count(*) FROM events WHERE type IN ('restriction.imposed', 'restriction.lifted')") == "5",
           "the events hold each ban imposed and lifted once (4 bans, 1 lift)")
