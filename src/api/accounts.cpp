@@ -16,8 +16,7 @@ void Activate(Call& call) {
     return;
   }
   int64_t retry_after = 0;
-  auto account =
-      call.services.auth.Activate(national_id, code, password, call.request.remote_address, &retry_after);
+  auto account = call.services.auth.Activate(national_id, code, password, call.request.remote_address, &retry_after);
   if (retry_after > 0) {
     http::WriteProblem(call.response, 429, fmt::format("too many failed activations; try again in {} s", retry_after),
                        "code");
@@ -42,7 +41,7 @@ void IssueActivationCode(Call& call) {
     return Status::Ok();
   });
   if (st.IsNotFound() || (st.ok() && !auth::InScope(call.who, person.district))) {
-    return Fail(call, Status::NotFound("national_id: no such person in your offices"));
+    return Fail(call, Status::NotFound("national_id", "no such person in your offices"));
   }
   if (!st.ok()) return Fail(call, st);
   auto code = call.services.auth.IssueActivationCode(national_id, call.who.Actor());
@@ -62,11 +61,14 @@ void CreateUser(Call& call) {
     return;
   }
   auto role = ParseRole(role_name);
-  if (!role) return Fail(call, Status::InvalidArgument("role: must be officer, supervisor, auditor or admin"));
+  if (!role) return Fail(call, Status::InvalidArgument("role", "must be officer, supervisor, auditor or admin"));
   auto account = call.services.auth.CreateStaff(login, *role, display_name, offices, password, call.who.Actor());
   if (!account.ok()) return Fail(call, account.status());
-  Reply(call, 201, {{"id", account->id}, {"login", account->login}, {"role", RoleName(account->role)},
-                    {"offices", account->offices}});
+  Reply(call, 201,
+        {{"id", account->id},
+         {"login", account->login},
+         {"role", RoleName(account->role)},
+         {"offices", account->offices}});
 }
 
 void CreateApiKey(Call& call) {
@@ -75,12 +77,12 @@ void CreateApiKey(Call& call) {
   std::string name, role_name;
   if (!body->String("name", name, true, 64) || !body->String("role", role_name, true, 32)) return;
   auto role = ParseRole(role_name);
-  if (!role) return Fail(call, Status::InvalidArgument("role: must be border or auditor"));
+  if (!role) return Fail(call, Status::InvalidArgument("role", "must be border or auditor"));
   auto key = call.services.auth.CreateApiKey(*role, name, call.who.Actor());
   if (!key.ok()) return Fail(call, key.status());
   call.response.SetHeader("Cache-Control", "no-store");
-  Reply(call, 201, {{"id", key->key.id}, {"name", key->key.name}, {"role", RoleName(key->key.role)},
-                    {"key", key->secret}});
+  Reply(call, 201,
+        {{"id", key->key.id}, {"name", key->key.name}, {"role", RoleName(key->key.role)}, {"key", key->secret}});
 }
 
 }  // namespace muster::api

@@ -47,7 +47,7 @@ void DecideAppeal(Call& call) {
     return Status::Ok();
   });
   if (st.IsNotFound() || (st.ok() && !auth::InScope(call.who, summons.office))) {
-    return Fail(call, Status::NotFound(fmt::format("id: no appeal {} in your offices", id)));
+    return Fail(call, Status::NotFound("id", fmt::format("no appeal {} in your offices", id)));
   }
   if (!st.ok()) return Fail(call, st);
   auto decided = call.services.summons.DecideAppeal(id, grant, reason, call.who.Actor());

@@ -128,7 +128,7 @@ template <typename T>
 Result<nlohmann::json> CutPage(const Page& page, int64_t after_id, std::vector<T>& items) {
   if (after_id != 0) {
     auto at = std::find_if(items.begin(), items.end(), [&](const T& item) { return item.id == after_id; });
-    if (at == items.end()) return Status::InvalidArgument("after: not a cursor of this list");
+    if (at == items.end()) return Status::InvalidArgument("after", "not a cursor of this list");
     items.erase(items.begin(), at + 1);
   }
   return NextCursor(items, page.limit);

@@ -45,7 +45,7 @@ std::optional<Campaign> VisibleCampaign(Call& call, int64_t id, std::string_view
   auto c = call.services.summons.GetCampaign(id);
   if (!c.ok() || !Visible(call.who, c->districts)) {
     if (c.ok() || c.status().IsNotFound()) {
-      Fail(call, Status::NotFound(fmt::format("{}: no campaign {} in your offices", field, id)));
+      Fail(call, Status::NotFound(field, fmt::format("no campaign {} in your offices", id)));
     } else {
       Fail(call, c.status());
     }
@@ -145,7 +145,7 @@ void GetJob(Call& call) {
   if (!IdParam(call, "id", id)) return;
   auto job = call.services.jobs.Get(id);
   if (!job || !Visible(call.who, job->districts)) {
-    return Fail(call, Status::NotFound(fmt::format("id: no job {} in your offices", id)));
+    return Fail(call, Status::NotFound("id", fmt::format("no job {} in your offices", id)));
   }
   Reply(call, 200, JobJson(*job));
 }

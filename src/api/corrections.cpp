@@ -29,9 +29,7 @@ void ReplyCorrections(Call& call, CorrectionFilter filter) {
 
 }  // namespace
 
-void MyCorrections(Call& call) {
-  ReplyCorrections(call, {.national_id = call.who.national_id});
-}
+void MyCorrections(Call& call) { ReplyCorrections(call, {.national_id = call.who.national_id}); }
 
 void RequestMyCorrection(Call& call) {
   auto body = Body::Parse(call);
@@ -67,7 +65,7 @@ void DecideCorrection(Call& call) {
     return Status::Ok();
   });
   if (st.IsNotFound() || (st.ok() && !auth::InScope(call.who, c.district))) {
-    return Fail(call, Status::NotFound(fmt::format("id: no correction request {} in your offices", id)));
+    return Fail(call, Status::NotFound("id", fmt::format("no correction request {} in your offices", id)));
   }
   if (!st.ok()) return Fail(call, st);
   auto decided = call.services.summons.DecideCorrection(id, approve, reason, call.who.Actor());

@@ -80,7 +80,7 @@ void LedgerInclusionProof(Call& call) {
   Status st = call.services.store.Read([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
     if (size > head.size) {
-      return Status::InvalidArgument(fmt::format("size: the ledger holds {} leaves", head.size));
+      return Status::InvalidArgument("size", fmt::format("the ledger holds {} leaves", head.size));
     }
     ledger::TxHashReader reader(tx);
     MUSTER_ASSIGN_OR_RETURN(ledger::Hash leaf, reader.ReadSubtree({0, index}));
@@ -105,7 +105,7 @@ void LedgerConsistencyProof(Call& call) {
   nlohmann::json answer;
   Status st = call.services.store.Read([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
-    if (to > head.size) return Status::InvalidArgument(fmt::format("to: the ledger holds {} leaves", head.size));
+    if (to > head.size) return Status::InvalidArgument("to", fmt::format("the ledger holds {} leaves", head.size));
     ledger::TxHashReader reader(tx);
     MUSTER_ASSIGN_OR_RETURN(ledger::Hash root1, ledger::RootAt(reader, from));
     MUSTER_ASSIGN_OR_RETURN(ledger::Hash root2, ledger::RootAt(reader, to));

@@ -14,10 +14,10 @@ namespace {
 Result<Summons> OwnSummons(Call& call, std::string_view number) {
   auto s = call.services.summons.Get(number);
   if (!s.ok()) {
-    if (s.status().IsInvalidArgument()) return Status::InvalidArgument(fmt::format("number: {}", s.status().message()));
-    return s.status().IsNotFound() ? Status::NotFound("number: no such summons of yours") : s.status();
+    if (s.status().IsInvalidArgument()) return Status::InvalidArgument("number", s.status().message());
+    return s.status().IsNotFound() ? Status::NotFound("number", "no such summons of yours") : s.status();
   }
-  if (s->national_id != call.who.national_id) return Status::NotFound("number: no such summons of yours");
+  if (s->national_id != call.who.national_id) return Status::NotFound("number", "no such summons of yours");
   return s;
 }
 
@@ -75,7 +75,7 @@ void MyReceipt(Call& call) {
   auto own = OwnSummons(call, call.params.Get("number"));
   if (!own.ok()) return Fail(call, own.status());
   if (!own->delivered_at) {
-    return Fail(call, Status::FailedPrecondition("number: the summons has not been delivered yet"));
+    return Fail(call, Status::FailedPrecondition("number", "the summons has not been delivered yet"));
   }
   // A write: the receipt may need the pending events appended and a checkpoint that covers it.
   ledger::Receipt receipt;
@@ -140,7 +140,8 @@ void FileMyAppeal(Call& call) {
   }
   auto reason = ParseAppealReason(reason_name);
   if (!reason) {
-    return Fail(call, Status::InvalidArgument("reason: must be illness, ineligible, wrong_person, deferment or other"));
+    return Fail(call,
+                Status::InvalidArgument("reason", "must be illness, ineligible, wrong_person, deferment or other"));
   }
   auto own = OwnSummons(call, number);
   if (!own.ok()) return Fail(call, own.status(), "summons");

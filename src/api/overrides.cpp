@@ -21,7 +21,7 @@ std::optional<OverrideRequest> ScopedOverride(Call& call) {
     return Status::Ok();
   });
   if (st.IsNotFound() || (st.ok() && !auth::InScope(call.who, o.office))) {
-    Fail(call, Status::NotFound(fmt::format("id: no override request {} in your offices", id)));
+    Fail(call, Status::NotFound("id", fmt::format("no override request {} in your offices", id)));
     return std::nullopt;
   }
   if (!st.ok()) {

@@ -35,14 +35,14 @@ void SearchPersons(Call& call, std::string query, std::vector<std::string> distr
 Result<Person> ScopedPerson(Call& call) {
   std::string_view national_id = call.params.Get("national_id");
   Status valid = call.services.policy.national_id.Validate(national_id);
-  if (!valid.ok()) return valid.WithContext("national_id");
+  if (!valid.ok()) return valid.WithField("national_id");
   Person person;
   Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(person, tx.GetPerson(national_id));
     return Status::Ok();
   });
   if (st.IsNotFound() || (st.ok() && !auth::InScope(call.who, person.district))) {
-    return Status::NotFound("national_id: no such person in your offices");
+    return Status::NotFound("national_id", "no such person in your offices");
   }
   if (!st.ok()) return st;
   return person;
@@ -139,8 +139,8 @@ void PersonEligibility(Call& call) {
   if (appear_text.empty()) return http::WriteProblem(call.response, 400, "appear_at: is required", "appear_at");
   auto appear_at = ParseTimestamp(appear_text);
   if (!appear_at.ok()) {
-    return http::WriteProblem(call.response, 400, "appear_at: must be an RFC 3339 time such as 2027-01-15T09:00:00+03:00",
-                              "appear_at");
+    return http::WriteProblem(call.response, 400,
+                              "appear_at: must be an RFC 3339 time such as 2027-01-15T09:00:00+03:00", "appear_at");
   }
   // On the day of the appointment at the person's own office, which is the one that summons them.
   auto e = call.services.summons.CheckPerson(person->national_id, person->district, kind, *appear_at);

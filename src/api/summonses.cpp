@@ -11,20 +11,17 @@ namespace {
 Result<Summons> ScopedSummons(Call& call) {
   auto s = call.services.summons.Get(call.params.Get("number"));
   if (!s.ok()) {
-    if (s.status().IsInvalidArgument()) return Status::InvalidArgument(fmt::format("number: {}", s.status().message()));
-    return s.status().IsNotFound() ? Status::NotFound("number: no such summons in your offices") : s.status();
+    if (s.status().IsInvalidArgument()) return Status::InvalidArgument("number", s.status().message());
+    return s.status().IsNotFound() ? Status::NotFound("number", "no such summons in your offices") : s.status();
   }
-  if (!auth::InScope(call.who, s->office)) return Status::NotFound("number: no such summons in your offices");
+  if (!auth::InScope(call.who, s->office)) return Status::NotFound("number", "no such summons in your offices");
   return s;
 }
 
-void FailIssue(Call& call, const Status& failed, const IssueRequest& r) {
+void FailIssue(Call& call, const Status& failed) {
   // Not eligible: name the national ID and list every reason, as the eligibility route does.
-  if (failed.code() == StatusCode::kFailedPrecondition) {
-    auto e = call.services.summons.CheckPerson(r.national_id, r.office, r.kind, r.appear_at);
-    if (e.ok() && !e->eligible()) {
-      return http::WriteProblem(call.response, 409, failed.message(), "national_id", {{"reasons", e->reasons}});
-    }
+  if (failed.code() == StatusCode::kFailedPrecondition && !failed.reasons().empty()) {
+    return http::WriteProblem(call.response, 409, failed.message(), "national_id", {{"reasons", failed.reasons()}});
   }
   Fail(call, failed);
 }
@@ -64,7 +61,7 @@ void IssueSummons(Call& call) {
     return http::WriteProblem(call.response, 403, "office: not one of your offices", "office");
   }
   auto s = call.services.summons.Issue(r, call.who.Actor());
-  if (!s.ok()) return FailIssue(call, s.status(), r);
+  if (!s.ok()) return FailIssue(call, s.status());
   call.response.SetHeader("Location", fmt::format("/api/v1/summonses/{}", s->number));
   ReplySummons(call, 201, *s);
 }

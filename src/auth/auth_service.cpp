@@ -19,10 +19,10 @@ constexpr std::string_view kApiKeyPrefix = "mk_";
 constexpr std::string_view kDeviceDomain = "muster-device";
 
 Status CheckLogin(std::string_view login) {
-  if (login.empty() || login.size() > 64) return Status::InvalidArgument("login: must be 1 to 64 characters");
+  if (login.empty() || login.size() > 64) return Status::InvalidArgument("login", "must be 1 to 64 characters");
   for (char c : login) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
-    if (!ok) return Status::InvalidArgument("login: use lowercase letters, digits, '.', '-' and '_'");
+    if (!ok) return Status::InvalidArgument("login", "use lowercase letters, digits, '.', '-' and '_'");
   }
   return Status::Ok();
 }
@@ -68,9 +68,9 @@ Status AuthService::CheckStaffLogin(std::string_view login) const {
   MUSTER_RETURN_IF_ERROR(CheckLogin(login));
   if (policy_.national_id.MatchesPattern(login)) {
     return Status::InvalidArgument(
-        fmt::format("login: '{}' has the form of a national ID ({}); staff logins must not, so that no citizen's "
-                    "activation can reach a staff account",
-                    login, policy_.national_id.pattern()));
+        "login", fmt::format("'{}' has the form of a national ID ({}); staff logins must not, so that no citizen's "
+                             "activation can reach a staff account",
+                             login, policy_.national_id.pattern()));
   }
   return Status::Ok();
 }
@@ -79,12 +79,12 @@ namespace {
 
 Status CheckStaffRole(Role role, const std::vector<std::string>& offices) {
   if (role == Role::kCitizen || role == Role::kBorder) {
-    return Status::InvalidArgument("role: staff accounts are officer, supervisor, auditor or admin");
+    return Status::InvalidArgument("role", "staff accounts are officer, supervisor, auditor or admin");
   }
   bool scoped = role == Role::kOfficer || role == Role::kSupervisor;
-  if (scoped && offices.empty()) return Status::InvalidArgument("office: an officer or supervisor needs an office");
+  if (scoped && offices.empty()) return Status::InvalidArgument("office", "an officer or supervisor needs an office");
   if (!scoped && !offices.empty()) {
-    return Status::InvalidArgument(fmt::format("office: a {} is not scoped to offices", RoleName(role)));
+    return Status::InvalidArgument("office", fmt::format("a {} is not scoped to offices", RoleName(role)));
   }
   return Status::Ok();
 }
@@ -112,7 +112,7 @@ Result<Account> AuthService::CreateStaff(std::string_view login, Role role, std:
   account.created_by = std::string(actor);
   account.created_at = clock_.Now();
   MUSTER_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
-    for (const auto& code : offices) MUSTER_RETURN_IF_ERROR(tx.GetOffice(code).status().WithContext("office"));
+    for (const auto& code : offices) MUSTER_RETURN_IF_ERROR(tx.GetOffice(code).status().WithField("office"));
     MUSTER_ASSIGN_OR_RETURN(account.id, tx.auth().InsertAccount(account));
     return Status::Ok();
   }));
@@ -127,13 +127,13 @@ Result<Account> AuthService::UpdateStaff(std::string_view login, const StaffChan
     MUSTER_ASSIGN_OR_RETURN(hash, HashPassword(*change.password));
   }
   if (change.display_name && (change.display_name->empty() || change.display_name->size() > 200)) {
-    return Status::InvalidArgument("display_name: must be 1 to 200 bytes");
+    return Status::InvalidArgument("display_name", "must be 1 to 200 bytes");
   }
   Account account;
   MUSTER_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(account, tx.auth().GetAccountByLogin(login));
     if (account.role == Role::kCitizen) {
-      return Status::NotFound(fmt::format("login: no staff account '{}'", login));
+      return Status::NotFound("login", fmt::format("no staff account '{}'", login));
     }
     bool ends_sessions = false;
     if (change.role && *change.role != account.role) {
@@ -149,7 +149,7 @@ Result<Account> AuthService::UpdateStaff(std::string_view login, const StaffChan
     }
     MUSTER_RETURN_IF_ERROR(CheckStaffRole(account.role, account.offices));
     for (const auto& code : account.offices) {
-      MUSTER_RETURN_IF_ERROR(tx.GetOffice(code).status().WithContext("office"));
+      MUSTER_RETURN_IF_ERROR(tx.GetOffice(code).status().WithField("office"));
     }
     if (change.active && *change.active != account.active) {
       account.active = *change.active;
@@ -179,15 +179,18 @@ Status AuthService::CheckStaffLogins() {
     return Status::Ok();
   }));
   if (bad.empty()) return Status::Ok();
-  return Status::FailedPrecondition(fmt::format(
-      "accounts: the staff login{} {} ha{} the form of a national ID, which a citizen's activation could "
-      "take over; deactivate {} (`muster user update LOGIN --deactivate`) and create the staff account again "
-      "under another login",
-      bad.size() == 1 ? "" : "s", fmt::join(bad, ", "), bad.size() == 1 ? "s" : "ve", bad.size() == 1 ? "it" : "them"));
+  return Status::FailedPrecondition(
+      "accounts",
+      fmt::format(
+          "the staff login{} {} ha{} the form of a national ID, which a citizen's activation could "
+          "take over; deactivate {} (`muster user update LOGIN --deactivate`) and create the staff account again "
+          "under another login",
+          bad.size() == 1 ? "" : "s", fmt::join(bad, ", "), bad.size() == 1 ? "s" : "ve",
+          bad.size() == 1 ? "it" : "them"));
 }
 
 Result<std::string> AuthService::IssueActivationCode(std::string_view national_id, std::string_view actor) {
-  MUSTER_RETURN_IF_ERROR(policy_.national_id.Validate(national_id).WithContext("national_id"));
+  MUSTER_RETURN_IF_ERROR(policy_.national_id.Validate(national_id).WithField("national_id"));
   std::string code = RandomCode(10);
   MUSTER_ASSIGN_OR_RETURN(std::string hash, HashPassword(code));
   ActivationCode record;
@@ -197,7 +200,7 @@ Result<std::string> AuthService::IssueActivationCode(std::string_view national_i
   record.created_at = clock_.Now();
   record.expires_at = record.created_at + options_.activation_code_ttl;
   MUSTER_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
-    MUSTER_RETURN_IF_ERROR(tx.GetPerson(national_id).status().WithContext("national_id"));
+    MUSTER_RETURN_IF_ERROR(tx.GetPerson(national_id).status().WithField("national_id"));
     return tx.auth().UpsertActivationCode(record);
   }));
   return code;
@@ -205,7 +208,7 @@ Result<std::string> AuthService::IssueActivationCode(std::string_view national_i
 
 Result<Account> AuthService::Activate(std::string_view national_id, std::string_view code, std::string_view password,
                                       std::string_view address, int64_t* retry_after) {
-  MUSTER_RETURN_IF_ERROR(policy_.national_id.Validate(national_id).WithContext("national_id"));
+  MUSTER_RETURN_IF_ERROR(policy_.national_id.Validate(national_id).WithField("national_id"));
   MUSTER_RETURN_IF_ERROR(CheckPasswordStrength(password));
   Timestamp now = clock_.Now();
   std::string id_key = fmt::format("activate:{}|{}", national_id, address);
@@ -216,7 +219,7 @@ Result<Account> AuthService::Activate(std::string_view national_id, std::string_
   auto refuse = [&]() {
     by_login_.Failure(id_key, now);
     by_address_.Failure(address_key, now);
-    return Status::PermissionDenied("code: the national ID and activation code do not match a valid code");
+    return Status::PermissionDenied("code", "the national ID and activation code do not match a valid code");
   };
   ActivationCode record;
   Status st = store_.Read([&](Tx& tx) -> Status {
@@ -236,7 +239,7 @@ Result<Account> AuthService::Activate(std::string_view national_id, std::string_
     // Used once: a second activation with the same code in a race fails here.
     MUSTER_ASSIGN_OR_RETURN(ActivationCode fresh, tx.auth().GetActivationCode(national_id));
     if (fresh.used_at || fresh.code_hash != record.code_hash) {
-      return Status::PermissionDenied("code: the activation code has been used");
+      return Status::PermissionDenied("code", "the activation code has been used");
     }
     fresh.used_at = now;
     MUSTER_RETURN_IF_ERROR(tx.auth().UpdateActivationCode(fresh));
@@ -245,8 +248,8 @@ Result<Account> AuthService::Activate(std::string_view national_id, std::string_
       // Only ever the citizen account of this person: a staff account under this login (made
       // before such logins were refused) is not touched.
       if (existing->role != Role::kCitizen || existing->national_id != national_id) {
-        return Status::FailedPrecondition(
-            "national_id: a staff account uses this national ID as its login; ask an administrator");
+        return Status::FailedPrecondition("national_id",
+                                          "a staff account uses this national ID as its login; ask an administrator");
       }
       account = *existing;
       account.password_hash = hash;
@@ -339,7 +342,7 @@ LoginResult AuthService::Login(std::string_view login, std::string_view password
 }
 
 Status AuthService::Logout(const Principal& principal) {
-  if (principal.token_hash.empty()) return Status::FailedPrecondition("session: not a session");
+  if (principal.token_hash.empty()) return Status::FailedPrecondition("session", "not a session");
   {
     std::unique_lock lock(mu_);
     sessions_.erase(principal.token_hash);
@@ -369,15 +372,15 @@ Result<Principal> AuthService::Cache(std::unordered_map<std::string, Cached>& ca
 }
 
 Result<Principal> AuthService::AuthenticateSession(std::string_view token) {
-  if (token.size() != 64) return Status::NotFound("session: unknown or expired");
+  if (token.size() != 64) return Status::NotFound("session", "unknown or expired");
   std::string hash = DigestHex(kSessionDomain, token);
   Timestamp now = clock_.Now();
   auto principal = Cache(sessions_, hash, [&](Tx& tx, Timestamp& valid_until) -> Result<Principal> {
     auto session = tx.auth().GetSession(hash);
-    if (!session.ok()) return Status::NotFound("session: unknown or expired");
-    if (session->revoked_at || session->expires_at <= now) return Status::NotFound("session: unknown or expired");
+    if (!session.ok()) return Status::NotFound("session", "unknown or expired");
+    if (session->revoked_at || session->expires_at <= now) return Status::NotFound("session", "unknown or expired");
     MUSTER_ASSIGN_OR_RETURN(Account account, tx.auth().GetAccount(session->account_id));
-    if (!account.active) return Status::NotFound("session: unknown or expired");
+    if (!account.active) return Status::NotFound("session", "unknown or expired");
     valid_until = session->expires_at;
     Principal p = FromAccount(account);
     p.token_hash = hash;
@@ -388,9 +391,9 @@ Result<Principal> AuthService::AuthenticateSession(std::string_view token) {
 
 Result<CreatedApiKey> AuthService::CreateApiKey(Role role, std::string_view name, std::string_view actor) {
   if (role != Role::kBorder && role != Role::kAuditor) {
-    return Status::InvalidArgument("role: API keys are for border or auditor machines");
+    return Status::InvalidArgument("role", "API keys are for border or auditor machines");
   }
-  MUSTER_RETURN_IF_ERROR(CheckLogin(name).WithContext("name"));
+  MUSTER_RETURN_IF_ERROR(CheckLogin(name).WithField("name"));
   CreatedApiKey created;
   created.secret = fmt::format("{}{}", kApiKeyPrefix, RandomHex(32));
   created.key.name = std::string(name);

@@ -77,10 +77,10 @@ std::string DigestHex(std::string_view domain, std::string_view secret) {
 }
 
 Status CheckPasswordStrength(std::string_view password, std::string_view field) {
-  if (password.size() < 10) return Status::InvalidArgument(fmt::format("{}: must be at least 10 characters", field));
-  if (password.size() > 256) return Status::InvalidArgument(fmt::format("{}: must be at most 256 bytes", field));
+  if (password.size() < 10) return Status::InvalidArgument(field, "must be at least 10 characters");
+  if (password.size() > 256) return Status::InvalidArgument(field, "must be at most 256 bytes");
   if (std::all_of(password.begin(), password.end(), [&](char c) { return c == password.front(); })) {
-    return Status::InvalidArgument(fmt::format("{}: must not repeat one character", field));
+    return Status::InvalidArgument(field, "must not repeat one character");
   }
   return Status::Ok();
 }

@@ -47,13 +47,13 @@ struct ServeArgs {
 
 Status ParseListen(const std::string& listen, http::ServerOptions& o) {
   size_t colon = listen.rfind(':');
-  if (colon == std::string::npos) return Status::InvalidArgument("listen: expected HOST:PORT");
+  if (colon == std::string::npos) return Status::InvalidArgument("listen", "expected HOST:PORT");
   std::string host = listen.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   unsigned port = 0;
   auto [end, ec] = std::from_chars(listen.data() + colon + 1, listen.data() + listen.size(), port);
   if (ec != std::errc() || end != listen.data() + listen.size() || port > 65535) {
-    return Status::InvalidArgument("listen: the port must be 0 to 65535");
+    return Status::InvalidArgument("listen", "the port must be 0 to 65535");
   }
   o.host = host.empty() ? "0.0.0.0" : host;
   o.port = static_cast<uint16_t>(port);

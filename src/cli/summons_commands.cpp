@@ -417,7 +417,7 @@ void AddAppealCommands(CLI::App& app, Context& ctx, int& exit_code) {
       auto reason = ParseAppealReason(a->reason);
       if (!reason) {
         return Status::InvalidArgument(
-            fmt::format("reason: '{}' is not one of illness, ineligible, wrong_person, deferment, other", a->reason));
+            "reason", fmt::format("'{}' is not one of illness, ineligible, wrong_person, deferment, other", a->reason));
       }
       MUSTER_ASSIGN_OR_RETURN(Appeal ap, svc.FileAppeal(a->number, *reason, a->text, ctx.Actor()));
       if (ctx.json) {
@@ -587,7 +587,7 @@ void AddCampaignCommands(CLI::App& app, Context& ctx, int& exit_code) {
         char dash = 0;
         std::istringstream in(a->age);
         if (!(in >> lo >> dash >> hi) || dash != '-' || !in.eof()) {
-          return Status::InvalidArgument(fmt::format("age: '{}' is not MIN-MAX, e.g. 18-30", a->age));
+          return Status::InvalidArgument("age", fmt::format("'{}' is not MIN-MAX, e.g. 18-30", a->age));
         }
         c.age_min = lo;
         c.age_max = hi;

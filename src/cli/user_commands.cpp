@@ -40,7 +40,7 @@ Result<std::string> ReadPassword(const std::string& file, const std::string& arg
                "prefer --password-file or MUSTER_PASSWORD\n");
     return argv_password;
   }
-  return Status::InvalidArgument("password: give --password-file FILE or set MUSTER_PASSWORD");
+  return Status::InvalidArgument("password", "give --password-file FILE or set MUSTER_PASSWORD");
 }
 
 }  // namespace
@@ -64,7 +64,7 @@ void AddUserCommands(CLI::App& app, Context& ctx, int& exit_code) {
   add->callback([&ctx, &exit_code, args] {
     WithAuth(ctx, exit_code, [&](auth::AuthService& service) -> Status {
       auto role = ParseRole(args->role);
-      if (!role) return Status::InvalidArgument("role: must be officer, supervisor, auditor or admin");
+      if (!role) return Status::InvalidArgument("role", "must be officer, supervisor, auditor or admin");
       MUSTER_ASSIGN_OR_RETURN(std::string password, ReadPassword(args->password_file, args->password));
       MUSTER_ASSIGN_OR_RETURN(Account account, service.CreateStaff(args->name, *role, args->display_name, args->offices,
                                                                    password, ctx.Actor()));
@@ -101,7 +101,7 @@ void AddUserCommands(CLI::App& app, Context& ctx, int& exit_code) {
       auth::StaffChange change;
       if (!update_args->role.empty()) {
         change.role = ParseRole(update_args->role);
-        if (!change.role) return Status::InvalidArgument("role: must be officer, supervisor, auditor or admin");
+        if (!change.role) return Status::InvalidArgument("role", "must be officer, supervisor, auditor or admin");
       }
       if (!update_args->offices.empty()) change.offices = update_args->offices;
       if (!update_args->display_name.empty()) change.display_name = update_args->display_name;
@@ -154,7 +154,7 @@ void AddUserCommands(CLI::App& app, Context& ctx, int& exit_code) {
   create->callback([&ctx, &exit_code, key_args] {
     WithAuth(ctx, exit_code, [&](auth::AuthService& service) -> Status {
       auto role = ParseRole(key_args->role);
-      if (!role) return Status::InvalidArgument("role: must be border or auditor");
+      if (!role) return Status::InvalidArgument("role", "must be border or auditor");
       MUSTER_ASSIGN_OR_RETURN(auto created, service.CreateApiKey(*role, key_args->name, ctx.Actor()));
       if (ctx.json) {
         PrintJson({{"name", created.key.name}, {"role", RoleName(created.key.role)}, {"key", created.secret}});

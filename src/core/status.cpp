@@ -1,5 +1,7 @@
 #include "core/status.hpp"
 
+#include <memory>
+
 namespace muster {
 
 std::string_view StatusCodeName(StatusCode code) {
@@ -26,12 +28,45 @@ std::string_view StatusCodeName(StatusCode code) {
   return "unknown";
 }
 
+namespace {
+
+const std::string kNoField;
+const std::vector<std::string> kNoReasons;
+
+}  // namespace
+
+const std::string& Status::field() const { return details_ ? details_->field : kNoField; }
+
+const std::vector<std::string>& Status::reasons() const { return details_ ? details_->reasons : kNoReasons; }
+
 Status Status::WithContext(std::string_view context) const {
   if (ok()) return *this;
   std::string msg(context);
   msg += ": ";
   msg += message_;
-  return Status(code_, std::move(msg));
+  Status out(code_, std::move(msg));
+  out.details_ = details_;
+  return out;
+}
+
+Status Status::WithField(std::string_view field) const {
+  if (ok()) return *this;
+  Status out = WithContext(field);
+  if (out.field().empty()) {
+    Details d = details_ ? *details_ : Details{};
+    d.field = std::string(field);
+    out.details_ = std::make_shared<const Details>(std::move(d));
+  }
+  return out;
+}
+
+Status Status::WithReasons(std::vector<std::string> reasons) const {
+  if (ok()) return *this;
+  Status out = *this;
+  Details d = details_ ? *details_ : Details{};
+  d.reasons = std::move(reasons);
+  out.details_ = std::make_shared<const Details>(std::move(d));
+  return out;
 }
 
 std::string Status::ToString() const {

@@ -1,16 +1,20 @@
 // Status and Result<T>: the error values that cross every layer boundary.
 //
 // Expected failures (bad input, a missing row, a forbidden transition) are returned, never
-// thrown. A message names what was wrong: the field, the line, the id. Status is cheap to
-// copy when ok (no allocation) and is safe to pass between threads.
+// thrown. A message names what was wrong: the field, the line, the id. An error about one input
+// also carries that input's name as field() (an API answer names it without reading the
+// message), and may carry structured reasons (why a person may not be summoned). Status is
+// cheap to copy when ok (no allocation) and is safe to pass between threads.
 #pragma once
 
 #include <cassert>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace muster {
 
@@ -42,6 +46,23 @@ class [[nodiscard]] Status {
   static Status Corruption(std::string msg) { return {StatusCode::kCorruption, std::move(msg)}; }
   static Status Internal(std::string msg) { return {StatusCode::kInternal, std::move(msg)}; }
 
+  // An error about the input `field`: the message is "<field>: <msg>", field() is `field`.
+  static Status InvalidArgument(std::string_view field, std::string_view msg) {
+    return Status(StatusCode::kInvalidArgument, msg).WithField(field);
+  }
+  static Status NotFound(std::string_view field, std::string_view msg) {
+    return Status(StatusCode::kNotFound, msg).WithField(field);
+  }
+  static Status AlreadyExists(std::string_view field, std::string_view msg) {
+    return Status(StatusCode::kAlreadyExists, msg).WithField(field);
+  }
+  static Status FailedPrecondition(std::string_view field, std::string_view msg) {
+    return Status(StatusCode::kFailedPrecondition, msg).WithField(field);
+  }
+  static Status PermissionDenied(std::string_view field, std::string_view msg) {
+    return Status(StatusCode::kPermissionDenied, msg).WithField(field);
+  }
+
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
@@ -51,17 +72,35 @@ class [[nodiscard]] Status {
   bool IsAlreadyExists() const { return code_ == StatusCode::kAlreadyExists; }
   bool IsFailedPrecondition() const { return code_ == StatusCode::kFailedPrecondition; }
 
-  // A copy whose message is prefixed with `context: `, for adding the line or file name.
+  // The input the error is about ("national_id", "appear_at"); empty when it names none.
+  const std::string& field() const;
+  // Structured details: the codes of the rules a request broke ("deferment:study"), in order.
+  const std::vector<std::string>& reasons() const;
+
+  // A copy whose message is prefixed with `context: `, for adding the line or file name; the
+  // field and reasons stay.
   Status WithContext(std::string_view context) const;
+  // A copy about the input `field`: its message prefixed with `field: `, field() set to it
+  // (unless an inner field is set already: "person.national_id" stays the more precise one).
+  Status WithField(std::string_view field) const;
+  // A copy carrying `reasons`.
+  Status WithReasons(std::vector<std::string> reasons) const;
 
   // "invalid argument: <message>", or "ok".
   std::string ToString() const;
 
  private:
+  struct Details {
+    std::string field;
+    std::vector<std::string> reasons;
+  };
+
   Status(StatusCode code, std::string msg) : code_(code), message_(std::move(msg)) {}
+  Status(StatusCode code, std::string_view msg) : code_(code), message_(msg) {}
 
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  std::shared_ptr<const Details> details_;  // null when there are none
 };
 
 // Either a value or a non-ok Status.

@@ -22,15 +22,16 @@ bool HasControlCharacter(std::string_view text, std::string_view allowed) {
 
 Status CheckText(std::string_view field, std::string_view value, TextRule rule) {
   if (value.empty()) {
-    return rule.required ? Status::InvalidArgument(fmt::format("{}: is required", field)) : Status::Ok();
+    return rule.required ? Status::InvalidArgument(field, "is required") : Status::Ok();
   }
   if (value.size() > rule.max_bytes) {
-    return Status::InvalidArgument(fmt::format("{}: is longer than {} bytes", field, rule.max_bytes));
+    return Status::InvalidArgument(field, fmt::format("is longer than {} bytes", rule.max_bytes));
   }
-  if (!IsValidUtf8(value)) return Status::InvalidArgument(fmt::format("{}: is not valid UTF-8", field));
+  if (!IsValidUtf8(value)) return Status::InvalidArgument(field, "is not valid UTF-8");
   if (HasControlCharacter(value, rule.multiline ? "\n\r\t" : "")) {
-    return Status::InvalidArgument(fmt::format("{}: holds a control character{}", field,
-                                               rule.multiline ? " (only line breaks and tabs are allowed)" : ""));
+    return Status::InvalidArgument(field, rule.multiline
+                                              ? "holds a control character (only line breaks and tabs are allowed)"
+                                              : "holds a control character");
   }
   return Status::Ok();
 }

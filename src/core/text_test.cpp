@@ -45,6 +45,7 @@ TEST(CheckTextTest, RefusesWhatCannotBeStoredOrShown) {
     if (!c.ok) {
       EXPECT_TRUE(st.IsInvalidArgument()) << c.value;
       EXPECT_EQ(st.message(), c.message) << c.value;
+      EXPECT_EQ(st.field(), "reason") << c.value;
     }
   }
 }

@@ -59,22 +59,6 @@ int HttpStatusFor(const Status& status) {
   }
 }
 
-namespace {
-
-// "national_id: does not match" -> "national_id"; empty unless the prefix is a plain identifier.
-std::string_view FieldOf(std::string_view message) {
-  size_t colon = message.find(": ");
-  if (colon == std::string_view::npos || colon == 0 || colon > 64) return {};
-  std::string_view name = message.substr(0, colon);
-  if (name[0] < 'a' || name[0] > 'z') return {};
-  for (char c : name) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '[' || c == ']')) return {};
-  }
-  return name;
-}
-
-}  // namespace
-
 void WriteStatusProblem(Response& response, const Status& status, std::string_view field) {
   int code = HttpStatusFor(status);
   if (code == 503) {
@@ -85,7 +69,10 @@ void WriteStatusProblem(Response& response, const Status& status, std::string_vi
     WriteProblem(response, 500, "the server could not complete the request");
     return;
   }
-  WriteProblem(response, code, status.message(), field.empty() ? FieldOf(status.message()) : field);
+  // The field the caller names, or the one the status carries (Status::field()).
+  std::string_view named = field.empty() ? std::string_view(status.field()) : field;
+  if (status.reasons().empty()) return WriteProblem(response, code, status.message(), named);
+  WriteProblem(response, code, status.message(), named, {{"reasons", status.reasons()}});
 }
 
 }  // namespace muster::http

@@ -549,7 +549,7 @@ Status Server::Run(const std::function<void(uint16_t)>& on_listening) {
 
   beast::error_code ec;
   auto address = asio::ip::make_address(o.host, ec);
-  if (ec) return Status::InvalidArgument(fmt::format("listen: '{}' is not an IP address", o.host));
+  if (ec) return Status::InvalidArgument("listen", fmt::format("'{}' is not an IP address", o.host));
   tcp::endpoint endpoint(address, o.port);
   for (int i = 0; i < threads; ++i) {
     auto worker = std::make_unique<Worker>();

@@ -13,7 +13,7 @@ constexpr std::array<std::string_view, 9> kFields = {"surname",  "given_name", "
                                                      "district", "address",    "email",      "phone"};
 
 Result<std::string> Named(std::string_view field, const Status& st) {
-  return Status::InvalidArgument(fmt::format("value: {} {}", field, st.message()));
+  return Status::InvalidArgument("value", fmt::format("{} {}", field, st.message()));
 }
 
 }  // namespace
@@ -31,7 +31,7 @@ bool IsCorrectableField(std::string_view field) {
 
 Result<std::string> CheckCorrection(std::string_view field, std::string_view value, CivilDate today) {
   if (!IsCorrectableField(field)) {
-    return Status::InvalidArgument(fmt::format("field: must be one of {}", CorrectableFields()));
+    return Status::InvalidArgument("field", fmt::format("must be one of {}", CorrectableFields()));
   }
   std::string v(value);
   if (field == "surname" || field == "given_name" || (field == "patronymic" && !v.empty())) {

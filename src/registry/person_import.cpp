@@ -224,9 +224,8 @@ Result<ImportSummary> ImportPersons(CsvReader& reader, Store& store, const Polic
                      ImportSummary counts;  // added to the summary only once the batch is committed
                      MUSTER_RETURN_IF_ERROR(store.Write([&](Tx& tx) {
                        counts = {};
-                       MUSTER_ASSIGN_OR_RETURN(
-                           std::vector<UpsertOutcome> outcomes,
-                           tx.UpsertPersons(std::span<const Person>(writing.data(), count)));
+                       MUSTER_ASSIGN_OR_RETURN(std::vector<UpsertOutcome> outcomes,
+                                               tx.UpsertPersons(std::span<const Person>(writing.data(), count)));
                        for (UpsertOutcome outcome : outcomes) Count(counts, outcome);
                        return Status::Ok();
                      }));
@@ -276,20 +275,20 @@ Status CheckOffice(const Office& o) {
   if (o.code.empty() || o.code.size() > 16 || !std::all_of(o.code.begin(), o.code.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
       })) {
-    return Status::InvalidArgument(fmt::format("code: '{}' must be 1-16 letters, digits, '-' or '_'", o.code));
+    return Status::InvalidArgument("code", fmt::format("'{}' must be 1-16 letters, digits, '-' or '_'", o.code));
   }
   for (auto [name, value] : {std::pair{"name", &o.name}, std::pair{"region", &o.region}}) {
-    if (value->empty()) return Status::InvalidArgument(fmt::format("{}: is empty", name));
+    if (value->empty()) return Status::InvalidArgument(name, "is empty");
     if (!IsValidUtf8(*value) || HasControlCharacter(*value) || CodePointCount(*value) > 200) {
-      return Status::InvalidArgument(fmt::format("{}: must be text of at most 200 characters", name));
+      return Status::InvalidArgument(name, "must be text of at most 200 characters");
     }
   }
   if (!IsKnownTimeZone(o.timezone)) {
-    return Status::InvalidArgument(
-        fmt::format("timezone: '{}' is not an IANA time zone name such as Europe/Moscow", o.timezone));
+    return Status::InvalidArgument("timezone",
+                                   fmt::format("'{}' is not an IANA time zone name such as Europe/Moscow", o.timezone));
   }
   if (o.daily_capacity < 1 || o.daily_capacity > 100000) {
-    return Status::InvalidArgument(fmt::format("daily_capacity: {} is not between 1 and 100000", o.daily_capacity));
+    return Status::InvalidArgument("daily_capacity", fmt::format("{} is not between 1 and 100000", o.daily_capacity));
   }
   return Status::Ok();
 }
@@ -338,8 +337,10 @@ Result<ImportSummary> ImportOffices(CsvReader& reader, Store& store) {
       }
     }
     if (Status st = CheckOffice(office); !st.ok()) {
-      std::string column = st.message().substr(0, st.message().find(':'));
-      summary.rejections.push_back({row.line, column, st.message().substr(column.size() + 2)});
+      // The message is "<field>: <what>" (Status::WithField).
+      const std::string& column = st.field();
+      summary.rejections.push_back(
+          {row.line, column, column.empty() ? st.message() : st.message().substr(column.size() + 2)});
       continue;
     }
     if (auto [it, fresh] = seen.emplace(office.code, row.line); !fresh) {
@@ -351,7 +352,7 @@ Result<ImportSummary> ImportOffices(CsvReader& reader, Store& store) {
   }
   summary.rejected = summary.rejections.size();
   if (summary.rejected > 0) return summary;  // all or nothing: offices are few and referenced by persons
-  std::vector<UpsertOutcome> outcomes;  // counted once committed: a store may run the write twice
+  std::vector<UpsertOutcome> outcomes;       // counted once committed: a store may run the write twice
   MUSTER_RETURN_IF_ERROR(store.Write([&](Tx& tx) {
     outcomes.clear();
     for (const Office& o : offices) {

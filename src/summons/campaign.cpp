@@ -19,42 +19,42 @@ bool Has(const std::vector<std::string>& list, std::string_view item) {
 Status ValidateCampaign(Campaign& c, const Policy& policy, const std::vector<Office>& offices, CivilDate today) {
   auto range = policy.age.find(c.kind);
   if (range == policy.age.end()) {
-    return Status::InvalidArgument(fmt::format("kind: '{}' is not one of {}", c.kind, policy.CampaignKinds()));
+    return Status::InvalidArgument("kind", fmt::format("'{}' is not one of {}", c.kind, policy.CampaignKinds()));
   }
   MUSTER_RETURN_IF_ERROR(CheckText("name", c.name, {.max_bytes = 200}));
-  if (c.basis.empty()) return Status::InvalidArgument("basis: name the order or decree the campaign rests on");
+  if (c.basis.empty()) return Status::InvalidArgument("basis", "name the order or decree the campaign rests on");
   MUSTER_RETURN_IF_ERROR(CheckText("basis", c.basis, {.max_bytes = 1000}));
   MUSTER_RETURN_IF_ERROR(CheckText("purpose", c.purpose, {.max_bytes = 500, .required = false}));
   MUSTER_RETURN_IF_ERROR(CheckText("place", c.place, {.max_bytes = 500, .required = false}));
-  if (c.districts.empty()) return Status::InvalidArgument("districts: name at least one office code");
+  if (c.districts.empty()) return Status::InvalidArgument("districts", "name at least one office code");
   for (const auto& d : c.districts) {
     if (std::none_of(offices.begin(), offices.end(), [&](const Office& o) { return o.code == d; })) {
-      return Status::InvalidArgument(fmt::format("districts: '{}' is not a known office code", d));
+      return Status::InvalidArgument("districts", fmt::format("'{}' is not a known office code", d));
     }
   }
   if (c.age_min == 0 && c.age_max == 0) {
     c.age_min = range->second.min;
     c.age_max = range->second.max;
   }
-  if (c.age_min < 0 || c.age_max < c.age_min) return Status::InvalidArgument("age: expected MIN-MAX with MIN <= MAX");
+  if (c.age_min < 0 || c.age_max < c.age_min) return Status::InvalidArgument("age", "expected MIN-MAX with MIN <= MAX");
   if (c.categories.empty()) c.categories = {"conscript", "reservist"};
   for (const auto& cat : c.categories) {
     if (cat != "conscript" && cat != "reservist") {
-      return Status::InvalidArgument(fmt::format("categories: '{}' is not conscript or reservist", cat));
+      return Status::InvalidArgument("categories", fmt::format("'{}' is not conscript or reservist", cat));
     }
   }
   if (c.fitness.empty()) c.fitness = policy.fitness_eligible;
   for (const auto& f : c.fitness) {
     if (!policy.IsFitnessCategory(f)) {
-      return Status::InvalidArgument(fmt::format("fitness: '{}' is not a fitness category of the policy", f));
+      return Status::InvalidArgument("fitness", fmt::format("'{}' is not a fitness category of the policy", f));
     }
   }
-  if (c.quota < 0) return Status::InvalidArgument("quota: must not be negative (0 means no limit)");
+  if (c.quota < 0) return Status::InvalidArgument("quota", "must not be negative (0 means no limit)");
   if (!c.appear_from.ok() || !c.appear_until.ok()) return Status::InvalidArgument("appear_from/appear_until: required");
-  if (c.appear_until < c.appear_from) return Status::InvalidArgument("appear_until: is before appear_from");
-  if (c.appear_from <= today) return Status::InvalidArgument("appear_from: must be after today");
+  if (c.appear_until < c.appear_from) return Status::InvalidArgument("appear_until", "is before appear_from");
+  if (c.appear_from <= today) return Status::InvalidArgument("appear_from", "must be after today");
   if (DaysBetween(c.appear_from, c.appear_until) > 366) {
-    return Status::InvalidArgument("appear_until: the window may span at most 366 days");
+    return Status::InvalidArgument("appear_until", "the window may span at most 366 days");
   }
   if (c.purpose.empty()) c.purpose = c.name;
   return Status::Ok();

@@ -16,7 +16,7 @@ Result<std::string> CheckedValue(Tx& tx, std::string_view field, std::string_vie
   if (field == "district") {
     auto office = tx.GetOffice(checked);
     if (office.status().IsNotFound()) {
-      return Status::InvalidArgument(fmt::format("value: district '{}' is not the code of a known office", checked));
+      return Status::InvalidArgument("value", fmt::format("district '{}' is not the code of a known office", checked));
     }
     MUSTER_RETURN_IF_ERROR(office.status());
   }
@@ -41,14 +41,14 @@ Result<CorrectionRequest> SummonsService::RequestCorrection(std::string_view nat
     MUSTER_ASSIGN_OR_RETURN(Person person, tx.GetPerson(national_id));
     MUSTER_ASSIGN_OR_RETURN(std::string checked, CheckedValue(tx, field, value, now));
     if (FieldValue(person, field) == checked) {
-      return Status::InvalidArgument(fmt::format("value: {} is already '{}'", field, checked));
+      return Status::InvalidArgument("value", fmt::format("{} is already '{}'", field, checked));
     }
     MUSTER_ASSIGN_OR_RETURN(auto pending,
                             tx.ListCorrections({CorrectionState::kPending, person.national_id, {}, 1000}));
     for (const auto& p : pending) {
       if (p.field == field) {
         return Status::FailedPrecondition(
-            fmt::format("field: a correction of {} is already pending (request {})", field, p.id));
+            "field", fmt::format("a correction of {} is already pending (request {})", field, p.id));
       }
     }
     c.national_id = person.national_id;
@@ -66,7 +66,7 @@ Result<CorrectionRequest> SummonsService::RequestCorrection(std::string_view nat
 
 Result<CorrectionRequest> SummonsService::DecideCorrection(int64_t id, bool approve, std::string_view reason,
                                                            std::string_view actor) {
-  if (!approve && reason.empty()) return Status::InvalidArgument("reason: is required to reject a request");
+  if (!approve && reason.empty()) return Status::InvalidArgument("reason", "is required to reject a request");
   MUSTER_RETURN_IF_ERROR(CheckText("reason", reason, {.max_bytes = 2000, .required = false, .multiline = true}));
   CorrectionRequest c;
   MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites&) {

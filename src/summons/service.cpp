@@ -193,8 +193,8 @@ Status SummonsService::FollowExitBans(bool from_replica) {
 Result<Deferment> SummonsService::AddDeferment(std::string_view national_id, std::string_view kind, CivilDate until,
                                                std::string_view basis, std::string_view actor) {
   if (!policy_.IsDefermentKind(kind)) {
-    return Status::InvalidArgument(fmt::format("kind: '{}' is not a deferment kind of the policy ({})", kind,
-                                               fmt::join(policy_.deferment_kinds, ", ")));
+    return Status::InvalidArgument("kind", fmt::format("'{}' is not a deferment kind of the policy ({})", kind,
+                                                       fmt::join(policy_.deferment_kinds, ", ")));
   }
   MUSTER_RETURN_IF_ERROR(CheckText("basis", basis, {.max_bytes = 1000}));
   Deferment d;
@@ -231,7 +231,7 @@ Result<Deferment> SummonsService::EndDeferment(DefermentId id, std::string_view 
 Result<Eligibility> SummonsService::CheckPerson(std::string_view national_id, std::string_view office,
                                                 std::string_view kind, Timestamp appear_at) {
   if (!policy_.IsCampaignKind(kind)) {
-    return Status::InvalidArgument(fmt::format("kind: '{}' is not one of {}", kind, policy_.CampaignKinds()));
+    return Status::InvalidArgument("kind", fmt::format("'{}' is not one of {}", kind, policy_.CampaignKinds()));
   }
   Eligibility result;
   MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
@@ -245,18 +245,18 @@ Result<Eligibility> SummonsService::CheckPerson(std::string_view national_id, st
 }
 
 Result<Eligibility> SummonsService::Assess(Tx& tx, const IssueRequest& r) {
-  MUSTER_RETURN_IF_ERROR(policy_.national_id.Validate(r.national_id).WithContext("national_id"));
+  MUSTER_RETURN_IF_ERROR(policy_.national_id.Validate(r.national_id).WithField("national_id"));
   if (!policy_.IsCampaignKind(r.kind)) {
-    return Status::InvalidArgument(fmt::format("kind: '{}' is not one of {}", r.kind, policy_.CampaignKinds()));
+    return Status::InvalidArgument("kind", fmt::format("'{}' is not one of {}", r.kind, policy_.CampaignKinds()));
   }
   MUSTER_RETURN_IF_ERROR(CheckText("place", r.place, {.max_bytes = 500}));
   MUSTER_RETURN_IF_ERROR(CheckText("purpose", r.purpose, {.max_bytes = 500}));
   if (r.appear_at <= clock_.Now()) {
-    return Status::InvalidArgument(fmt::format("appear_at: {} is not in the future", FormatTimestamp(r.appear_at)));
+    return Status::InvalidArgument("appear_at", fmt::format("{} is not in the future", FormatTimestamp(r.appear_at)));
   }
   // The request's fields name what is missing: "national_id: no person with national ID ...".
   auto found_office = tx.GetOffice(r.office);
-  if (!found_office.ok()) return found_office.status().WithContext("office");
+  if (!found_office.ok()) return found_office.status().WithField("office");
   const Office& office = *found_office;
   // An office summons only the persons registered in its district. A person of another district
   // gets the same answer as an unknown one, so that the answer does not tell who is registered
@@ -264,8 +264,8 @@ Result<Eligibility> SummonsService::Assess(Tx& tx, const IssueRequest& r) {
   auto found_person = tx.GetPerson(r.national_id);
   if (!found_person.ok() && !found_person.status().IsNotFound()) return found_person.status();
   if (!found_person.ok() || found_person->district != office.code) {
-    return Status::NotFound(fmt::format("national_id: no person with national ID {} is registered with office {}",
-                                        r.national_id, office.code));
+    return Status::NotFound("national_id", fmt::format("no person with national ID {} is registered with office {}",
+                                                       r.national_id, office.code));
   }
   const Person& person = *found_person;
   MUSTER_ASSIGN_OR_RETURN(auto deferments, tx.ListDeferments(r.national_id));
@@ -315,8 +315,10 @@ Result<Summons> SummonsService::Issue(const IssueRequest& r, std::string_view ac
     MUSTER_ASSIGN_OR_RETURN(Eligibility e, Assess(tx, r));
     if (!e.eligible()) {
       return Status::FailedPrecondition(
-          fmt::format("{} is not eligible for {}: {}; an override needs a justification and a second person's approval",
-                      r.national_id, r.kind, fmt::join(e.reasons, ", ")));
+                 fmt::format(
+                     "{} is not eligible for {}: {}; an override needs a justification and a second person's approval",
+                     r.national_id, r.kind, fmt::join(e.reasons, ", ")))
+          .WithReasons(e.reasons);
     }
     MUSTER_ASSIGN_OR_RETURN(issued, EnterNext(tx, r, actor, "", "", changes));
     return Status::Ok();
@@ -590,13 +592,13 @@ Result<Summons> SummonsService::Appear(std::string_view number, std::optional<Ti
   MUSTER_ASSIGN_OR_RETURN(std::string canonical, ParseSummonsNumber(number));
   Timestamp now = clock_.Now();
   Timestamp when = at.value_or(now);
-  if (when > now) return Status::InvalidArgument(fmt::format("at: {} is in the future", FormatTimestamp(when)));
+  if (when > now) return Status::InvalidArgument("at", fmt::format("{} is in the future", FormatTimestamp(when)));
   Summons s;
   MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites& changes) {
     MUSTER_ASSIGN_OR_RETURN(s, tx.GetSummons(canonical));
     MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kAppear));
     if (when < s.issued_at) {
-      return Status::InvalidArgument(fmt::format("at: {} is before the summons was issued", FormatTimestamp(when)));
+      return Status::InvalidArgument("at", fmt::format("{} is before the summons was issued", FormatTimestamp(when)));
     }
     s.state = SummonsState::kAppeared;
     s.appeared_at = when;
@@ -788,7 +790,7 @@ Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor
 }
 
 Result<ExitCheckAnswer> SummonsService::ExitCheck(std::string_view national_id, std::string_view asked_by) {
-  MUSTER_RETURN_IF_ERROR(policy_.national_id.Validate(national_id).WithContext("national_id"));
+  MUSTER_RETURN_IF_ERROR(policy_.national_id.Validate(national_id).WithField("national_id"));
   Timestamp now = clock_.Now();
   ExitCheckAnswer answer;
   answer.allow = !exit_bans_.Barred(national_id, now);
