@@ -127,8 +127,8 @@ void AddDefermentCommands(CLI::App& app, Context& ctx, int& exit_code) {
     WithService(ctx, exit_code, [&](SummonsService&, Store& store, const Policy&) -> Status {
       std::vector<Deferment> list;
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
-        MUSTER_RETURN_IF_ERROR(tx.GetPerson(a->national_id).status());
-        MUSTER_ASSIGN_OR_RETURN(list, tx.ListDeferments(a->national_id));
+        MUSTER_RETURN_IF_ERROR(tx.persons().Get(a->national_id).status());
+        MUSTER_ASSIGN_OR_RETURN(list, tx.deferments().List(a->national_id));
         return Status::Ok();
       }));
       if (ctx.json) {
@@ -244,7 +244,7 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
     WithService(ctx, exit_code, [&](SummonsService&, Store& store, const Policy&) -> Status {
       std::vector<Summons> list;
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
-        MUSTER_RETURN_IF_ERROR(tx.GetPerson(a->national_id).status());
+        MUSTER_RETURN_IF_ERROR(tx.persons().Get(a->national_id).status());
         MUSTER_ASSIGN_OR_RETURN(list, tx.ListSummonsOfPerson(a->national_id));
         return Status::Ok();
       }));
@@ -368,7 +368,7 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
     WithService(ctx, exit_code, [&](SummonsService&, Store& store, const Policy&) -> Status {
       std::vector<Restriction> list;
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
-        MUSTER_RETURN_IF_ERROR(tx.GetPerson(a->national_id).status());
+        MUSTER_RETURN_IF_ERROR(tx.persons().Get(a->national_id).status());
         MUSTER_ASSIGN_OR_RETURN(list, tx.ListRestrictionsOfPerson(a->national_id));
         return Status::Ok();
       }));
@@ -533,7 +533,7 @@ void AddCorrectionCommands(CLI::App& app, Context& ctx, int& exit_code) {
       filter.limit = 100000;
       std::vector<CorrectionRequest> list;
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
-        MUSTER_ASSIGN_OR_RETURN(list, tx.ListCorrections(filter));
+        MUSTER_ASSIGN_OR_RETURN(list, tx.corrections().List(filter));
         return Status::Ok();
       }));
       if (ctx.json) {
@@ -615,7 +615,7 @@ void AddCampaignCommands(CLI::App& app, Context& ctx, int& exit_code) {
       MUSTER_ASSIGN_OR_RETURN(Campaign c, svc.GetCampaign(a->id));
       std::vector<std::pair<std::string, int64_t>> counts;
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
-        MUSTER_ASSIGN_OR_RETURN(counts, tx.CountSummonsByState(c.id));
+        MUSTER_ASSIGN_OR_RETURN(counts, tx.reports().CountSummonsByState(c.id));
         return Status::Ok();
       }));
       if (ctx.json) {

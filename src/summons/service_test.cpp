@@ -37,7 +37,7 @@ class SummonsServiceTest : public ::testing::Test {
   // Office D01 and a fit conscript born in 2004 for each of `national_ids`.
   void AddConscripts(const std::vector<std::string>& national_ids) {
     Status st = store_->Write([&](Tx& tx) {
-      MUSTER_RETURN_IF_ERROR(tx.InsertOffice(Office{"D01", "Central", "Moscow", "Europe/Moscow", 50}));
+      MUSTER_RETURN_IF_ERROR(tx.offices().Insert(Office{"D01", "Central", "Moscow", "Europe/Moscow", 50}));
       for (const auto& id : national_ids) {
         Person person;
         person.national_id = id;
@@ -47,7 +47,7 @@ class SummonsServiceTest : public ::testing::Test {
         person.district = "D01";
         person.category = "conscript";
         person.fitness = "A";
-        MUSTER_RETURN_IF_ERROR(tx.UpsertPerson(person).status());
+        MUSTER_RETURN_IF_ERROR(tx.persons().Upsert(person).status());
       }
       return Status::Ok();
     });
@@ -63,10 +63,10 @@ class SummonsServiceTest : public ::testing::Test {
 TEST_F(SummonsServiceTest, HotEventPayloadsAreCanonicalJson) {
   AddConscripts({"12345678964", "11223344595"});
   Status unfit = store_->Write([&](Tx& tx) {
-    MUSTER_ASSIGN_OR_RETURN(Person person, tx.GetPerson("11223344595"));
+    MUSTER_ASSIGN_OR_RETURN(Person person, tx.persons().Get("11223344595"));
     person.fitness = "D";
     person.surname = "Quote \"and\" backslash \\ tab\t ünïcode";
-    return tx.UpsertPerson(person).status();
+    return tx.persons().Upsert(person).status();
   });
   ASSERT_TRUE(unfit.ok()) << unfit.message();
   SummonsService svc(*store_, DefaultPolicy(), clock_);
