@@ -927,6 +927,278 @@ TEST_P(StoreTest, CorrectionsRoundTripAndFilter) {
   EXPECT_TRUE(st.ok()) << st.ToString();
 }
 
+TEST_P(StoreTest, OfficesUpsertAndReadBack) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  std::vector<UpsertOutcome> outcomes;
+  Status st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice("D02")));
+    Office same = TestOffice("D02");
+    Office renamed = same;
+    renamed.name = "North";
+    renamed.daily_capacity = 50;
+    for (const Office* o : {&same, &renamed}) {
+      MUSTER_ASSIGN_OR_RETURN(UpsertOutcome outcome, tx.offices().Upsert(*o));
+      outcomes.push_back(outcome);
+    }
+    MUSTER_ASSIGN_OR_RETURN(UpsertOutcome added, tx.offices().Upsert(TestOffice("D01")));
+    outcomes.push_back(added);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(outcomes,
+            (std::vector<UpsertOutcome>{UpsertOutcome::kUnchanged, UpsertOutcome::kUpdated, UpsertOutcome::kInserted}));
+  st = store->Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(Office d02, tx.offices().Get("D02"));
+    EXPECT_EQ(d02.name, "North");
+    EXPECT_EQ(d02.region, "Moscow");
+    EXPECT_EQ(d02.timezone, "Europe/Moscow");
+    EXPECT_EQ(d02.daily_capacity, 50);
+    EXPECT_TRUE(tx.offices().Get("D99").status().IsNotFound());
+    MUSTER_ASSIGN_OR_RETURN(auto all, tx.offices().List());
+    EXPECT_EQ(all.size(), 2u);
+    if (all.size() == 2) {
+      EXPECT_EQ(all[0], TestOffice("D01"));
+      EXPECT_EQ(all[1], d02);
+    }
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
+TEST_P(StoreTest, PersonsListSearchAndScan) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  auto person = [](int n, std::string district, std::string surname, std::string given) {
+    Person p = TestPerson(n, std::move(district));
+    p.surname = std::move(surname);
+    p.given_name = std::move(given);
+    p.birth_date = std::chrono::year{2000 + n} / 3 / 4;
+    return p;
+  };
+  std::vector<Person> persons = {person(1, "D01", "Petrov", "Ivan"), person(2, "D02", "Petrov", "Ivan"),
+                                 person(3, "D01", "Sidorov", "Pyotr"), person(4, "D01", "petrova", "Anna"),
+                                 person(5, "D02", "Ivanov", "Petr")};
+  persons[2].status = PersonStatus::kExempt;
+  persons[2].fitness = "B";
+  Status st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice("D01")));
+    MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice("D02")));
+    // Registered out of national-ID order: lists follow the IDs, scans the registry.
+    for (int i : {3, 4, 0, 2, 1}) MUSTER_RETURN_IF_ERROR(tx.persons().Upsert(persons[i]).status());
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  auto ids = [](const std::vector<Person>& list) {
+    std::vector<std::string> out;
+    for (const Person& p : list) out.push_back(p.national_id.substr(10));
+    return out;
+  };
+  using Ids = std::vector<std::string>;
+  st = store->Read([&](Tx& tx) -> Status {
+    EXPECT_TRUE(tx.persons().Get("00000000009").status().IsNotFound());
+    MUSTER_ASSIGN_OR_RETURN(Person third, tx.persons().Get(persons[2].national_id));
+    EXPECT_TRUE(third.SameData(persons[2]));
+
+    MUSTER_ASSIGN_OR_RETURN(auto all, tx.persons().List({}));
+    EXPECT_EQ(ids(all), (Ids{"1", "2", "3", "4", "5"}));
+    MUSTER_ASSIGN_OR_RETURN(auto d01, tx.persons().List({"D01", "", 100}));
+    EXPECT_EQ(ids(d01), (Ids{"1", "3", "4"}));
+    MUSTER_ASSIGN_OR_RETURN(auto page, tx.persons().List({"D01", persons[0].national_id, 1}));
+    EXPECT_EQ(ids(page), (Ids{"3"}));
+
+    // Case folds (ASCII at least); by surname as bytes, given name, national ID.
+    MUSTER_ASSIGN_OR_RETURN(auto petrov, tx.persons().Search({"PETROV", {"D01", "D02"}, 50}));
+    EXPECT_EQ(ids(petrov), (Ids{"1", "2", "4"}));
+    MUSTER_ASSIGN_OR_RETURN(auto two, tx.persons().Search({"petrov", {"D01", "D02"}, 2}));
+    EXPECT_EQ(ids(two), (Ids{"1", "2"}));
+    MUSTER_ASSIGN_OR_RETURN(auto words, tx.persons().Search({"ivan, petr", {"D01", "D02"}, 50}));
+    EXPECT_EQ(ids(words), (Ids{"5", "1", "2"}));
+    MUSTER_ASSIGN_OR_RETURN(auto in_d01, tx.persons().Search({"ivan", {"D01"}, 50}));
+    EXPECT_EQ(ids(in_d01), (Ids{"1"}));
+    MUSTER_ASSIGN_OR_RETURN(auto literal, tx.persons().Search({"Pet_ov", {"D01", "D02"}, 50}));
+    EXPECT_TRUE(literal.empty());
+
+    std::vector<Candidate> candidates;
+    MUSTER_RETURN_IF_ERROR(tx.persons().ScanCandidates({"D01"}, [&](const Candidate& c) { candidates.push_back(c); }));
+    EXPECT_EQ(candidates.size(), 3u);
+    std::vector<std::string> scanned;
+    for (const Candidate& c : candidates) {
+      scanned.push_back(c.national_id.substr(10));
+      EXPECT_EQ(c.district, "D01");
+      EXPECT_GT(c.person_id, 0);
+    }
+    // In registry order: persons 4, 5, 1, 3 and 2 were registered in that order.
+    EXPECT_EQ(scanned, (Ids{"4", "1", "3"}));
+    for (size_t i = 1; i < candidates.size(); ++i) EXPECT_LT(candidates[i - 1].person_id, candidates[i].person_id);
+    if (candidates.size() == 3) {
+      EXPECT_EQ(candidates[2].birth_date, persons[2].birth_date);
+      EXPECT_EQ(candidates[2].category, "conscript");
+      EXPECT_EQ(candidates[2].fitness, "B");
+      EXPECT_EQ(candidates[2].status, PersonStatus::kExempt);
+    }
+    int none = 0;
+    MUSTER_RETURN_IF_ERROR(tx.persons().ScanCandidates({"D09"}, [&](const Candidate&) { ++none; }));
+    EXPECT_EQ(none, 0);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
+TEST_P(StoreTest, DefermentsEndOnceAndListOpen) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  auto deferment = [](int person, std::string kind) {
+    Deferment d;
+    d.national_id = TestPerson(person).national_id;
+    d.kind = std::move(kind);
+    d.until = std::chrono::year{2026} / 6 / 30;
+    d.basis = "Certificate 17";
+    d.created_by = "officer:olga";
+    d.created_at = Day(20000);
+    return d;
+  };
+  std::vector<DefermentId> ids;
+  Status st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice()));
+    MUSTER_RETURN_IF_ERROR(tx.persons().Upsert(TestPerson(1)).status());
+    MUSTER_RETURN_IF_ERROR(tx.persons().Upsert(TestPerson(2)).status());
+    for (const Deferment& d : {deferment(1, "study"), deferment(2, "health"), deferment(1, "family")}) {
+      MUSTER_ASSIGN_OR_RETURN(DefermentId id, tx.deferments().Insert(d));
+      ids.push_back(id);
+    }
+    EXPECT_TRUE(tx.deferments().Insert(deferment(9, "study")).status().IsNotFound());
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(ids.size(), 3u);
+  st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_RETURN_IF_ERROR(tx.deferments().End(ids[0], Day(20001)));
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  // Ending it again fails (in a write of its own: on PostgreSQL nothing failed there).
+  st = store->Write([&](Tx& tx) { return tx.deferments().End(ids[0], Day(20002)); });
+  EXPECT_TRUE(st.IsFailedPrecondition()) << st.ToString();
+  st = store->Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(Deferment first, tx.deferments().Get(ids[0]));
+    EXPECT_EQ(first.national_id, TestPerson(1).national_id);
+    EXPECT_EQ(first.kind, "study");
+    EXPECT_EQ(first.until, std::chrono::year{2026} / 6 / 30);
+    EXPECT_EQ(first.basis, "Certificate 17");
+    EXPECT_EQ(first.created_by, "officer:olga");
+    EXPECT_EQ(first.created_at, Day(20000));
+    EXPECT_EQ(first.ended_at, Day(20001));
+    EXPECT_TRUE(tx.deferments().Get(DefermentId{ids[2].value + 100}).status().IsNotFound());
+    MUSTER_ASSIGN_OR_RETURN(auto of_first, tx.deferments().List(TestPerson(1).national_id));
+    if (of_first.size() != 2) return Status::Internal(fmt::format("of_first: {} rows", of_first.size()));
+    EXPECT_EQ(of_first[0].id, ids[0]);
+    EXPECT_EQ(of_first[1].id, ids[2]);
+    EXPECT_EQ(of_first[1].kind, "family");
+    EXPECT_FALSE(of_first[1].ended_at);
+    MUSTER_ASSIGN_OR_RETURN(auto unknown, tx.deferments().List("00000000009"));
+    EXPECT_TRUE(unknown.empty());
+    MUSTER_ASSIGN_OR_RETURN(auto open, tx.deferments().ListOpen());
+    if (open.size() != 2) return Status::Internal(fmt::format("open: {} rows", open.size()));
+    EXPECT_EQ(open[0].id, ids[1]);
+    EXPECT_EQ(open[0].national_id, TestPerson(2).national_id);
+    EXPECT_EQ(open[1].id, ids[2]);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
+TEST_P(StoreTest, CampaignsRoundTripAndCountTheirSummonses) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  Campaign c;
+  c.kind = "conscription";
+  c.name = "Autumn";
+  c.basis = "Order 1";
+  c.districts = {"D01", "D02"};
+  c.age_min = 18;
+  c.age_max = 30;
+  c.categories = {"conscript"};
+  c.fitness = {"A", "B"};
+  c.quota = 100;
+  c.appear_from = std::chrono::year{2024} / 10 / 1;
+  c.appear_until = std::chrono::year{2024} / 10 / 30;
+  c.place = "Hall 2";
+  c.purpose = "Board";
+  c.created_by = "supervisor:sam";
+  c.created_at = Day(19990);
+  Campaign spring = c;
+  spring.name = "Spring";
+  spring.districts = {"D01"};
+  int64_t other = 0;
+  Status st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(c.id, tx.campaigns().Insert(c));
+    MUSTER_ASSIGN_OR_RETURN(other, tx.campaigns().Insert(spring));
+    // Summonses 1..4 (appearing on day 20005), the first three of the campaign.
+    MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice("D01")));
+    for (int i = 1; i <= 4; ++i) {
+      MUSTER_RETURN_IF_ERROR(tx.persons().Upsert(TestPerson(i)).status());
+      Summons s = TestSummons(i, i, "D01", i == 2 ? SummonsState::kCancelled : SummonsState::kDelivered, 20000);
+      if (i < 4) s.campaign_id = c.id;
+      if (i == 3) s.appear_at = Day(20007);
+      MUSTER_RETURN_IF_ERROR(tx.InsertSummons(s));
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  st = store->Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(Campaign got, tx.campaigns().Get(c.id));
+    EXPECT_EQ(got.kind, c.kind);
+    EXPECT_EQ(got.name, c.name);
+    EXPECT_EQ(got.basis, c.basis);
+    EXPECT_EQ(got.districts, c.districts);
+    EXPECT_EQ(got.age_min, 18);
+    EXPECT_EQ(got.age_max, 30);
+    EXPECT_EQ(got.categories, c.categories);
+    EXPECT_EQ(got.fitness, c.fitness);
+    EXPECT_EQ(got.quota, 100);
+    EXPECT_EQ(got.appear_from, c.appear_from);
+    EXPECT_EQ(got.appear_until, c.appear_until);
+    EXPECT_EQ(got.place, "Hall 2");
+    EXPECT_EQ(got.purpose, "Board");
+    EXPECT_EQ(got.created_by, "supervisor:sam");
+    EXPECT_EQ(got.created_at, Day(19990));
+    EXPECT_TRUE(tx.campaigns().Get(other + 100).status().IsNotFound());
+    MUSTER_ASSIGN_OR_RETURN(auto all, tx.campaigns().List());
+    if (all.size() != 2) return Status::Internal(fmt::format("all: {} rows", all.size()));
+    EXPECT_EQ(all[0].id, c.id);
+    EXPECT_EQ(all[1].id, other);
+    EXPECT_EQ(all[1].districts, std::vector<std::string>{"D01"});
+
+    MUSTER_ASSIGN_OR_RETURN(auto person_ids, tx.campaigns().PersonIds(c.id));
+    EXPECT_EQ(std::set<int64_t>(person_ids.begin(), person_ids.end()).size(), 3u);
+    EXPECT_EQ(person_ids.size(), 3u);
+    MUSTER_ASSIGN_OR_RETURN(auto none, tx.campaigns().PersonIds(other));
+    EXPECT_TRUE(none.empty());
+
+    using Counts = std::vector<std::pair<std::string, int64_t>>;
+    MUSTER_ASSIGN_OR_RETURN(auto of_campaign, tx.reports().CountSummonsByState(c.id));
+    EXPECT_EQ(of_campaign, (Counts{{"cancelled", 1}, {"delivered", 2}}));
+    MUSTER_ASSIGN_OR_RETURN(auto every, tx.reports().CountSummonsByState(std::nullopt));
+    EXPECT_EQ(every, (Counts{{"cancelled", 1}, {"delivered", 3}}));
+    MUSTER_ASSIGN_OR_RETURN(auto of_other, tx.reports().CountSummonsByState(other));
+    EXPECT_TRUE(of_other.empty());
+
+    // Not cancelled, appearing in [from, to).
+    std::multiset<std::pair<std::string, Timestamp>> appointments;
+    MUSTER_RETURN_IF_ERROR(tx.reports().ForEachAppointment(
+        Day(20005), Day(20007), [&](std::string_view office, Timestamp at) { appointments.emplace(office, at); }));
+    EXPECT_EQ(appointments,
+              (std::multiset<std::pair<std::string, Timestamp>>{{"D01", Day(20005)}, {"D01", Day(20005)}}));
+    appointments.clear();
+    MUSTER_RETURN_IF_ERROR(tx.reports().ForEachAppointment(
+        Day(20006), Day(20008), [&](std::string_view office, Timestamp at) { appointments.emplace(office, at); }));
+    EXPECT_EQ(appointments, (std::multiset<std::pair<std::string, Timestamp>>{{"D01", Day(20007)}}));
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
 TEST_P(StoreTest, AccountsChangeRoleAndEndAllTheirSessions) {
   auto store = Open();
   ASSERT_TRUE(store);
