@@ -31,7 +31,8 @@ struct World {
   Store& store = fuzz::TempStore();
   const Policy& policy = DefaultPolicy();
   SystemClock clock;
-  SummonsService summons{store, policy, clock};
+  WritePath writes{store};
+  SummonsService summons{writes, policy, clock};
   auth::AuthService auth{store, policy, clock};
   api::JobRunner jobs;
   api::Metrics metrics{api::RouteNames()};
@@ -41,7 +42,9 @@ struct World {
   std::vector<const api::RouteSpec*> routes;
 
   World() {
-    Status st = store.Write([](Tx& tx) { return tx.InsertOffice({"D01", "Central", "North", "Europe/Moscow", 50}); });
+    Status st = store.Write([](Tx& tx) {
+      return tx.offices().Insert({"D01", "Central", "North", "Europe/Moscow", 50});
+    });
     if (!st.ok()) fuzz::Crash(st.message());
     CsvReader csv = CsvReader::FromString(
         "national_id,surname,given_name,birth_date,sex,district,category,fitness\n"

@@ -37,7 +37,7 @@ void IssueActivationCode(Call& call) {
   // Officers act for persons of their own offices; others are answered as unknown.
   Person person;
   Status st = call.services.store.Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(person, tx.GetPerson(national_id));
+    MUSTER_ASSIGN_OR_RETURN(person, tx.persons().Get(national_id));
     return Status::Ok();
   });
   if (st.IsNotFound() || (st.ok() && !auth::InScope(call.who, person.district))) {

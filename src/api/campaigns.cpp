@@ -90,7 +90,7 @@ void ListCampaigns(Call& call) {
   if (!IdPageQuery(call, page, after_id)) return;
   std::vector<Campaign> list;
   Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(list, tx.ListCampaigns());
+    MUSTER_ASSIGN_OR_RETURN(list, tx.campaigns().List());
     return Status::Ok();
   });
   if (!st.ok()) return Fail(call, st);

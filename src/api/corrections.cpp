@@ -17,7 +17,7 @@ void ReplyCorrections(Call& call, CorrectionFilter filter) {
   filter.limit = page.limit + 1;
   std::vector<CorrectionRequest> list;
   Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(list, tx.ListCorrections(filter));
+    MUSTER_ASSIGN_OR_RETURN(list, tx.corrections().List(filter));
     return Status::Ok();
   });
   if (!st.ok()) return Fail(call, st);
@@ -61,7 +61,7 @@ void DecideCorrection(Call& call) {
   if (!body->Bool("approve", approve) || !body->String("reason", reason, false, 2000)) return;
   CorrectionRequest c;
   Status st = call.services.store.Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(c, tx.GetCorrection(id));
+    MUSTER_ASSIGN_OR_RETURN(c, tx.corrections().Get(id));
     return Status::Ok();
   });
   if (st.IsNotFound() || (st.ok() && !auth::InScope(call.who, c.district))) {

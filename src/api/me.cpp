@@ -41,7 +41,7 @@ void MySummonses(Call& call) {
     for (const auto& s : list) {
       auto zone = std::find_if(zones.begin(), zones.end(), [&](const auto& z) { return z.first == s.office; });
       if (zone == zones.end()) {
-        MUSTER_ASSIGN_OR_RETURN(Office office, tx.GetOffice(s.office));
+        MUSTER_ASSIGN_OR_RETURN(Office office, tx.offices().Get(s.office));
         zones.emplace_back(s.office, std::move(office.timezone));
         zone = zones.end() - 1;
       }

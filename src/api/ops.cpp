@@ -14,7 +14,7 @@ void Readyz(Call& call) {
   if (call.services.ready && !call.services.ready->load()) {
     return http::WriteProblem(call.response, 503, "starting or shutting down");
   }
-  Status st = call.services.store.Read([](Tx& tx) { return tx.CountPersons().status(); });
+  Status st = call.services.store.Read([](Tx& tx) { return tx.persons().Count().status(); });
   if (!st.ok()) return http::WriteProblem(call.response, 503, "the database does not answer");
   call.response.body.assign(R"({"status":"ready"})");
 }
@@ -47,7 +47,7 @@ void MetricsText(Call& call) {
                  "muster_exit_check_records_pending {}\n",
                  records.written, records.dropped, records.pending);
   auto counts = call.services.store.Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(auto by_state, tx.CountSummonsByState(std::nullopt));
+    MUSTER_ASSIGN_OR_RETURN(auto by_state, tx.reports().CountSummonsByState(std::nullopt));
     MUSTER_ASSIGN_OR_RETURN(int64_t last, tx.LastEventSeq());
     out += "# HELP muster_summonses Summonses by state.\n# TYPE muster_summonses gauge\n";
     for (const auto& [state, n] : by_state) {

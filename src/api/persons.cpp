@@ -21,7 +21,7 @@ void SearchPersons(Call& call, std::string query, std::vector<std::string> distr
   }
   std::vector<Person> persons;
   Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(persons, tx.SearchPersons({std::move(query), std::move(districts), limit}));
+    MUSTER_ASSIGN_OR_RETURN(persons, tx.persons().Search({std::move(query), std::move(districts), limit}));
     return Status::Ok();
   });
   if (!st.ok()) return Fail(call, st);
@@ -38,7 +38,7 @@ Result<Person> ScopedPerson(Call& call) {
   if (!valid.ok()) return valid.WithField("national_id");
   Person person;
   Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(person, tx.GetPerson(national_id));
+    MUSTER_ASSIGN_OR_RETURN(person, tx.persons().Get(national_id));
     return Status::Ok();
   });
   if (st.IsNotFound() || (st.ok() && !auth::InScope(call.who, person.district))) {
@@ -78,7 +78,7 @@ void ListPersons(Call& call) {
       filter.district = d;
       filter.after_national_id = page.after;
       filter.limit = page.limit + 1;
-      MUSTER_ASSIGN_OR_RETURN(auto part, tx.ListPersons(filter));
+      MUSTER_ASSIGN_OR_RETURN(auto part, tx.persons().List(filter));
       for (auto& p : part) persons.push_back(std::move(p));
     }
     return Status::Ok();
@@ -104,7 +104,7 @@ void GetPerson(Call& call) {
   nlohmann::json restrictions = nlohmann::json::array();
   nlohmann::json history = nlohmann::json::array();
   Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(auto ds, tx.ListDeferments(national_id));
+    MUSTER_ASSIGN_OR_RETURN(auto ds, tx.deferments().List(national_id));
     for (const auto& d : ds) deferments.push_back(ToJson(d));
     MUSTER_ASSIGN_OR_RETURN(auto ss, tx.ListSummonsOfPerson(national_id));
     // The history: events about the person (deferments) and about each of their summonses.

@@ -29,7 +29,7 @@ void FailIssue(Call& call, const Status& failed) {
 }  // namespace
 
 Result<nlohmann::json> SummonsJson(Tx& tx, const Policy& policy, const Summons& s) {
-  MUSTER_ASSIGN_OR_RETURN(Office office, tx.GetOffice(s.office));
+  MUSTER_ASSIGN_OR_RETURN(Office office, tx.offices().Get(s.office));
   return ToJson(s, policy, office.timezone);
 }
 

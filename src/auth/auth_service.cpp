@@ -112,7 +112,7 @@ Result<Account> AuthService::CreateStaff(std::string_view login, Role role, std:
   account.created_by = std::string(actor);
   account.created_at = clock_.Now();
   MUSTER_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
-    for (const auto& code : offices) MUSTER_RETURN_IF_ERROR(tx.GetOffice(code).status().WithField("office"));
+    for (const auto& code : offices) MUSTER_RETURN_IF_ERROR(tx.offices().Get(code).status().WithField("office"));
     MUSTER_ASSIGN_OR_RETURN(account.id, tx.auth().InsertAccount(account));
     return Status::Ok();
   }));
@@ -149,7 +149,7 @@ Result<Account> AuthService::UpdateStaff(std::string_view login, const StaffChan
     }
     MUSTER_RETURN_IF_ERROR(CheckStaffRole(account.role, account.offices));
     for (const auto& code : account.offices) {
-      MUSTER_RETURN_IF_ERROR(tx.GetOffice(code).status().WithField("office"));
+      MUSTER_RETURN_IF_ERROR(tx.offices().Get(code).status().WithField("office"));
     }
     if (change.active && *change.active != account.active) {
       account.active = *change.active;
@@ -200,7 +200,7 @@ Result<std::string> AuthService::IssueActivationCode(std::string_view national_i
   record.created_at = clock_.Now();
   record.expires_at = record.created_at + options_.activation_code_ttl;
   MUSTER_RETURN_IF_ERROR(store_.Write([&](Tx& tx) -> Status {
-    MUSTER_RETURN_IF_ERROR(tx.GetPerson(national_id).status().WithField("national_id"));
+    MUSTER_RETURN_IF_ERROR(tx.persons().Get(national_id).status().WithField("national_id"));
     return tx.auth().UpsertActivationCode(record);
   }));
   return code;
@@ -258,7 +258,7 @@ Result<Account> AuthService::Activate(std::string_view national_id, std::string_
       return tx.auth().RevokeAccountSessions(account.id, now).status();
     }
     if (!existing.status().IsNotFound()) return existing.status();
-    MUSTER_ASSIGN_OR_RETURN(Person person, tx.GetPerson(national_id));
+    MUSTER_ASSIGN_OR_RETURN(Person person, tx.persons().Get(national_id));
     account.login = std::string(national_id);
     account.role = Role::kCitizen;
     account.display_name = fmt::format("{} {}", person.given_name, person.surname);

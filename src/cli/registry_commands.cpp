@@ -69,7 +69,7 @@ void AddOfficeCommands(CLI::App& app, Context& ctx, int& exit_code) {
   add->callback([&ctx, &exit_code, o] {
     WithStore(ctx, exit_code, [&](Store& store, const Policy&) -> Status {
       MUSTER_RETURN_IF_ERROR(CheckOffice(*o));
-      MUSTER_RETURN_IF_ERROR(store.Write([&](Tx& tx) { return tx.InsertOffice(*o); }));
+      MUSTER_RETURN_IF_ERROR(store.Write([&](Tx& tx) { return tx.offices().Insert(*o); }));
       if (ctx.json) {
         PrintJson(ToJson(*o));
       } else {
@@ -84,7 +84,7 @@ void AddOfficeCommands(CLI::App& app, Context& ctx, int& exit_code) {
     WithStore(ctx, exit_code, [&](Store& store, const Policy&) -> Status {
       std::vector<Office> offices;
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
-        MUSTER_ASSIGN_OR_RETURN(offices, tx.ListOffices());
+        MUSTER_ASSIGN_OR_RETURN(offices, tx.offices().List());
         return Status::Ok();
       }));
       if (ctx.json) {
@@ -181,8 +181,8 @@ void AddPersonCommands(CLI::App& app, Context& ctx, int& exit_code) {
       Person p;
       std::vector<Deferment> deferments;
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
-        MUSTER_ASSIGN_OR_RETURN(p, tx.GetPerson(*national_id));
-        MUSTER_ASSIGN_OR_RETURN(deferments, tx.ListDeferments(*national_id));
+        MUSTER_ASSIGN_OR_RETURN(p, tx.persons().Get(*national_id));
+        MUSTER_ASSIGN_OR_RETURN(deferments, tx.deferments().List(*national_id));
         return Status::Ok();
       }));
       if (ctx.json) {
@@ -208,7 +208,7 @@ void AddPersonCommands(CLI::App& app, Context& ctx, int& exit_code) {
     WithStore(ctx, exit_code, [&](Store& store, const Policy&) -> Status {
       std::vector<Person> persons;
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
-        MUSTER_ASSIGN_OR_RETURN(persons, tx.ListPersons(*filter));
+        MUSTER_ASSIGN_OR_RETURN(persons, tx.persons().List(*filter));
         return Status::Ok();
       }));
       if (ctx.json) {

@@ -17,6 +17,7 @@
 #include "auth/auth_service.hpp"
 #include "cli/cli.hpp"
 #include "http/server.hpp"
+#include "app/app.hpp"
 #include "ledger/follower.hpp"
 #include "summons/service.hpp"
 
@@ -254,19 +255,23 @@ Status Serve(Context& ctx, const ServeArgs& args) {
 
   MUSTER_ASSIGN_OR_RETURN(Policy policy, ctx.LoadPolicy());
   MUSTER_ASSIGN_OR_RETURN(auto store, ctx.Open());
-  MUSTER_ASSIGN_OR_RETURN(ledger::Ledger ledger, ctx.LoadLedger());
-  SummonsService summons(*store, policy, ctx.clock);
+  // As in the CLI (app::App): every write appends its events to the ledger in its own
+  // transaction, except the batches of campaign jobs and of the sweep, whose events a follower
+  // appends meanwhile.
+  MUSTER_ASSIGN_OR_RETURN(
+      auto app, app::App::Build(*store, policy, ctx.clock,
+                                {.load_ledger = [&ctx] { return ctx.LoadLedger(); },
+                                 .ledger_at_start = true,
+                                 .bulk_follower = true,
+                                 .on_follower_error = [](const Status& st) {
+                                   fmt::print(stderr,
+                                              "muster serve: appending a campaign's or the sweep's events to the "
+                                              "ledger: {} (tried again at the next batch)\n",
+                                              st.message());
+                                 }}));
+  const ledger::Ledger& ledger = *app->ledger();
+  SummonsService& summons = app->summons();
   summons.SetExitCheckCapacity(args.exit_check_backlog);
-  // As in the CLI: every write appends its events to the ledger in its own transaction, except
-  // the batches of campaign jobs and of the sweep, whose events a follower appends meanwhile.
-  summons.SetBeforeCommit([&ledger](Tx& tx) { return ledger.AppendPending(tx).status(); });
-  ledger::Follower bulk_ledger(ledger, *store, [](const Status& st) {
-    fmt::print(stderr,
-               "muster serve: appending a campaign's or the sweep's events to the ledger: {} (tried again "
-               "at the next batch)\n",
-               st.message());
-  });
-  summons.SetBulkAfterCommit([&bulk_ledger] { bulk_ledger.Notify(); });
   MUSTER_RETURN_IF_ERROR(summons.LoadExitBans());
   auth::AuthOptions auth_options;
   auth_options.session_ttl = std::chrono::seconds(args.session_ttl);
@@ -319,7 +324,7 @@ Status Serve(Context& ctx, const ServeArgs& args) {
   jobs.Drain();
   background.Stop();
   follower.Stop();
-  Status appended = bulk_ledger.Finish();
+  Status appended = app->Finish();
   if (!flushed.ok()) flushed = summons.FlushExitChecks();  // once more, after the jobs let go
   if (!flushed.ok()) {
     flushed = flushed.WithContext(

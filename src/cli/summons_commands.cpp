@@ -6,28 +6,23 @@
 
 #include "cli/cli.hpp"
 #include "codec/json.hpp"
-#include "ledger/follower.hpp"
+#include "app/app.hpp"
 #include "summons/number.hpp"
 #include "summons/service.hpp"
 
 namespace muster::cli {
 namespace {
 
-// WithStore, with the lifecycle service built on that store.
+// WithStore, with the services built on that store (app::App): every write appends its events
+// to the ledger before it commits. The keys are read at the first write, so read-only commands
+// work without them.
 template <typename Work>
 void WithService(Context& ctx, int& exit_code, Work&& work) {
-  WithStore(ctx, exit_code, [&](Store& store, const Policy& policy) {
-    SummonsService service(store, policy, ctx.clock);
-    // Every write appends its events to the ledger before it commits. The keys are read at the
-    // first write, so read-only commands work without them.
-    std::optional<ledger::Ledger> ledger;
-    service.SetBeforeCommit([&](Tx& tx) -> Status {
-      if (!ledger) {
-        MUSTER_ASSIGN_OR_RETURN(ledger, ctx.LoadLedger());
-      }
-      return ledger->AppendPending(tx).status();
-    });
-    return work(service, store, policy);
+  WithStore(ctx, exit_code, [&](Store& store, const Policy& policy) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(auto app, app::App::Build(store, policy, ctx.clock, {.load_ledger = [&ctx] {
+                                                         return ctx.LoadLedger();
+                                                       }}));
+    return work(app->summons(), store, policy);
   });
 }
 
@@ -37,13 +32,12 @@ void WithService(Context& ctx, int& exit_code, Work&& work) {
 template <typename Work>
 void WithBulkService(Context& ctx, int& exit_code, Work&& work) {
   WithStore(ctx, exit_code, [&](Store& store, const Policy& policy) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(ledger::Ledger ledger, ctx.LoadLedger());
-    SummonsService service(store, policy, ctx.clock);
-    service.SetBeforeCommit([&ledger](Tx& tx) { return ledger.AppendPending(tx).status(); });
-    ledger::Follower follower(ledger, store);
-    service.SetBulkAfterCommit([&follower] { follower.Notify(); });
-    Status st = work(service, store, policy);
-    Status appended = follower.Finish();
+    MUSTER_ASSIGN_OR_RETURN(auto app, app::App::Build(store, policy, ctx.clock,
+                                                      {.load_ledger = [&ctx] { return ctx.LoadLedger(); },
+                                                       .ledger_at_start = true,
+                                                       .bulk_follower = true}));
+    Status st = work(app->summons(), store, policy);
+    Status appended = app->Finish();
     return st.ok() ? appended : st;
   });
 }
@@ -127,8 +121,8 @@ void AddDefermentCommands(CLI::App& app, Context& ctx, int& exit_code) {
     WithService(ctx, exit_code, [&](SummonsService&, Store& store, const Policy&) -> Status {
       std::vector<Deferment> list;
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
-        MUSTER_RETURN_IF_ERROR(tx.GetPerson(a->national_id).status());
-        MUSTER_ASSIGN_OR_RETURN(list, tx.ListDeferments(a->national_id));
+        MUSTER_RETURN_IF_ERROR(tx.persons().Get(a->national_id).status());
+        MUSTER_ASSIGN_OR_RETURN(list, tx.deferments().List(a->national_id));
         return Status::Ok();
       }));
       if (ctx.json) {
@@ -244,7 +238,7 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
     WithService(ctx, exit_code, [&](SummonsService&, Store& store, const Policy&) -> Status {
       std::vector<Summons> list;
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
-        MUSTER_RETURN_IF_ERROR(tx.GetPerson(a->national_id).status());
+        MUSTER_RETURN_IF_ERROR(tx.persons().Get(a->national_id).status());
         MUSTER_ASSIGN_OR_RETURN(list, tx.ListSummonsOfPerson(a->national_id));
         return Status::Ok();
       }));
@@ -368,7 +362,7 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
     WithService(ctx, exit_code, [&](SummonsService&, Store& store, const Policy&) -> Status {
       std::vector<Restriction> list;
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
-        MUSTER_RETURN_IF_ERROR(tx.GetPerson(a->national_id).status());
+        MUSTER_RETURN_IF_ERROR(tx.persons().Get(a->national_id).status());
         MUSTER_ASSIGN_OR_RETURN(list, tx.ListRestrictionsOfPerson(a->national_id));
         return Status::Ok();
       }));
@@ -533,7 +527,7 @@ void AddCorrectionCommands(CLI::App& app, Context& ctx, int& exit_code) {
       filter.limit = 100000;
       std::vector<CorrectionRequest> list;
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
-        MUSTER_ASSIGN_OR_RETURN(list, tx.ListCorrections(filter));
+        MUSTER_ASSIGN_OR_RETURN(list, tx.corrections().List(filter));
         return Status::Ok();
       }));
       if (ctx.json) {
@@ -615,7 +609,7 @@ void AddCampaignCommands(CLI::App& app, Context& ctx, int& exit_code) {
       MUSTER_ASSIGN_OR_RETURN(Campaign c, svc.GetCampaign(a->id));
       std::vector<std::pair<std::string, int64_t>> counts;
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
-        MUSTER_ASSIGN_OR_RETURN(counts, tx.CountSummonsByState(c.id));
+        MUSTER_ASSIGN_OR_RETURN(counts, tx.reports().CountSummonsByState(c.id));
         return Status::Ok();
       }));
       if (ctx.json) {

@@ -196,7 +196,7 @@ Result<ImportSummary> ImportPersons(CsvReader& reader, Store& store, const Polic
 
   std::unordered_set<std::string> districts;
   MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
-    MUSTER_ASSIGN_OR_RETURN(auto offices, tx.ListOffices());
+    MUSTER_ASSIGN_OR_RETURN(auto offices, tx.offices().List());
     for (auto& o : offices) districts.insert(std::move(o.code));
     return Status::Ok();
   }));
@@ -224,8 +224,9 @@ Result<ImportSummary> ImportPersons(CsvReader& reader, Store& store, const Polic
                      ImportSummary counts;  // added to the summary only once the batch is committed
                      MUSTER_RETURN_IF_ERROR(store.Write([&](Tx& tx) {
                        counts = {};
-                       MUSTER_ASSIGN_OR_RETURN(std::vector<UpsertOutcome> outcomes,
-                                               tx.UpsertPersons(std::span<const Person>(writing.data(), count)));
+                       MUSTER_ASSIGN_OR_RETURN(
+                           std::vector<UpsertOutcome> outcomes,
+                           tx.persons().UpsertBatch(std::span<const Person>(writing.data(), count)));
                        for (UpsertOutcome outcome : outcomes) Count(counts, outcome);
                        return Status::Ok();
                      }));
@@ -356,7 +357,7 @@ Result<ImportSummary> ImportOffices(CsvReader& reader, Store& store) {
   MUSTER_RETURN_IF_ERROR(store.Write([&](Tx& tx) {
     outcomes.clear();
     for (const Office& o : offices) {
-      MUSTER_ASSIGN_OR_RETURN(UpsertOutcome outcome, tx.UpsertOffice(o));
+      MUSTER_ASSIGN_OR_RETURN(UpsertOutcome outcome, tx.offices().Upsert(o));
       outcomes.push_back(outcome);
     }
     return Status::Ok();

@@ -32,8 +32,8 @@ class PersonImportTest : public ::testing::Test {
     store_ = std::move(*store);
     ASSERT_TRUE(store_
                     ->Write([](Tx& tx) {
-                      MUSTER_RETURN_IF_ERROR(tx.InsertOffice({"D01", "Central", "Moscow", "Europe/Moscow", 200}));
-                      return tx.InsertOffice({"D02", "North", "Saint Petersburg", "Europe/Moscow", 100});
+                      MUSTER_RETURN_IF_ERROR(tx.offices().Insert({"D01", "Central", "Moscow", "Europe/Moscow", 200}));
+                      return tx.offices().Insert({"D02", "North", "Saint Petersburg", "Europe/Moscow", 100});
                     })
                     .ok());
   }
@@ -52,7 +52,7 @@ class PersonImportTest : public ::testing::Test {
     int64_t n = -1;
     EXPECT_TRUE(store_
                     ->Read([&](Tx& tx) {
-                      MUSTER_ASSIGN_OR_RETURN(n, tx.CountPersons());
+                      MUSTER_ASSIGN_OR_RETURN(n, tx.persons().Count());
                       return Status::Ok();
                     })
                     .ok());
@@ -62,7 +62,7 @@ class PersonImportTest : public ::testing::Test {
   Result<Person> Get(std::string_view national_id) {
     Person p;
     Status st = store_->Read([&](Tx& tx) {
-      MUSTER_ASSIGN_OR_RETURN(p, tx.GetPerson(national_id));
+      MUSTER_ASSIGN_OR_RETURN(p, tx.persons().Get(national_id));
       return Status::Ok();
     });
     if (!st.ok()) return st;

@@ -1,6 +1,6 @@
 #include <string>
 
-#include "store/store.hpp"
+#include "store/person_port.hpp"
 
 namespace muster {
 

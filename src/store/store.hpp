@@ -27,29 +27,14 @@
 #include "core/status.hpp"
 #include "core/summons.hpp"
 #include "store/auth_port.hpp"
+#include "store/campaign_port.hpp"
+#include "store/correction_port.hpp"
+#include "store/deferment_port.hpp"
+#include "store/office_port.hpp"
+#include "store/person_port.hpp"
+#include "store/report_port.hpp"
 
 namespace muster {
-
-enum class UpsertOutcome { kInserted, kUpdated, kUnchanged };
-
-struct PersonFilter {
-  std::optional<std::string> district;
-  std::string after_national_id;  // cursor: only IDs greater than this
-  size_t limit = 100;
-};
-
-// Persons whose name contains every word of `text` (in surname, given name or patronymic),
-// in `districts` only, by surname, given name and national ID. Letters match regardless of
-// case (in SQLite only the ASCII ones: its LIKE folds no other case); at most four words count.
-struct PersonSearch {
-  std::string text;
-  std::vector<std::string> districts;
-  size_t limit = 50;
-};
-
-// The four LIKE patterns a store matches a PersonSearch with (escape character: backslash):
-// "%word%" for each of its first four words, "%" for the rest (store/person_search.cpp).
-std::array<std::string, 4> PersonSearchPatterns(std::string_view text);
 
 // Override requests of `offices`, in `state` (all when nullopt), oldest first.
 struct OverrideFilter {
@@ -65,17 +50,6 @@ struct AppealFilter {
   std::optional<std::vector<std::string>> offices;  // on summonses of these offices
   int64_t after_id = 0;                             // cursor: only ids greater than this
   size_t limit = 0;                                 // 0: no limit
-};
-
-// The part of a person that campaign planning reads.
-struct Candidate {
-  int64_t person_id = 0;
-  std::string national_id;
-  CivilDate birth_date;
-  std::string district;
-  std::string category;
-  std::string fitness;
-  PersonStatus status = PersonStatus::kActive;
 };
 
 // The ledger's rows (ledger/log.hpp). The Merkle tree is stored as tiles, as in C2SP
@@ -117,96 +91,18 @@ struct StoredCheckpoint {
   Timestamp created_at;
 };
 
-// Reports (summons/report.hpp gives these counts their meaning). Summonses are counted per
-// office (the district that issued them) and state; a campaign or every summons.
-struct SummonsTally {
-  std::string office;
-  SummonsState state = SummonsState::kIssued;
-  int64_t count = 0;      // summonses in `state`
-  int64_t delivered = 0;  // of them, with delivered_at set
-  int64_t viewed = 0;     // of them, with viewed_at set
-};
-
-// The moments a summons records, for counting per day.
-enum class SummonsMoment { kIssued, kDelivered, kViewed, kAppeared, kClosed };
-
-// Summonses whose `moment` fell on `day` (days since 1970-01-01, UTC), per office and the
-// summons' current state.
-struct DayTally {
-  std::string office;
-  SummonsMoment moment = SummonsMoment::kIssued;
-  SummonsState state = SummonsState::kIssued;
-  int64_t day = 0;
-  int64_t count = 0;
-};
-
-struct TallyFilter {
-  std::optional<int64_t> campaign;  // nullopt: every summons
-  std::optional<Timestamp> from;    // DayTally: moments at or after
-  std::optional<Timestamp> to;      // DayTally: moments before
-};
-
-// Correction requests (registry/correction.hpp) in `state` (all when nullopt), of one person
-// when `national_id` is set, of persons registered in `districts` when it is not empty; oldest
-// first.
-struct CorrectionFilter {
-  std::optional<CorrectionState> state;
-  std::optional<std::string> national_id;
-  std::vector<std::string> districts;  // of the person; all when empty
-  size_t limit = 500;
-  int64_t after_id = 0;  // cursor: only ids greater than this
-};
-
 class Tx {
  public:
   virtual ~Tx() = default;
 
-  // Offices.
-  virtual Status InsertOffice(const Office& office) = 0;  // AlreadyExists when the code is taken
-  virtual Result<UpsertOutcome> UpsertOffice(const Office& office) = 0;
-  virtual Result<std::vector<Office>> ListOffices() = 0;
-  virtual Result<Office> GetOffice(std::string_view code) = 0;  // NotFound
-
-  // Persons, keyed by national ID.
-  virtual Result<UpsertOutcome> UpsertPerson(const Person& person) = 0;
-  // UpsertPerson for each of `persons` (their national IDs distinct), outcomes in the same order.
-  // This default runs them one by one; a backend where each statement is a round trip sends the
-  // batch at once.
-  virtual Result<std::vector<UpsertOutcome>> UpsertPersons(std::span<const Person> persons) {
-    std::vector<UpsertOutcome> outcomes;
-    outcomes.reserve(persons.size());
-    for (const Person& person : persons) {
-      MUSTER_ASSIGN_OR_RETURN(UpsertOutcome outcome, UpsertPerson(person));
-      outcomes.push_back(outcome);
-    }
-    return outcomes;
-  }
-  virtual Result<Person> GetPerson(std::string_view national_id) = 0;               // NotFound
-  virtual Result<std::vector<Person>> ListPersons(const PersonFilter& filter) = 0;  // by national ID
-  virtual Result<int64_t> CountPersons() = 0;
-  virtual Result<std::vector<Person>> SearchPersons(const PersonSearch& search) = 0;
-
-  // Deferments.
-  virtual Result<DefermentId> InsertDeferment(const Deferment& deferment) = 0;
-  virtual Result<Deferment> GetDeferment(DefermentId id) = 0;  // NotFound
-  virtual Result<std::vector<Deferment>> ListDeferments(std::string_view national_id) = 0;
-  virtual Status EndDeferment(DefermentId id, Timestamp ended_at) = 0;
-  // Deferments not ended early (expired ones included), for planning.
-  virtual Result<std::vector<Deferment>> ListOpenDeferments() = 0;
-
-  // Campaigns.
-  virtual Result<int64_t> InsertCampaign(const Campaign& campaign) = 0;
-  virtual Result<Campaign> GetCampaign(int64_t id) = 0;  // NotFound
-  virtual Result<std::vector<Campaign>> ListCampaigns() = 0;
-  // Persons in `districts`, in registry order.
-  virtual Status ScanCandidates(const std::vector<std::string>& districts,
-                                const std::function<void(const Candidate&)>& fn) = 0;
-  virtual Result<std::vector<int64_t>> CampaignPersonIds(int64_t campaign_id) = 0;
-  // Every summons not cancelled with appear_at in [from, to), as (office, appear_at).
-  virtual Status ForEachAppointment(Timestamp from, Timestamp to,
-                                    const std::function<void(std::string_view office, Timestamp at)>& fn) = 0;
-  // Counts of summonses per state, for one campaign or (nullopt) all.
-  virtual Result<std::vector<std::pair<std::string, int64_t>>> CountSummonsByState(std::optional<int64_t> campaign) = 0;
+  // The registry: offices, persons, deferments, correction requests (registry/).
+  virtual OfficePort& offices() = 0;
+  virtual PersonPort& persons() = 0;
+  virtual DefermentPort& deferments() = 0;
+  virtual CorrectionPort& corrections() = 0;
+  // Campaigns, and the report aggregates over summonses and restrictions.
+  virtual CampaignPort& campaigns() = 0;
+  virtual ReportPort& reports() = 0;
 
   // Summonses. Ids are assigned by the caller from MaxSummonsId() inside the same write.
   virtual Result<int64_t> MaxSummonsId() = 0;
@@ -249,20 +145,6 @@ class Tx {
   virtual Status UpdateOverride(const OverrideRequest& request) = 0;
   virtual Result<OverrideRequest> GetOverride(int64_t id) = 0;  // NotFound
   virtual Result<std::vector<OverrideRequest>> ListOverrides(const OverrideFilter& filter) = 0;
-
-  // Reports: SQL aggregates over summonses and restrictions.
-  virtual Result<std::vector<SummonsTally>> TallySummons(const TallyFilter& filter) = 0;
-  virtual Result<std::vector<DayTally>> TallySummonsByDay(const TallyFilter& filter) = 0;
-  // Restrictions in force at `at` (not lifted, effective by then: Restriction::ActiveAt) on
-  // summonses of the filter's campaign, counted per office of the summons.
-  virtual Result<std::vector<std::pair<std::string, int64_t>>> CountRestrictionsInForce(const TallyFilter& filter,
-                                                                                        Timestamp at) = 0;
-
-  // Requests to correct a person's registry data.
-  virtual Result<int64_t> InsertCorrection(const CorrectionRequest& request) = 0;
-  virtual Status UpdateCorrection(const CorrectionRequest& request) = 0;  // the decision, previous_value
-  virtual Result<CorrectionRequest> GetCorrection(int64_t id) = 0;        // NotFound
-  virtual Result<std::vector<CorrectionRequest>> ListCorrections(const CorrectionFilter& filter) = 0;
 
   // Exit checks asked, for the record. A reference recorded already is left as it is (a batch
   // written again after a lost COMMIT answer). PostgreSQL sends the rows as one multi-row INSERT

@@ -294,10 +294,10 @@ TEST_P(StoreTest, LedgerTilesRoundTripAndGrowInPlace) {
 TEST_P(StoreTest, MapsConstraintViolations) {
   auto store = Open();
   ASSERT_TRUE(store);
-  ASSERT_TRUE(store->Write([](Tx& tx) { return tx.InsertOffice(TestOffice()); }).ok());
-  Status dup = store->Write([](Tx& tx) { return tx.InsertOffice(TestOffice()); });
+  ASSERT_TRUE(store->Write([](Tx& tx) { return tx.offices().Insert(TestOffice()); }).ok());
+  Status dup = store->Write([](Tx& tx) { return tx.offices().Insert(TestOffice()); });
   EXPECT_TRUE(dup.IsAlreadyExists()) << dup.ToString();
-  Status fk = store->Write([](Tx& tx) { return tx.UpsertPerson(TestPerson(1, "D99")).status(); });
+  Status fk = store->Write([](Tx& tx) { return tx.persons().Upsert(TestPerson(1, "D99")).status(); });
   EXPECT_TRUE(fk.IsFailedPrecondition()) << fk.ToString();
 }
 
@@ -307,11 +307,11 @@ TEST_P(StoreTest, UpsertTellsInsertUpdateAndUnchangedApart) {
   std::vector<UpsertOutcome> outcomes;
   ASSERT_TRUE(store
                   ->Write([&](Tx& tx) {
-                    MUSTER_RETURN_IF_ERROR(tx.InsertOffice(TestOffice()));
+                    MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice()));
                     Person p = TestPerson(1);
                     for (int i = 0; i < 3; ++i) {
                       if (i == 2) p.address = "Tverskaya 1";
-                      MUSTER_ASSIGN_OR_RETURN(UpsertOutcome o, tx.UpsertPerson(p));
+                      MUSTER_ASSIGN_OR_RETURN(UpsertOutcome o, tx.persons().Upsert(p));
                       outcomes.push_back(o);
                     }
                     return Status::Ok();
@@ -327,12 +327,12 @@ TEST_P(StoreTest, BatchUpsertReportsEachOutcomeInOrder) {
   std::vector<UpsertOutcome> outcomes;
   ASSERT_TRUE(store
                   ->Write([&](Tx& tx) {
-                    MUSTER_RETURN_IF_ERROR(tx.InsertOffice(TestOffice()));
-                    MUSTER_RETURN_IF_ERROR(tx.UpsertPerson(TestPerson(2)).status());
-                    MUSTER_RETURN_IF_ERROR(tx.UpsertPerson(TestPerson(3)).status());
+                    MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice()));
+                    MUSTER_RETURN_IF_ERROR(tx.persons().Upsert(TestPerson(2)).status());
+                    MUSTER_RETURN_IF_ERROR(tx.persons().Upsert(TestPerson(3)).status());
                     std::vector<Person> batch = {TestPerson(1), TestPerson(2), TestPerson(3), TestPerson(4)};
                     batch[2].address = "Tverskaya 1";
-                    MUSTER_ASSIGN_OR_RETURN(outcomes, tx.UpsertPersons(batch));
+                    MUSTER_ASSIGN_OR_RETURN(outcomes, tx.persons().UpsertBatch(batch));
                     return Status::Ok();
                   })
                   .ok());
@@ -340,7 +340,7 @@ TEST_P(StoreTest, BatchUpsertReportsEachOutcomeInOrder) {
                                                   UpsertOutcome::kUpdated, UpsertOutcome::kInserted}));
   Status fk = store->Write([](Tx& tx) {
     std::vector<Person> batch = {TestPerson(5), TestPerson(6, "D99")};
-    return tx.UpsertPersons(batch).status();
+    return tx.persons().UpsertBatch(batch).status();
   });
   EXPECT_TRUE(fk.IsFailedPrecondition()) << fk.ToString();
 }
@@ -354,21 +354,21 @@ TEST_P(StoreTest, BatchUpsertKeepsEveryByte) {
   Person read;
   ASSERT_TRUE(store
                   ->Write([&](Tx& tx) {
-                    MUSTER_RETURN_IF_ERROR(tx.InsertOffice(TestOffice()));
-                    MUSTER_RETURN_IF_ERROR(tx.UpsertPersons(batch).status());
+                    MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice()));
+                    MUSTER_RETURN_IF_ERROR(tx.persons().UpsertBatch(batch).status());
                     // A second batch in the same write sees only its own rows.
                     std::vector<Person> again = {TestPerson(3)};
-                    MUSTER_ASSIGN_OR_RETURN(auto outcomes, tx.UpsertPersons(again));
+                    MUSTER_ASSIGN_OR_RETURN(auto outcomes, tx.persons().UpsertBatch(again));
                     if (outcomes.size() != 1) return Status::Internal("one outcome expected");
                     return Status::Ok();
                   })
                   .ok());
   ASSERT_TRUE(store
                   ->Read([&](Tx& tx) {
-                    MUSTER_ASSIGN_OR_RETURN(read, tx.GetPerson(batch[0].national_id));
-                    MUSTER_ASSIGN_OR_RETURN(Person other, tx.GetPerson(batch[1].national_id));
+                    MUSTER_ASSIGN_OR_RETURN(read, tx.persons().Get(batch[0].national_id));
+                    MUSTER_ASSIGN_OR_RETURN(Person other, tx.persons().Get(batch[1].national_id));
                     EXPECT_EQ(other.surname, batch[1].surname);
-                    MUSTER_ASSIGN_OR_RETURN(int64_t count, tx.CountPersons());
+                    MUSTER_ASSIGN_OR_RETURN(int64_t count, tx.persons().Count());
                     EXPECT_EQ(count, 3);
                     return Status::Ok();
                   })
@@ -380,14 +380,14 @@ TEST_P(StoreTest, AFailedWriteLeavesNothing) {
   auto store = Open();
   ASSERT_TRUE(store);
   Status st = store->Write([](Tx& tx) {
-    MUSTER_RETURN_IF_ERROR(tx.InsertOffice(TestOffice()));
+    MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice()));
     return Status::InvalidArgument("changed my mind");
   });
   EXPECT_TRUE(st.IsInvalidArgument());
   auto offices = std::make_shared<std::vector<Office>>();
   ASSERT_TRUE(store
                   ->Read([&](Tx& tx) {
-                    MUSTER_ASSIGN_OR_RETURN(*offices, tx.ListOffices());
+                    MUSTER_ASSIGN_OR_RETURN(*offices, tx.offices().List());
                     return Status::Ok();
                   })
                   .ok());
@@ -497,14 +497,14 @@ TEST_P(StoreTest, SurvivesKilledConnections) {
   auto store = Open();
   ASSERT_TRUE(store);
   // Several pooled connections, idle now.
-  ASSERT_TRUE(store->Write([](Tx& tx) { return tx.InsertOffice(TestOffice()); }).ok());
-  ASSERT_TRUE(store->Read([](Tx& tx) { return tx.ListOffices().status(); }).ok());
+  ASSERT_TRUE(store->Write([](Tx& tx) { return tx.offices().Insert(TestOffice()); }).ok());
+  ASSERT_TRUE(store->Read([](Tx& tx) { return tx.offices().List().status(); }).ok());
   ASSERT_TRUE(RawExec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
                       "AND pid <> pg_backend_pid()")
                   .ok());
   int64_t offices = 0;
   Status read = store->ReadReplica([&](Tx& tx) {
-    MUSTER_ASSIGN_OR_RETURN(auto list, tx.ListOffices());
+    MUSTER_ASSIGN_OR_RETURN(auto list, tx.offices().List());
     offices = static_cast<int64_t>(list.size());
     return Status::Ok();
   });
@@ -513,13 +513,13 @@ TEST_P(StoreTest, SurvivesKilledConnections) {
   ASSERT_TRUE(RawExec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
                       "AND pid <> pg_backend_pid()")
                   .ok());
-  Status write = store->Write([](Tx& tx) { return tx.InsertOffice(TestOffice("D02")); });
+  Status write = store->Write([](Tx& tx) { return tx.offices().Insert(TestOffice("D02")); });
   EXPECT_TRUE(write.ok()) << write.ToString();
   // A write that fails for its own reasons is not run twice: its error comes back as it was.
   int runs = 0;
   Status dup = store->Write([&](Tx& tx) {
     ++runs;
-    return tx.InsertOffice(TestOffice("D02"));
+    return tx.offices().Insert(TestOffice("D02"));
   });
   EXPECT_TRUE(dup.IsAlreadyExists()) << dup.ToString();
   EXPECT_EQ(runs, 1);
@@ -531,7 +531,7 @@ TEST_P(StoreTest, ALateFailureStillFailsTheWrite) {
   auto store = Open();
   ASSERT_TRUE(store);
   Status st = store->Write([](Tx& tx) {
-    MUSTER_RETURN_IF_ERROR(tx.InsertOffice(TestOffice()));
+    MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice()));
     // PostgreSQL text cannot hold a NUL byte: the server refuses this event.
     MUSTER_RETURN_IF_ERROR(
         tx.AppendEvent(Event{0, "test.event", Timestamp{}, "cli:test", "S", std::string("a\0b", 3)}).status());
@@ -541,13 +541,13 @@ TEST_P(StoreTest, ALateFailureStillFailsTheWrite) {
   auto offices = std::make_shared<std::vector<Office>>();
   ASSERT_TRUE(store
                   ->Read([&](Tx& tx) {
-                    MUSTER_ASSIGN_OR_RETURN(*offices, tx.ListOffices());
+                    MUSTER_ASSIGN_OR_RETURN(*offices, tx.offices().List());
                     return Status::Ok();
                   })
                   .ok());
   EXPECT_TRUE(offices->empty());
   // The connection is clean again for the next write.
-  EXPECT_TRUE(store->Write([](Tx& tx) { return tx.InsertOffice(TestOffice()); }).ok());
+  EXPECT_TRUE(store->Write([](Tx& tx) { return tx.offices().Insert(TestOffice()); }).ok());
 }
 
 // A read sees one snapshot: a write that commits while it runs stays invisible to it.
@@ -556,20 +556,20 @@ TEST_P(StoreTest, AReadIsASnapshot) {
   ASSERT_TRUE(store);
   ASSERT_TRUE(store
                   ->Write([](Tx& tx) {
-                    MUSTER_RETURN_IF_ERROR(tx.InsertOffice(TestOffice()));
-                    return tx.UpsertPerson(TestPerson(1)).status();
+                    MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice()));
+                    return tx.persons().Upsert(TestPerson(1)).status();
                   })
                   .ok());
   int64_t before = -1, after = -1;
   bool wrote = false;
   ASSERT_TRUE(store
                   ->Read([&](Tx& tx) {
-                    MUSTER_ASSIGN_OR_RETURN(before, tx.CountPersons());
+                    MUSTER_ASSIGN_OR_RETURN(before, tx.persons().Count());
                     auto writer = std::async(std::launch::async, [&] {
-                      return store->Write([](Tx& w) { return w.UpsertPerson(TestPerson(2)).status(); });
+                      return store->Write([](Tx& w) { return w.persons().Upsert(TestPerson(2)).status(); });
                     });
                     wrote = writer.wait_for(std::chrono::seconds(20)) == std::future_status::ready && writer.get().ok();
-                    MUSTER_ASSIGN_OR_RETURN(after, tx.CountPersons());
+                    MUSTER_ASSIGN_OR_RETURN(after, tx.persons().Count());
                     return Status::Ok();
                   })
                   .ok());
@@ -584,16 +584,16 @@ TEST_P(StoreTest, AReadIsASnapshot) {
 TEST_P(StoreTest, WritesFromTwoStoresAreSerialised) {
   auto first = Open();
   ASSERT_TRUE(first);
-  ASSERT_TRUE(first->Write([](Tx& tx) { return tx.InsertOffice(TestOffice()); }).ok());
+  ASSERT_TRUE(first->Write([](Tx& tx) { return tx.offices().Insert(TestOffice()); }).ok());
   auto second = Open(/*create=*/false);
   ASSERT_TRUE(second);
   constexpr int kWrites = 40;
   auto writer = [](Store* store) {
     for (int i = 0; i < kWrites; ++i) {
       Status st = store->Write([](Tx& tx) {
-        MUSTER_ASSIGN_OR_RETURN(int64_t n, tx.CountPersons());
+        MUSTER_ASSIGN_OR_RETURN(int64_t n, tx.persons().Count());
         std::this_thread::yield();
-        MUSTER_ASSIGN_OR_RETURN(UpsertOutcome o, tx.UpsertPerson(TestPerson(static_cast<int>(n) + 1)));
+        MUSTER_ASSIGN_OR_RETURN(UpsertOutcome o, tx.persons().Upsert(TestPerson(static_cast<int>(n) + 1)));
         return o == UpsertOutcome::kInserted ? Status::Ok() : Status::Internal("a write saw a stale count");
       });
       if (!st.ok()) return st;
@@ -608,7 +608,7 @@ TEST_P(StoreTest, WritesFromTwoStoresAreSerialised) {
   int64_t count = 0;
   ASSERT_TRUE(first
                   ->Read([&](Tx& tx) {
-                    MUSTER_ASSIGN_OR_RETURN(count, tx.CountPersons());
+                    MUSTER_ASSIGN_OR_RETURN(count, tx.persons().Count());
                     return Status::Ok();
                   })
                   .ok());
@@ -639,9 +639,9 @@ Summons TestSummons(int64_t id, int person, std::string office, SummonsState sta
 // Office D01, persons 1..n and summons i for person i, in the state `state_of(i)`, issued on
 // day 20000 and due on day 20005.
 Status InsertSummonses(Tx& tx, int n, const std::function<SummonsState(int)>& state_of) {
-  MUSTER_RETURN_IF_ERROR(tx.InsertOffice(TestOffice("D01")));
+  MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice("D01")));
   for (int i = 1; i <= n; ++i) {
-    MUSTER_RETURN_IF_ERROR(tx.UpsertPerson(TestPerson(i, "D01")).status());
+    MUSTER_RETURN_IF_ERROR(tx.persons().Upsert(TestPerson(i, "D01")).status());
     MUSTER_RETURN_IF_ERROR(tx.InsertSummons(TestSummons(i, i, "D01", state_of(i), 20000)));
   }
   return Status::Ok();
@@ -804,9 +804,10 @@ TEST_P(StoreTest, TalliesSummonsPerOfficeStateAndDay) {
   ASSERT_TRUE(store);
   int64_t campaign = 0;
   Status st = store->Write([&](Tx& tx) -> Status {
-    MUSTER_RETURN_IF_ERROR(tx.InsertOffice(TestOffice("D01")));
-    MUSTER_RETURN_IF_ERROR(tx.InsertOffice(TestOffice("D02")));
-    for (int i = 1; i <= 3; ++i) MUSTER_RETURN_IF_ERROR(tx.UpsertPerson(TestPerson(i, i < 3 ? "D01" : "D02")).status());
+    MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice("D01")));
+    MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice("D02")));
+    for (int i = 1; i <= 3; ++i)
+      MUSTER_RETURN_IF_ERROR(tx.persons().Upsert(TestPerson(i, i < 3 ? "D01" : "D02")).status());
     Campaign c;
     c.kind = "conscription";
     c.name = "Autumn";
@@ -815,7 +816,7 @@ TEST_P(StoreTest, TalliesSummonsPerOfficeStateAndDay) {
     c.appear_from = std::chrono::year{2024} / 10 / 1;
     c.appear_until = std::chrono::year{2024} / 10 / 30;
     c.created_by = "supervisor:sam";
-    MUSTER_ASSIGN_OR_RETURN(campaign, tx.InsertCampaign(c));
+    MUSTER_ASSIGN_OR_RETURN(campaign, tx.campaigns().Insert(c));
     Summons a = TestSummons(1, 1, "D01", SummonsState::kDelivered, 20000);
     Summons b = TestSummons(2, 2, "D01", SummonsState::kNoShow, 20000);
     a.campaign_id = b.campaign_id = campaign;
@@ -837,14 +838,14 @@ TEST_P(StoreTest, TalliesSummonsPerOfficeStateAndDay) {
   auto key = [](const SummonsTally& t) { return std::tuple(t.office, t.state, t.count, t.delivered, t.viewed); };
   auto day_key = [](const DayTally& t) { return std::tuple(t.office, t.moment, t.state, t.day, t.count); };
   st = store->Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(auto of_campaign, tx.TallySummons({campaign, std::nullopt, std::nullopt}));
+    MUSTER_ASSIGN_OR_RETURN(auto of_campaign, tx.reports().TallySummons({campaign, std::nullopt, std::nullopt}));
     std::set<std::tuple<std::string, S, int64_t, int64_t, int64_t>> got;
     for (const auto& t : of_campaign) got.insert(key(t));
     EXPECT_EQ(got, (decltype(got){{"D01", S::kDelivered, 1, 1, 0}, {"D01", S::kNoShow, 1, 1, 0}}));
-    MUSTER_ASSIGN_OR_RETURN(auto all, tx.TallySummons({}));
+    MUSTER_ASSIGN_OR_RETURN(auto all, tx.reports().TallySummons({}));
     EXPECT_EQ(all.size(), 3u);
 
-    MUSTER_ASSIGN_OR_RETURN(auto days, tx.TallySummonsByDay({}));
+    MUSTER_ASSIGN_OR_RETURN(auto days, tx.reports().TallySummonsByDay({}));
     std::set<std::tuple<std::string, M, S, int64_t, int64_t>> by_day;
     for (const auto& t : days) by_day.insert(day_key(t));
     EXPECT_EQ(by_day, (decltype(by_day){{"D01", M::kIssued, S::kDelivered, 20000, 1},
@@ -856,18 +857,18 @@ TEST_P(StoreTest, TalliesSummonsPerOfficeStateAndDay) {
                                         {"D02", M::kDelivered, S::kAppeared, 20001, 1},
                                         {"D02", M::kViewed, S::kAppeared, 20002, 1},
                                         {"D02", M::kAppeared, S::kAppeared, 20003, 1}}));
-    MUSTER_ASSIGN_OR_RETURN(auto late, tx.TallySummonsByDay({campaign, Day(20005, 0), Day(20011, 0)}));
+    MUSTER_ASSIGN_OR_RETURN(auto late, tx.reports().TallySummonsByDay({campaign, Day(20005, 0), Day(20011, 0)}));
     EXPECT_EQ(late.size(), 1u);
     if (late.size() == 1) {
       EXPECT_EQ(day_key(late[0]), std::tuple(std::string("D01"), M::kClosed, S::kNoShow, int64_t{20010}, int64_t{1}));
     }
 
-    MUSTER_ASSIGN_OR_RETURN(auto before, tx.CountRestrictionsInForce({}, Day(20010, 11)));
+    MUSTER_ASSIGN_OR_RETURN(auto before, tx.reports().CountRestrictionsInForce({}, Day(20010, 11)));
     EXPECT_TRUE(before.empty());
-    MUSTER_ASSIGN_OR_RETURN(auto in_force, tx.CountRestrictionsInForce({}, Day(20011)));
+    MUSTER_ASSIGN_OR_RETURN(auto in_force, tx.reports().CountRestrictionsInForce({}, Day(20011)));
     EXPECT_EQ(in_force, (std::vector<std::pair<std::string, int64_t>>{{"D01", 1}}));
-    MUSTER_ASSIGN_OR_RETURN(auto other,
-                            tx.CountRestrictionsInForce({campaign + 1, std::nullopt, std::nullopt}, Day(20011)));
+    MUSTER_ASSIGN_OR_RETURN(
+        auto other, tx.reports().CountRestrictionsInForce({campaign + 1, std::nullopt, std::nullopt}, Day(20011)));
     EXPECT_TRUE(other.empty());
     return Status::Ok();
   });
@@ -885,16 +886,16 @@ TEST_P(StoreTest, CorrectionsRoundTripAndFilter) {
   c.requested_by = "citizen:1";
   c.requested_at = Day(20000);
   Status st = store->Write([&](Tx& tx) -> Status {
-    MUSTER_RETURN_IF_ERROR(tx.InsertOffice(TestOffice("D01")));
-    MUSTER_RETURN_IF_ERROR(tx.UpsertPerson(TestPerson(1)).status());
-    MUSTER_ASSIGN_OR_RETURN(c.id, tx.InsertCorrection(c));
+    MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice("D01")));
+    MUSTER_RETURN_IF_ERROR(tx.persons().Upsert(TestPerson(1)).status());
+    MUSTER_ASSIGN_OR_RETURN(c.id, tx.corrections().Insert(c));
     CorrectionRequest other = c;
     other.field = "phone";
-    return tx.InsertCorrection(other).status();
+    return tx.corrections().Insert(other).status();
   });
   ASSERT_TRUE(st.ok()) << st.ToString();
   st = store->Write([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(CorrectionRequest got, tx.GetCorrection(c.id));
+    MUSTER_ASSIGN_OR_RETURN(CorrectionRequest got, tx.corrections().Get(c.id));
     EXPECT_EQ(got.field, "surname");
     EXPECT_EQ(got.proposed_value, "Smirnov");
     EXPECT_EQ(got.district, "D01");
@@ -904,23 +905,295 @@ TEST_P(StoreTest, CorrectionsRoundTripAndFilter) {
     got.decided_by = "officer:olga";
     got.decided_at = Day(20001);
     got.previous_value = "Petrov";
-    return tx.UpdateCorrection(got);
+    return tx.corrections().Update(got);
   });
   ASSERT_TRUE(st.ok()) << st.ToString();
   st = store->Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(CorrectionRequest got, tx.GetCorrection(c.id));
+    MUSTER_ASSIGN_OR_RETURN(CorrectionRequest got, tx.corrections().Get(c.id));
     EXPECT_EQ(got.state, CorrectionState::kApproved);
     EXPECT_EQ(got.previous_value, "Petrov");
     EXPECT_EQ(got.decided_at, Day(20001));
-    EXPECT_TRUE(tx.GetCorrection(c.id + 100).status().IsNotFound());
-    MUSTER_ASSIGN_OR_RETURN(auto pending, tx.ListCorrections({CorrectionState::kPending, std::nullopt, {}, 10}));
+    EXPECT_TRUE(tx.corrections().Get(c.id + 100).status().IsNotFound());
+    MUSTER_ASSIGN_OR_RETURN(auto pending, tx.corrections().List({CorrectionState::kPending, std::nullopt, {}, 10}));
     EXPECT_EQ(pending.size(), 1u);
-    MUSTER_ASSIGN_OR_RETURN(auto mine, tx.ListCorrections({std::nullopt, c.national_id, {"D01"}, 10}));
+    MUSTER_ASSIGN_OR_RETURN(auto mine, tx.corrections().List({std::nullopt, c.national_id, {"D01"}, 10}));
     EXPECT_EQ(mine.size(), 2u);
-    MUSTER_ASSIGN_OR_RETURN(auto elsewhere, tx.ListCorrections({std::nullopt, std::nullopt, {"D02"}, 10}));
+    MUSTER_ASSIGN_OR_RETURN(auto elsewhere, tx.corrections().List({std::nullopt, std::nullopt, {"D02"}, 10}));
     EXPECT_TRUE(elsewhere.empty());
-    MUSTER_ASSIGN_OR_RETURN(auto one, tx.ListCorrections({std::nullopt, std::nullopt, {}, 1}));
+    MUSTER_ASSIGN_OR_RETURN(auto one, tx.corrections().List({std::nullopt, std::nullopt, {}, 1}));
     EXPECT_EQ(one.size(), 1u);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
+TEST_P(StoreTest, OfficesUpsertAndReadBack) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  std::vector<UpsertOutcome> outcomes;
+  Status st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice("D02")));
+    Office same = TestOffice("D02");
+    Office renamed = same;
+    renamed.name = "North";
+    renamed.daily_capacity = 50;
+    for (const Office* o : {&same, &renamed}) {
+      MUSTER_ASSIGN_OR_RETURN(UpsertOutcome outcome, tx.offices().Upsert(*o));
+      outcomes.push_back(outcome);
+    }
+    MUSTER_ASSIGN_OR_RETURN(UpsertOutcome added, tx.offices().Upsert(TestOffice("D01")));
+    outcomes.push_back(added);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(outcomes,
+            (std::vector<UpsertOutcome>{UpsertOutcome::kUnchanged, UpsertOutcome::kUpdated, UpsertOutcome::kInserted}));
+  st = store->Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(Office d02, tx.offices().Get("D02"));
+    EXPECT_EQ(d02.name, "North");
+    EXPECT_EQ(d02.region, "Moscow");
+    EXPECT_EQ(d02.timezone, "Europe/Moscow");
+    EXPECT_EQ(d02.daily_capacity, 50);
+    EXPECT_TRUE(tx.offices().Get("D99").status().IsNotFound());
+    MUSTER_ASSIGN_OR_RETURN(auto all, tx.offices().List());
+    EXPECT_EQ(all.size(), 2u);
+    if (all.size() == 2) {
+      EXPECT_EQ(all[0], TestOffice("D01"));
+      EXPECT_EQ(all[1], d02);
+    }
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
+TEST_P(StoreTest, PersonsListSearchAndScan) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  auto person = [](int n, std::string district, std::string surname, std::string given) {
+    Person p = TestPerson(n, std::move(district));
+    p.surname = std::move(surname);
+    p.given_name = std::move(given);
+    p.birth_date = std::chrono::year{2000 + n} / 3 / 4;
+    return p;
+  };
+  std::vector<Person> persons = {person(1, "D01", "Petrov", "Ivan"), person(2, "D02", "Petrov", "Ivan"),
+                                 person(3, "D01", "Sidorov", "Pyotr"), person(4, "D01", "petrova", "Anna"),
+                                 person(5, "D02", "Ivanov", "Petr")};
+  persons[2].status = PersonStatus::kExempt;
+  persons[2].fitness = "B";
+  Status st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice("D01")));
+    MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice("D02")));
+    // Registered out of national-ID order: lists follow the IDs, scans the registry.
+    for (int i : {3, 4, 0, 2, 1}) MUSTER_RETURN_IF_ERROR(tx.persons().Upsert(persons[i]).status());
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  auto ids = [](const std::vector<Person>& list) {
+    std::vector<std::string> out;
+    for (const Person& p : list) out.push_back(p.national_id.substr(10));
+    return out;
+  };
+  using Ids = std::vector<std::string>;
+  st = store->Read([&](Tx& tx) -> Status {
+    EXPECT_TRUE(tx.persons().Get("00000000009").status().IsNotFound());
+    MUSTER_ASSIGN_OR_RETURN(Person third, tx.persons().Get(persons[2].national_id));
+    EXPECT_TRUE(third.SameData(persons[2]));
+
+    MUSTER_ASSIGN_OR_RETURN(auto all, tx.persons().List({}));
+    EXPECT_EQ(ids(all), (Ids{"1", "2", "3", "4", "5"}));
+    MUSTER_ASSIGN_OR_RETURN(auto d01, tx.persons().List({"D01", "", 100}));
+    EXPECT_EQ(ids(d01), (Ids{"1", "3", "4"}));
+    MUSTER_ASSIGN_OR_RETURN(auto page, tx.persons().List({"D01", persons[0].national_id, 1}));
+    EXPECT_EQ(ids(page), (Ids{"3"}));
+
+    // Case folds (ASCII at least); by surname as bytes, given name, national ID.
+    MUSTER_ASSIGN_OR_RETURN(auto petrov, tx.persons().Search({"PETROV", {"D01", "D02"}, 50}));
+    EXPECT_EQ(ids(petrov), (Ids{"1", "2", "4"}));
+    MUSTER_ASSIGN_OR_RETURN(auto two, tx.persons().Search({"petrov", {"D01", "D02"}, 2}));
+    EXPECT_EQ(ids(two), (Ids{"1", "2"}));
+    MUSTER_ASSIGN_OR_RETURN(auto words, tx.persons().Search({"ivan, petr", {"D01", "D02"}, 50}));
+    EXPECT_EQ(ids(words), (Ids{"5", "1", "2"}));
+    MUSTER_ASSIGN_OR_RETURN(auto in_d01, tx.persons().Search({"ivan", {"D01"}, 50}));
+    EXPECT_EQ(ids(in_d01), (Ids{"1"}));
+    MUSTER_ASSIGN_OR_RETURN(auto literal, tx.persons().Search({"Pet_ov", {"D01", "D02"}, 50}));
+    EXPECT_TRUE(literal.empty());
+
+    std::vector<Candidate> candidates;
+    MUSTER_RETURN_IF_ERROR(tx.persons().ScanCandidates({"D01"}, [&](const Candidate& c) { candidates.push_back(c); }));
+    EXPECT_EQ(candidates.size(), 3u);
+    std::vector<std::string> scanned;
+    for (const Candidate& c : candidates) {
+      scanned.push_back(c.national_id.substr(10));
+      EXPECT_EQ(c.district, "D01");
+      EXPECT_GT(c.person_id, 0);
+    }
+    // In registry order: persons 4, 5, 1, 3 and 2 were registered in that order.
+    EXPECT_EQ(scanned, (Ids{"4", "1", "3"}));
+    for (size_t i = 1; i < candidates.size(); ++i) EXPECT_LT(candidates[i - 1].person_id, candidates[i].person_id);
+    if (candidates.size() == 3) {
+      EXPECT_EQ(candidates[2].birth_date, persons[2].birth_date);
+      EXPECT_EQ(candidates[2].category, "conscript");
+      EXPECT_EQ(candidates[2].fitness, "B");
+      EXPECT_EQ(candidates[2].status, PersonStatus::kExempt);
+    }
+    int none = 0;
+    MUSTER_RETURN_IF_ERROR(tx.persons().ScanCandidates({"D09"}, [&](const Candidate&) { ++none; }));
+    EXPECT_EQ(none, 0);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
+TEST_P(StoreTest, DefermentsEndOnceAndListOpen) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  auto deferment = [](int person, std::string kind) {
+    Deferment d;
+    d.national_id = TestPerson(person).national_id;
+    d.kind = std::move(kind);
+    d.until = std::chrono::year{2026} / 6 / 30;
+    d.basis = "Certificate 17";
+    d.created_by = "officer:olga";
+    d.created_at = Day(20000);
+    return d;
+  };
+  std::vector<DefermentId> ids;
+  Status st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice()));
+    MUSTER_RETURN_IF_ERROR(tx.persons().Upsert(TestPerson(1)).status());
+    MUSTER_RETURN_IF_ERROR(tx.persons().Upsert(TestPerson(2)).status());
+    for (const Deferment& d : {deferment(1, "study"), deferment(2, "health"), deferment(1, "family")}) {
+      MUSTER_ASSIGN_OR_RETURN(DefermentId id, tx.deferments().Insert(d));
+      ids.push_back(id);
+    }
+    EXPECT_TRUE(tx.deferments().Insert(deferment(9, "study")).status().IsNotFound());
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(ids.size(), 3u);
+  st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_RETURN_IF_ERROR(tx.deferments().End(ids[0], Day(20001)));
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  // Ending it again fails (in a write of its own: on PostgreSQL nothing failed there).
+  st = store->Write([&](Tx& tx) { return tx.deferments().End(ids[0], Day(20002)); });
+  EXPECT_TRUE(st.IsFailedPrecondition()) << st.ToString();
+  st = store->Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(Deferment first, tx.deferments().Get(ids[0]));
+    EXPECT_EQ(first.national_id, TestPerson(1).national_id);
+    EXPECT_EQ(first.kind, "study");
+    EXPECT_EQ(first.until, std::chrono::year{2026} / 6 / 30);
+    EXPECT_EQ(first.basis, "Certificate 17");
+    EXPECT_EQ(first.created_by, "officer:olga");
+    EXPECT_EQ(first.created_at, Day(20000));
+    EXPECT_EQ(first.ended_at, Day(20001));
+    EXPECT_TRUE(tx.deferments().Get(DefermentId{ids[2].value + 100}).status().IsNotFound());
+    MUSTER_ASSIGN_OR_RETURN(auto of_first, tx.deferments().List(TestPerson(1).national_id));
+    if (of_first.size() != 2) return Status::Internal(fmt::format("of_first: {} rows", of_first.size()));
+    EXPECT_EQ(of_first[0].id, ids[0]);
+    EXPECT_EQ(of_first[1].id, ids[2]);
+    EXPECT_EQ(of_first[1].kind, "family");
+    EXPECT_FALSE(of_first[1].ended_at);
+    MUSTER_ASSIGN_OR_RETURN(auto unknown, tx.deferments().List("00000000009"));
+    EXPECT_TRUE(unknown.empty());
+    MUSTER_ASSIGN_OR_RETURN(auto open, tx.deferments().ListOpen());
+    if (open.size() != 2) return Status::Internal(fmt::format("open: {} rows", open.size()));
+    EXPECT_EQ(open[0].id, ids[1]);
+    EXPECT_EQ(open[0].national_id, TestPerson(2).national_id);
+    EXPECT_EQ(open[1].id, ids[2]);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
+TEST_P(StoreTest, CampaignsRoundTripAndCountTheirSummonses) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  Campaign c;
+  c.kind = "conscription";
+  c.name = "Autumn";
+  c.basis = "Order 1";
+  c.districts = {"D01", "D02"};
+  c.age_min = 18;
+  c.age_max = 30;
+  c.categories = {"conscript"};
+  c.fitness = {"A", "B"};
+  c.quota = 100;
+  c.appear_from = std::chrono::year{2024} / 10 / 1;
+  c.appear_until = std::chrono::year{2024} / 10 / 30;
+  c.place = "Hall 2";
+  c.purpose = "Board";
+  c.created_by = "supervisor:sam";
+  c.created_at = Day(19990);
+  Campaign spring = c;
+  spring.name = "Spring";
+  spring.districts = {"D01"};
+  int64_t other = 0;
+  Status st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(c.id, tx.campaigns().Insert(c));
+    MUSTER_ASSIGN_OR_RETURN(other, tx.campaigns().Insert(spring));
+    // Summonses 1..4 (appearing on day 20005), the first three of the campaign.
+    MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice("D01")));
+    for (int i = 1; i <= 4; ++i) {
+      MUSTER_RETURN_IF_ERROR(tx.persons().Upsert(TestPerson(i)).status());
+      Summons s = TestSummons(i, i, "D01", i == 2 ? SummonsState::kCancelled : SummonsState::kDelivered, 20000);
+      if (i < 4) s.campaign_id = c.id;
+      if (i == 3) s.appear_at = Day(20007);
+      MUSTER_RETURN_IF_ERROR(tx.InsertSummons(s));
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  st = store->Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(Campaign got, tx.campaigns().Get(c.id));
+    EXPECT_EQ(got.kind, c.kind);
+    EXPECT_EQ(got.name, c.name);
+    EXPECT_EQ(got.basis, c.basis);
+    EXPECT_EQ(got.districts, c.districts);
+    EXPECT_EQ(got.age_min, 18);
+    EXPECT_EQ(got.age_max, 30);
+    EXPECT_EQ(got.categories, c.categories);
+    EXPECT_EQ(got.fitness, c.fitness);
+    EXPECT_EQ(got.quota, 100);
+    EXPECT_EQ(got.appear_from, c.appear_from);
+    EXPECT_EQ(got.appear_until, c.appear_until);
+    EXPECT_EQ(got.place, "Hall 2");
+    EXPECT_EQ(got.purpose, "Board");
+    EXPECT_EQ(got.created_by, "supervisor:sam");
+    EXPECT_EQ(got.created_at, Day(19990));
+    EXPECT_TRUE(tx.campaigns().Get(other + 100).status().IsNotFound());
+    MUSTER_ASSIGN_OR_RETURN(auto all, tx.campaigns().List());
+    if (all.size() != 2) return Status::Internal(fmt::format("all: {} rows", all.size()));
+    EXPECT_EQ(all[0].id, c.id);
+    EXPECT_EQ(all[1].id, other);
+    EXPECT_EQ(all[1].districts, std::vector<std::string>{"D01"});
+
+    MUSTER_ASSIGN_OR_RETURN(auto person_ids, tx.campaigns().PersonIds(c.id));
+    EXPECT_EQ(std::set<int64_t>(person_ids.begin(), person_ids.end()).size(), 3u);
+    EXPECT_EQ(person_ids.size(), 3u);
+    MUSTER_ASSIGN_OR_RETURN(auto none, tx.campaigns().PersonIds(other));
+    EXPECT_TRUE(none.empty());
+
+    using Counts = std::vector<std::pair<std::string, int64_t>>;
+    MUSTER_ASSIGN_OR_RETURN(auto of_campaign, tx.reports().CountSummonsByState(c.id));
+    EXPECT_EQ(of_campaign, (Counts{{"cancelled", 1}, {"delivered", 2}}));
+    MUSTER_ASSIGN_OR_RETURN(auto every, tx.reports().CountSummonsByState(std::nullopt));
+    EXPECT_EQ(every, (Counts{{"cancelled", 1}, {"delivered", 3}}));
+    MUSTER_ASSIGN_OR_RETURN(auto of_other, tx.reports().CountSummonsByState(other));
+    EXPECT_TRUE(of_other.empty());
+
+    // Not cancelled, appearing in [from, to).
+    std::multiset<std::pair<std::string, Timestamp>> appointments;
+    MUSTER_RETURN_IF_ERROR(tx.reports().ForEachAppointment(
+        Day(20005), Day(20007), [&](std::string_view office, Timestamp at) { appointments.emplace(office, at); }));
+    EXPECT_EQ(appointments,
+              (std::multiset<std::pair<std::string, Timestamp>>{{"D01", Day(20005)}, {"D01", Day(20005)}}));
+    appointments.clear();
+    MUSTER_RETURN_IF_ERROR(tx.reports().ForEachAppointment(
+        Day(20006), Day(20008), [&](std::string_view office, Timestamp at) { appointments.emplace(office, at); }));
+    EXPECT_EQ(appointments, (std::multiset<std::pair<std::string, Timestamp>>{{"D01", Day(20007)}}));
     return Status::Ok();
   });
   EXPECT_TRUE(st.ok()) << st.ToString();

@@ -14,7 +14,7 @@ namespace {
 Result<std::string> CheckedValue(Tx& tx, std::string_view field, std::string_view value, Timestamp now) {
   MUSTER_ASSIGN_OR_RETURN(std::string checked, CheckCorrection(field, value, UtcDate(now)));
   if (field == "district") {
-    auto office = tx.GetOffice(checked);
+    auto office = tx.offices().Get(checked);
     if (office.status().IsNotFound()) {
       return Status::InvalidArgument("value", fmt::format("district '{}' is not the code of a known office", checked));
     }
@@ -38,13 +38,13 @@ Result<CorrectionRequest> SummonsService::RequestCorrection(std::string_view nat
   CorrectionRequest c;
   MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites&) {
     Timestamp now = clock_.Now();
-    MUSTER_ASSIGN_OR_RETURN(Person person, tx.GetPerson(national_id));
+    MUSTER_ASSIGN_OR_RETURN(Person person, tx.persons().Get(national_id));
     MUSTER_ASSIGN_OR_RETURN(std::string checked, CheckedValue(tx, field, value, now));
     if (FieldValue(person, field) == checked) {
       return Status::InvalidArgument("value", fmt::format("{} is already '{}'", field, checked));
     }
     MUSTER_ASSIGN_OR_RETURN(auto pending,
-                            tx.ListCorrections({CorrectionState::kPending, person.national_id, {}, 1000}));
+                            tx.corrections().List({CorrectionState::kPending, person.national_id, {}, 1000}));
     for (const auto& p : pending) {
       if (p.field == field) {
         return Status::FailedPrecondition(
@@ -58,7 +58,7 @@ Result<CorrectionRequest> SummonsService::RequestCorrection(std::string_view nat
     c.explanation = std::string(explanation);
     c.requested_by = std::string(actor);
     c.requested_at = now;
-    MUSTER_ASSIGN_OR_RETURN(c.id, tx.InsertCorrection(c));
+    MUSTER_ASSIGN_OR_RETURN(c.id, tx.corrections().Insert(c));
     return EmitEvent(tx, "person.correction_requested", now, actor, c.national_id, Payload(c));
   }));
   return c;
@@ -71,7 +71,7 @@ Result<CorrectionRequest> SummonsService::DecideCorrection(int64_t id, bool appr
   CorrectionRequest c;
   MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites&) {
     Timestamp now = clock_.Now();
-    MUSTER_ASSIGN_OR_RETURN(c, tx.GetCorrection(id));
+    MUSTER_ASSIGN_OR_RETURN(c, tx.corrections().Get(id));
     if (c.state != CorrectionState::kPending) {
       return Status::FailedPrecondition(
           fmt::format("correction request {} is already {}", c.id, CorrectionStateName(c.state)));
@@ -84,18 +84,18 @@ Result<CorrectionRequest> SummonsService::DecideCorrection(int64_t id, bool appr
     c.decision_reason = std::string(reason);
     nlohmann::json payload = Payload(c);
     if (approve) {
-      MUSTER_ASSIGN_OR_RETURN(Person person, tx.GetPerson(c.national_id));
+      MUSTER_ASSIGN_OR_RETURN(Person person, tx.persons().Get(c.national_id));
       // Checked again: a birth date or a district may have become wrong since the request.
       MUSTER_ASSIGN_OR_RETURN(std::string value, CheckedValue(tx, c.field, c.proposed_value, now));
       c.previous_value = FieldValue(person, c.field);
       ApplyCorrection(person, c.field, value);
-      MUSTER_RETURN_IF_ERROR(tx.UpsertPerson(person).status());
+      MUSTER_RETURN_IF_ERROR(tx.persons().Upsert(person).status());
       c.state = CorrectionState::kApproved;
     } else {
       c.state = CorrectionState::kRejected;
       payload["reason"] = c.decision_reason;
     }
-    MUSTER_RETURN_IF_ERROR(tx.UpdateCorrection(c));
+    MUSTER_RETURN_IF_ERROR(tx.corrections().Update(c));
     return EmitEvent(tx, approve ? "person.corrected" : "person.correction_rejected", now, actor, c.national_id,
                      payload);
   }));

@@ -51,7 +51,8 @@ void BM_ExitCheckService(benchmark::State& state) {
     return;
   }
   SystemClock clock;
-  SummonsService service(**store, DefaultPolicy(), clock);
+  WritePath writes(**store);
+  SummonsService service(writes, DefaultPolicy(), clock);
   size_t i = 0, denied = 0;
   for (auto _ : state) {
     auto answer = service.ExitCheck(ids[i++ & (kIds - 1)], "border:bench");

@@ -75,8 +75,8 @@ std::vector<DistrictRow> DistrictsOf(const std::vector<SummonsTally>& tallies,
 Result<Funnel> ReportService::CampaignFunnel(int64_t campaign_id, const OfficeScope& in_scope) {
   std::vector<SummonsTally> tallies;
   MUSTER_RETURN_IF_ERROR(store_.ReadReplica([&](Tx& tx) -> Status {
-    MUSTER_RETURN_IF_ERROR(tx.GetCampaign(campaign_id).status());
-    MUSTER_ASSIGN_OR_RETURN(tallies, tx.TallySummons({campaign_id, std::nullopt, std::nullopt}));
+    MUSTER_RETURN_IF_ERROR(tx.campaigns().Get(campaign_id).status());
+    MUSTER_ASSIGN_OR_RETURN(tallies, tx.reports().TallySummons({campaign_id, std::nullopt, std::nullopt}));
     return Status::Ok();
   }));
   return FunnelOf(tallies, in_scope);
@@ -85,7 +85,7 @@ Result<Funnel> ReportService::CampaignFunnel(int64_t campaign_id, const OfficeSc
 Result<std::vector<TimelineDay>> ReportService::Timeline(const TallyFilter& filter, const OfficeScope& in_scope) {
   std::vector<DayTally> tallies;
   MUSTER_RETURN_IF_ERROR(store_.ReadReplica([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(tallies, tx.TallySummonsByDay(filter));
+    MUSTER_ASSIGN_OR_RETURN(tallies, tx.reports().TallySummonsByDay(filter));
     return Status::Ok();
   }));
   return TimelineOf(tallies, in_scope);
@@ -97,8 +97,8 @@ Result<std::vector<DistrictRow>> ReportService::Districts(std::optional<int64_t>
   Timestamp now = clock_.Now();
   MUSTER_RETURN_IF_ERROR(store_.ReadReplica([&](Tx& tx) -> Status {
     TallyFilter filter{campaign, std::nullopt, std::nullopt};
-    MUSTER_ASSIGN_OR_RETURN(tallies, tx.TallySummons(filter));
-    MUSTER_ASSIGN_OR_RETURN(restrictions, tx.CountRestrictionsInForce(filter, now));
+    MUSTER_ASSIGN_OR_RETURN(tallies, tx.reports().TallySummons(filter));
+    MUSTER_ASSIGN_OR_RETURN(restrictions, tx.reports().CountRestrictionsInForce(filter, now));
     return Status::Ok();
   }));
   return DistrictsOf(tallies, restrictions, in_scope);

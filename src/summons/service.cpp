@@ -67,19 +67,25 @@ bool SameActor(std::string_view a, std::string_view b) {
 
 bool DeliveredOnEntry(const Policy& policy) { return policy.delivery_mode == DeliveryMode::kOnEntry; }
 
-SummonsService::SummonsService(Store& store, const Policy& policy, const Clock& clock)
-    : store_(store), policy_(policy), clock_(clock), check_nonce_(std::random_device{}() & 0xffff), check_counter_(0) {}
+SummonsService::SummonsService(WritePath& writes, const Policy& policy, const Clock& clock)
+    : writes_(writes),
+      store_(writes.store()),
+      policy_(policy),
+      clock_(clock),
+      check_nonce_(std::random_device{}() & 0xffff),
+      check_counter_(0) {}
 
 Status SummonsService::Write(const std::function<Status(Tx&, ExitBanWrites&)>& work, WriteKind kind) {
-  const bool followed = kind == WriteKind::kBulk && bulk_after_commit_;
   ExitBanWrites changes;
-  MUSTER_RETURN_IF_ERROR(store_.Write([&](Tx& tx) {
-    changes = {};
-    MUSTER_RETURN_IF_ERROR(work(tx, changes));
-    if (changes.changed) MUSTER_RETURN_IF_ERROR(tx.NotifyExitBanChange());
-    return before_commit_ && !followed ? before_commit_(tx) : Status::Ok();
-  }));
-  if (followed) bulk_after_commit_();
+  WritePath::Effects effects;
+  MUSTER_RETURN_IF_ERROR(writes_.Write(
+      [&](Tx& tx, WritePath::Effects& e) {
+        changes = {};
+        MUSTER_RETURN_IF_ERROR(work(tx, changes));
+        e.exit_bans_changed = changes.changed;
+        return Status::Ok();
+      },
+      kind == WriteKind::kBulk ? WritePath::Kind::kBulk : WritePath::Kind::kSingle, effects));
   // Committed: a failed catch-up is repaired by the next FollowExitBans, and must not report
   // this write as failed.
   if (changes.changed && exit_bans_loaded()) (void)FollowExitBans(/*from_replica=*/false);
@@ -205,7 +211,7 @@ Result<Deferment> SummonsService::AddDeferment(std::string_view national_id, std
   d.created_by = std::string(actor);
   d.created_at = clock_.Now();
   MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites&) {
-    MUSTER_ASSIGN_OR_RETURN(d.id, tx.InsertDeferment(d));
+    MUSTER_ASSIGN_OR_RETURN(d.id, tx.deferments().Insert(d));
     return EmitEvent(tx, "deferment.added", d.created_at, actor, national_id,
                      {{"deferment_id", d.id.value},
                       {"national_id", d.national_id},
@@ -219,8 +225,8 @@ Result<Deferment> SummonsService::EndDeferment(DefermentId id, std::string_view 
   Deferment d;
   Timestamp now = clock_.Now();
   MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites&) {
-    MUSTER_ASSIGN_OR_RETURN(d, tx.GetDeferment(id));
-    MUSTER_RETURN_IF_ERROR(tx.EndDeferment(id, now));
+    MUSTER_ASSIGN_OR_RETURN(d, tx.deferments().Get(id));
+    MUSTER_RETURN_IF_ERROR(tx.deferments().End(id, now));
     d.ended_at = now;
     return EmitEvent(tx, "deferment.ended", now, actor, d.national_id,
                      {{"deferment_id", id.value}, {"national_id", d.national_id}, {"kind", d.kind}});
@@ -235,9 +241,9 @@ Result<Eligibility> SummonsService::CheckPerson(std::string_view national_id, st
   }
   Eligibility result;
   MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
-    MUSTER_ASSIGN_OR_RETURN(Person person, tx.GetPerson(national_id));
-    MUSTER_ASSIGN_OR_RETURN(Office o, tx.GetOffice(office.empty() ? person.district : office));
-    MUSTER_ASSIGN_OR_RETURN(auto deferments, tx.ListDeferments(national_id));
+    MUSTER_ASSIGN_OR_RETURN(Person person, tx.persons().Get(national_id));
+    MUSTER_ASSIGN_OR_RETURN(Office o, tx.offices().Get(office.empty() ? person.district : office));
+    MUSTER_ASSIGN_OR_RETURN(auto deferments, tx.deferments().List(national_id));
     result = CheckEligibility(person, deferments, kind, LocalDate(appear_at, o.timezone), policy_);
     return Status::Ok();
   }));
@@ -255,20 +261,20 @@ Result<Eligibility> SummonsService::Assess(Tx& tx, const IssueRequest& r) {
     return Status::InvalidArgument("appear_at", fmt::format("{} is not in the future", FormatTimestamp(r.appear_at)));
   }
   // The request's fields name what is missing: "national_id: no person with national ID ...".
-  auto found_office = tx.GetOffice(r.office);
+  auto found_office = tx.offices().Get(r.office);
   if (!found_office.ok()) return found_office.status().WithField("office");
   const Office& office = *found_office;
   // An office summons only the persons registered in its district. A person of another district
   // gets the same answer as an unknown one, so that the answer does not tell who is registered
   // elsewhere; their own office issues their summonses.
-  auto found_person = tx.GetPerson(r.national_id);
+  auto found_person = tx.persons().Get(r.national_id);
   if (!found_person.ok() && !found_person.status().IsNotFound()) return found_person.status();
   if (!found_person.ok() || found_person->district != office.code) {
     return Status::NotFound("national_id", fmt::format("no person with national ID {} is registered with office {}",
                                                        r.national_id, office.code));
   }
   const Person& person = *found_person;
-  MUSTER_ASSIGN_OR_RETURN(auto deferments, tx.ListDeferments(r.national_id));
+  MUSTER_ASSIGN_OR_RETURN(auto deferments, tx.deferments().List(r.national_id));
   return CheckEligibility(person, deferments, r.kind, LocalDate(r.appear_at, office.timezone), policy_);
 }
 
@@ -475,9 +481,9 @@ Result<Campaign> SummonsService::CreateCampaign(Campaign c, std::string_view act
   c.created_by = std::string(actor);
   c.created_at = clock_.Now();
   MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites&) {
-    MUSTER_ASSIGN_OR_RETURN(auto offices, tx.ListOffices());
+    MUSTER_ASSIGN_OR_RETURN(auto offices, tx.offices().List());
     MUSTER_RETURN_IF_ERROR(ValidateCampaign(c, policy_, offices, UtcDate(c.created_at)));
-    MUSTER_ASSIGN_OR_RETURN(c.id, tx.InsertCampaign(c));
+    MUSTER_ASSIGN_OR_RETURN(c.id, tx.campaigns().Insert(c));
     return Status::Ok();
   }));
   return c;
@@ -486,29 +492,29 @@ Result<Campaign> SummonsService::CreateCampaign(Campaign c, std::string_view act
 Result<Campaign> SummonsService::GetCampaign(int64_t id) {
   Campaign c;
   MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
-    MUSTER_ASSIGN_OR_RETURN(c, tx.GetCampaign(id));
+    MUSTER_ASSIGN_OR_RETURN(c, tx.campaigns().Get(id));
     return Status::Ok();
   }));
   return c;
 }
 
 Result<CampaignPlan> SummonsService::Plan(Tx& tx, const Campaign& c) {
-  MUSTER_ASSIGN_OR_RETURN(auto offices, tx.ListOffices());
-  MUSTER_ASSIGN_OR_RETURN(auto deferments, tx.ListOpenDeferments());
-  MUSTER_ASSIGN_OR_RETURN(auto already, tx.CampaignPersonIds(c.id));
+  MUSTER_ASSIGN_OR_RETURN(auto offices, tx.offices().List());
+  MUSTER_ASSIGN_OR_RETURN(auto deferments, tx.deferments().ListOpen());
+  MUSTER_ASSIGN_OR_RETURN(auto already, tx.campaigns().PersonIds(c.id));
   CampaignPlanner planner(c, policy_, offices, deferments, already);
   // Appointments already booked in the window (with a day of margin for time zones).
   MUSTER_RETURN_IF_ERROR(
-      tx.ForEachAppointment(StartOfDay(AddDays(c.appear_from, -1)), StartOfDay(AddDays(c.appear_until, 2)),
-                            [&](std::string_view office, Timestamp at) { planner.Booked(office, at); }));
-  MUSTER_RETURN_IF_ERROR(tx.ScanCandidates(c.districts, [&](const Candidate& cand) { planner.Add(cand); }));
+      tx.reports().ForEachAppointment(StartOfDay(AddDays(c.appear_from, -1)), StartOfDay(AddDays(c.appear_until, 2)),
+                                      [&](std::string_view office, Timestamp at) { planner.Booked(office, at); }));
+  MUSTER_RETURN_IF_ERROR(tx.persons().ScanCandidates(c.districts, [&](const Candidate& cand) { planner.Add(cand); }));
   return planner.Finish();
 }
 
 Result<CampaignPlan> SummonsService::PreviewCampaign(int64_t id) {
   CampaignPlan plan;
   MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
-    MUSTER_ASSIGN_OR_RETURN(Campaign c, tx.GetCampaign(id));
+    MUSTER_ASSIGN_OR_RETURN(Campaign c, tx.campaigns().Get(id));
     MUSTER_ASSIGN_OR_RETURN(plan, Plan(tx, c));
     return Status::Ok();
   }));
@@ -521,13 +527,13 @@ Result<CampaignPlan> SummonsService::IssueCampaign(int64_t id, std::string_view 
   Campaign c;
   CampaignPlan plan;
   MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
-    MUSTER_ASSIGN_OR_RETURN(c, tx.GetCampaign(id));
+    MUSTER_ASSIGN_OR_RETURN(c, tx.campaigns().Get(id));
     MUSTER_ASSIGN_OR_RETURN(plan, Plan(tx, c));
     return Status::Ok();
   }));
   std::unordered_map<std::string, std::string> office_names;
   MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
-    MUSTER_ASSIGN_OR_RETURN(auto offices, tx.ListOffices());
+    MUSTER_ASSIGN_OR_RETURN(auto offices, tx.offices().List());
     for (auto& o : offices) office_names[o.code] = o.name;
     return Status::Ok();
   }));

@@ -22,6 +22,7 @@
 #include "core/summons.hpp"
 #include "core/time.hpp"
 #include "store/store.hpp"
+#include "store/write_path.hpp"
 #include "summons/campaign.hpp"
 #include "summons/eligibility.hpp"
 #include "summons/exit_ban_index.hpp"
@@ -68,18 +69,9 @@ Status EmitEvent(Tx& tx, std::string_view type, Timestamp at, std::string_view a
 
 class SummonsService {
  public:
-  SummonsService(Store& store, const Policy& policy, const Clock& clock);
-
-  // Runs inside every write transaction, after its work and before commit, so that the events
-  // the work emitted reach the ledger in the same transaction (the CLI and the server pass
-  // ledger::Ledger::AppendPending). A failure rolls the whole write back.
-  using BeforeCommit = std::function<Status(Tx&)>;
-  void SetBeforeCommit(BeforeCommit hook) { before_commit_ = std::move(hook); }
-  // When set, the batches of bulk work (IssueCampaign, Sweep) skip BeforeCommit and run this
-  // after each of them commits instead: ledger::Follower::Notify, whose thread appends their
-  // events meanwhile, so that a batch holds the write lock for its own rows only.
-  using BulkAfterCommit = std::function<void()>;
-  void SetBulkAfterCommit(BulkAfterCommit hook) { bulk_after_commit_ = std::move(hook); }
+  // Writes go through `writes` (store/write_path.hpp: the ledger append before commit, bulk
+  // batches to the follower), which app::App builds; reads go to its store.
+  SummonsService(WritePath& writes, const Policy& policy, const Clock& clock);
 
   // Builds the exit-ban index from the store (a replica when it has one). Call once before
   // ExitCheck.
@@ -185,9 +177,9 @@ class SummonsService {
   struct ExitBanWrites {
     bool changed = false;
   };
-  // Runs `work` in a write transaction and, when it imposed or lifted an exit ban, tells the
-  // other servers (Tx::NotifyExitBanChange) and brings the index up to date once committed. A
-  // batch of bulk work passes kBulk (see SetBulkAfterCommit).
+  // Runs `work` on the write path and, when it imposed or lifted an exit ban, tells the other
+  // servers (WritePath) and brings the index up to date once committed. A batch of bulk work
+  // passes kBulk (WritePath::Kind::kBulk).
   enum class WriteKind { kSingle, kBulk };
   Status Write(const std::function<Status(Tx&, ExitBanWrites&)>& work, WriteKind kind = WriteKind::kSingle);
 
@@ -216,6 +208,7 @@ class SummonsService {
   // person's eligibility for it.
   Result<Eligibility> Assess(Tx& tx, const IssueRequest& request);
 
+  WritePath& writes_;
   Store& store_;
   const Policy& policy_;
   const Clock& clock_;
@@ -227,8 +220,6 @@ class SummonsService {
   mutable std::mutex feed_mu_;
   int64_t exit_bans_seq_ = 0;      // guarded by feed_mu_
   bool exit_bans_loaded_ = false;  // guarded by feed_mu_
-  BeforeCommit before_commit_;
-  BulkAfterCommit bulk_after_commit_;
 
   void FormatReference(ExitCheckAnswer& answer, Timestamp at, uint64_t counter) const;
   ExitCheckBacklog check_records_;

@@ -37,7 +37,7 @@ class SummonsServiceTest : public ::testing::Test {
   // Office D01 and a fit conscript born in 2004 for each of `national_ids`.
   void AddConscripts(const std::vector<std::string>& national_ids) {
     Status st = store_->Write([&](Tx& tx) {
-      MUSTER_RETURN_IF_ERROR(tx.InsertOffice(Office{"D01", "Central", "Moscow", "Europe/Moscow", 50}));
+      MUSTER_RETURN_IF_ERROR(tx.offices().Insert(Office{"D01", "Central", "Moscow", "Europe/Moscow", 50}));
       for (const auto& id : national_ids) {
         Person person;
         person.national_id = id;
@@ -47,7 +47,7 @@ class SummonsServiceTest : public ::testing::Test {
         person.district = "D01";
         person.category = "conscript";
         person.fitness = "A";
-        MUSTER_RETURN_IF_ERROR(tx.UpsertPerson(person).status());
+        MUSTER_RETURN_IF_ERROR(tx.persons().Upsert(person).status());
       }
       return Status::Ok();
     });
@@ -63,13 +63,14 @@ class SummonsServiceTest : public ::testing::Test {
 TEST_F(SummonsServiceTest, HotEventPayloadsAreCanonicalJson) {
   AddConscripts({"12345678964", "11223344595"});
   Status unfit = store_->Write([&](Tx& tx) {
-    MUSTER_ASSIGN_OR_RETURN(Person person, tx.GetPerson("11223344595"));
+    MUSTER_ASSIGN_OR_RETURN(Person person, tx.persons().Get("11223344595"));
     person.fitness = "D";
     person.surname = "Quote \"and\" backslash \\ tab\t ünïcode";
-    return tx.UpsertPerson(person).status();
+    return tx.persons().Upsert(person).status();
   });
   ASSERT_TRUE(unfit.ok()) << unfit.message();
-  SummonsService svc(*store_, DefaultPolicy(), clock_);
+  WritePath svc_writes(*store_);
+  SummonsService svc(svc_writes, DefaultPolicy(), clock_);
   IssueRequest request{"12345678964", "D01",          "conscription", *ParseTimestamp("2026-12-10T09:00:00Z"),
                        "Room 4",      "Medical board"};
   ASSERT_TRUE(svc.Issue(request, "officer:olga").ok());
@@ -113,7 +114,8 @@ TEST_F(SummonsServiceTest, HotEventPayloadsAreCanonicalJson) {
 // An exit-ban event the index cannot read stops it where it is, with an error naming the event,
 // rather than passing a ban by.
 TEST_F(SummonsServiceTest, AFollowerStopsAtAnUnreadableExitBanEvent) {
-  SummonsService svc(*store_, DefaultPolicy(), clock_);
+  WritePath svc_writes(*store_);
+  SummonsService svc(svc_writes, DefaultPolicy(), clock_);
   ASSERT_TRUE(svc.LoadExitBans().ok());
   const Timestamp at = clock_.Now();
   ASSERT_TRUE(store_
@@ -135,7 +137,8 @@ TEST_F(SummonsServiceTest, AFollowerStopsAtAnUnreadableExitBanEvent) {
 // appears for before its batch is written is not marked a no-show.
 TEST_F(SummonsServiceTest, ASweepLeavesASummonsThatChangedAfterItWasRead) {
   AddConscripts({"12345678964", "11223344595"});
-  SummonsService svc(*store_, DefaultPolicy(), clock_);
+  WritePath svc_writes(*store_);
+  SummonsService svc(svc_writes, DefaultPolicy(), clock_);
   std::vector<std::string> numbers;
   for (const char* id : {"12345678964", "11223344595"}) {
     auto issued = svc.Issue({id, "D01", "conscription", *ParseTimestamp("2026-12-10T09:00:00Z"), "Room 4", "Board"},
@@ -178,7 +181,8 @@ TEST_F(SummonsServiceTest, ASweepLeavesASummonsThatChangedAfterItWasRead) {
 // Thousands of checks in the same millisecond still get distinct references, and all of them
 // are recorded.
 TEST_F(SummonsServiceTest, ExitCheckReferencesAreUniqueAndRecorded) {
-  SummonsService service(*store_, DefaultPolicy(), clock_);
+  WritePath writes(*store_);
+  SummonsService service(writes, DefaultPolicy(), clock_);
   ASSERT_TRUE(service.LoadExitBans().ok());
   std::set<std::string> references;
   for (int i = 0; i < 10000; ++i) {
@@ -203,7 +207,8 @@ TEST_F(SummonsServiceTest, ExitCheckReferencesAreUniqueAndRecorded) {
 }
 
 TEST_F(SummonsServiceTest, ExitCheckRejectsAnInvalidId) {
-  SummonsService service(*store_, DefaultPolicy(), clock_);
+  WritePath writes(*store_);
+  SummonsService service(writes, DefaultPolicy(), clock_);
   auto answer = service.ExitCheck("12345678900", "border:test");
   ASSERT_FALSE(answer.ok());
   EXPECT_TRUE(answer.status().IsInvalidArgument());
@@ -220,8 +225,10 @@ TEST_F(SummonsServiceTest, TheExitBanIndexFollowsAnotherProcess) {
   AddConscripts({person.national_id});
   auto other_store = OpenStore(path_, StoreOptions{});
   ASSERT_TRUE(other_store.ok()) << other_store.status().message();
-  SummonsService here(*store_, policy, clock_);
-  SummonsService there(**other_store, policy, clock_);
+  WritePath here_writes(*store_);
+  SummonsService here(here_writes, policy, clock_);
+  WritePath there_writes(**other_store);
+  SummonsService there(there_writes, policy, clock_);
   ASSERT_TRUE(here.LoadExitBans().ok());
   ASSERT_TRUE(there.LoadExitBans().ok());
   const Timestamp now = clock_.Now();
@@ -246,7 +253,8 @@ TEST_F(SummonsServiceTest, TheExitBanIndexFollowsAnotherProcess) {
   EXPECT_EQ(here.exit_bans_seq(), 5);
 
   // A process that starts now begins after the last event.
-  SummonsService later(**other_store, policy, clock_);
+  WritePath later_writes(**other_store);
+  SummonsService later(later_writes, policy, clock_);
   EXPECT_TRUE(later.FollowExitBans().IsFailedPrecondition()) << "not before LoadExitBans";
   ASSERT_TRUE(later.LoadExitBans().ok());
   EXPECT_EQ(later.exit_bans_seq(), 5);
@@ -263,8 +271,10 @@ TEST_F(SummonsServiceTest, AFollowerTakesOnlyExitBansFromTheEvents) {
   AddConscripts({ids[0], ids[1]});
   auto other_store = OpenStore(path_, StoreOptions{});
   ASSERT_TRUE(other_store.ok()) << other_store.status().message();
-  SummonsService here(*store_, policy, clock_);
-  SummonsService there(**other_store, policy, clock_);
+  WritePath here_writes(*store_);
+  SummonsService here(here_writes, policy, clock_);
+  WritePath there_writes(**other_store);
+  SummonsService there(there_writes, policy, clock_);
   ASSERT_TRUE(there.LoadExitBans().ok());
   std::vector<std::string> numbers;
   for (const char* id : ids) {
@@ -302,7 +312,8 @@ TEST_F(SummonsServiceTest, AFollowerTakesOnlyExitBansFromTheEvents) {
   EXPECT_EQ(there.exit_bans_seq(), last);
 
   // A server started now loads the same bans.
-  SummonsService later(**other_store, policy, clock_);
+  WritePath later_writes(**other_store);
+  SummonsService later(later_writes, policy, clock_);
   ASSERT_TRUE(later.LoadExitBans().ok());
   EXPECT_EQ(later.exit_bans_seq(), last);
   EXPECT_EQ(later.exit_bans().size(), 1u);

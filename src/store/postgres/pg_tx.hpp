@@ -1,5 +1,5 @@
 // Internal to store/postgres: the PostgreSQL implementation of Tx, split across files by area
-// (pg_registry.cpp, pg_summons.cpp, pg_ledger.cpp, ...), and the row helpers they share.
+// (pg_summons.cpp, pg_ledger.cpp, ...), and the row helpers they share.
 //
 // A PgTx runs on one connection inside a transaction its store opened: a write holds the
 // store's transaction-level advisory lock (see pg_store.cpp), a read is a REPEATABLE READ
@@ -13,8 +13,13 @@
 #include <vector>
 
 #include "store/postgres/pg_conn.hpp"
+#include "store/postgres/pg_registry.hpp"
 #include "store/postgres/pg_sql.hpp"
 #include "store/sql/auth_sql.hpp"
+#include "store/sql/campaign_sql.hpp"
+#include "store/sql/correction_sql.hpp"
+#include "store/sql/deferment_sql.hpp"
+#include "store/sql/office_sql.hpp"
 #include "store/store.hpp"
 
 namespace muster::postgres {
@@ -72,22 +77,6 @@ std::string IntArray(size_t n, Get get) {
   return out;
 }
 
-inline constexpr std::string_view kDefermentColumns =
-    "d.id, p.national_id, d.kind, d.until_date, d.basis, d.ended_at, d.created_by, d.created_at";
-
-inline Deferment ReadDeferment(const Rows& r, int i) {
-  Deferment d;
-  d.id = DefermentId{r.Int(i, 0)};
-  d.national_id = r.Text(i, 1);
-  d.kind = r.Text(i, 2);
-  d.until = DateColumn(r, i, 3);
-  d.basis = r.Text(i, 4);
-  if (!r.IsNull(i, 5)) d.ended_at = FromMillis(r.Int(i, 5));
-  d.created_by = r.Text(i, 6);
-  d.created_at = FromMillis(r.Int(i, 7));
-  return d;
-}
-
 // The channel a write that changes exit bans notifies on commit (LISTEN: pg_store.cpp).
 inline constexpr std::string_view kExitBanChannel = "muster_exit_ban_changes";
 
@@ -95,33 +84,14 @@ class PgTx final : public Tx {
  public:
   explicit PgTx(Connection& conn) : conn_(conn) {}
 
-  // Registry: pg_registry.cpp.
-  Status InsertOffice(const Office& o) override;
-  Result<UpsertOutcome> UpsertOffice(const Office& o) override;
-  Result<std::vector<Office>> ListOffices() override;
-  Result<Office> GetOffice(std::string_view code) override;
-  Result<UpsertOutcome> UpsertPerson(const Person& p) override;
-  Result<std::vector<UpsertOutcome>> UpsertPersons(std::span<const Person> persons) override;
-  Result<Person> GetPerson(std::string_view national_id) override;
-  Result<std::vector<Person>> ListPersons(const PersonFilter& f) override;
-  Result<int64_t> CountPersons() override;
-  Result<std::vector<Person>> SearchPersons(const PersonSearch& search) override;
-  Result<DefermentId> InsertDeferment(const Deferment& d) override;
-  Result<Deferment> GetDeferment(DefermentId id) override;
-  Result<std::vector<Deferment>> ListDeferments(std::string_view national_id) override;
-  Status EndDeferment(DefermentId id, Timestamp ended_at) override;
+  OfficePort& offices() override { return offices_; }
+  PersonPort& persons() override { return persons_; }
+  DefermentPort& deferments() override { return deferments_; }
+  CorrectionPort& corrections() override { return corrections_; }
+  CampaignPort& campaigns() override { return campaigns_; }
+  ReportPort& reports() override { return reports_; }
 
   // Summons lifecycle: pg_summons.cpp.
-  Result<std::vector<Deferment>> ListOpenDeferments() override;
-  Result<int64_t> InsertCampaign(const Campaign& c) override;
-  Result<Campaign> GetCampaign(int64_t id) override;
-  Result<std::vector<Campaign>> ListCampaigns() override;
-  Status ScanCandidates(const std::vector<std::string>& districts,
-                        const std::function<void(const Candidate&)>& fn) override;
-  Result<std::vector<int64_t>> CampaignPersonIds(int64_t campaign_id) override;
-  Status ForEachAppointment(Timestamp from, Timestamp to,
-                            const std::function<void(std::string_view, Timestamp)>& fn) override;
-  Result<std::vector<std::pair<std::string, int64_t>>> CountSummonsByState(std::optional<int64_t> campaign) override;
   Result<int64_t> MaxSummonsId() override;
   Status InsertSummons(const Summons& m) override;
   Status UpdateSummons(const Summons& m) override;
@@ -146,15 +116,6 @@ class PgTx final : public Tx {
   Status UpdateOverride(const OverrideRequest& o) override;
   Result<OverrideRequest> GetOverride(int64_t id) override;
   Result<std::vector<OverrideRequest>> ListOverrides(const OverrideFilter& filter) override;
-  // Reports and corrections: pg_reports.cpp.
-  Result<std::vector<SummonsTally>> TallySummons(const TallyFilter& filter) override;
-  Result<std::vector<DayTally>> TallySummonsByDay(const TallyFilter& filter) override;
-  Result<std::vector<std::pair<std::string, int64_t>>> CountRestrictionsInForce(const TallyFilter& filter,
-                                                                                Timestamp at) override;
-  Result<int64_t> InsertCorrection(const CorrectionRequest& request) override;
-  Status UpdateCorrection(const CorrectionRequest& request) override;
-  Result<CorrectionRequest> GetCorrection(int64_t id) override;
-  Result<std::vector<CorrectionRequest>> ListCorrections(const CorrectionFilter& filter) override;
   Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
                          std::string_view asked_by, Timestamp asked_at) override;
   Status NotifyExitBanChange() override;
@@ -189,6 +150,12 @@ class PgTx final : public Tx {
   bool exit_bans_notified_ = false;  // NOTIFY kExitBanChannel sent in this write
   PgConnection sql_{conn_};
   sql::SqlAuth auth_{sql_};
+  sql::SqlOffices offices_{sql_};
+  PgPersons persons_{sql_, conn_};
+  sql::SqlDeferments deferments_{sql_};
+  sql::SqlCorrections corrections_{sql_};
+  sql::SqlCampaigns campaigns_{sql_};
+  PgReports reports_{sql_, conn_};
 };
 
 }  // namespace muster::postgres

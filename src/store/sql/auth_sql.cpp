@@ -81,7 +81,7 @@ Result<int64_t> SqlAuth::InsertAccount(const Account& a) {
                         "INSERT INTO accounts (login, role, display_name, national_id, offices, password_hash, "
                         "active, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
                         args);
-  if (id.status().IsAlreadyExists()) return Status::AlreadyExists(fmt::format("login: '{}' is taken", a.login));
+  if (id.status().IsAlreadyExists()) return Status::AlreadyExists("login", fmt::format("'{}' is taken", a.login));
   return id;
 }
 
@@ -179,7 +179,7 @@ Result<int64_t> SqlAuth::InsertApiKey(const ApiKey& k) {
                               "INSERT INTO api_keys (name, role, key_hash, created_by, created_at, revoked_at) "
                               "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                               args);
-  if (id.status().IsAlreadyExists()) return Status::AlreadyExists(fmt::format("name: API key '{}' exists", k.name));
+  if (id.status().IsAlreadyExists()) return Status::AlreadyExists("name", fmt::format("API key '{}' exists", k.name));
   return id;
 }
 

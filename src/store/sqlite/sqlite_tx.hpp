@@ -1,5 +1,5 @@
 // Internal to store/sqlite: the SQLite implementation of Tx, split across files by area
-// (sqlite_registry.cpp, sqlite_summons.cpp, ...), and the row helpers they share.
+// (sqlite_summons.cpp, sqlite_ledger.cpp, ...), and the row helpers they share.
 #pragma once
 
 #include <fmt/format.h>
@@ -13,6 +13,12 @@
 #include <vector>
 
 #include "store/sql/auth_sql.hpp"
+#include "store/sql/campaign_sql.hpp"
+#include "store/sql/correction_sql.hpp"
+#include "store/sql/deferment_sql.hpp"
+#include "store/sql/office_sql.hpp"
+#include "store/sql/person_sql.hpp"
+#include "store/sql/report_sql.hpp"
 #include "store/sqlite/sqlite_db.hpp"
 #include "store/sqlite/sqlite_sql.hpp"
 #include "store/store.hpp"
@@ -83,50 +89,17 @@ Result<T> One(Statement& s, Read read, std::string missing) {
   return value;
 }
 
-inline constexpr std::string_view kDefermentColumns =
-    "d.id, p.national_id, d.kind, d.until_date, d.basis, d.ended_at, d.created_by, d.created_at";
-
-inline Deferment ReadDeferment(const Statement& s) {
-  Deferment d;
-  d.id = DefermentId{s.Int(0)};
-  d.national_id = s.Text(1);
-  d.kind = s.Text(2);
-  d.until = DateColumn(s, 3);
-  d.basis = s.Text(4);
-  if (!s.IsNull(5)) d.ended_at = FromMillis(s.Int(5));
-  d.created_by = s.Text(6);
-  d.created_at = FromMillis(s.Int(7));
-  return d;
-}
-
 class SqliteTx final : public Tx {
  public:
   explicit SqliteTx(Database& db) : db_(db) {}
 
-  Status InsertOffice(const Office& o) override;
-  Result<UpsertOutcome> UpsertOffice(const Office& o) override;
-  Result<std::vector<Office>> ListOffices() override;
-  Result<Office> GetOffice(std::string_view code) override;
-  Result<UpsertOutcome> UpsertPerson(const Person& p) override;
-  Result<Person> GetPerson(std::string_view national_id) override;
-  Result<std::vector<Person>> ListPersons(const PersonFilter& f) override;
-  Result<int64_t> CountPersons() override;
-  Result<std::vector<Person>> SearchPersons(const PersonSearch& search) override;
-  Result<DefermentId> InsertDeferment(const Deferment& d) override;
-  Result<Deferment> GetDeferment(DefermentId id) override;
-  Result<std::vector<Deferment>> ListDeferments(std::string_view national_id) override;
-  Status EndDeferment(DefermentId id, Timestamp ended_at) override;
+  OfficePort& offices() override { return offices_; }
+  PersonPort& persons() override { return persons_; }
+  DefermentPort& deferments() override { return deferments_; }
+  CorrectionPort& corrections() override { return corrections_; }
+  CampaignPort& campaigns() override { return campaigns_; }
+  ReportPort& reports() override { return reports_; }
 
-  Result<std::vector<Deferment>> ListOpenDeferments() override;
-  Result<int64_t> InsertCampaign(const Campaign& c) override;
-  Result<Campaign> GetCampaign(int64_t id) override;
-  Result<std::vector<Campaign>> ListCampaigns() override;
-  Status ScanCandidates(const std::vector<std::string>& districts,
-                        const std::function<void(const Candidate&)>& fn) override;
-  Result<std::vector<int64_t>> CampaignPersonIds(int64_t campaign_id) override;
-  Status ForEachAppointment(Timestamp from, Timestamp to,
-                            const std::function<void(std::string_view, Timestamp)>& fn) override;
-  Result<std::vector<std::pair<std::string, int64_t>>> CountSummonsByState(std::optional<int64_t> campaign) override;
   Result<int64_t> MaxSummonsId() override;
   Status InsertSummons(const Summons& m) override;
   Status UpdateSummons(const Summons& m) override;
@@ -151,15 +124,6 @@ class SqliteTx final : public Tx {
   Status UpdateOverride(const OverrideRequest& o) override;
   Result<OverrideRequest> GetOverride(int64_t id) override;
   Result<std::vector<OverrideRequest>> ListOverrides(const OverrideFilter& filter) override;
-  // Reports and corrections: sqlite_reports.cpp.
-  Result<std::vector<SummonsTally>> TallySummons(const TallyFilter& filter) override;
-  Result<std::vector<DayTally>> TallySummonsByDay(const TallyFilter& filter) override;
-  Result<std::vector<std::pair<std::string, int64_t>>> CountRestrictionsInForce(const TallyFilter& filter,
-                                                                                Timestamp at) override;
-  Result<int64_t> InsertCorrection(const CorrectionRequest& request) override;
-  Status UpdateCorrection(const CorrectionRequest& request) override;
-  Result<CorrectionRequest> GetCorrection(int64_t id) override;
-  Result<std::vector<CorrectionRequest>> ListCorrections(const CorrectionFilter& filter) override;
   Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
                          std::string_view asked_by, Timestamp asked_at) override;
   Status NotifyExitBanChange() override;
@@ -187,6 +151,12 @@ class SqliteTx final : public Tx {
   Database& db_;
   SqliteConnection sql_{db_};
   sql::SqlAuth auth_{sql_};
+  sql::SqlOffices offices_{sql_};
+  sql::SqlPersons persons_{sql_};
+  sql::SqlDeferments deferments_{sql_};
+  sql::SqlCorrections corrections_{sql_};
+  sql::SqlCampaigns campaigns_{sql_};
+  sql::SqlReports reports_{sql_};
 };
 
 }  // namespace muster::sqlite

@@ -1,0 +1,68 @@
+// The services of one process, built in one place for the CLI and the server alike, on the one
+// write path (store/write_path.hpp) with the ledger wired in: every write appends its events to
+// the ledger before it commits, and the batches of bulk work (a campaign's issue, the sweep) hand
+// theirs to a ledger::Follower. No caller sets a hook, so none can forget one.
+#pragma once
+
+#include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "core/policy.hpp"
+#include "core/status.hpp"
+#include "core/time.hpp"
+#include "ledger/follower.hpp"
+#include "ledger/log.hpp"
+#include "store/store.hpp"
+#include "store/write_path.hpp"
+#include "summons/service.hpp"
+
+namespace muster::app {
+
+struct AppOptions {
+  // Reads the ledger's keys (cli::Context::LoadLedger).
+  std::function<Result<ledger::Ledger>()> load_ledger;
+  // false: the keys are read at the first write, so that read-only commands work without them.
+  // true: at Build, which fails without them (a server, bulk commands).
+  bool ledger_at_start = false;
+  // Bulk batches' events are appended by a follower thread while the next batches commit (needs
+  // ledger_at_start). Otherwise every write appends its own.
+  bool bulk_follower = false;
+  // Hears of every follower round that failed (it is tried again at the next batch).
+  ledger::Follower::ErrorHook on_follower_error;
+};
+
+class App {
+ public:
+  static Result<std::unique_ptr<App>> Build(Store& store, const Policy& policy, const Clock& clock, AppOptions options);
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  Store& store() const { return store_; }
+  WritePath& writes() { return writes_; }
+  SummonsService& summons() { return summons_; }
+  // The ledger once its keys have been read; null before (ledger_at_start = false).
+  const ledger::Ledger* ledger() const;
+
+  // Waits until the follower has appended the events of every bulk batch committed so far and
+  // stops it; its result. Ok without a follower.
+  Status Finish();
+
+ private:
+  App(Store& store, const Policy& policy, const Clock& clock, AppOptions options);
+  Status AppendPending(Tx& tx);
+
+  Store& store_;
+  const AppOptions options_;
+  mutable absl::Mutex ledger_mu_;
+  std::optional<ledger::Ledger> ledger_ ABSL_GUARDED_BY(ledger_mu_);
+  std::unique_ptr<ledger::Follower> follower_;  // set at Build, before any write
+  WritePath writes_;
+  SummonsService summons_;
+};
+
+}  // namespace muster::app
