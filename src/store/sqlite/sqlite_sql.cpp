@@ -14,6 +14,7 @@ class StatementRow final : public sql::Row {
   int64_t Int(int column) const override { return s_.Int(column); }
   std::string Text(int column) const override { return s_.Text(column); }
   std::string_view View(int column) const override { return s_.Blob(column); }
+  std::string Blob(int column) const override { return std::string(s_.Blob(column)); }
 
  private:
   const Statement& s_;
@@ -79,6 +80,9 @@ Result<int64_t> SqliteConnection::Run(std::string_view sql, const sql::Args& arg
         break;
       case sql::Args::Value::kText:
         s->BindStatic(index, v.text);
+        break;
+      case sql::Args::Value::kBlob:
+        s->BindBlobStatic(index, v.text.data(), v.text.size());
         break;
     }
   }
