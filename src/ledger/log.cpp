@@ -45,7 +45,7 @@ Result<std::vector<Event>> TileEvents(Tx& tx, const LedgerTile& tile) {
     return Status::Corruption(
         fmt::format("{} holds {} bytes, not a whole number of hashes", Describe(tile.id), tile.hashes.size()));
   }
-  MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, tx.ListEvents(tile.first_seq - 1, count));
+  MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, tx.events().List(tile.first_seq - 1, count));
   if (events.size() != count || events.front().seq != tile.first_seq || events.back().seq != tile.last_seq) {
     return Status::Corruption(fmt::format(
         "{} records the {} events from {} to {}, but the events there are not those: an event was removed or added",
@@ -106,7 +106,7 @@ Result<HashedLeaves> HashEventsAfter(Tx& tx, int64_t after_seq, size_t limit, co
                                      const LedgerHead& head) {
   HashedLeaves leaves;
   leaves.after_seq = after_seq;
-  MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, tx.ListEvents(after_seq, limit));
+  MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, tx.events().List(after_seq, limit));
   MUSTER_ASSIGN_OR_RETURN(leaves.hashes, HashLeaves(events, key, head));
   leaves.seqs.resize(events.size());
   std::transform(events.begin(), events.end(), leaves.seqs.begin(), [](const Event& e) { return e.seq; });
@@ -339,7 +339,7 @@ Result<bool> Ledger::Tick(Tx& tx, std::chrono::seconds interval) const {
 Result<Receipt> Ledger::DeliveryReceipt(Tx& tx, std::string_view number, const nlohmann::json& document) const {
   MUSTER_RETURN_IF_ERROR(AppendPending(tx).status());
   std::string missing = fmt::format("summons {} has no delivery recorded in the ledger", number);
-  MUSTER_ASSIGN_OR_RETURN(std::optional<Event> delivery, tx.FindFirstEvent(number, "summons.delivered"));
+  MUSTER_ASSIGN_OR_RETURN(std::optional<Event> delivery, tx.events().FindFirst(number, "summons.delivered"));
   if (!delivery) return Status::NotFound(missing);
   MUSTER_ASSIGN_OR_RETURN(std::optional<LedgerTile> tile, tx.FindLeafTile(delivery->seq));
   if (!tile || tile->last_seq < delivery->seq) return Status::NotFound(missing);
@@ -502,7 +502,7 @@ Result<EventAudit> VerifyEvents(Tx& tx, const PseudonymKey& key) {
   std::vector<LedgerTile> tiles;
   size_t next_tile = 0;
   while (true) {
-    MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, tx.ListEvents(after, kEventBatch));
+    MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, tx.events().List(after, kEventBatch));
     if (events.empty()) break;
     for (const Event& e : events) {
       after = e.seq;

@@ -52,7 +52,7 @@ class LedgerLogTest : public ::testing::Test {
       for (int i = 0; i < n; ++i) {
         nlohmann::json payload = {{"national_id", "12345678964"}, {"i", i}};
         MUSTER_RETURN_IF_ERROR(
-            tx.AppendEvent(Event{0, "test.event", clock_.now, "cli:test", "S-1", payload.dump()}).status());
+            tx.events().Append(Event{0, "test.event", clock_.now, "cli:test", "S-1", payload.dump()}).status());
       }
       if (append) {
         MUSTER_ASSIGN_OR_RETURN(appended, ledger_->AppendPending(tx));
@@ -241,20 +241,21 @@ TEST_F(LedgerLogTest, TickCheckpointsAtMostEveryIntervalWhileTheTreeGrows) {
   // Events appended by someone who did not append them to the ledger: the tick does.
   ASSERT_TRUE(store_
                   ->Write([&](Tx& tx) {
-                    return tx.AppendEvent(Event{0, "test.event", clock_.now, "cli:test", "S-1", "{}"}).status();
+                    return tx.events().Append(Event{0, "test.event", clock_.now, "cli:test", "S-1", "{}"}).status();
                   })
                   .ok());
   EXPECT_TRUE(tick());
   EXPECT_FALSE(tick());  // the latest checkpoint covers the tree
   // A checkpoint that lags (written before the last leaf) is refreshed after the interval.
-  ASSERT_TRUE(store_
-                  ->Write([&](Tx& tx) {
-                    MUSTER_RETURN_IF_ERROR(tx.AppendEvent(Event{0, "t", clock_.now, "cli:test", "S", "{}"}).status());
-                    MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
-                    EXPECT_EQ(head.size, 1u);
-                    return Status::Ok();
-                  })
-                  .ok());
+  ASSERT_TRUE(
+      store_
+          ->Write([&](Tx& tx) {
+            MUSTER_RETURN_IF_ERROR(tx.events().Append(Event{0, "t", clock_.now, "cli:test", "S", "{}"}).status());
+            MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+            EXPECT_EQ(head.size, 1u);
+            return Status::Ok();
+          })
+          .ok());
   EXPECT_TRUE(tick());  // appends the leaf, so checkpoints it
   EXPECT_FALSE(tick());
 }
@@ -477,7 +478,7 @@ TEST_F(LedgerLogTest, LeavesKeepTheFormatTheyWereAppendedIn) {
     nlohmann::json payload = {{"national_id", "12345678964"}, {"summons_sha256", sha}};
     Status st = store_->Write([&](Tx& tx) {
       MUSTER_RETURN_IF_ERROR(
-          tx.AppendEvent(Event{0, "summons.delivered", clock_.now, "cli:test", number, payload.dump()}).status());
+          tx.events().Append(Event{0, "summons.delivered", clock_.now, "cli:test", number, payload.dump()}).status());
       return ledger_->AppendPending(tx).status();
     });
     EXPECT_TRUE(st.ok()) << st.message();

@@ -27,6 +27,7 @@
 #include "core/status.hpp"
 #include "core/summons.hpp"
 #include "store/auth_port.hpp"
+#include "store/events_port.hpp"
 
 namespace muster {
 
@@ -275,20 +276,6 @@ class Tx {
   // PostgreSQL (once per write); nothing on SQLite, whose servers poll.
   virtual Status NotifyExitBanChange() = 0;
 
-  // Domain events, in order. Writers are serialised, so a smaller seq never commits later: a
-  // reader that has read every event up to seq N and reads those after N in a later snapshot
-  // misses none.
-  virtual Result<int64_t> AppendEvent(const Event& event) = 0;  // returns seq
-  virtual Result<std::vector<Event>> ListEvents(int64_t after_seq, size_t limit) = 0;
-  // The events of one of `types` with seq > `after_seq`, by seq, at most `limit`.
-  virtual Result<std::vector<Event>> ListEventsOfTypes(int64_t after_seq, std::span<const std::string_view> types,
-                                                       size_t limit) = 0;
-  // The highest seq written; 0 when none.
-  virtual Result<int64_t> LastEventSeq() = 0;
-  // The last `limit` events whose subject is one of `subjects` (a national ID, summons
-  // numbers: a person's history), in order.
-  virtual Result<std::vector<Event>> ListEventsAbout(const std::vector<std::string>& subjects, size_t limit) = 0;
-
   // --- Ledger (ledger/log.hpp): tiles of the Merkle tree, checkpoints. ---
   // The size of the log and the last event it records, from the last level-0 tile.
   virtual Result<LedgerHead> GetLedgerHead() = 0;
@@ -304,12 +291,12 @@ class Tx {
   virtual Result<int64_t> InsertCheckpoint(const StoredCheckpoint& checkpoint) = 0;
   virtual Result<std::vector<StoredCheckpoint>> ListCheckpoints() = 0;  // oldest first
   virtual Result<std::optional<StoredCheckpoint>> LatestCheckpoint() = 0;
-  // The first event of `type` about `subject` (a summons's delivery, for its receipt); nullopt.
-  virtual Result<std::optional<Event>> FindFirstEvent(std::string_view subject, std::string_view type) = 0;
   // --- end Ledger ---
 
   // Accounts, activation codes, sessions, API keys (auth/auth_service.hpp).
   virtual AuthPort& auth() = 0;
+  // Domain events, in order (store/events_port.hpp).
+  virtual EventPort& events() = 0;
 };
 
 // Wakes a follower of the exit bans when another process may have imposed or lifted one. Used

@@ -206,10 +206,10 @@ TEST_P(StoreTest, ListsTheEventsOfSomeTypesAfterASeq) {
   const char* types[] = {"summons.issued",     "restriction.imposed", "summons.appeared",
                          "restriction.lifted", "restriction.imposed", "summons.no_show"};
   Status st = store->Write([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(int64_t last, tx.LastEventSeq());
+    MUSTER_ASSIGN_OR_RETURN(int64_t last, tx.events().LastSeq());
     EXPECT_EQ(last, 0);
     for (const char* type : types) {
-      MUSTER_RETURN_IF_ERROR(tx.AppendEvent({0, type, t0, "officer:olga", "26-00000001-5", "{}"}).status());
+      MUSTER_RETURN_IF_ERROR(tx.events().Append({0, type, t0, "officer:olga", "26-00000001-5", "{}"}).status());
     }
     return Status::Ok();
   });
@@ -221,21 +221,21 @@ TEST_P(StoreTest, ListsTheEventsOfSomeTypesAfterASeq) {
     return out;
   };
   st = store->Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(int64_t last, tx.LastEventSeq());
+    MUSTER_ASSIGN_OR_RETURN(int64_t last, tx.events().LastSeq());
     EXPECT_EQ(last, 6);
-    MUSTER_ASSIGN_OR_RETURN(auto all, tx.ListEventsOfTypes(0, wanted, 10));
+    MUSTER_ASSIGN_OR_RETURN(auto all, tx.events().ListOfTypes(0, wanted, 10));
     EXPECT_EQ(seqs(all), (std::vector<int64_t>{2, 4, 5}));
     if (all.size() == 3) {
       EXPECT_EQ(all[1].type, "restriction.lifted");
       EXPECT_EQ(all[1].actor, "officer:olga");
       EXPECT_EQ(all[1].at, t0);
     }
-    MUSTER_ASSIGN_OR_RETURN(auto page, tx.ListEventsOfTypes(2, wanted, 1));
+    MUSTER_ASSIGN_OR_RETURN(auto page, tx.events().ListOfTypes(2, wanted, 1));
     EXPECT_EQ(seqs(page), (std::vector<int64_t>{4}));
-    MUSTER_ASSIGN_OR_RETURN(auto after, tx.ListEventsOfTypes(5, wanted, 10));
+    MUSTER_ASSIGN_OR_RETURN(auto after, tx.events().ListOfTypes(5, wanted, 10));
     EXPECT_TRUE(after.empty());
     const std::string_view one[] = {"summons.no_show"};
-    MUSTER_ASSIGN_OR_RETURN(auto no_show, tx.ListEventsOfTypes(0, one, 10));
+    MUSTER_ASSIGN_OR_RETURN(auto no_show, tx.events().ListOfTypes(0, one, 10));
     EXPECT_EQ(seqs(no_show), (std::vector<int64_t>{6}));
     return Status::Ok();
   });
@@ -415,9 +415,9 @@ TEST_P(StoreTest, EventsInBulkKeepEveryByteAndTheirOrder) {
   ASSERT_TRUE(store
                   ->Write([&](Tx& tx) -> Status {
                     for (size_t i = 0; i < kEvents; ++i) {
-                      MUSTER_RETURN_IF_ERROR(tx.AppendEvent(event(i)).status());
+                      MUSTER_RETURN_IF_ERROR(tx.events().Append(event(i)).status());
                       if (i == 9) {
-                        MUSTER_ASSIGN_OR_RETURN(auto so_far, tx.ListEvents(0, 100));
+                        MUSTER_ASSIGN_OR_RETURN(auto so_far, tx.events().List(0, 100));
                         EXPECT_EQ(so_far.size(), 10u);
                       }
                     }
@@ -426,14 +426,14 @@ TEST_P(StoreTest, EventsInBulkKeepEveryByteAndTheirOrder) {
                   .ok());
   EXPECT_TRUE(store
                   ->Write([&](Tx& tx) -> Status {
-                    for (size_t i = 0; i < 5; ++i) MUSTER_RETURN_IF_ERROR(tx.AppendEvent(event(i)).status());
+                    for (size_t i = 0; i < 5; ++i) MUSTER_RETURN_IF_ERROR(tx.events().Append(event(i)).status());
                     return Status::InvalidArgument("changed my mind");
                   })
                   .IsInvalidArgument());
   std::vector<Event> read;
   ASSERT_TRUE(store
                   ->Read([&](Tx& tx) -> Status {
-                    MUSTER_ASSIGN_OR_RETURN(read, tx.ListEvents(0, 10 * kEvents));
+                    MUSTER_ASSIGN_OR_RETURN(read, tx.events().List(0, 10 * kEvents));
                     return Status::Ok();
                   })
                   .ok());
@@ -463,7 +463,9 @@ TEST_P(StoreTest, CopiesTheWalIntoTheDatabaseWhileOpen) {
             ->Write([&](Tx& tx) -> Status {
               for (int i = 0; i < kPerWrite; ++i) {
                 MUSTER_RETURN_IF_ERROR(
-                    tx.AppendEvent(Event{0, "test.bulk", Timestamp{}, "test", std::to_string(i), payload}).status());
+                    tx.events()
+                        .Append(Event{0, "test.bulk", Timestamp{}, "test", std::to_string(i), payload})
+                        .status());
               }
               return Status::Ok();
             })
@@ -483,7 +485,7 @@ TEST_P(StoreTest, CopiesTheWalIntoTheDatabaseWhileOpen) {
   int64_t last = 0;
   ASSERT_TRUE(store
                   ->Read([&](Tx& tx) -> Status {
-                    MUSTER_ASSIGN_OR_RETURN(last, tx.LastEventSeq());
+                    MUSTER_ASSIGN_OR_RETURN(last, tx.events().LastSeq());
                     return Status::Ok();
                   })
                   .ok());
@@ -534,7 +536,7 @@ TEST_P(StoreTest, ALateFailureStillFailsTheWrite) {
     MUSTER_RETURN_IF_ERROR(tx.InsertOffice(TestOffice()));
     // PostgreSQL text cannot hold a NUL byte: the server refuses this event.
     MUSTER_RETURN_IF_ERROR(
-        tx.AppendEvent(Event{0, "test.event", Timestamp{}, "cli:test", "S", std::string("a\0b", 3)}).status());
+        tx.events().Append(Event{0, "test.event", Timestamp{}, "cli:test", "S", std::string("a\0b", 3)}).status());
     return Status::Ok();
   });
   EXPECT_FALSE(st.ok());
@@ -677,8 +679,9 @@ TEST_P(StoreTest, SweepWritesInBulkReadBackInOrder) {
       for (int n = 0; n < 2; ++n) {
         MUSTER_ASSIGN_OR_RETURN(r.id, tx.InsertRestriction(r));
         ids.push_back(r.id);
-        MUSTER_RETURN_IF_ERROR(tx.AppendEvent({0, "restriction.imposed", r.imposed_at, "system:sweep", s.number,
-                                               fmt::format("{{\"restriction_id\":{}}}", r.id)})
+        MUSTER_RETURN_IF_ERROR(tx.events()
+                                   .Append({0, "restriction.imposed", r.imposed_at, "system:sweep", s.number,
+                                            fmt::format("{{\"restriction_id\":{}}}", r.id)})
                                    .status());
       }
     }
@@ -705,7 +708,7 @@ TEST_P(StoreTest, SweepWritesInBulkReadBackInOrder) {
       EXPECT_EQ(restrictions[1].id, 2 * i);
     }
     const std::string_view imposed[] = {"restriction.imposed"};
-    MUSTER_ASSIGN_OR_RETURN(auto events, tx.ListEventsOfTypes(0, imposed, 100));
+    MUSTER_ASSIGN_OR_RETURN(auto events, tx.events().ListOfTypes(0, imposed, 100));
     std::vector<std::string> payloads;
     for (const Event& e : events) payloads.push_back(e.payload);
     EXPECT_EQ(payloads.size(), 6u);

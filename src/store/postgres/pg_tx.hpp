@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "store/postgres/pg_conn.hpp"
+#include "store/postgres/pg_events.hpp"
 #include "store/postgres/pg_sql.hpp"
 #include "store/sql/auth_sql.hpp"
 #include "store/store.hpp"
@@ -158,12 +159,6 @@ class PgTx final : public Tx {
   Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
                          std::string_view asked_by, Timestamp asked_at) override;
   Status NotifyExitBanChange() override;
-  Result<int64_t> AppendEvent(const Event& e) override;
-  Result<std::vector<Event>> ListEvents(int64_t after_seq, size_t limit) override;
-  Result<std::vector<Event>> ListEventsOfTypes(int64_t after_seq, std::span<const std::string_view> types,
-                                               size_t limit) override;
-  Result<int64_t> LastEventSeq() override;
-  Result<std::vector<Event>> ListEventsAbout(const std::vector<std::string>& subjects, size_t limit) override;
 
   // Ledger: pg_ledger.cpp.
   Result<LedgerHead> GetLedgerHead() override;
@@ -174,21 +169,18 @@ class PgTx final : public Tx {
   Result<int64_t> InsertCheckpoint(const StoredCheckpoint& checkpoint) override;
   Result<std::vector<StoredCheckpoint>> ListCheckpoints() override;
   Result<std::optional<StoredCheckpoint>> LatestCheckpoint() override;
-  Result<std::optional<Event>> FindFirstEvent(std::string_view subject, std::string_view type) override;
 
   AuthPort& auth() override { return auth_; }
+  EventPort& events() override { return events_; }
 
  private:
   Connection& conn_;
-  // The seq of the last event of this write, read once: seqs are assigned here, not by the
-  // identity column, so that an event needs no answer and can be pipelined. Sound because
-  // every write holds the store's write lock.
-  std::optional<int64_t> last_seq_;
-  // Likewise the id of the last restriction, so that imposing one needs no answer either.
+  // The id of the last restriction, so that imposing one needs no answer either.
   std::optional<int64_t> last_restriction_id_;
   bool exit_bans_notified_ = false;  // NOTIFY kExitBanChannel sent in this write
   PgConnection sql_{conn_};
   sql::SqlAuth auth_{sql_};
+  PgEvents events_{conn_, sql_};
 };
 
 }  // namespace muster::postgres

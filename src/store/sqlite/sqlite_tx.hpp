@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "store/sql/auth_sql.hpp"
+#include "store/sql/events_sql.hpp"
 #include "store/sqlite/sqlite_db.hpp"
 #include "store/sqlite/sqlite_sql.hpp"
 #include "store/store.hpp"
@@ -163,12 +164,6 @@ class SqliteTx final : public Tx {
   Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
                          std::string_view asked_by, Timestamp asked_at) override;
   Status NotifyExitBanChange() override;
-  Result<int64_t> AppendEvent(const Event& e) override;
-  Result<std::vector<Event>> ListEvents(int64_t after_seq, size_t limit) override;
-  Result<std::vector<Event>> ListEventsOfTypes(int64_t after_seq, std::span<const std::string_view> types,
-                                               size_t limit) override;
-  Result<int64_t> LastEventSeq() override;
-  Result<std::vector<Event>> ListEventsAbout(const std::vector<std::string>& subjects, size_t limit) override;
 
   // Ledger: sqlite_ledger.cpp.
   Result<LedgerHead> GetLedgerHead() override;
@@ -179,14 +174,15 @@ class SqliteTx final : public Tx {
   Result<int64_t> InsertCheckpoint(const StoredCheckpoint& checkpoint) override;
   Result<std::vector<StoredCheckpoint>> ListCheckpoints() override;
   Result<std::optional<StoredCheckpoint>> LatestCheckpoint() override;
-  Result<std::optional<Event>> FindFirstEvent(std::string_view subject, std::string_view type) override;
 
   AuthPort& auth() override { return auth_; }
+  EventPort& events() override { return events_; }
 
  private:
   Database& db_;
   SqliteConnection sql_{db_};
   sql::SqlAuth auth_{sql_};
+  sql::SqlEvents events_{sql_};
 };
 
 }  // namespace muster::sqlite
