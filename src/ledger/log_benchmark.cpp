@@ -142,7 +142,7 @@ Store& TreeOf(uint64_t n) {
   store = std::move(*opened);
   uint64_t size = 0;
   (void)store->Read([&](Tx& tx) {
-    MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+    MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.ledger().Head());
     size = head.size;
     return Status::Ok();
   });

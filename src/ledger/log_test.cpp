@@ -73,7 +73,7 @@ class LedgerLogTest : public ::testing::Test {
     LedgerHead head;
     EXPECT_TRUE(store_
                     ->Read([&](Tx& tx) -> Status {
-                      MUSTER_ASSIGN_OR_RETURN(head, tx.GetLedgerHead());
+                      MUSTER_ASSIGN_OR_RETURN(head, tx.ledger().Head());
                       return Status::Ok();
                     })
                     .ok());
@@ -127,7 +127,7 @@ TEST_F(LedgerLogTest, ProofsFromSqliteEqualMemoryTreeInOneQueryOfLogReads) {
     batch = batch % 5 + 1;
     ASSERT_TRUE(store_
                     ->Read([&](Tx& tx) {
-                      MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+                      MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.ledger().Head());
                       MUSTER_ASSIGN_OR_RETURN(auto leaves, ledger_->ReadLeaves(tx, memory.size(), head.size));
                       for (const Leaf& leaf : leaves) EXPECT_EQ(memory.AppendData(AsBytes(leaf.data)), leaf.index);
                       return Status::Ok();
@@ -212,7 +212,7 @@ TEST_F(LedgerLogTest, EachBatchEndsWithASignedCheckpoint) {
   EmitAndAppend(*store_, 4);
   ASSERT_TRUE(store_
                   ->Read([&](Tx& tx) {
-                    MUSTER_ASSIGN_OR_RETURN(auto checkpoints, tx.ListCheckpoints());
+                    MUSTER_ASSIGN_OR_RETURN(auto checkpoints, tx.ledger().ListCheckpoints());
                     EXPECT_EQ(checkpoints.size(), 2u);
                     EXPECT_EQ(checkpoints.back().size, 7u);
                     auto cp = VerifyCheckpoint(checkpoints.back().note, ledger_->verifier());
@@ -251,7 +251,7 @@ TEST_F(LedgerLogTest, TickCheckpointsAtMostEveryIntervalWhileTheTreeGrows) {
       store_
           ->Write([&](Tx& tx) {
             MUSTER_RETURN_IF_ERROR(tx.events().Append(Event{0, "t", clock_.now, "cli:test", "S", "{}"}).status());
-            MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+            MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.ledger().Head());
             EXPECT_EQ(head.size, 1u);
             return Status::Ok();
           })
@@ -400,7 +400,7 @@ TEST_F(LedgerLogTest, MigrationMovesARowPerLeafAndSubtreeIntoTheSameTiles) {
     EXPECT_TRUE(store_
                     ->Read([&](Tx& tx) {
                       for (uint64_t level : {0, 1, 2}) {
-                        MUSTER_ASSIGN_OR_RETURN(auto some, tx.ListLedgerTiles(level, 0, 100));
+                        MUSTER_ASSIGN_OR_RETURN(auto some, tx.ledger().ListTiles(level, 0, 100));
                         for (auto& t : some) all.push_back(std::move(t));
                       }
                       return Status::Ok();

@@ -251,40 +251,40 @@ TEST_P(StoreTest, LedgerTilesRoundTripAndGrowInPlace) {
   for (int i = 0; i < 256 * 32; ++i) full.push_back(static_cast<char>(i * 7 % 256));  // NUL bytes too
   for (int i = 0; i < 3 * 32; ++i) partial.push_back(static_cast<char>(255 - i));
   Status st = store->Write([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(LedgerHead empty, tx.GetLedgerHead());
+    MUSTER_ASSIGN_OR_RETURN(LedgerHead empty, tx.ledger().Head());
     EXPECT_EQ(empty.size, 0u);
     EXPECT_EQ(empty.last_seq, 0);
     EXPECT_EQ(empty.leaf_format_2_from, 1);  // a new database: every leaf in format 2 (0016)
     std::vector<LedgerTile> tiles = {
         {{0, 0}, full, 1, 300}, {{0, 1}, partial, 302, 305}, {{1, 0}, partial.substr(0, 32), 0, 0}};
-    MUSTER_RETURN_IF_ERROR(tx.PutLedgerTiles(tiles));
+    MUSTER_RETURN_IF_ERROR(tx.ledger().PutTiles(tiles));
     partial += std::string(32, 'x');  // the partial tile grows by a leaf
     std::vector<LedgerTile> grown = {{{0, 1}, partial, 302, 309}};
-    return tx.PutLedgerTiles(grown);
+    return tx.ledger().PutTiles(grown);
   });
   ASSERT_TRUE(st.ok()) << st.ToString();
   st = store->Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+    MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.ledger().Head());
     EXPECT_EQ(head.size, 256u + 4u);
     EXPECT_EQ(head.last_seq, 309);
     EXPECT_EQ(head.leaf_format_2_from, 1);
     std::vector<LedgerTileId> ids = {{0, 1}, {2, 0}, {0, 0}};
-    MUSTER_ASSIGN_OR_RETURN(auto read, tx.ReadLedgerTiles(ids));
+    MUSTER_ASSIGN_OR_RETURN(auto read, tx.ledger().ReadTiles(ids));
     EXPECT_EQ(read.size(), 3u);
     if (read.size() == 3) {
       EXPECT_TRUE(read[0] && read[0]->hashes == partial && read[0]->first_seq == 302 && read[0]->last_seq == 309);
       EXPECT_FALSE(read[1]);
       EXPECT_TRUE(read[2] && read[2]->hashes == full && read[2]->count() == 256u);
     }
-    MUSTER_ASSIGN_OR_RETURN(auto level0, tx.ListLedgerTiles(0, 1, 10));
+    MUSTER_ASSIGN_OR_RETURN(auto level0, tx.ledger().ListTiles(0, 1, 10));
     EXPECT_EQ(level0.size(), 1u);
-    MUSTER_ASSIGN_OR_RETURN(auto level1, tx.ListLedgerTiles(1, 0, 10));
+    MUSTER_ASSIGN_OR_RETURN(auto level1, tx.ledger().ListTiles(1, 0, 10));
     EXPECT_EQ(level1.size(), 1u);
-    MUSTER_ASSIGN_OR_RETURN(auto of_event, tx.FindLeafTile(301));  // between the tiles: the one before
+    MUSTER_ASSIGN_OR_RETURN(auto of_event, tx.ledger().FindLeafTile(301));  // between the tiles: the one before
     EXPECT_TRUE(of_event && of_event->id == (LedgerTileId{0, 0}));
-    MUSTER_ASSIGN_OR_RETURN(of_event, tx.FindLeafTile(305));
+    MUSTER_ASSIGN_OR_RETURN(of_event, tx.ledger().FindLeafTile(305));
     EXPECT_TRUE(of_event && of_event->id == (LedgerTileId{0, 1}));
-    MUSTER_ASSIGN_OR_RETURN(of_event, tx.FindLeafTile(0));
+    MUSTER_ASSIGN_OR_RETURN(of_event, tx.ledger().FindLeafTile(0));
     EXPECT_FALSE(of_event);
     return Status::Ok();
   });

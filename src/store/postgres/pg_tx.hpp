@@ -14,6 +14,7 @@
 
 #include "store/postgres/pg_conn.hpp"
 #include "store/postgres/pg_events.hpp"
+#include "store/postgres/pg_ledger.hpp"
 #include "store/postgres/pg_sql.hpp"
 #include "store/sql/auth_sql.hpp"
 #include "store/store.hpp"
@@ -160,18 +161,9 @@ class PgTx final : public Tx {
                          std::string_view asked_by, Timestamp asked_at) override;
   Status NotifyExitBanChange() override;
 
-  // Ledger: pg_ledger.cpp.
-  Result<LedgerHead> GetLedgerHead() override;
-  Status PutLedgerTiles(std::span<const LedgerTile> tiles) override;
-  Result<std::vector<std::optional<LedgerTile>>> ReadLedgerTiles(std::span<const LedgerTileId> ids) override;
-  Result<std::vector<LedgerTile>> ListLedgerTiles(uint64_t level, uint64_t from, size_t limit) override;
-  Result<std::optional<LedgerTile>> FindLeafTile(int64_t seq) override;
-  Result<int64_t> InsertCheckpoint(const StoredCheckpoint& checkpoint) override;
-  Result<std::vector<StoredCheckpoint>> ListCheckpoints() override;
-  Result<std::optional<StoredCheckpoint>> LatestCheckpoint() override;
-
   AuthPort& auth() override { return auth_; }
   EventPort& events() override { return events_; }
+  LedgerPort& ledger() override { return ledger_; }
 
  private:
   Connection& conn_;
@@ -181,6 +173,7 @@ class PgTx final : public Tx {
   PgConnection sql_{conn_};
   sql::SqlAuth auth_{sql_};
   PgEvents events_{conn_, sql_};
+  PgLedger ledger_{sql_};
 };
 
 }  // namespace muster::postgres

@@ -14,6 +14,7 @@
 
 #include "store/sql/auth_sql.hpp"
 #include "store/sql/events_sql.hpp"
+#include "store/sql/ledger_sql.hpp"
 #include "store/sqlite/sqlite_db.hpp"
 #include "store/sqlite/sqlite_sql.hpp"
 #include "store/store.hpp"
@@ -165,24 +166,16 @@ class SqliteTx final : public Tx {
                          std::string_view asked_by, Timestamp asked_at) override;
   Status NotifyExitBanChange() override;
 
-  // Ledger: sqlite_ledger.cpp.
-  Result<LedgerHead> GetLedgerHead() override;
-  Status PutLedgerTiles(std::span<const LedgerTile> tiles) override;
-  Result<std::vector<std::optional<LedgerTile>>> ReadLedgerTiles(std::span<const LedgerTileId> ids) override;
-  Result<std::vector<LedgerTile>> ListLedgerTiles(uint64_t level, uint64_t from, size_t limit) override;
-  Result<std::optional<LedgerTile>> FindLeafTile(int64_t seq) override;
-  Result<int64_t> InsertCheckpoint(const StoredCheckpoint& checkpoint) override;
-  Result<std::vector<StoredCheckpoint>> ListCheckpoints() override;
-  Result<std::optional<StoredCheckpoint>> LatestCheckpoint() override;
-
   AuthPort& auth() override { return auth_; }
   EventPort& events() override { return events_; }
+  LedgerPort& ledger() override { return ledger_; }
 
  private:
   Database& db_;
   SqliteConnection sql_{db_};
   sql::SqlAuth auth_{sql_};
   sql::SqlEvents events_{sql_};
+  sql::SqlLedger ledger_{sql_};
 };
 
 }  // namespace muster::sqlite
