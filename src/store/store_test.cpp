@@ -291,6 +291,122 @@ TEST_P(StoreTest, LedgerTilesRoundTripAndGrowInPlace) {
   ASSERT_TRUE(st.ok()) << st.ToString();
 }
 
+// A person's history is the last events about any of their subjects, in seq order; the first
+// event of a type about a subject is found by seq, not by time.
+TEST_P(StoreTest, ListsTheEventsAboutSubjectsAndFindsTheFirstOfAType) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  const Timestamp t0 = *ParseTimestamp("2026-12-01T10:00:00Z");
+  struct Row {
+    const char* type;
+    const char* subject;
+  };
+  const Row rows[] = {{"person.registered", "12345678964"},   {"summons.issued", "26-00000001-5"},
+                      {"summons.delivered", "26-00000001-5"}, {"summons.issued", "26-00000002-3"},
+                      {"summons.delivered", "26-00000001-5"}, {"summons.issued", "99-00000009-9"}};
+  Status st = store->Write([&](Tx& tx) -> Status {
+    int64_t expected = 1;
+    for (const Row& row : rows) {
+      // Later events carry earlier times: order is by seq.
+      Timestamp at = t0 - std::chrono::minutes(expected);
+      MUSTER_ASSIGN_OR_RETURN(int64_t seq, tx.events().Append({0, row.type, at, "officer:olga", row.subject,
+                                                               fmt::format("{{\"n\":{}}}", expected)}));
+      EXPECT_EQ(seq, expected++);
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  auto seqs = [](const std::vector<Event>& events) {
+    std::vector<int64_t> out;
+    for (const Event& e : events) out.push_back(e.seq);
+    return out;
+  };
+  st = store->Read([&](Tx& tx) -> Status {
+    const std::vector<std::string> person = {"12345678964", "26-00000001-5", "26-00000002-3"};
+    MUSTER_ASSIGN_OR_RETURN(auto all, tx.events().ListAbout(person, 10));
+    EXPECT_EQ(seqs(all), (std::vector<int64_t>{1, 2, 3, 4, 5}));
+    MUSTER_ASSIGN_OR_RETURN(auto last, tx.events().ListAbout(person, 2));
+    EXPECT_EQ(seqs(last), (std::vector<int64_t>{4, 5}));
+    if (last.size() == 2) {
+      EXPECT_EQ(last[1].type, "summons.delivered");
+      EXPECT_EQ(last[1].subject, "26-00000001-5");
+      EXPECT_EQ(last[1].payload, "{\"n\":5}");
+      EXPECT_EQ(last[1].at, t0 - std::chrono::minutes(5));
+    }
+    MUSTER_ASSIGN_OR_RETURN(auto none, tx.events().ListAbout({"00000000000"}, 10));
+    EXPECT_TRUE(none.empty());
+
+    MUSTER_ASSIGN_OR_RETURN(auto delivery, tx.events().FindFirst("26-00000001-5", "summons.delivered"));
+    EXPECT_TRUE(delivery && delivery->seq == 3 && delivery->actor == "officer:olga");
+    MUSTER_ASSIGN_OR_RETURN(delivery, tx.events().FindFirst("26-00000002-3", "summons.delivered"));
+    EXPECT_FALSE(delivery);
+
+    MUSTER_ASSIGN_OR_RETURN(auto page, tx.events().List(2, 2));
+    EXPECT_EQ(seqs(page), (std::vector<int64_t>{3, 4}));
+    MUSTER_ASSIGN_OR_RETURN(int64_t last_seq, tx.events().LastSeq());
+    EXPECT_EQ(last_seq, 6);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  // Appending in a later write continues from the last seq.
+  st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(int64_t seq,
+                            tx.events().Append({0, "summons.viewed", t0, "citizen", "26-00000002-3", "{}"}));
+    EXPECT_EQ(seq, 7);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+}
+
+// Checkpoints keep their root's every byte and their note, in the order stored; the latest is
+// the one stored last.
+TEST_P(StoreTest, CheckpointsRoundTripInOrder) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  const Timestamp t0 = *ParseTimestamp("2026-12-01T10:00:00Z");
+  StoredCheckpoint first;
+  first.size = 256;
+  for (size_t i = 0; i < first.root.size(); ++i) first.root[i] = static_cast<uint8_t>(i * 37);  // a NUL too
+  first.note = "muster.example/ledger\n256\nroot\n\n— sig\n";
+  first.created_at = t0;
+  StoredCheckpoint second = first;
+  second.size = 300;
+  second.root.fill(0xFF);
+  second.note = "second";
+  second.created_at = t0 + std::chrono::hours(1);
+  int64_t first_id = 0;
+  int64_t second_id = 0;
+  Status st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(auto none, tx.ledger().LatestCheckpoint());
+    EXPECT_FALSE(none);
+    MUSTER_ASSIGN_OR_RETURN(auto empty, tx.ledger().ListCheckpoints());
+    EXPECT_TRUE(empty.empty());
+    MUSTER_ASSIGN_OR_RETURN(first_id, tx.ledger().InsertCheckpoint(first));
+    MUSTER_ASSIGN_OR_RETURN(second_id, tx.ledger().InsertCheckpoint(second));
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_GT(second_id, first_id);
+  st = store->Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(auto list, tx.ledger().ListCheckpoints());
+    EXPECT_EQ(list.size(), 2u);
+    if (list.size() == 2) {
+      EXPECT_EQ(list[0].id, first_id);
+      EXPECT_EQ(list[0].size, 256u);
+      EXPECT_EQ(list[0].root, first.root);
+      EXPECT_EQ(list[0].note, first.note);
+      EXPECT_EQ(list[0].created_at, t0);
+      EXPECT_EQ(list[1].id, second_id);
+      EXPECT_EQ(list[1].root, second.root);
+    }
+    MUSTER_ASSIGN_OR_RETURN(auto latest, tx.ledger().LatestCheckpoint());
+    EXPECT_TRUE(latest && latest->id == second_id && latest->size == 300u && latest->note == "second" &&
+                latest->created_at == second.created_at);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+}
+
 TEST_P(StoreTest, MapsConstraintViolations) {
   auto store = Open();
   ASSERT_TRUE(store);
