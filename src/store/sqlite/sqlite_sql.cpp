@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <charconv>
+#include <cstring>
 
 namespace muster::sqlite {
 namespace {
@@ -42,6 +44,14 @@ std::string JsonTextArray(const Strings& items) {
   return out + ']';
 }
 
+// Whether `name` is "$" followed by the decimal digits of `n`.
+bool IsDollarNumber(const char* name, int n) {
+  if (name == nullptr || name[0] != '$') return false;
+  int value = 0;
+  auto [end, error] = std::from_chars(name + 1, name + std::strlen(name), value);
+  return error == std::errc() && *end == '\0' && end != name + 1 && value == n;
+}
+
 }  // namespace
 
 std::string SqliteConnection::InList(int n, sql::ListOf) const {
@@ -66,10 +76,17 @@ Result<int64_t> SqliteConnection::Run(std::string_view sql, const sql::Args& arg
   MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare(sql));
   const auto& values = args.values();
   for (size_t i = 0; i < values.size(); ++i) {
-    std::array<char, 16> name{};
-    fmt::format_to_n(name.data(), name.size() - 1, "${}", i + 1);
-    int index = s->ParameterIndex(name.data());
-    if (index == 0) return Status::Internal(fmt::format("SQL has no parameter {}: {}", name.data(), sql.substr(0, 60)));
+    // SQLite numbers parameters in the order they first appear: "$n" is usually the n-th, found
+    // without a search (a bulk insert's rows bind a million parameters).
+    int index = static_cast<int>(i) + 1;
+    if (!IsDollarNumber(s->ParameterName(index), index)) {
+      std::array<char, 16> name{};
+      fmt::format_to_n(name.data(), name.size() - 1, "${}", i + 1);
+      index = s->ParameterIndex(name.data());
+      if (index == 0) {
+        return Status::Internal(fmt::format("SQL has no parameter {}: {}", name.data(), sql.substr(0, 60)));
+      }
+    }
     const sql::Args::Value& v = values[i];
     switch (v.kind) {
       case sql::Args::Value::kNull:
