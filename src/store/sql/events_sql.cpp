@@ -1,4 +1,4 @@
-// EventPort in SQL that both backends run as written.
+// EventPort in SQL that both backends run as written (Append is theirs).
 #include "store/sql/events_sql.hpp"
 
 #include <fmt/format.h>
@@ -13,21 +13,6 @@ Event ReadEvent(const Row& r) {
 }
 
 }  // namespace
-
-Result<int64_t> SqlEvents::Append(const Event& e) {
-  Args args;
-  args.Add(e.type).Add(Millis(e.at)).Add(e.actor).Add(e.subject).Add(e.payload);
-  int64_t seq = 0;
-  MUSTER_RETURN_IF_ERROR(
-      conn_
-          .Run("INSERT INTO events (type, at, actor, subject, payload) VALUES ($1, $2, $3, $4, $5) RETURNING seq", args,
-               [&](const Row& r) {
-                 seq = r.Int(0);
-                 return Status::Ok();
-               })
-          .status());
-  return seq;
-}
 
 Result<std::vector<Event>> SqlEvents::List(int64_t after_seq, size_t limit) {
   return Collect<Event>(conn_,

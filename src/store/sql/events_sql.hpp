@@ -1,5 +1,6 @@
-// The implementation of EventPort over either backend's sql::Connection. A backend may
-// override what its engine does differently (store/postgres/pg_events.hpp: Append pipelined).
+// EventPort over either backend's sql::Connection, one per transaction, but for Append: each
+// backend assigns seqs its own way (store/sqlite/sqlite_events.hpp: SQLite's rowid, read back;
+// store/postgres/pg_events.hpp: assigned locally, the row pipelined).
 #pragma once
 
 #include "store/events_port.hpp"
@@ -12,7 +13,7 @@ class SqlEvents : public EventPort {
   // `conn` must outlive this object.
   explicit SqlEvents(Connection& conn) : conn_(conn) {}
 
-  Result<int64_t> Append(const Event& event) override;
+  Result<int64_t> Append(const Event& event) override = 0;
   Result<std::vector<Event>> List(int64_t after_seq, size_t limit) override;
   Result<std::vector<Event>> ListOfTypes(int64_t after_seq, std::span<const std::string_view> types,
                                          size_t limit) override;

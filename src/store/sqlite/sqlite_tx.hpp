@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "store/sql/auth_sql.hpp"
-#include "store/sql/events_sql.hpp"
 #include "store/sql/ledger_sql.hpp"
 #include "store/sqlite/sqlite_db.hpp"
+#include "store/sqlite/sqlite_events.hpp"
 #include "store/sqlite/sqlite_sql.hpp"
 #include "store/store.hpp"
 
@@ -174,7 +174,7 @@ class SqliteTx final : public Tx {
   Database& db_;
   SqliteConnection sql_{db_};
   sql::SqlAuth auth_{sql_};
-  sql::SqlEvents events_{sql_};
+  SqliteEvents events_{db_, sql_};
   sql::SqlLedger ledger_{sql_};
 };
 
