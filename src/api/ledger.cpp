@@ -50,7 +50,7 @@ void LedgerCheckpoint(Call& call) {
   if (!HaveLedger(call)) return;
   std::optional<StoredCheckpoint> latest;
   Status st = call.services.store.Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(latest, tx.LatestCheckpoint());
+    MUSTER_ASSIGN_OR_RETURN(latest, tx.ledger().LatestCheckpoint());
     return Status::Ok();
   });
   if (!st.ok()) return Fail(call, st);
@@ -78,7 +78,7 @@ void LedgerInclusionProof(Call& call) {
   if (index >= size) return http::WriteProblem(call.response, 400, "index: must be below size", "index");
   nlohmann::json answer;
   Status st = call.services.store.Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+    MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.ledger().Head());
     if (size > head.size) {
       return Status::InvalidArgument("size", fmt::format("the ledger holds {} leaves", head.size));
     }
@@ -104,7 +104,7 @@ void LedgerConsistencyProof(Call& call) {
   if (from > to) return http::WriteProblem(call.response, 400, "from: must not be above to", "from");
   nlohmann::json answer;
   Status st = call.services.store.Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+    MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.ledger().Head());
     if (to > head.size) return Status::InvalidArgument("to", fmt::format("the ledger holds {} leaves", head.size));
     ledger::TxHashReader reader(tx);
     MUSTER_ASSIGN_OR_RETURN(ledger::Hash root1, ledger::RootAt(reader, from));
@@ -128,7 +128,7 @@ void LedgerEntries(Call& call) {
   if (to_given && from > to) return http::WriteProblem(call.response, 400, "from: must not be above to", "from");
   nlohmann::json answer;
   Status st = call.services.store.Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+    MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.ledger().Head());
     uint64_t want = std::min(to_given ? to : head.size, head.size);
     uint64_t begin = std::min(from, want);
     uint64_t end = std::min(want, begin + kMaxEntries);

@@ -48,7 +48,7 @@ void MetricsText(Call& call) {
                  records.written, records.dropped, records.pending);
   auto counts = call.services.store.Read([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(auto by_state, tx.reports().CountSummonsByState(std::nullopt));
-    MUSTER_ASSIGN_OR_RETURN(int64_t last, tx.LastEventSeq());
+    MUSTER_ASSIGN_OR_RETURN(int64_t last, tx.events().LastSeq());
     out += "# HELP muster_summonses Summonses by state.\n# TYPE muster_summonses gauge\n";
     for (const auto& [state, n] : by_state) {
       fmt::format_to(std::back_inserter(out), "muster_summonses{{state=\"{}\"}} {}\n", state, n);

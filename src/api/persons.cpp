@@ -116,7 +116,7 @@ void GetPerson(Call& call) {
     }
     MUSTER_ASSIGN_OR_RETURN(auto rs, tx.ListRestrictionsOfPerson(national_id));
     for (const auto& r : rs) restrictions.push_back(ToJson(r));
-    MUSTER_ASSIGN_OR_RETURN(auto events, tx.ListEventsAbout(subjects, kHistoryLimit));
+    MUSTER_ASSIGN_OR_RETURN(auto events, tx.events().ListAbout(subjects, kHistoryLimit));
     for (const auto& e : events) history.push_back(ToJson(e));
     return Status::Ok();
   });

@@ -333,7 +333,7 @@ void AddStoreCommands(CLI::App& app, CLI::App& ledger_cmd, Context& ctx, int& ex
     WithStore(ctx, exit_code, [&](Store& store, const Policy&) -> Status {
       std::vector<ledger::Leaf> leaves;
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
-        MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+        MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.ledger().Head());
         uint64_t to = std::min(args->to.value_or(head.size), head.size);
         if (args->from > to) {
           return Status::InvalidArgument(fmt::format("--from {} is past --to {}", args->from, to));

@@ -45,7 +45,7 @@ Result<std::vector<Event>> TileEvents(Tx& tx, const LedgerTile& tile) {
     return Status::Corruption(
         fmt::format("{} holds {} bytes, not a whole number of hashes", Describe(tile.id), tile.hashes.size()));
   }
-  MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, tx.ListEvents(tile.first_seq - 1, count));
+  MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, tx.events().List(tile.first_seq - 1, count));
   if (events.size() != count || events.front().seq != tile.first_seq || events.back().seq != tile.last_seq) {
     return Status::Corruption(fmt::format(
         "{} records the {} events from {} to {}, but the events there are not those: an event was removed or added",
@@ -106,7 +106,7 @@ Result<HashedLeaves> HashEventsAfter(Tx& tx, int64_t after_seq, size_t limit, co
                                      const LedgerHead& head) {
   HashedLeaves leaves;
   leaves.after_seq = after_seq;
-  MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, tx.ListEvents(after_seq, limit));
+  MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, tx.events().List(after_seq, limit));
   MUSTER_ASSIGN_OR_RETURN(leaves.hashes, HashLeaves(events, key, head));
   leaves.seqs.resize(events.size());
   std::transform(events.begin(), events.end(), leaves.seqs.begin(), [](const Event& e) { return e.seq; });
@@ -136,7 +136,7 @@ Status TileAppender::Add(const SubtreeHash& s, int64_t seq) {
     LedgerTile tile;
     tile.id = id;
     if (offset > 0) {
-      MUSTER_ASSIGN_OR_RETURN(auto stored, tx_->ReadLedgerTiles(std::span<const LedgerTileId>(&id, 1)));
+      MUSTER_ASSIGN_OR_RETURN(auto stored, tx_->ledger().ReadTiles(std::span<const LedgerTileId>(&id, 1)));
       if (!stored.front()) return Status::Corruption(fmt::format("{} is missing", Describe(id)));
       tile = std::move(*stored.front());
     }
@@ -161,7 +161,7 @@ Status TileAppender::Flush() {
   out.reserve(dirty_.size());
   for (const auto& key : dirty_) out.push_back(open_.at(key));
   dirty_.clear();
-  MUSTER_RETURN_IF_ERROR(tx_->PutLedgerTiles(out));
+  MUSTER_RETURN_IF_ERROR(tx_->ledger().PutTiles(out));
   std::erase_if(open_, [](const auto& kv) { return kv.second.count() == kLedgerTileWidth; });
   return Status::Ok();
 }
@@ -181,7 +181,7 @@ Result<std::vector<Hash>> TxHashReader::ReadSubtrees(std::span<const SubtreeId> 
   }
   if (!want.empty()) {
     ++queries_;
-    MUSTER_ASSIGN_OR_RETURN(std::vector<std::optional<LedgerTile>> read, tx_->ReadLedgerTiles(want));
+    MUSTER_ASSIGN_OR_RETURN(std::vector<std::optional<LedgerTile>> read, tx_->ledger().ReadTiles(want));
     for (size_t i = 0; i < want.size(); ++i) {
       if (read[i]) ++tiles_read_;
       tiles_[{want[i].level, want[i].index}] = std::move(read[i]);
@@ -283,7 +283,7 @@ class Ledger::Appending {
 };
 
 Result<uint64_t> Ledger::AppendPending(Tx& tx) const {
-  MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+  MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.ledger().Head());
   Appending append(*this, tx, head);
   while (true) {
     MUSTER_ASSIGN_OR_RETURN(HashedLeaves leaves,
@@ -295,12 +295,12 @@ Result<uint64_t> Ledger::AppendPending(Tx& tx) const {
 }
 
 Result<HashedLeaves> Ledger::HashPending(Tx& tx, size_t limit) const {
-  MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+  MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.ledger().Head());
   return HashEventsAfter(tx, head.last_seq, limit, pseudonyms_, head);
 }
 
 Result<uint64_t> Ledger::AppendHashed(Tx& tx, const HashedLeaves& leaves) const {
-  MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+  MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.ledger().Head());
   if (head.last_seq != leaves.after_seq || leaves.seqs.size() != leaves.hashes.size()) return uint64_t{0};
   Appending append(*this, tx, head);
   MUSTER_RETURN_IF_ERROR(append.Add(leaves.seqs, leaves.hashes));
@@ -314,12 +314,12 @@ Result<StoredCheckpoint> Ledger::StoreCheckpoint(Tx& tx, uint64_t size, const Ha
   stored.size = size;
   stored.root = root;
   stored.created_at = clock_->Now();
-  MUSTER_ASSIGN_OR_RETURN(stored.id, tx.InsertCheckpoint(stored));
+  MUSTER_ASSIGN_OR_RETURN(stored.id, tx.ledger().InsertCheckpoint(stored));
   return stored;
 }
 
 Result<StoredCheckpoint> Ledger::WriteCheckpoint(Tx& tx) const {
-  MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+  MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.ledger().Head());
   TxHashReader reader(tx);
   MUSTER_ASSIGN_OR_RETURN(Hash root, RootAt(reader, head.size));
   return StoreCheckpoint(tx, head.size, root);
@@ -328,8 +328,8 @@ Result<StoredCheckpoint> Ledger::WriteCheckpoint(Tx& tx) const {
 Result<bool> Ledger::Tick(Tx& tx, std::chrono::seconds interval) const {
   MUSTER_ASSIGN_OR_RETURN(uint64_t appended, AppendPending(tx));
   if (appended > 0) return true;
-  MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
-  MUSTER_ASSIGN_OR_RETURN(std::optional<StoredCheckpoint> latest, tx.LatestCheckpoint());
+  MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.ledger().Head());
+  MUSTER_ASSIGN_OR_RETURN(std::optional<StoredCheckpoint> latest, tx.ledger().LatestCheckpoint());
   if (latest && (latest->size == head.size || clock_->Now() - latest->created_at < interval)) return false;
   if (!latest && head.size == 0) return false;
   MUSTER_RETURN_IF_ERROR(WriteCheckpoint(tx).status());
@@ -339,17 +339,17 @@ Result<bool> Ledger::Tick(Tx& tx, std::chrono::seconds interval) const {
 Result<Receipt> Ledger::DeliveryReceipt(Tx& tx, std::string_view number, const nlohmann::json& document) const {
   MUSTER_RETURN_IF_ERROR(AppendPending(tx).status());
   std::string missing = fmt::format("summons {} has no delivery recorded in the ledger", number);
-  MUSTER_ASSIGN_OR_RETURN(std::optional<Event> delivery, tx.FindFirstEvent(number, "summons.delivered"));
+  MUSTER_ASSIGN_OR_RETURN(std::optional<Event> delivery, tx.events().FindFirst(number, "summons.delivered"));
   if (!delivery) return Status::NotFound(missing);
-  MUSTER_ASSIGN_OR_RETURN(std::optional<LedgerTile> tile, tx.FindLeafTile(delivery->seq));
+  MUSTER_ASSIGN_OR_RETURN(std::optional<LedgerTile> tile, tx.ledger().FindLeafTile(delivery->seq));
   if (!tile || tile->last_seq < delivery->seq) return Status::NotFound(missing);
   MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, TileEvents(tx, *tile));
   auto at = std::find_if(events.begin(), events.end(), [&](const Event& e) { return e.seq == delivery->seq; });
   if (at == events.end()) return Status::NotFound(missing);
   uint64_t index = tile->id.index * kLedgerTileWidth + static_cast<uint64_t>(at - events.begin());
-  MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+  MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.ledger().Head());
   MUSTER_ASSIGN_OR_RETURN(Leaf leaf, CheckedLeaf(*at, index, *tile, pseudonyms_, head));
-  MUSTER_ASSIGN_OR_RETURN(std::optional<StoredCheckpoint> checkpoint, tx.LatestCheckpoint());
+  MUSTER_ASSIGN_OR_RETURN(std::optional<StoredCheckpoint> checkpoint, tx.ledger().LatestCheckpoint());
   if (!checkpoint || checkpoint->size <= leaf.index) {
     MUSTER_ASSIGN_OR_RETURN(checkpoint, WriteCheckpoint(tx));
   }
@@ -360,10 +360,10 @@ Result<Receipt> Ledger::DeliveryReceipt(Tx& tx, std::string_view number, const n
 Result<std::vector<Leaf>> Ledger::ReadLeaves(Tx& tx, uint64_t from, uint64_t to) const {
   std::vector<Leaf> leaves;
   if (from >= to) return leaves;
-  MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+  MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.ledger().Head());
   uint64_t first_tile = from / kLedgerTileWidth;
   uint64_t end_tile = (to + kLedgerTileWidth - 1) / kLedgerTileWidth;
-  MUSTER_ASSIGN_OR_RETURN(std::vector<LedgerTile> tiles, tx.ListLedgerTiles(0, first_tile, end_tile - first_tile));
+  MUSTER_ASSIGN_OR_RETURN(std::vector<LedgerTile> tiles, tx.ledger().ListTiles(0, first_tile, end_tile - first_tile));
   uint64_t index = from;
   for (const LedgerTile& tile : tiles) {
     if (tile.id.index != index / kLedgerTileWidth) break;
@@ -385,7 +385,7 @@ Result<LedgerAudit> VerifyLedger(Tx& tx, const VerifierKey& key) {
   int64_t last_seq = 0;
   bool partial = false;  // the tile before was not full: it must have been the last
   for (uint64_t from = 0;;) {
-    MUSTER_ASSIGN_OR_RETURN(std::vector<LedgerTile> page, tx.ListLedgerTiles(0, from, kTilePage));
+    MUSTER_ASSIGN_OR_RETURN(std::vector<LedgerTile> page, tx.ledger().ListTiles(0, from, kTilePage));
     for (const LedgerTile& tile : page) {
       LedgerTileId expected{0, tree.size() / kLedgerTileWidth};
       if (tile.id.index != expected.index) {
@@ -410,7 +410,7 @@ Result<LedgerAudit> VerifyLedger(Tx& tx, const VerifierKey& key) {
     if (page.size() < kTilePage) break;
     from = page.back().id.index + 1;
   }
-  MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+  MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.ledger().Head());
   uint64_t n = tree.size();
   if (head.size != n) return Status::Corruption(fmt::format("the ledger holds {} leaves, its tiles {}", head.size, n));
   audit.leaves = n;
@@ -422,7 +422,7 @@ Result<LedgerAudit> VerifyLedger(Tx& tx, const VerifierKey& key) {
     uint64_t want = (nodes + kLedgerTileWidth - 1) / kLedgerTileWidth;
     uint64_t next = 0;
     while (true) {
-      MUSTER_ASSIGN_OR_RETURN(std::vector<LedgerTile> page, tx.ListLedgerTiles(level, next, kTilePage));
+      MUSTER_ASSIGN_OR_RETURN(std::vector<LedgerTile> page, tx.ledger().ListTiles(level, next, kTilePage));
       for (const LedgerTile& tile : page) {
         if (tile.id.index >= want) {
           return Status::Corruption(
@@ -455,7 +455,7 @@ Result<LedgerAudit> VerifyLedger(Tx& tx, const VerifierKey& key) {
   }
   audit.root = tree.Root();
 
-  MUSTER_ASSIGN_OR_RETURN(std::vector<StoredCheckpoint> checkpoints, tx.ListCheckpoints());
+  MUSTER_ASSIGN_OR_RETURN(std::vector<StoredCheckpoint> checkpoints, tx.ledger().ListCheckpoints());
   const StoredCheckpoint* previous = nullptr;
   for (const StoredCheckpoint& c : checkpoints) {
     auto signed_cp = VerifyCheckpoint(c.note, key);
@@ -496,13 +496,13 @@ Result<LedgerAudit> VerifyLedger(Tx& tx, const VerifierKey& key) {
 
 Result<EventAudit> VerifyEvents(Tx& tx, const PseudonymKey& key) {
   EventAudit audit;
-  MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+  MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.ledger().Head());
   int64_t after = 0;
   uint64_t index = 0;
   std::vector<LedgerTile> tiles;
   size_t next_tile = 0;
   while (true) {
-    MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, tx.ListEvents(after, kEventBatch));
+    MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, tx.events().List(after, kEventBatch));
     if (events.empty()) break;
     for (const Event& e : events) {
       after = e.seq;
@@ -513,7 +513,7 @@ Result<EventAudit> VerifyEvents(Tx& tx, const PseudonymKey& key) {
       uint64_t offset = index % kLedgerTileWidth;
       if (offset == 0 && index > 0) ++next_tile;
       if (next_tile == tiles.size()) {
-        MUSTER_ASSIGN_OR_RETURN(tiles, tx.ListLedgerTiles(0, index / kLedgerTileWidth, kTilePage));
+        MUSTER_ASSIGN_OR_RETURN(tiles, tx.ledger().ListTiles(0, index / kLedgerTileWidth, kTilePage));
         next_tile = 0;
       }
       LedgerTileId want{0, index / kLedgerTileWidth};

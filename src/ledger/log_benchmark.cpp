@@ -66,7 +66,7 @@ Status InsertEvents(Store& store, int count) {
   for (int start = 0; start < count; start += kEventsPerTx) {
     MUSTER_RETURN_IF_ERROR(store.Write([&](Tx& tx) {
       for (int i = start; i < std::min(count, start + kEventsPerTx); ++i) {
-        MUSTER_RETURN_IF_ERROR(tx.AppendEvent(DeliveryEvent(i)).status());
+        MUSTER_RETURN_IF_ERROR(tx.events().Append(DeliveryEvent(i)).status());
       }
       return Status::Ok();
     }));
@@ -106,7 +106,7 @@ void BM_LedgerAppendPerBatch(benchmark::State& state) {
       Status st = store->Write([&](Tx& tx) -> Status {
         state.PauseTiming();
         for (int i = start; i < start + kEventsPerTx; ++i) {
-          MUSTER_RETURN_IF_ERROR(tx.AppendEvent(DeliveryEvent(i)).status());
+          MUSTER_RETURN_IF_ERROR(tx.events().Append(DeliveryEvent(i)).status());
         }
         state.ResumeTiming();
         return ledger.AppendPending(tx).status();
@@ -142,7 +142,7 @@ Store& TreeOf(uint64_t n) {
   store = std::move(*opened);
   uint64_t size = 0;
   (void)store->Read([&](Tx& tx) {
-    MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+    MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.ledger().Head());
     size = head.size;
     return Status::Ok();
   });

@@ -52,7 +52,7 @@ class LedgerLogTest : public ::testing::Test {
       for (int i = 0; i < n; ++i) {
         nlohmann::json payload = {{"national_id", "12345678964"}, {"i", i}};
         MUSTER_RETURN_IF_ERROR(
-            tx.AppendEvent(Event{0, "test.event", clock_.now, "cli:test", "S-1", payload.dump()}).status());
+            tx.events().Append(Event{0, "test.event", clock_.now, "cli:test", "S-1", payload.dump()}).status());
       }
       if (append) {
         MUSTER_ASSIGN_OR_RETURN(appended, ledger_->AppendPending(tx));
@@ -73,7 +73,7 @@ class LedgerLogTest : public ::testing::Test {
     LedgerHead head;
     EXPECT_TRUE(store_
                     ->Read([&](Tx& tx) -> Status {
-                      MUSTER_ASSIGN_OR_RETURN(head, tx.GetLedgerHead());
+                      MUSTER_ASSIGN_OR_RETURN(head, tx.ledger().Head());
                       return Status::Ok();
                     })
                     .ok());
@@ -127,7 +127,7 @@ TEST_F(LedgerLogTest, ProofsFromSqliteEqualMemoryTreeInOneQueryOfLogReads) {
     batch = batch % 5 + 1;
     ASSERT_TRUE(store_
                     ->Read([&](Tx& tx) {
-                      MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+                      MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.ledger().Head());
                       MUSTER_ASSIGN_OR_RETURN(auto leaves, ledger_->ReadLeaves(tx, memory.size(), head.size));
                       for (const Leaf& leaf : leaves) EXPECT_EQ(memory.AppendData(AsBytes(leaf.data)), leaf.index);
                       return Status::Ok();
@@ -212,7 +212,7 @@ TEST_F(LedgerLogTest, EachBatchEndsWithASignedCheckpoint) {
   EmitAndAppend(*store_, 4);
   ASSERT_TRUE(store_
                   ->Read([&](Tx& tx) {
-                    MUSTER_ASSIGN_OR_RETURN(auto checkpoints, tx.ListCheckpoints());
+                    MUSTER_ASSIGN_OR_RETURN(auto checkpoints, tx.ledger().ListCheckpoints());
                     EXPECT_EQ(checkpoints.size(), 2u);
                     EXPECT_EQ(checkpoints.back().size, 7u);
                     auto cp = VerifyCheckpoint(checkpoints.back().note, ledger_->verifier());
@@ -241,20 +241,21 @@ TEST_F(LedgerLogTest, TickCheckpointsAtMostEveryIntervalWhileTheTreeGrows) {
   // Events appended by someone who did not append them to the ledger: the tick does.
   ASSERT_TRUE(store_
                   ->Write([&](Tx& tx) {
-                    return tx.AppendEvent(Event{0, "test.event", clock_.now, "cli:test", "S-1", "{}"}).status();
+                    return tx.events().Append(Event{0, "test.event", clock_.now, "cli:test", "S-1", "{}"}).status();
                   })
                   .ok());
   EXPECT_TRUE(tick());
   EXPECT_FALSE(tick());  // the latest checkpoint covers the tree
   // A checkpoint that lags (written before the last leaf) is refreshed after the interval.
-  ASSERT_TRUE(store_
-                  ->Write([&](Tx& tx) {
-                    MUSTER_RETURN_IF_ERROR(tx.AppendEvent(Event{0, "t", clock_.now, "cli:test", "S", "{}"}).status());
-                    MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
-                    EXPECT_EQ(head.size, 1u);
-                    return Status::Ok();
-                  })
-                  .ok());
+  ASSERT_TRUE(
+      store_
+          ->Write([&](Tx& tx) {
+            MUSTER_RETURN_IF_ERROR(tx.events().Append(Event{0, "t", clock_.now, "cli:test", "S", "{}"}).status());
+            MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.ledger().Head());
+            EXPECT_EQ(head.size, 1u);
+            return Status::Ok();
+          })
+          .ok());
   EXPECT_TRUE(tick());  // appends the leaf, so checkpoints it
   EXPECT_FALSE(tick());
 }
@@ -399,7 +400,7 @@ TEST_F(LedgerLogTest, MigrationMovesARowPerLeafAndSubtreeIntoTheSameTiles) {
     EXPECT_TRUE(store_
                     ->Read([&](Tx& tx) {
                       for (uint64_t level : {0, 1, 2}) {
-                        MUSTER_ASSIGN_OR_RETURN(auto some, tx.ListLedgerTiles(level, 0, 100));
+                        MUSTER_ASSIGN_OR_RETURN(auto some, tx.ledger().ListTiles(level, 0, 100));
                         for (auto& t : some) all.push_back(std::move(t));
                       }
                       return Status::Ok();
@@ -477,7 +478,7 @@ TEST_F(LedgerLogTest, LeavesKeepTheFormatTheyWereAppendedIn) {
     nlohmann::json payload = {{"national_id", "12345678964"}, {"summons_sha256", sha}};
     Status st = store_->Write([&](Tx& tx) {
       MUSTER_RETURN_IF_ERROR(
-          tx.AppendEvent(Event{0, "summons.delivered", clock_.now, "cli:test", number, payload.dump()}).status());
+          tx.events().Append(Event{0, "summons.delivered", clock_.now, "cli:test", number, payload.dump()}).status());
       return ledger_->AppendPending(tx).status();
     });
     EXPECT_TRUE(st.ok()) << st.message();

@@ -4,6 +4,7 @@
 // A query's parameters are written $1, $2, ... as PostgreSQL writes them; SQLite binds them by
 // those names. Values are 64-bit integers, text or NULL; times are stored as milliseconds since
 // the epoch, lists of codes as comma-separated text, so no value needs a backend's own type.
+// Bytes (Args::Blob, Row::Blob) are a BLOB on SQLite and bytea on PostgreSQL.
 // Only the statements where the engines really differ stay in a backend (the write lock, COPY
 // and pipelining, SQLite's update hook, DDL types in migrations).
 //
@@ -30,7 +31,7 @@ namespace muster::sql {
 class Args {
  public:
   struct Value {
-    enum Kind { kNull, kInt, kText } kind = kNull;
+    enum Kind { kNull, kInt, kText, kBlob } kind = kNull;
     int64_t number = 0;
     std::string_view text;
   };
@@ -49,6 +50,11 @@ class Args {
   Args& Add(std::string&& value) = delete;  // a temporary would dangle before the statement runs
   Args& Add(const char* value) { return Add(std::string_view(value)); }
   Args& Add(const std::optional<int64_t>& value) { return value ? Add(*value) : Null(); }
+  // Bytes, bound as a BLOB on SQLite and as bytea on PostgreSQL (read back with Row::Blob).
+  Args& Blob(std::string_view bytes) {
+    values_.push_back({Value::kBlob, 0, bytes});
+    return *this;
+  }
   Args& Null() {
     values_.push_back({});
     return *this;
@@ -69,6 +75,8 @@ class Row {
   virtual std::string Text(int column) const = 0;
   // The column's text, valid until the callback returns.
   virtual std::string_view View(int column) const = 0;
+  // The bytes of a BLOB (SQLite) or bytea (PostgreSQL) column; empty when malformed.
+  virtual std::string Blob(int column) const = 0;
 };
 
 // The engines, for the few statements whose text must differ (index hints, list parameters).

@@ -30,6 +30,8 @@
 #include "store/campaign_port.hpp"
 #include "store/correction_port.hpp"
 #include "store/deferment_port.hpp"
+#include "store/events_port.hpp"
+#include "store/ledger_port.hpp"
 #include "store/office_port.hpp"
 #include "store/person_port.hpp"
 #include "store/report_port.hpp"
@@ -50,45 +52,6 @@ struct AppealFilter {
   std::optional<std::vector<std::string>> offices;  // on summonses of these offices
   int64_t after_id = 0;                             // cursor: only ids greater than this
   size_t limit = 0;                                 // 0: no limit
-};
-
-// The ledger's rows (ledger/log.hpp). The Merkle tree is stored as tiles, as in C2SP
-// tlog-tiles: tile `index` at `level` L holds the hashes of the complete subtrees of height 8L
-// numbered [256 * index, 256 * index + count), so level 0 holds the leaf hashes. Only the last
-// tile of a level is partial; it is rewritten as it fills. The leaves themselves are not stored
-// twice: leaf i is the encoding of the i-th event (ledger/leaf.hpp), and a level-0 tile names
-// the events its first and last leaves record.
-inline constexpr uint64_t kLedgerTileWidth = 256;
-inline constexpr size_t kLedgerHashSize = 32;             // ledger::kHashSize: SHA-256
-using LedgerHash = std::array<uint8_t, kLedgerHashSize>;  // ledger::Hash
-struct LedgerTileId {
-  uint64_t level = 0;
-  uint64_t index = 0;
-  friend bool operator==(const LedgerTileId&, const LedgerTileId&) = default;
-};
-struct LedgerTile {
-  LedgerTileId id;
-  std::string hashes;     // count() hashes of kLedgerHashSize bytes, in order
-  int64_t first_seq = 0;  // level 0: the event recorded by the tile's first leaf
-  int64_t last_seq = 0;   // level 0: by its last leaf
-  uint64_t count() const { return hashes.size() / kLedgerHashSize; }
-};
-
-struct LedgerHead {
-  uint64_t size = 0;     // leaves in the log
-  int64_t last_seq = 0;  // seq of the last event recorded; 0 when empty
-  // The first event whose leaf is in format 2 (ledger/leaf.hpp; the table ledger_leaf_formats
-  // of migration 0016: the first event after those in the ledger then); 0 when the database
-  // names none, and every leaf is in format 1.
-  int64_t leaf_format_2_from = 0;
-};
-
-struct StoredCheckpoint {
-  int64_t id = 0;
-  uint64_t size = 0;
-  LedgerHash root{};
-  std::string note;  // the signed note
-  Timestamp created_at;
 };
 
 class Tx {
@@ -157,41 +120,12 @@ class Tx {
   // PostgreSQL (once per write); nothing on SQLite, whose servers poll.
   virtual Status NotifyExitBanChange() = 0;
 
-  // Domain events, in order. Writers are serialised, so a smaller seq never commits later: a
-  // reader that has read every event up to seq N and reads those after N in a later snapshot
-  // misses none.
-  virtual Result<int64_t> AppendEvent(const Event& event) = 0;  // returns seq
-  virtual Result<std::vector<Event>> ListEvents(int64_t after_seq, size_t limit) = 0;
-  // The events of one of `types` with seq > `after_seq`, by seq, at most `limit`.
-  virtual Result<std::vector<Event>> ListEventsOfTypes(int64_t after_seq, std::span<const std::string_view> types,
-                                                       size_t limit) = 0;
-  // The highest seq written; 0 when none.
-  virtual Result<int64_t> LastEventSeq() = 0;
-  // The last `limit` events whose subject is one of `subjects` (a national ID, summons
-  // numbers: a person's history), in order.
-  virtual Result<std::vector<Event>> ListEventsAbout(const std::vector<std::string>& subjects, size_t limit) = 0;
-
-  // --- Ledger (ledger/log.hpp): tiles of the Merkle tree, checkpoints. ---
-  // The size of the log and the last event it records, from the last level-0 tile.
-  virtual Result<LedgerHead> GetLedgerHead() = 0;
-  // Inserts each tile, or replaces the stored tile of the same (level, index) (a partial tile
-  // that grew).
-  virtual Status PutLedgerTiles(std::span<const LedgerTile> tiles) = 0;
-  // The tiles `ids`, in order; nullopt for a tile not stored.
-  virtual Result<std::vector<std::optional<LedgerTile>>> ReadLedgerTiles(std::span<const LedgerTileId> ids) = 0;
-  // Up to `limit` tiles of `level` with index >= `from`, by index (a deleted row leaves a gap).
-  virtual Result<std::vector<LedgerTile>> ListLedgerTiles(uint64_t level, uint64_t from, size_t limit) = 0;
-  // The level-0 tile with the greatest first_seq <= `seq`; nullopt when none.
-  virtual Result<std::optional<LedgerTile>> FindLeafTile(int64_t seq) = 0;
-  virtual Result<int64_t> InsertCheckpoint(const StoredCheckpoint& checkpoint) = 0;
-  virtual Result<std::vector<StoredCheckpoint>> ListCheckpoints() = 0;  // oldest first
-  virtual Result<std::optional<StoredCheckpoint>> LatestCheckpoint() = 0;
-  // The first event of `type` about `subject` (a summons's delivery, for its receipt); nullopt.
-  virtual Result<std::optional<Event>> FindFirstEvent(std::string_view subject, std::string_view type) = 0;
-  // --- end Ledger ---
-
   // Accounts, activation codes, sessions, API keys (auth/auth_service.hpp).
   virtual AuthPort& auth() = 0;
+  // Domain events, in order (store/events_port.hpp).
+  virtual EventPort& events() = 0;
+  // The ledger's tiles and checkpoints (store/ledger_port.hpp).
+  virtual LedgerPort& ledger() = 0;
 };
 
 // Wakes a follower of the exit bans when another process may have imposed or lifted one. Used

@@ -206,10 +206,10 @@ TEST_P(StoreTest, ListsTheEventsOfSomeTypesAfterASeq) {
   const char* types[] = {"summons.issued",     "restriction.imposed", "summons.appeared",
                          "restriction.lifted", "restriction.imposed", "summons.no_show"};
   Status st = store->Write([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(int64_t last, tx.LastEventSeq());
+    MUSTER_ASSIGN_OR_RETURN(int64_t last, tx.events().LastSeq());
     EXPECT_EQ(last, 0);
     for (const char* type : types) {
-      MUSTER_RETURN_IF_ERROR(tx.AppendEvent({0, type, t0, "officer:olga", "26-00000001-5", "{}"}).status());
+      MUSTER_RETURN_IF_ERROR(tx.events().Append({0, type, t0, "officer:olga", "26-00000001-5", "{}"}).status());
     }
     return Status::Ok();
   });
@@ -221,21 +221,21 @@ TEST_P(StoreTest, ListsTheEventsOfSomeTypesAfterASeq) {
     return out;
   };
   st = store->Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(int64_t last, tx.LastEventSeq());
+    MUSTER_ASSIGN_OR_RETURN(int64_t last, tx.events().LastSeq());
     EXPECT_EQ(last, 6);
-    MUSTER_ASSIGN_OR_RETURN(auto all, tx.ListEventsOfTypes(0, wanted, 10));
+    MUSTER_ASSIGN_OR_RETURN(auto all, tx.events().ListOfTypes(0, wanted, 10));
     EXPECT_EQ(seqs(all), (std::vector<int64_t>{2, 4, 5}));
     if (all.size() == 3) {
       EXPECT_EQ(all[1].type, "restriction.lifted");
       EXPECT_EQ(all[1].actor, "officer:olga");
       EXPECT_EQ(all[1].at, t0);
     }
-    MUSTER_ASSIGN_OR_RETURN(auto page, tx.ListEventsOfTypes(2, wanted, 1));
+    MUSTER_ASSIGN_OR_RETURN(auto page, tx.events().ListOfTypes(2, wanted, 1));
     EXPECT_EQ(seqs(page), (std::vector<int64_t>{4}));
-    MUSTER_ASSIGN_OR_RETURN(auto after, tx.ListEventsOfTypes(5, wanted, 10));
+    MUSTER_ASSIGN_OR_RETURN(auto after, tx.events().ListOfTypes(5, wanted, 10));
     EXPECT_TRUE(after.empty());
     const std::string_view one[] = {"summons.no_show"};
-    MUSTER_ASSIGN_OR_RETURN(auto no_show, tx.ListEventsOfTypes(0, one, 10));
+    MUSTER_ASSIGN_OR_RETURN(auto no_show, tx.events().ListOfTypes(0, one, 10));
     EXPECT_EQ(seqs(no_show), (std::vector<int64_t>{6}));
     return Status::Ok();
   });
@@ -251,41 +251,157 @@ TEST_P(StoreTest, LedgerTilesRoundTripAndGrowInPlace) {
   for (int i = 0; i < 256 * 32; ++i) full.push_back(static_cast<char>(i * 7 % 256));  // NUL bytes too
   for (int i = 0; i < 3 * 32; ++i) partial.push_back(static_cast<char>(255 - i));
   Status st = store->Write([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(LedgerHead empty, tx.GetLedgerHead());
+    MUSTER_ASSIGN_OR_RETURN(LedgerHead empty, tx.ledger().Head());
     EXPECT_EQ(empty.size, 0u);
     EXPECT_EQ(empty.last_seq, 0);
     EXPECT_EQ(empty.leaf_format_2_from, 1);  // a new database: every leaf in format 2 (0016)
     std::vector<LedgerTile> tiles = {
         {{0, 0}, full, 1, 300}, {{0, 1}, partial, 302, 305}, {{1, 0}, partial.substr(0, 32), 0, 0}};
-    MUSTER_RETURN_IF_ERROR(tx.PutLedgerTiles(tiles));
+    MUSTER_RETURN_IF_ERROR(tx.ledger().PutTiles(tiles));
     partial += std::string(32, 'x');  // the partial tile grows by a leaf
     std::vector<LedgerTile> grown = {{{0, 1}, partial, 302, 309}};
-    return tx.PutLedgerTiles(grown);
+    return tx.ledger().PutTiles(grown);
   });
   ASSERT_TRUE(st.ok()) << st.ToString();
   st = store->Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.GetLedgerHead());
+    MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.ledger().Head());
     EXPECT_EQ(head.size, 256u + 4u);
     EXPECT_EQ(head.last_seq, 309);
     EXPECT_EQ(head.leaf_format_2_from, 1);
     std::vector<LedgerTileId> ids = {{0, 1}, {2, 0}, {0, 0}};
-    MUSTER_ASSIGN_OR_RETURN(auto read, tx.ReadLedgerTiles(ids));
+    MUSTER_ASSIGN_OR_RETURN(auto read, tx.ledger().ReadTiles(ids));
     EXPECT_EQ(read.size(), 3u);
     if (read.size() == 3) {
       EXPECT_TRUE(read[0] && read[0]->hashes == partial && read[0]->first_seq == 302 && read[0]->last_seq == 309);
       EXPECT_FALSE(read[1]);
       EXPECT_TRUE(read[2] && read[2]->hashes == full && read[2]->count() == 256u);
     }
-    MUSTER_ASSIGN_OR_RETURN(auto level0, tx.ListLedgerTiles(0, 1, 10));
+    MUSTER_ASSIGN_OR_RETURN(auto level0, tx.ledger().ListTiles(0, 1, 10));
     EXPECT_EQ(level0.size(), 1u);
-    MUSTER_ASSIGN_OR_RETURN(auto level1, tx.ListLedgerTiles(1, 0, 10));
+    MUSTER_ASSIGN_OR_RETURN(auto level1, tx.ledger().ListTiles(1, 0, 10));
     EXPECT_EQ(level1.size(), 1u);
-    MUSTER_ASSIGN_OR_RETURN(auto of_event, tx.FindLeafTile(301));  // between the tiles: the one before
+    MUSTER_ASSIGN_OR_RETURN(auto of_event, tx.ledger().FindLeafTile(301));  // between the tiles: the one before
     EXPECT_TRUE(of_event && of_event->id == (LedgerTileId{0, 0}));
-    MUSTER_ASSIGN_OR_RETURN(of_event, tx.FindLeafTile(305));
+    MUSTER_ASSIGN_OR_RETURN(of_event, tx.ledger().FindLeafTile(305));
     EXPECT_TRUE(of_event && of_event->id == (LedgerTileId{0, 1}));
-    MUSTER_ASSIGN_OR_RETURN(of_event, tx.FindLeafTile(0));
+    MUSTER_ASSIGN_OR_RETURN(of_event, tx.ledger().FindLeafTile(0));
     EXPECT_FALSE(of_event);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+}
+
+// A person's history is the last events about any of their subjects, in seq order; the first
+// event of a type about a subject is found by seq, not by time.
+TEST_P(StoreTest, ListsTheEventsAboutSubjectsAndFindsTheFirstOfAType) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  const Timestamp t0 = *ParseTimestamp("2026-12-01T10:00:00Z");
+  struct Row {
+    const char* type;
+    const char* subject;
+  };
+  const Row rows[] = {{"person.registered", "12345678964"},   {"summons.issued", "26-00000001-5"},
+                      {"summons.delivered", "26-00000001-5"}, {"summons.issued", "26-00000002-3"},
+                      {"summons.delivered", "26-00000001-5"}, {"summons.issued", "99-00000009-9"}};
+  Status st = store->Write([&](Tx& tx) -> Status {
+    int64_t expected = 1;
+    for (const Row& row : rows) {
+      // Later events carry earlier times: order is by seq.
+      Timestamp at = t0 - std::chrono::minutes(expected);
+      MUSTER_ASSIGN_OR_RETURN(int64_t seq, tx.events().Append({0, row.type, at, "officer:olga", row.subject,
+                                                               fmt::format("{{\"n\":{}}}", expected)}));
+      EXPECT_EQ(seq, expected++);
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  auto seqs = [](const std::vector<Event>& events) {
+    std::vector<int64_t> out;
+    for (const Event& e : events) out.push_back(e.seq);
+    return out;
+  };
+  st = store->Read([&](Tx& tx) -> Status {
+    const std::vector<std::string> person = {"12345678964", "26-00000001-5", "26-00000002-3"};
+    MUSTER_ASSIGN_OR_RETURN(auto all, tx.events().ListAbout(person, 10));
+    EXPECT_EQ(seqs(all), (std::vector<int64_t>{1, 2, 3, 4, 5}));
+    MUSTER_ASSIGN_OR_RETURN(auto last, tx.events().ListAbout(person, 2));
+    EXPECT_EQ(seqs(last), (std::vector<int64_t>{4, 5}));
+    if (last.size() == 2) {
+      EXPECT_EQ(last[1].type, "summons.delivered");
+      EXPECT_EQ(last[1].subject, "26-00000001-5");
+      EXPECT_EQ(last[1].payload, "{\"n\":5}");
+      EXPECT_EQ(last[1].at, t0 - std::chrono::minutes(5));
+    }
+    MUSTER_ASSIGN_OR_RETURN(auto none, tx.events().ListAbout({"00000000000"}, 10));
+    EXPECT_TRUE(none.empty());
+
+    MUSTER_ASSIGN_OR_RETURN(auto delivery, tx.events().FindFirst("26-00000001-5", "summons.delivered"));
+    EXPECT_TRUE(delivery && delivery->seq == 3 && delivery->actor == "officer:olga");
+    MUSTER_ASSIGN_OR_RETURN(delivery, tx.events().FindFirst("26-00000002-3", "summons.delivered"));
+    EXPECT_FALSE(delivery);
+
+    MUSTER_ASSIGN_OR_RETURN(auto page, tx.events().List(2, 2));
+    EXPECT_EQ(seqs(page), (std::vector<int64_t>{3, 4}));
+    MUSTER_ASSIGN_OR_RETURN(int64_t last_seq, tx.events().LastSeq());
+    EXPECT_EQ(last_seq, 6);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  // Appending in a later write continues from the last seq.
+  st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(int64_t seq,
+                            tx.events().Append({0, "summons.viewed", t0, "citizen", "26-00000002-3", "{}"}));
+    EXPECT_EQ(seq, 7);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+}
+
+// Checkpoints keep their root's every byte and their note, in the order stored; the latest is
+// the one stored last.
+TEST_P(StoreTest, CheckpointsRoundTripInOrder) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  const Timestamp t0 = *ParseTimestamp("2026-12-01T10:00:00Z");
+  StoredCheckpoint first;
+  first.size = 256;
+  for (size_t i = 0; i < first.root.size(); ++i) first.root[i] = static_cast<uint8_t>(i * 37);  // a NUL too
+  first.note = "muster.example/ledger\n256\nroot\n\n— sig\n";
+  first.created_at = t0;
+  StoredCheckpoint second = first;
+  second.size = 300;
+  second.root.fill(0xFF);
+  second.note = "second";
+  second.created_at = t0 + std::chrono::hours(1);
+  int64_t first_id = 0;
+  int64_t second_id = 0;
+  Status st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(auto none, tx.ledger().LatestCheckpoint());
+    EXPECT_FALSE(none);
+    MUSTER_ASSIGN_OR_RETURN(auto empty, tx.ledger().ListCheckpoints());
+    EXPECT_TRUE(empty.empty());
+    MUSTER_ASSIGN_OR_RETURN(first_id, tx.ledger().InsertCheckpoint(first));
+    MUSTER_ASSIGN_OR_RETURN(second_id, tx.ledger().InsertCheckpoint(second));
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_GT(second_id, first_id);
+  st = store->Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(auto list, tx.ledger().ListCheckpoints());
+    EXPECT_EQ(list.size(), 2u);
+    if (list.size() == 2) {
+      EXPECT_EQ(list[0].id, first_id);
+      EXPECT_EQ(list[0].size, 256u);
+      EXPECT_EQ(list[0].root, first.root);
+      EXPECT_EQ(list[0].note, first.note);
+      EXPECT_EQ(list[0].created_at, t0);
+      EXPECT_EQ(list[1].id, second_id);
+      EXPECT_EQ(list[1].root, second.root);
+    }
+    MUSTER_ASSIGN_OR_RETURN(auto latest, tx.ledger().LatestCheckpoint());
+    EXPECT_TRUE(latest && latest->id == second_id && latest->size == 300u && latest->note == "second" &&
+                latest->created_at == second.created_at);
     return Status::Ok();
   });
   ASSERT_TRUE(st.ok()) << st.ToString();
@@ -415,9 +531,9 @@ TEST_P(StoreTest, EventsInBulkKeepEveryByteAndTheirOrder) {
   ASSERT_TRUE(store
                   ->Write([&](Tx& tx) -> Status {
                     for (size_t i = 0; i < kEvents; ++i) {
-                      MUSTER_RETURN_IF_ERROR(tx.AppendEvent(event(i)).status());
+                      MUSTER_RETURN_IF_ERROR(tx.events().Append(event(i)).status());
                       if (i == 9) {
-                        MUSTER_ASSIGN_OR_RETURN(auto so_far, tx.ListEvents(0, 100));
+                        MUSTER_ASSIGN_OR_RETURN(auto so_far, tx.events().List(0, 100));
                         EXPECT_EQ(so_far.size(), 10u);
                       }
                     }
@@ -426,14 +542,14 @@ TEST_P(StoreTest, EventsInBulkKeepEveryByteAndTheirOrder) {
                   .ok());
   EXPECT_TRUE(store
                   ->Write([&](Tx& tx) -> Status {
-                    for (size_t i = 0; i < 5; ++i) MUSTER_RETURN_IF_ERROR(tx.AppendEvent(event(i)).status());
+                    for (size_t i = 0; i < 5; ++i) MUSTER_RETURN_IF_ERROR(tx.events().Append(event(i)).status());
                     return Status::InvalidArgument("changed my mind");
                   })
                   .IsInvalidArgument());
   std::vector<Event> read;
   ASSERT_TRUE(store
                   ->Read([&](Tx& tx) -> Status {
-                    MUSTER_ASSIGN_OR_RETURN(read, tx.ListEvents(0, 10 * kEvents));
+                    MUSTER_ASSIGN_OR_RETURN(read, tx.events().List(0, 10 * kEvents));
                     return Status::Ok();
                   })
                   .ok());
@@ -463,7 +579,9 @@ TEST_P(StoreTest, CopiesTheWalIntoTheDatabaseWhileOpen) {
             ->Write([&](Tx& tx) -> Status {
               for (int i = 0; i < kPerWrite; ++i) {
                 MUSTER_RETURN_IF_ERROR(
-                    tx.AppendEvent(Event{0, "test.bulk", Timestamp{}, "test", std::to_string(i), payload}).status());
+                    tx.events()
+                        .Append(Event{0, "test.bulk", Timestamp{}, "test", std::to_string(i), payload})
+                        .status());
               }
               return Status::Ok();
             })
@@ -483,7 +601,7 @@ TEST_P(StoreTest, CopiesTheWalIntoTheDatabaseWhileOpen) {
   int64_t last = 0;
   ASSERT_TRUE(store
                   ->Read([&](Tx& tx) -> Status {
-                    MUSTER_ASSIGN_OR_RETURN(last, tx.LastEventSeq());
+                    MUSTER_ASSIGN_OR_RETURN(last, tx.events().LastSeq());
                     return Status::Ok();
                   })
                   .ok());
@@ -534,7 +652,7 @@ TEST_P(StoreTest, ALateFailureStillFailsTheWrite) {
     MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice()));
     // PostgreSQL text cannot hold a NUL byte: the server refuses this event.
     MUSTER_RETURN_IF_ERROR(
-        tx.AppendEvent(Event{0, "test.event", Timestamp{}, "cli:test", "S", std::string("a\0b", 3)}).status());
+        tx.events().Append(Event{0, "test.event", Timestamp{}, "cli:test", "S", std::string("a\0b", 3)}).status());
     return Status::Ok();
   });
   EXPECT_FALSE(st.ok());
@@ -677,8 +795,9 @@ TEST_P(StoreTest, SweepWritesInBulkReadBackInOrder) {
       for (int n = 0; n < 2; ++n) {
         MUSTER_ASSIGN_OR_RETURN(r.id, tx.InsertRestriction(r));
         ids.push_back(r.id);
-        MUSTER_RETURN_IF_ERROR(tx.AppendEvent({0, "restriction.imposed", r.imposed_at, "system:sweep", s.number,
-                                               fmt::format("{{\"restriction_id\":{}}}", r.id)})
+        MUSTER_RETURN_IF_ERROR(tx.events()
+                                   .Append({0, "restriction.imposed", r.imposed_at, "system:sweep", s.number,
+                                            fmt::format("{{\"restriction_id\":{}}}", r.id)})
                                    .status());
       }
     }
@@ -705,7 +824,7 @@ TEST_P(StoreTest, SweepWritesInBulkReadBackInOrder) {
       EXPECT_EQ(restrictions[1].id, 2 * i);
     }
     const std::string_view imposed[] = {"restriction.imposed"};
-    MUSTER_ASSIGN_OR_RETURN(auto events, tx.ListEventsOfTypes(0, imposed, 100));
+    MUSTER_ASSIGN_OR_RETURN(auto events, tx.events().ListOfTypes(0, imposed, 100));
     std::vector<std::string> payloads;
     for (const Event& e : events) payloads.push_back(e.payload);
     EXPECT_EQ(payloads.size(), 6u);

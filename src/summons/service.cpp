@@ -54,7 +54,7 @@ Status EmitEvent(Tx& tx, std::string_view type, Timestamp at, std::string_view a
   // Every change records its actor through here: the one check of it (a CLI's --as NAME).
   MUSTER_RETURN_IF_ERROR(CheckActor(actor));
   Event e{0, std::string(type), at, std::string(actor), std::string(subject), std::move(payload)};
-  return tx.AppendEvent(e).status();
+  return tx.events().Append(e).status();
 }
 
 bool SameActor(std::string_view a, std::string_view b) {
@@ -106,7 +106,7 @@ Status SummonsService::ReloadExitBans(bool from_replica) {
   ExitBanIndex fresh;
   int64_t seq = 0;
   auto read = [&](Tx& tx) {
-    MUSTER_ASSIGN_OR_RETURN(seq, tx.LastEventSeq());
+    MUSTER_ASSIGN_OR_RETURN(seq, tx.events().LastSeq());
     return tx.ForEachActiveRestriction(kExitBan,
                                        [&](const Restriction& r) { fresh.Add(r.national_id, r.id, r.effective_at); });
   };
@@ -166,8 +166,8 @@ Status SummonsService::FollowExitBans(bool from_replica) {
     int64_t last = 0;  // the last event of the snapshot read
     std::vector<Event> events;
     auto read = [&](Tx& tx) {
-      MUSTER_ASSIGN_OR_RETURN(last, tx.LastEventSeq());
-      MUSTER_ASSIGN_OR_RETURN(events, tx.ListEventsOfTypes(after, kTypes, kPage));
+      MUSTER_ASSIGN_OR_RETURN(last, tx.events().LastSeq());
+      MUSTER_ASSIGN_OR_RETURN(events, tx.events().ListOfTypes(after, kTypes, kPage));
       return Status::Ok();
     };
     MUSTER_RETURN_IF_ERROR(from_replica ? store_.ReadReplica(read) : store_.Read(read));

@@ -77,7 +77,7 @@ class SummonsService {
   // ExitCheck.
   Status LoadExitBans();
   // Applies the exit bans imposed and lifted since the last event read, by any process: the
-  // index follows the `restriction.imposed` and `restriction.lifted` events (Tx::ListEventsOfTypes),
+  // index follows the `restriction.imposed` and `restriction.lifted` events (EventPort::ListOfTypes),
   // which commit in seq order. A write of this service that changes exit bans catches up from
   // the primary once it commits, so its own changes are in the index when it returns (unless
   // that read fails: then at the next call of this). `from_replica`: read from the replica (it

@@ -90,7 +90,7 @@ TEST_F(SummonsServiceTest, HotEventPayloadsAreCanonicalJson) {
   std::set<std::string> types;
   ASSERT_TRUE(store_
                   ->Read([&](Tx& tx) {
-                    MUSTER_ASSIGN_OR_RETURN(auto events, tx.ListEvents(0, 100));
+                    MUSTER_ASSIGN_OR_RETURN(auto events, tx.events().List(0, 100));
                     for (const Event& e : events) {
                       nlohmann::json parsed = nlohmann::json::parse(e.payload, nullptr, false);
                       EXPECT_TRUE(parsed.is_object()) << e.type << ": " << e.payload;
@@ -120,9 +120,9 @@ TEST_F(SummonsServiceTest, AFollowerStopsAtAnUnreadableExitBanEvent) {
   const Timestamp at = clock_.Now();
   ASSERT_TRUE(store_
                   ->Write([&](Tx& tx) {
-                    return tx
-                        .AppendEvent({0, "restriction.imposed", at, "system:sweep", "26-00000001-5",
-                                      R"({"kind":"exit_ban","national_id":"12345678964"})"})
+                    return tx.events()
+                        .Append({0, "restriction.imposed", at, "system:sweep", "26-00000001-5",
+                                 R"({"kind":"exit_ban","national_id":"12345678964"})"})
                         .status();
                   })
                   .ok());
@@ -168,7 +168,7 @@ TEST_F(SummonsServiceTest, ASweepLeavesASummonsThatChangedAfterItWasRead) {
                     MUSTER_ASSIGN_OR_RETURN(auto restrictions, tx.ListRestrictionsOfSummons(second->id));
                     EXPECT_TRUE(restrictions.empty());
                     const std::string_view no_show[] = {"summons.no_show"};
-                    MUSTER_ASSIGN_OR_RETURN(auto events, tx.ListEventsOfTypes(0, no_show, 10));
+                    MUSTER_ASSIGN_OR_RETURN(auto events, tx.events().ListOfTypes(0, no_show, 10));
                     EXPECT_EQ(events.size(), 1u);
                     if (!events.empty()) {
                       EXPECT_EQ(events[0].subject, numbers[0]);
@@ -305,7 +305,7 @@ TEST_F(SummonsServiceTest, AFollowerTakesOnlyExitBansFromTheEvents) {
   int64_t last = 0;
   ASSERT_TRUE(store_
                   ->Read([&](Tx& tx) {
-                    MUSTER_ASSIGN_OR_RETURN(last, tx.LastEventSeq());
+                    MUSTER_ASSIGN_OR_RETURN(last, tx.events().LastSeq());
                     return Status::Ok();
                   })
                   .ok());

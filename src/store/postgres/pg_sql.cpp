@@ -12,6 +12,11 @@ class ResultRow final : public sql::Row {
   int64_t Int(int column) const override { return rows_.Int(row_, column); }
   std::string Text(int column) const override { return rows_.Text(row_, column); }
   std::string_view View(int column) const override { return rows_.View(row_, column); }
+  std::string Blob(int column) const override {
+    std::string bytes;
+    if (!rows_.Bytes(row_, column, &bytes)) bytes.clear();
+    return bytes;
+  }
   void Seek(int row) { row_ = row; }
 
  private:
@@ -67,6 +72,9 @@ Result<int64_t> PgConnection::Run(std::string_view sql, const sql::Args& args,
         break;
       case sql::Args::Value::kText:
         params.Add(v.text);
+        break;
+      case sql::Args::Value::kBlob:
+        params.Bytes(v.text.data(), v.text.size());
         break;
     }
   }

@@ -1,4 +1,5 @@
-// Tx on PostgreSQL: campaigns, summonses, appeals, restrictions, overrides, exit checks, events.
+// Tx on PostgreSQL: campaigns, summonses, appeals, restrictions, overrides, exit checks; appending
+// events (PgEvents::Append, pg_events.hpp), whose rows are ordered with theirs.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -104,10 +105,6 @@ OverrideRequest ReadOverride(const Rows& r, int i) {
   o.decided_at = OptColumn(r, i, 13);
   if (!r.IsNull(i, 14)) o.summons_id = r.Int(i, 14);
   return o;
-}
-
-Event ReadEvent(const Rows& r, int i) {
-  return Event{r.Int(i, 0), r.Text(i, 1), FromMillis(r.Int(i, 2)), r.Text(i, 3), r.Text(i, 4), r.Text(i, 5)};
 }
 
 }  // namespace
@@ -407,64 +404,21 @@ Status PgTx::NotifyExitBanChange() {
   return conn_.Send(fmt::format("SELECT pg_notify('{}', '')", kExitBanChannel), Params());
 }
 
-Result<int64_t> PgTx::AppendEvent(const Event& e) {
+Result<int64_t> PgEvents::Append(const Event& e) {
   if (!last_seq_) {
-    MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT coalesce(max(seq), 0) FROM events"));
-    last_seq_ = rows.Int(0, 0);
+    MUSTER_ASSIGN_OR_RETURN(last_seq_, LastSeq());
   }
   int64_t seq = *last_seq_ + 1;
   Params params;
   params.Add(seq).Add(e.type).Add(Millis(e.at)).Add(e.actor).Add(e.subject).Add(e.payload);
   // Events come by the thousand in bulk work: a multi-row INSERT, sent before anything else.
-  MUSTER_RETURN_IF_ERROR(conn_.AddRow(
-      kEventRows,
-      "INSERT INTO events (seq, type, at, actor, subject, payload) SELECT * FROM unnest($1::text::bigint[], "
-      "$2::text::text[], $3::text::bigint[], $4::text::text[], $5::text::text[], $6::text::text[])",
-      params));
+  MUSTER_RETURN_IF_ERROR(
+      pg_.AddRow(kEventRows,
+                 "INSERT INTO events (seq, type, at, actor, subject, payload) SELECT * FROM unnest($1::text::bigint[], "
+                 "$2::text::text[], $3::text::bigint[], $4::text::text[], $5::text::text[], $6::text::text[])",
+                 params));
   last_seq_ = seq;
   return seq;
-}
-
-Result<std::vector<Event>> PgTx::ListEvents(int64_t after_seq, size_t limit) {
-  MUSTER_ASSIGN_OR_RETURN(
-      Rows rows,
-      conn_.Query("SELECT seq, type, at, actor, subject, payload FROM events WHERE seq > $1 ORDER BY seq LIMIT $2",
-                  Params().Add(after_seq).Add(static_cast<int64_t>(limit))));
-  return Collect<Event>(rows, ReadEvent);
-}
-
-Result<std::vector<Event>> PgTx::ListEventsOfTypes(int64_t after_seq, std::span<const std::string_view> types,
-                                                   size_t limit) {
-  std::string list = TextArray(std::vector<std::string>(types.begin(), types.end()));
-  MUSTER_ASSIGN_OR_RETURN(Rows rows,
-                          conn_.Query(fmt::format("SELECT seq, type, at, actor, subject, payload FROM events "
-                                                  "WHERE seq > $1 AND type = {} ORDER BY seq LIMIT $3",
-                                                  AnyOfArray(2, "text")),
-                                      Params().Add(after_seq).Add(list).Add(static_cast<int64_t>(limit))));
-  return Collect<Event>(rows, ReadEvent);
-}
-
-Result<int64_t> PgTx::LastEventSeq() {
-  MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT coalesce(max(seq), 0) FROM events"));
-  return rows.Int(0, 0);
-}
-
-Result<std::optional<Event>> PgTx::FindFirstEvent(std::string_view subject, std::string_view type) {
-  MUSTER_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT seq, type, at, actor, subject, payload FROM events "
-                                                 "WHERE subject = $1 AND type = $2 ORDER BY seq LIMIT 1",
-                                                 Params().Add(subject).Add(type)));
-  if (rows.empty()) return std::optional<Event>();
-  return std::optional<Event>(ReadEvent(rows, 0));
-}
-
-Result<std::vector<Event>> PgTx::ListEventsAbout(const std::vector<std::string>& subjects, size_t limit) {
-  std::string list = TextArray(subjects);
-  MUSTER_ASSIGN_OR_RETURN(
-      Rows rows, conn_.Query(fmt::format("SELECT * FROM (SELECT seq, type, at, actor, subject, payload FROM events "
-                                         "WHERE subject = {} ORDER BY seq DESC LIMIT $2) e ORDER BY seq",
-                                         AnyOfArray(1, "text")),
-                             Params().Add(list).Add(static_cast<int64_t>(limit))));
-  return Collect<Event>(rows, ReadEvent);
 }
 
 }  // namespace muster::postgres

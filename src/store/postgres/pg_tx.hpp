@@ -14,6 +14,8 @@
 
 #include "store/postgres/pg_conn.hpp"
 #include "store/postgres/pg_registry.hpp"
+#include "store/postgres/pg_events.hpp"
+#include "store/postgres/pg_ledger.hpp"
 #include "store/postgres/pg_sql.hpp"
 #include "store/sql/auth_sql.hpp"
 #include "store/sql/campaign_sql.hpp"
@@ -119,33 +121,14 @@ class PgTx final : public Tx {
   Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
                          std::string_view asked_by, Timestamp asked_at) override;
   Status NotifyExitBanChange() override;
-  Result<int64_t> AppendEvent(const Event& e) override;
-  Result<std::vector<Event>> ListEvents(int64_t after_seq, size_t limit) override;
-  Result<std::vector<Event>> ListEventsOfTypes(int64_t after_seq, std::span<const std::string_view> types,
-                                               size_t limit) override;
-  Result<int64_t> LastEventSeq() override;
-  Result<std::vector<Event>> ListEventsAbout(const std::vector<std::string>& subjects, size_t limit) override;
-
-  // Ledger: pg_ledger.cpp.
-  Result<LedgerHead> GetLedgerHead() override;
-  Status PutLedgerTiles(std::span<const LedgerTile> tiles) override;
-  Result<std::vector<std::optional<LedgerTile>>> ReadLedgerTiles(std::span<const LedgerTileId> ids) override;
-  Result<std::vector<LedgerTile>> ListLedgerTiles(uint64_t level, uint64_t from, size_t limit) override;
-  Result<std::optional<LedgerTile>> FindLeafTile(int64_t seq) override;
-  Result<int64_t> InsertCheckpoint(const StoredCheckpoint& checkpoint) override;
-  Result<std::vector<StoredCheckpoint>> ListCheckpoints() override;
-  Result<std::optional<StoredCheckpoint>> LatestCheckpoint() override;
-  Result<std::optional<Event>> FindFirstEvent(std::string_view subject, std::string_view type) override;
 
   AuthPort& auth() override { return auth_; }
+  EventPort& events() override { return events_; }
+  LedgerPort& ledger() override { return ledger_; }
 
  private:
   Connection& conn_;
-  // The seq of the last event of this write, read once: seqs are assigned here, not by the
-  // identity column, so that an event needs no answer and can be pipelined. Sound because
-  // every write holds the store's write lock.
-  std::optional<int64_t> last_seq_;
-  // Likewise the id of the last restriction, so that imposing one needs no answer either.
+  // The id of the last restriction, so that imposing one needs no answer either.
   std::optional<int64_t> last_restriction_id_;
   bool exit_bans_notified_ = false;  // NOTIFY kExitBanChannel sent in this write
   PgConnection sql_{conn_};
@@ -156,6 +139,8 @@ class PgTx final : public Tx {
   sql::SqlCorrections corrections_{sql_};
   sql::SqlCampaigns campaigns_{sql_};
   PgReports reports_{sql_, conn_};
+  PgEvents events_{conn_, sql_};
+  PgLedger ledger_{sql_};
 };
 
 }  // namespace muster::postgres

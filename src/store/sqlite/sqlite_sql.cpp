@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <charconv>
+#include <cstring>
 
 namespace muster::sqlite {
 namespace {
@@ -14,6 +16,7 @@ class StatementRow final : public sql::Row {
   int64_t Int(int column) const override { return s_.Int(column); }
   std::string Text(int column) const override { return s_.Text(column); }
   std::string_view View(int column) const override { return s_.Blob(column); }
+  std::string Blob(int column) const override { return std::string(s_.Blob(column)); }
 
  private:
   const Statement& s_;
@@ -41,6 +44,14 @@ std::string JsonTextArray(const Strings& items) {
   return out + ']';
 }
 
+// Whether `name` is "$" followed by the decimal digits of `n`.
+bool IsDollarNumber(const char* name, int n) {
+  if (name == nullptr || name[0] != '$') return false;
+  int value = 0;
+  auto [end, error] = std::from_chars(name + 1, name + std::strlen(name), value);
+  return error == std::errc() && *end == '\0' && end != name + 1 && value == n;
+}
+
 }  // namespace
 
 std::string SqliteConnection::InList(int n, sql::ListOf) const {
@@ -65,10 +76,17 @@ Result<int64_t> SqliteConnection::Run(std::string_view sql, const sql::Args& arg
   MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare(sql));
   const auto& values = args.values();
   for (size_t i = 0; i < values.size(); ++i) {
-    std::array<char, 16> name{};
-    fmt::format_to_n(name.data(), name.size() - 1, "${}", i + 1);
-    int index = s->ParameterIndex(name.data());
-    if (index == 0) return Status::Internal(fmt::format("SQL has no parameter {}: {}", name.data(), sql.substr(0, 60)));
+    // SQLite numbers parameters in the order they first appear: "$n" is usually the n-th, found
+    // without a search (a bulk insert's rows bind a million parameters).
+    int index = static_cast<int>(i) + 1;
+    if (!IsDollarNumber(s->ParameterName(index), index)) {
+      std::array<char, 16> name{};
+      fmt::format_to_n(name.data(), name.size() - 1, "${}", i + 1);
+      index = s->ParameterIndex(name.data());
+      if (index == 0) {
+        return Status::Internal(fmt::format("SQL has no parameter {}: {}", name.data(), sql.substr(0, 60)));
+      }
+    }
     const sql::Args::Value& v = values[i];
     switch (v.kind) {
       case sql::Args::Value::kNull:
@@ -79,6 +97,9 @@ Result<int64_t> SqliteConnection::Run(std::string_view sql, const sql::Args& arg
         break;
       case sql::Args::Value::kText:
         s->BindStatic(index, v.text);
+        break;
+      case sql::Args::Value::kBlob:
+        s->BindBlobStatic(index, v.text.data(), v.text.size());
         break;
     }
   }

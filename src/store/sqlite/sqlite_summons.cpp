@@ -1,4 +1,4 @@
-// Tx on SQLite: campaigns, summonses, appeals, restrictions, overrides, exit checks, events.
+// Tx on SQLite: campaigns, summonses, appeals, restrictions, overrides, exit checks.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -85,10 +85,6 @@ Restriction ReadRestriction(const Statement& s) {
   r.lift_reason = s.Text(8);
   r.person_id = s.Int(9);
   return r;
-}
-
-Event ReadEvent(const Statement& s) {
-  return Event{s.Int(0), s.Text(1), FromMillis(s.Int(2)), s.Text(3), s.Text(4), s.Text(5)};
 }
 
 }  // namespace
@@ -390,61 +386,5 @@ Status SqliteTx::InsertExitCheck(std::string_view reference, std::string_view na
 }
 
 Status SqliteTx::NotifyExitBanChange() { return Status::Ok(); }
-
-Result<int64_t> SqliteTx::AppendEvent(const Event& e) {
-  MUSTER_ASSIGN_OR_RETURN(
-      Statement * s, db_.Prepare("INSERT INTO events (type, at, actor, subject, payload) VALUES (?1, ?2, ?3, ?4, ?5)"));
-  s->BindStatic(1, e.type).Bind(2, Millis(e.at)).BindStatic(3, e.actor).BindStatic(4, e.subject);
-  s->BindStatic(5, e.payload);
-  MUSTER_RETURN_IF_ERROR(s->Run());
-  return db_.LastInsertRowId();
-}
-
-Result<std::vector<Event>> SqliteTx::ListEvents(int64_t after_seq, size_t limit) {
-  MUSTER_ASSIGN_OR_RETURN(
-      Statement * s,
-      db_.Prepare("SELECT seq, type, at, actor, subject, payload FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2"));
-  s->Bind(1, after_seq).Bind(2, static_cast<int64_t>(limit));
-  return Collect<Event>(*s, ReadEvent);
-}
-
-Result<std::vector<Event>> SqliteTx::ListEventsOfTypes(int64_t after_seq, std::span<const std::string_view> types,
-                                                       size_t limit) {
-  // The events after a seq are a range of the table's rowids: no index on type needed.
-  MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare("SELECT seq, type, at, actor, subject, payload FROM events "
-                                                     "WHERE seq > ?1 AND type IN (SELECT value FROM json_each(?2)) "
-                                                     "ORDER BY seq LIMIT ?3"));
-  s->Bind(1, after_seq).Bind(2, JsonList(types)).Bind(3, static_cast<int64_t>(limit));
-  return Collect<Event>(*s, ReadEvent);
-}
-
-Result<int64_t> SqliteTx::LastEventSeq() { return db_.QueryInt("SELECT coalesce(max(seq), 0) FROM events"); }
-
-Result<std::optional<Event>> SqliteTx::FindFirstEvent(std::string_view subject, std::string_view type) {
-  MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare("SELECT seq, type, at, actor, subject, payload FROM events "
-                                                     "WHERE subject = ?1 AND type = ?2 ORDER BY seq LIMIT 1"));
-  s->Bind(1, subject).Bind(2, type);
-  MUSTER_ASSIGN_OR_RETURN(bool row, s->Step());
-  std::optional<Event> event;
-  if (row) event = ReadEvent(*s);
-  s->Reset();
-  return event;
-}
-
-Result<std::vector<Event>> SqliteTx::ListEventsAbout(const std::vector<std::string>& subjects, size_t limit) {
-  MUSTER_ASSIGN_OR_RETURN(Statement * s, db_.Prepare("SELECT seq, type, at, actor, subject, payload FROM events "
-                                                     "WHERE subject = ?1 ORDER BY seq DESC LIMIT ?2"));
-  std::vector<Event> out;
-  for (const auto& subject : subjects) {
-    s->Reset();
-    s->Bind(1, subject).Bind(2, static_cast<int64_t>(limit));
-    MUSTER_ASSIGN_OR_RETURN(auto part, Collect<Event>(*s, ReadEvent));
-    for (auto& e : part) out.push_back(std::move(e));
-  }
-  std::sort(out.begin(), out.end(), [](const Event& a, const Event& b) { return a.seq > b.seq; });
-  if (out.size() > limit) out.resize(limit);
-  std::reverse(out.begin(), out.end());
-  return out;
-}
 
 }  // namespace muster::sqlite

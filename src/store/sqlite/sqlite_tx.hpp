@@ -19,7 +19,9 @@
 #include "store/sql/office_sql.hpp"
 #include "store/sql/person_sql.hpp"
 #include "store/sql/report_sql.hpp"
+#include "store/sql/ledger_sql.hpp"
 #include "store/sqlite/sqlite_db.hpp"
+#include "store/sqlite/sqlite_events.hpp"
 #include "store/sqlite/sqlite_sql.hpp"
 #include "store/store.hpp"
 
@@ -127,25 +129,10 @@ class SqliteTx final : public Tx {
   Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
                          std::string_view asked_by, Timestamp asked_at) override;
   Status NotifyExitBanChange() override;
-  Result<int64_t> AppendEvent(const Event& e) override;
-  Result<std::vector<Event>> ListEvents(int64_t after_seq, size_t limit) override;
-  Result<std::vector<Event>> ListEventsOfTypes(int64_t after_seq, std::span<const std::string_view> types,
-                                               size_t limit) override;
-  Result<int64_t> LastEventSeq() override;
-  Result<std::vector<Event>> ListEventsAbout(const std::vector<std::string>& subjects, size_t limit) override;
-
-  // Ledger: sqlite_ledger.cpp.
-  Result<LedgerHead> GetLedgerHead() override;
-  Status PutLedgerTiles(std::span<const LedgerTile> tiles) override;
-  Result<std::vector<std::optional<LedgerTile>>> ReadLedgerTiles(std::span<const LedgerTileId> ids) override;
-  Result<std::vector<LedgerTile>> ListLedgerTiles(uint64_t level, uint64_t from, size_t limit) override;
-  Result<std::optional<LedgerTile>> FindLeafTile(int64_t seq) override;
-  Result<int64_t> InsertCheckpoint(const StoredCheckpoint& checkpoint) override;
-  Result<std::vector<StoredCheckpoint>> ListCheckpoints() override;
-  Result<std::optional<StoredCheckpoint>> LatestCheckpoint() override;
-  Result<std::optional<Event>> FindFirstEvent(std::string_view subject, std::string_view type) override;
 
   AuthPort& auth() override { return auth_; }
+  EventPort& events() override { return events_; }
+  LedgerPort& ledger() override { return ledger_; }
 
  private:
   Database& db_;
@@ -157,6 +144,8 @@ class SqliteTx final : public Tx {
   sql::SqlCorrections corrections_{sql_};
   sql::SqlCampaigns campaigns_{sql_};
   sql::SqlReports reports_{sql_};
+  SqliteEvents events_{db_, sql_};
+  sql::SqlLedger ledger_{sql_};
 };
 
 }  // namespace muster::sqlite
