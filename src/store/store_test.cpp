@@ -170,10 +170,10 @@ TEST_P(StoreTest, RestrictionsSurviveLosingTheirPersonColumn) {
                     r.kind = "loans";
                     r.imposed_at = ms(5000);
                     r.effective_at = ms(6000);
-                    MUSTER_ASSIGN_OR_RETURN(added, tx.InsertRestriction(r));
-                    MUSTER_ASSIGN_OR_RETURN(of_person, tx.ListRestrictionsOfPerson("00000000007"));
-                    return tx.ForEachActiveRestriction("exit_ban",
-                                                       [&](const Restriction& r) { active.push_back(r.id); });
+                    MUSTER_ASSIGN_OR_RETURN(added, tx.restrictions().Insert(r));
+                    MUSTER_ASSIGN_OR_RETURN(of_person, tx.restrictions().ListOfPerson("00000000007"));
+                    return tx.restrictions().ForEachActive("exit_ban",
+                                                           [&](const Restriction& r) { active.push_back(r.id); });
                   })
                   .ok());
   EXPECT_EQ(added, 7);
@@ -642,7 +642,7 @@ Status InsertSummonses(Tx& tx, int n, const std::function<SummonsState(int)>& st
   MUSTER_RETURN_IF_ERROR(tx.InsertOffice(TestOffice("D01")));
   for (int i = 1; i <= n; ++i) {
     MUSTER_RETURN_IF_ERROR(tx.UpsertPerson(TestPerson(i, "D01")).status());
-    MUSTER_RETURN_IF_ERROR(tx.InsertSummons(TestSummons(i, i, "D01", state_of(i), 20000)));
+    MUSTER_RETURN_IF_ERROR(tx.summonses().Insert(TestSummons(i, i, "D01", state_of(i), 20000)));
   }
   return Status::Ok();
 }
@@ -659,14 +659,14 @@ TEST_P(StoreTest, SweepWritesInBulkReadBackInOrder) {
   st = store->Write([&](Tx& tx) -> Status {
     std::vector<int64_t> ids;
     for (int i = 1; i <= 3; ++i) {
-      MUSTER_ASSIGN_OR_RETURN(Summons s, tx.GetSummonsById(i));
+      MUSTER_ASSIGN_OR_RETURN(Summons s, tx.summonses().GetById(i));
       s.state = SummonsState::kViewed;
       s.viewed_at = Day(20001);
-      MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
+      MUSTER_RETURN_IF_ERROR(tx.summonses().Update(s));
       s.state = SummonsState::kNoShow;
       s.closed_at = Day(20010);
       s.close_reason = "no \"show\", {again}";
-      MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));  // the same summons again, in the same write
+      MUSTER_RETURN_IF_ERROR(tx.summonses().Update(s));  // the same summons again, in the same write
       Restriction r;
       r.person_id = s.person_id;
       r.national_id = s.national_id;
@@ -675,7 +675,7 @@ TEST_P(StoreTest, SweepWritesInBulkReadBackInOrder) {
       r.imposed_at = Day(20010);
       r.effective_at = Day(20011);
       for (int n = 0; n < 2; ++n) {
-        MUSTER_ASSIGN_OR_RETURN(r.id, tx.InsertRestriction(r));
+        MUSTER_ASSIGN_OR_RETURN(r.id, tx.restrictions().Insert(r));
         ids.push_back(r.id);
         MUSTER_RETURN_IF_ERROR(tx.AppendEvent({0, "restriction.imposed", r.imposed_at, "system:sweep", s.number,
                                                fmt::format("{{\"restriction_id\":{}}}", r.id)})
@@ -683,21 +683,21 @@ TEST_P(StoreTest, SweepWritesInBulkReadBackInOrder) {
       }
     }
     EXPECT_EQ(ids, (std::vector<int64_t>{1, 2, 3, 4, 5, 6}));
-    MUSTER_ASSIGN_OR_RETURN(Summons second, tx.GetSummonsById(2));
+    MUSTER_ASSIGN_OR_RETURN(Summons second, tx.summonses().GetById(2));
     EXPECT_EQ(second.state, SummonsState::kNoShow);
     EXPECT_EQ(second.viewed_at, Day(20001));
-    MUSTER_ASSIGN_OR_RETURN(auto restrictions, tx.ListRestrictionsOfSummons(3));
+    MUSTER_ASSIGN_OR_RETURN(auto restrictions, tx.restrictions().ListOfSummons(3));
     EXPECT_EQ(restrictions.size(), 2u);
     return Status::Ok();
   });
   ASSERT_TRUE(st.ok()) << st.ToString();
   st = store->Read([&](Tx& tx) -> Status {
     for (int i = 1; i <= 3; ++i) {
-      MUSTER_ASSIGN_OR_RETURN(Summons s, tx.GetSummonsById(i));
+      MUSTER_ASSIGN_OR_RETURN(Summons s, tx.summonses().GetById(i));
       EXPECT_EQ(s.state, SummonsState::kNoShow) << i;
       EXPECT_EQ(s.closed_at, Day(20010)) << i;
       EXPECT_EQ(s.close_reason, "no \"show\", {again}") << i;
-      MUSTER_ASSIGN_OR_RETURN(auto restrictions, tx.ListRestrictionsOfSummons(i));
+      MUSTER_ASSIGN_OR_RETURN(auto restrictions, tx.restrictions().ListOfSummons(i));
       if (restrictions.size() != 2u) {
         return Status::Internal(fmt::format("summons {}: {} restrictions", i, restrictions.size()));
       }
@@ -734,9 +734,9 @@ TEST_P(StoreTest, ListsOverdueSummonsByIdAndChecksThemAgain) {
   ASSERT_TRUE(st.ok()) << st.ToString();
   const Timestamp after_due = Day(20006), before_due = Day(20004);
   st = store->Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(auto ids, tx.ListOverdueIds(after_due));
+    MUSTER_ASSIGN_OR_RETURN(auto ids, tx.summonses().ListOverdueIds(after_due));
     EXPECT_EQ(ids, (std::vector<int64_t>{1, 2, 3, 6}));
-    MUSTER_ASSIGN_OR_RETURN(auto none, tx.ListOverdueIds(before_due));
+    MUSTER_ASSIGN_OR_RETURN(auto none, tx.summonses().ListOverdueIds(before_due));
     EXPECT_TRUE(none.empty());
     return Status::Ok();
   });
@@ -745,14 +745,14 @@ TEST_P(StoreTest, ListsOverdueSummonsByIdAndChecksThemAgain) {
   // Between listing and marking: summons 2 gets a pending appeal, summons 3 a denied one.
   st = store->Write([&](Tx& tx) -> Status {
     Appeal pending{0, 2, "", AppealReason::kIllness, "Ill", AppealState::kPending, "citizen:2", Day(20005)};
-    MUSTER_RETURN_IF_ERROR(tx.InsertAppeal(pending).status());
+    MUSTER_RETURN_IF_ERROR(tx.appeals().Insert(pending).status());
     Appeal denied{0, 3, "", AppealReason::kOther, "No", AppealState::kDenied, "citizen:3", Day(20005)};
-    return tx.InsertAppeal(denied).status();
+    return tx.appeals().Insert(denied).status();
   });
   ASSERT_TRUE(st.ok()) << st.ToString();
   st = store->Read([&](Tx& tx) -> Status {
     std::vector<int64_t> batch = {1, 2, 3, 4, 5, 6};
-    MUSTER_ASSIGN_OR_RETURN(auto overdue, tx.ListOverdue(after_due, batch));
+    MUSTER_ASSIGN_OR_RETURN(auto overdue, tx.summonses().ListOverdue(after_due, batch));
     std::vector<int64_t> got;
     for (const Summons& s : overdue) got.push_back(s.id);
     EXPECT_EQ(got, (std::vector<int64_t>{1, 3, 6}));
@@ -760,7 +760,7 @@ TEST_P(StoreTest, ListsOverdueSummonsByIdAndChecksThemAgain) {
       EXPECT_EQ(overdue.front().national_id, "00000000001");
       EXPECT_EQ(overdue.front().number, "26-00000001-0");
     }
-    MUSTER_ASSIGN_OR_RETURN(auto early, tx.ListOverdue(before_due, batch));
+    MUSTER_ASSIGN_OR_RETURN(auto early, tx.summonses().ListOverdue(before_due, batch));
     EXPECT_TRUE(early.empty());
     return Status::Ok();
   });
@@ -770,9 +770,9 @@ TEST_P(StoreTest, ListsOverdueSummonsByIdAndChecksThemAgain) {
   std::vector<int64_t> closed_early, closed, again;
   st = store->Write([&](Tx& tx) -> Status {
     std::vector<int64_t> batch = {1, 2, 3, 4, 5, 6};
-    MUSTER_ASSIGN_OR_RETURN(closed_early, tx.CloseOverdue(before_due, batch, Day(20004)));
-    MUSTER_ASSIGN_OR_RETURN(closed, tx.CloseOverdue(after_due, batch, Day(20006)));
-    MUSTER_ASSIGN_OR_RETURN(again, tx.CloseOverdue(after_due, batch, Day(20007)));
+    MUSTER_ASSIGN_OR_RETURN(closed_early, tx.summonses().CloseOverdue(before_due, batch, Day(20004)));
+    MUSTER_ASSIGN_OR_RETURN(closed, tx.summonses().CloseOverdue(after_due, batch, Day(20006)));
+    MUSTER_ASSIGN_OR_RETURN(again, tx.summonses().CloseOverdue(after_due, batch, Day(20007)));
     return Status::Ok();
   });
   ASSERT_TRUE(st.ok()) << st.ToString();
@@ -783,7 +783,7 @@ TEST_P(StoreTest, ListsOverdueSummonsByIdAndChecksThemAgain) {
     const SummonsState expected[] = {SummonsState::kNoShow,   SummonsState::kDelivered, SummonsState::kNoShow,
                                      SummonsState::kAppeared, SummonsState::kIssued,    SummonsState::kNoShow};
     for (int i = 1; i <= 6; ++i) {
-      MUSTER_ASSIGN_OR_RETURN(Summons s, tx.GetSummonsById(i));
+      MUSTER_ASSIGN_OR_RETURN(Summons s, tx.summonses().GetById(i));
       EXPECT_EQ(s.state, expected[i - 1]) << i;
       const bool was_closed = expected[i - 1] == SummonsState::kNoShow;
       EXPECT_EQ(s.closed_at.has_value(), was_closed) << i;
@@ -823,12 +823,12 @@ TEST_P(StoreTest, TalliesSummonsPerOfficeStateAndDay) {
     Summons c3 = TestSummons(3, 3, "D02", SummonsState::kAppeared, 20001);
     c3.viewed_at = Day(20002);
     c3.appeared_at = Day(20003);
-    for (const Summons* s : {&a, &b, &c3}) MUSTER_RETURN_IF_ERROR(tx.InsertSummons(*s));
+    for (const Summons* s : {&a, &b, &c3}) MUSTER_RETURN_IF_ERROR(tx.summonses().Insert(*s));
     Restriction r{0, 0, b.national_id, 2, b.number, "exit_ban", Day(20010), Day(20010, 12)};
-    MUSTER_RETURN_IF_ERROR(tx.InsertRestriction(r).status());
+    MUSTER_RETURN_IF_ERROR(tx.restrictions().Insert(r).status());
     Restriction lifted{0, 0, c3.national_id, 3, c3.number, "exit_ban", Day(20001), Day(20001)};
     lifted.lifted_at = Day(20003);
-    return tx.InsertRestriction(lifted).status();
+    return tx.restrictions().Insert(lifted).status();
   });
   ASSERT_TRUE(st.ok()) << st.ToString();
 

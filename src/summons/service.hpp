@@ -186,7 +186,7 @@ class SummonsService {
     bool changed = false;
   };
   // Runs `work` in a write transaction and, when it imposed or lifted an exit ban, tells the
-  // other servers (Tx::NotifyExitBanChange) and brings the index up to date once committed. A
+  // other servers (RestrictionPort::NotifyExitBanChange) and brings the index up to date once committed. A
   // batch of bulk work passes kBulk (see SetBulkAfterCommit).
   enum class WriteKind { kSingle, kBulk };
   Status Write(const std::function<Status(Tx&, ExitBanWrites&)>& work, WriteKind kind = WriteKind::kSingle);
@@ -196,7 +196,7 @@ class SummonsService {
   // `document_sha256`: SummonsDocumentSha256(s).
   Status Delivered(Tx& tx, const Summons& s, const std::string& document_sha256, std::string_view actor,
                    ExitBanWrites& changes);
-  // Records that overdue `s`, which Tx::CloseOverdue has just marked no_show at `now`, failed to
+  // Records that overdue `s`, which SummonsPort::CloseOverdue has just marked no_show at `now`, failed to
   // appear, and imposes the policy's restrictions; returns how many.
   Result<size_t> MarkNoShow(Tx& tx, const Summons& s, Timestamp now, std::string_view actor, ExitBanWrites& changes);
   // Imposes `rule` at `at`, taking effect `rule.after_days` after `from` (the missed deadline).

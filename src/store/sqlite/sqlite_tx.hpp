@@ -12,7 +12,11 @@
 #include <string_view>
 #include <vector>
 
+#include "store/sql/appeal_sql.hpp"
 #include "store/sql/auth_sql.hpp"
+#include "store/sql/override_sql.hpp"
+#include "store/sql/restriction_sql.hpp"
+#include "store/sql/summons_sql.hpp"
 #include "store/sqlite/sqlite_db.hpp"
 #include "store/sqlite/sqlite_sql.hpp"
 #include "store/store.hpp"
@@ -127,30 +131,10 @@ class SqliteTx final : public Tx {
   Status ForEachAppointment(Timestamp from, Timestamp to,
                             const std::function<void(std::string_view, Timestamp)>& fn) override;
   Result<std::vector<std::pair<std::string, int64_t>>> CountSummonsByState(std::optional<int64_t> campaign) override;
-  Result<int64_t> MaxSummonsId() override;
-  Status InsertSummons(const Summons& m) override;
-  Status UpdateSummons(const Summons& m) override;
-  Result<Summons> GetSummons(std::string_view number) override;
-  Result<Summons> GetSummonsById(int64_t id) override;
-  Result<std::vector<Summons>> ListSummonsOfPerson(std::string_view national_id) override;
-  Result<std::vector<Summons>> ListUndelivered(Timestamp issued_before, size_t limit) override;
-  Result<std::vector<int64_t>> ListOverdueIds(Timestamp appear_before) override;
-  Result<std::vector<Summons>> ListOverdue(Timestamp appear_before, std::span<const int64_t> ids) override;
-  Result<std::vector<int64_t>> CloseOverdue(Timestamp appear_before, std::span<const int64_t> ids,
-                                            Timestamp closed_at) override;
-  Result<int64_t> InsertAppeal(const Appeal& a) override;
-  Status UpdateAppeal(const Appeal& a) override;
-  Result<Appeal> GetAppeal(int64_t id) override;
-  Result<std::vector<Appeal>> ListAppeals(const AppealFilter& filter) override;
-  Result<int64_t> InsertRestriction(const Restriction& r) override;
-  Status UpdateRestriction(const Restriction& r) override;
-  Result<std::vector<Restriction>> ListRestrictionsOfSummons(int64_t summons_id) override;
-  Result<std::vector<Restriction>> ListRestrictionsOfPerson(std::string_view national_id) override;
-  Status ForEachActiveRestriction(std::string_view kind, const std::function<void(const Restriction&)>& fn) override;
-  Result<int64_t> InsertOverride(const OverrideRequest& o) override;
-  Status UpdateOverride(const OverrideRequest& o) override;
-  Result<OverrideRequest> GetOverride(int64_t id) override;
-  Result<std::vector<OverrideRequest>> ListOverrides(const OverrideFilter& filter) override;
+  SummonsPort& summonses() override { return summonses_; }
+  AppealPort& appeals() override { return appeals_; }
+  OverridePort& overrides() override { return overrides_; }
+  RestrictionPort& restrictions() override { return restrictions_; }
   // Reports and corrections: sqlite_reports.cpp.
   Result<std::vector<SummonsTally>> TallySummons(const TallyFilter& filter) override;
   Result<std::vector<DayTally>> TallySummonsByDay(const TallyFilter& filter) override;
@@ -160,9 +144,6 @@ class SqliteTx final : public Tx {
   Status UpdateCorrection(const CorrectionRequest& request) override;
   Result<CorrectionRequest> GetCorrection(int64_t id) override;
   Result<std::vector<CorrectionRequest>> ListCorrections(const CorrectionFilter& filter) override;
-  Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
-                         std::string_view asked_by, Timestamp asked_at) override;
-  Status NotifyExitBanChange() override;
   Result<int64_t> AppendEvent(const Event& e) override;
   Result<std::vector<Event>> ListEvents(int64_t after_seq, size_t limit) override;
   Result<std::vector<Event>> ListEventsOfTypes(int64_t after_seq, std::span<const std::string_view> types,
@@ -187,6 +168,10 @@ class SqliteTx final : public Tx {
   Database& db_;
   SqliteConnection sql_{db_};
   sql::SqlAuth auth_{sql_};
+  sql::SqlSummons summonses_{sql_};
+  sql::SqlAppeals appeals_{sql_};
+  sql::SqlOverrides overrides_{sql_};
+  sql::SqlRestrictions restrictions_{sql_};
 };
 
 }  // namespace muster::sqlite
