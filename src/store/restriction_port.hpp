@@ -20,9 +20,9 @@ class RestrictionPort {
   virtual ~RestrictionPort() = default;
 
   // Stores its summons, kind, times and lifting (its person and national ID are its summons');
-  // returns the new id. Ids follow one another in a write. PostgreSQL assigns the id itself and
-  // sends the rows as one multi-row INSERT per 2,000: errors may show at the next statement or
-  // at commit.
+  // returns the new id, one more than the greatest (ids follow one another in a write).
+  // PostgreSQL sends the rows as one multi-row INSERT per 2,000: errors may show at the next
+  // statement or at commit.
   virtual Result<int64_t> Insert(const Restriction& restriction) = 0;
   // Writes lifted_at and lift_reason of the restriction with its id.
   virtual Status Update(const Restriction& restriction) = 0;

@@ -63,11 +63,7 @@ Status PgSummons::Update(const Summons& m) {
 }
 
 Result<int64_t> PgRestrictions::Insert(const Restriction& r) {
-  if (!last_restriction_id_) {
-    MUSTER_ASSIGN_OR_RETURN(Rows rows, pg_.Query("SELECT coalesce(max(id), 0) FROM restrictions"));
-    last_restriction_id_ = rows.Int(0, 0);
-  }
-  int64_t id = *last_restriction_id_ + 1;
+  MUSTER_ASSIGN_OR_RETURN(int64_t id, NextId());
   Params params;
   params.Add(id).Add(r.summons_id).Add(r.kind).Add(Millis(r.imposed_at)).Add(Millis(r.effective_at));
   params.Add(OptMillis(r.lifted_at)).Add(r.lift_reason);
@@ -78,7 +74,7 @@ Result<int64_t> PgRestrictions::Insert(const Restriction& r) {
                  "SELECT * FROM unnest($1::text::bigint[], $2::text::bigint[], $3::text::text[], $4::text::bigint[], "
                  "$5::text::bigint[], $6::text::bigint[], $7::text::text[])",
                  params));
-  last_restriction_id_ = id;
+  Took(id);
   return id;
 }
 

@@ -1,7 +1,7 @@
 // Internal to store/postgres: the summonses and restrictions ports of store/sql, with the
 // statements PostgreSQL sends otherwise. Writes that come by the thousand (a campaign's
 // summonses, a sweep's updates and restrictions, exit checks) are multi-row INSERTs and UPDATEs
-// over unnest (Connection::AddRow) that need no answer, so restriction ids are assigned here;
+// over unnest (Connection::AddRow) that need no answer (restriction ids assigned in the write);
 // the active restrictions are read row by row; a change of the exit bans is NOTIFYed.
 #pragma once
 
@@ -28,7 +28,7 @@ class PgSummons final : public sql::SqlSummons {
 class PgRestrictions final : public sql::SqlRestrictions {
  public:
   // `sql` and `conn` (the connection `sql` runs on) must outlive this object, which belongs to
-  // one write: it holds the last restriction id of the write.
+  // one write (SqlRestrictions::NextId).
   PgRestrictions(sql::Connection& sql, Connection& conn) : SqlRestrictions(sql), pg_(conn) {}
 
   Result<int64_t> Insert(const Restriction& restriction) override;
@@ -39,10 +39,6 @@ class PgRestrictions final : public sql::SqlRestrictions {
 
  private:
   Connection& pg_;
-  // The id of the last restriction of this write, read once: ids are assigned here, not by the
-  // identity column, so that imposing one needs no answer and can be pipelined. Sound because
-  // every write holds the store's write lock.
-  std::optional<int64_t> last_restriction_id_;
   bool exit_bans_notified_ = false;  // NOTIFY kExitBanChannel sent in this write
 };
 

@@ -33,15 +33,28 @@ std::string_view SqlRestrictions::ActiveSql() {
   return kSql;
 }
 
+Result<int64_t> SqlRestrictions::NextId() {
+  if (!last_id_) {
+    MUSTER_ASSIGN_OR_RETURN(last_id_, One<int64_t>(
+                                          conn_, "SELECT coalesce(max(id), 0) FROM restrictions", Args(),
+                                          [](const Row& row) { return row.Int(0); }, ""));
+  }
+  return *last_id_ + 1;
+}
+
 Result<int64_t> SqlRestrictions::Insert(const Restriction& r) {
+  MUSTER_ASSIGN_OR_RETURN(int64_t id, NextId());
   Args args;
-  args.Add(r.summons_id).Add(r.kind).Add(Millis(r.imposed_at)).Add(Millis(r.effective_at));
+  args.Add(id).Add(r.summons_id).Add(r.kind).Add(Millis(r.imposed_at)).Add(Millis(r.effective_at));
   args.Add(OptMillis(r.lifted_at)).Add(r.lift_reason);
-  return One<int64_t>(
-      conn_,
-      "INSERT INTO restrictions (summons_id, kind, imposed_at, effective_at, lifted_at, lift_reason) "
-      "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-      args, [](const Row& row) { return row.Int(0); }, "no id returned");
+  MUSTER_RETURN_IF_ERROR(
+      conn_
+          .Run("INSERT INTO restrictions (id, summons_id, kind, imposed_at, effective_at, lifted_at, lift_reason) "
+               "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+               args)
+          .status());
+  Took(id);
+  return id;
 }
 
 Status SqlRestrictions::Update(const Restriction& r) {

@@ -3,6 +3,7 @@
 // assigned in the write, streaming, NOTIFY).
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 #include "store/restriction_port.hpp"
@@ -29,8 +30,17 @@ class SqlRestrictions : public RestrictionPort {
   // The query of ForEachActive ($1: the kind), and the reader of its rows.
   static std::string_view ActiveSql();
   static Restriction ReadRestriction(const Row& r);
+  // The id of the next restriction of this write: ids are assigned here, one after the last,
+  // so that imposing one needs no answer (no RETURNING: on SQLite a statement with one costs a
+  // temporary table; on PostgreSQL the row is pipelined). Read once per write, which holds the
+  // store's write lock. Insert calls Took(id) once the row is written or sent.
+  Result<int64_t> NextId();
+  void Took(int64_t id) { last_id_ = id; }
 
   Connection& conn_;
+
+ private:
+  std::optional<int64_t> last_id_;
 };
 
 }  // namespace muster::sql
