@@ -60,7 +60,7 @@ std::string Overdue(Dialect dialect) {
 
 // The statements of one engine, written once per process.
 struct OverdueSql {
-  std::string ids, of_ids, close;
+  std::string ids, of_ids, close, close_returning;
 };
 
 OverdueSql MakeOverdueSql(const Connection& conn) {
@@ -76,8 +76,9 @@ OverdueSql MakeOverdueSql(const Connection& conn) {
   // the index of summonses due for the ids of each batch.
   out.of_ids = fmt::format("{} WHERE s.id {} AND {} ORDER BY s.id",
                            SummonsSelect(sqlite ? "summonses s NOT INDEXED" : "summonses s"), in_ids, overdue);
-  out.close = fmt::format("UPDATE summonses AS s{} SET state = $3, closed_at = $4 WHERE s.id {} AND {} RETURNING id",
+  out.close = fmt::format("UPDATE summonses AS s{} SET state = $3, closed_at = $4 WHERE s.id {} AND {}",
                           sqlite ? " NOT INDEXED" : "", in_ids, overdue);
+  out.close_returning = out.close + " RETURNING id";
   return out;
 }
 
@@ -91,6 +92,8 @@ const OverdueSql& OverdueStatements(const Connection& conn) {
 }
 
 }  // namespace
+
+const std::string& SqlSummons::CloseOverdueSql(const Connection& conn) { return OverdueStatements(conn).close; }
 
 Result<int64_t> SqlSummons::MaxId() {
   return One<int64_t>(conn_, "SELECT coalesce(max(id), 0) FROM summonses", Args(), ReadId, "");
@@ -166,7 +169,7 @@ Result<std::vector<int64_t>> SqlSummons::CloseOverdue(Timestamp appear_before, s
   Args args;
   args.Add(Millis(appear_before)).Add(list).Add(SummonsStateName(SummonsState::kNoShow)).Add(Millis(closed_at));
   MUSTER_ASSIGN_OR_RETURN(std::vector<int64_t> closed,
-                          Collect<int64_t>(conn_, OverdueStatements(conn_).close, args, ReadId));
+                          Collect<int64_t>(conn_, OverdueStatements(conn_).close_returning, args, ReadId));
   std::sort(closed.begin(), closed.end());  // RETURNING promises no order
   return closed;
 }

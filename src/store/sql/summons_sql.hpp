@@ -27,6 +27,10 @@ class SqlSummons : public SummonsPort {
                                             Timestamp closed_at) override;
 
  protected:
+  // The UPDATE of CloseOverdue without its RETURNING clause: $1 appear_before, $2 the ids (a
+  // list parameter), $3 the state no_show, $4 closed_at.
+  static const std::string& CloseOverdueSql(const Connection& conn);
+
   Connection& conn_;
 };
 

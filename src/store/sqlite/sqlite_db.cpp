@@ -107,6 +107,8 @@ std::string_view Statement::Blob(int column) const {
 
 int Statement::ParameterIndex(const char* name) const { return sqlite3_bind_parameter_index(stmt_, name); }
 
+const char* Statement::ParameterName(int index) const { return sqlite3_bind_parameter_name(stmt_, index); }
+
 bool Statement::IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
 Database::~Database() {

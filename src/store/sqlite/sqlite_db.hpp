@@ -52,6 +52,8 @@ class Statement {
   std::string_view Blob(int column) const;
   // The 1-based index of the parameter named `name` ("$1"), 0 when the statement has none.
   int ParameterIndex(const char* name) const;
+  // The name of parameter `index` (1-based), nullptr when it has none or there is no such.
+  const char* ParameterName(int index) const;
 
  private:
   sqlite3_stmt* stmt_;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cstring>
 
 namespace muster::sqlite {
 namespace {
@@ -67,7 +68,11 @@ Result<int64_t> SqliteConnection::Run(std::string_view sql, const sql::Args& arg
   for (size_t i = 0; i < values.size(); ++i) {
     std::array<char, 16> name{};
     fmt::format_to_n(name.data(), name.size() - 1, "${}", i + 1);
-    int index = s->ParameterIndex(name.data());
+    // SQLite numbers parameters in the order they first appear: $n is usually the n-th, which
+    // saves a search of every name per value in bulk writes.
+    const int n = static_cast<int>(i) + 1;
+    const char* nth = s->ParameterName(n);
+    int index = nth != nullptr && std::strcmp(nth, name.data()) == 0 ? n : s->ParameterIndex(name.data());
     if (index == 0) return Status::Internal(fmt::format("SQL has no parameter {}: {}", name.data(), sql.substr(0, 60)));
     const sql::Args::Value& v = values[i];
     switch (v.kind) {

@@ -16,9 +16,9 @@
 #include "store/sql/auth_sql.hpp"
 #include "store/sql/override_sql.hpp"
 #include "store/sql/restriction_sql.hpp"
-#include "store/sql/summons_sql.hpp"
 #include "store/sqlite/sqlite_db.hpp"
 #include "store/sqlite/sqlite_sql.hpp"
+#include "store/sqlite/sqlite_summonses.hpp"
 #include "store/store.hpp"
 
 namespace muster::sqlite {
@@ -168,7 +168,7 @@ class SqliteTx final : public Tx {
   Database& db_;
   SqliteConnection sql_{db_};
   sql::SqlAuth auth_{sql_};
-  sql::SqlSummons summonses_{sql_};
+  SqliteSummons summonses_{sql_, db_};
   sql::SqlAppeals appeals_{sql_};
   sql::SqlOverrides overrides_{sql_};
   sql::SqlRestrictions restrictions_{sql_};
