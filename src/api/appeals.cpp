@@ -17,10 +17,10 @@ void ListAppeals(Call& call) {
   nlohmann::json items = nlohmann::json::array();
   nlohmann::json next;
   Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(auto appeals, tx.ListAppeals(filter));
+    MUSTER_ASSIGN_OR_RETURN(auto appeals, tx.appeals().List(filter));
     next = NextCursor(appeals, page.limit);
     for (const auto& a : appeals) {
-      MUSTER_ASSIGN_OR_RETURN(Summons s, tx.GetSummonsById(a.summons_id));
+      MUSTER_ASSIGN_OR_RETURN(Summons s, tx.summonses().GetById(a.summons_id));
       nlohmann::json j = ToJson(a);
       j["office"] = s.office;
       j["issued_by"] = s.issued_by;
@@ -42,8 +42,8 @@ void DecideAppeal(Call& call) {
   if (!body->Bool("grant", grant) || !body->String("reason", reason, true, 2000)) return;
   Summons summons;
   Status st = call.services.store.Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(Appeal a, tx.GetAppeal(id));
-    MUSTER_ASSIGN_OR_RETURN(summons, tx.GetSummonsById(a.summons_id));
+    MUSTER_ASSIGN_OR_RETURN(Appeal a, tx.appeals().Get(id));
+    MUSTER_ASSIGN_OR_RETURN(summons, tx.summonses().GetById(a.summons_id));
     return Status::Ok();
   });
   if (st.IsNotFound() || (st.ok() && !auth::InScope(call.who, summons.office))) {

@@ -32,7 +32,7 @@ void MySummonses(Call& call) {
   if (!IdPageQuery(call, page, after_id)) return;
   std::string& out = call.response.body;
   Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(auto list, tx.ListSummonsOfPerson(call.who.national_id));
+    MUSTER_ASSIGN_OR_RETURN(auto list, tx.summonses().ListOfPerson(call.who.national_id));
     MUSTER_ASSIGN_OR_RETURN(nlohmann::json next, CutPage(page, after_id, list));
     std::vector<std::pair<std::string, std::string>> zones;  // office -> time zone; a person has few
     out.clear();
@@ -106,7 +106,7 @@ void MyRestrictions(Call& call) {
   if (!IdPageQuery(call, page, after_id)) return;
   std::vector<Restriction> list;
   Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(list, tx.ListRestrictionsOfPerson(call.who.national_id));
+    MUSTER_ASSIGN_OR_RETURN(list, tx.restrictions().ListOfPerson(call.who.national_id));
     return Status::Ok();
   });
   if (!st.ok()) return Fail(call, st);
@@ -119,9 +119,9 @@ void MyAppeals(Call& call) {
   if (!IdPageQuery(call, page, after_id)) return;
   std::vector<Appeal> list;
   Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(auto summonses, tx.ListSummonsOfPerson(call.who.national_id));
+    MUSTER_ASSIGN_OR_RETURN(auto summonses, tx.summonses().ListOfPerson(call.who.national_id));
     for (const auto& s : summonses) {
-      MUSTER_ASSIGN_OR_RETURN(auto appeals, tx.ListAppeals({.summons_id = s.id}));
+      MUSTER_ASSIGN_OR_RETURN(auto appeals, tx.appeals().List({.summons_id = s.id}));
       for (auto& a : appeals) list.push_back(std::move(a));
     }
     return Status::Ok();

@@ -17,7 +17,7 @@ std::optional<OverrideRequest> ScopedOverride(Call& call) {
   if (!IdParam(call, "id", id)) return std::nullopt;
   OverrideRequest o;
   Status st = call.services.store.Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(o, tx.GetOverride(id));
+    MUSTER_ASSIGN_OR_RETURN(o, tx.overrides().Get(id));
     return Status::Ok();
   });
   if (st.IsNotFound() || (st.ok() && !auth::InScope(call.who, o.office))) {
@@ -63,7 +63,7 @@ void ListOverrides(Call& call) {
   filter.limit = page.limit + 1;
   std::vector<OverrideRequest> list;
   Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(list, tx.ListOverrides(filter));
+    MUSTER_ASSIGN_OR_RETURN(list, tx.overrides().List(filter));
     return Status::Ok();
   });
   if (!st.ok()) return Fail(call, st);
@@ -81,7 +81,7 @@ void ApproveOverride(Call& call) {
   auto summons = SummonsJson(call, *issued);
   if (!summons.ok()) return Fail(call, summons.status());
   Status st = call.services.store.Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(*o, tx.GetOverride(o->id));
+    MUSTER_ASSIGN_OR_RETURN(*o, tx.overrides().Get(o->id));
     return Status::Ok();
   });
   if (!st.ok()) return Fail(call, st);

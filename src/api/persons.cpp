@@ -106,7 +106,7 @@ void GetPerson(Call& call) {
   Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(auto ds, tx.deferments().List(national_id));
     for (const auto& d : ds) deferments.push_back(ToJson(d));
-    MUSTER_ASSIGN_OR_RETURN(auto ss, tx.ListSummonsOfPerson(national_id));
+    MUSTER_ASSIGN_OR_RETURN(auto ss, tx.summonses().ListOfPerson(national_id));
     // The history: events about the person (deferments) and about each of their summonses.
     std::vector<std::string> subjects = {national_id};
     for (const auto& s : ss) {
@@ -114,7 +114,7 @@ void GetPerson(Call& call) {
       summonses.push_back(std::move(sj));
       subjects.push_back(s.number);
     }
-    MUSTER_ASSIGN_OR_RETURN(auto rs, tx.ListRestrictionsOfPerson(national_id));
+    MUSTER_ASSIGN_OR_RETURN(auto rs, tx.restrictions().ListOfPerson(national_id));
     for (const auto& r : rs) restrictions.push_back(ToJson(r));
     MUSTER_ASSIGN_OR_RETURN(auto events, tx.events().ListAbout(subjects, kHistoryLimit));
     for (const auto& e : events) history.push_back(ToJson(e));

@@ -373,7 +373,7 @@ void AddStoreCommands(CLI::App& app, CLI::App& ledger_cmd, Context& ctx, int& ex
     WithStore(ctx, exit_code, [&](Store& store, const Policy&) -> Status {
       ledger::Receipt r;
       MUSTER_RETURN_IF_ERROR(store.Write([&](Tx& tx) {
-        MUSTER_ASSIGN_OR_RETURN(Summons s, tx.GetSummons(*number));
+        MUSTER_ASSIGN_OR_RETURN(Summons s, tx.summonses().Get(*number));
         MUSTER_ASSIGN_OR_RETURN(r, ledger->DeliveryReceipt(tx, s.number, SummonsDocument(s)));
         return Status::Ok();
       }));

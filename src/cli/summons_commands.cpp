@@ -239,7 +239,7 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
       std::vector<Summons> list;
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
         MUSTER_RETURN_IF_ERROR(tx.persons().Get(a->national_id).status());
-        MUSTER_ASSIGN_OR_RETURN(list, tx.ListSummonsOfPerson(a->national_id));
+        MUSTER_ASSIGN_OR_RETURN(list, tx.summonses().ListOfPerson(a->national_id));
         return Status::Ok();
       }));
       if (ctx.json) {
@@ -363,7 +363,7 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
       std::vector<Restriction> list;
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
         MUSTER_RETURN_IF_ERROR(tx.persons().Get(a->national_id).status());
-        MUSTER_ASSIGN_OR_RETURN(list, tx.ListRestrictionsOfPerson(a->national_id));
+        MUSTER_ASSIGN_OR_RETURN(list, tx.restrictions().ListOfPerson(a->national_id));
         return Status::Ok();
       }));
       if (ctx.json) {
@@ -451,7 +451,7 @@ void AddAppealCommands(CLI::App& app, Context& ctx, int& exit_code) {
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
         AppealFilter filter;
         if (a->pending) filter.state = AppealState::kPending;
-        MUSTER_ASSIGN_OR_RETURN(list, tx.ListAppeals(filter));
+        MUSTER_ASSIGN_OR_RETURN(list, tx.appeals().List(filter));
         return Status::Ok();
       }));
       if (ctx.json) {

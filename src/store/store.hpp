@@ -26,6 +26,7 @@
 #include "core/person.hpp"
 #include "core/status.hpp"
 #include "core/summons.hpp"
+#include "store/appeal_port.hpp"
 #include "store/auth_port.hpp"
 #include "store/campaign_port.hpp"
 #include "store/correction_port.hpp"
@@ -33,26 +34,13 @@
 #include "store/events_port.hpp"
 #include "store/ledger_port.hpp"
 #include "store/office_port.hpp"
+#include "store/override_port.hpp"
 #include "store/person_port.hpp"
 #include "store/report_port.hpp"
+#include "store/restriction_port.hpp"
+#include "store/summons_port.hpp"
 
 namespace muster {
-
-// Override requests of `offices`, in `state` (all when nullopt), oldest first.
-struct OverrideFilter {
-  std::optional<OverrideState> state;
-  std::vector<std::string> offices;
-  int64_t after_id = 0;  // cursor: only ids greater than this
-  size_t limit = 500;
-};
-
-struct AppealFilter {
-  std::optional<AppealState> state;                 // all states when nullopt
-  std::optional<int64_t> summons_id;                // of one summons
-  std::optional<std::vector<std::string>> offices;  // on summonses of these offices
-  int64_t after_id = 0;                             // cursor: only ids greater than this
-  size_t limit = 0;                                 // 0: no limit
-};
 
 class Tx {
  public:
@@ -67,58 +55,12 @@ class Tx {
   virtual CampaignPort& campaigns() = 0;
   virtual ReportPort& reports() = 0;
 
-  // Summonses. Ids are assigned by the caller from MaxSummonsId() inside the same write.
-  virtual Result<int64_t> MaxSummonsId() = 0;
-  virtual Status InsertSummons(const Summons& summons) = 0;         // AlreadyExists: number or (campaign, person)
-  virtual Status UpdateSummons(const Summons& summons) = 0;         // state and timestamps
-  virtual Result<Summons> GetSummons(std::string_view number) = 0;  // NotFound
-  virtual Result<Summons> GetSummonsById(int64_t id) = 0;
-  virtual Result<std::vector<Summons>> ListSummonsOfPerson(std::string_view national_id) = 0;
-  // Issued (not yet delivered) summonses entered before `issued_before`.
-  virtual Result<std::vector<Summons>> ListUndelivered(Timestamp issued_before, size_t limit) = 0;
-  // Overdue summonses: delivered or viewed, appear_at before `appear_before`, no pending appeal.
-  // Their ids, ascending (8 bytes each: a million overdue at once take 8 MB).
-  virtual Result<std::vector<int64_t>> ListOverdueIds(Timestamp appear_before) = 0;
-  // Those of `ids` (ascending) that are overdue, in id order.
-  virtual Result<std::vector<Summons>> ListOverdue(Timestamp appear_before, std::span<const int64_t> ids) = 0;
-  // Marks those of `ids` that are still overdue no_show, closed at `closed_at`, in one statement
-  // that checks and changes each (a summons that appeared or was appealed meanwhile is left as it
-  // is). Returns their ids, ascending.
-  virtual Result<std::vector<int64_t>> CloseOverdue(Timestamp appear_before, std::span<const int64_t> ids,
-                                                    Timestamp closed_at) = 0;
-
-  // Appeals.
-  virtual Result<int64_t> InsertAppeal(const Appeal& appeal) = 0;
-  virtual Status UpdateAppeal(const Appeal& appeal) = 0;
-  virtual Result<Appeal> GetAppeal(int64_t id) = 0;  // NotFound
-  // Appeals matching `filter`, oldest (lowest id) first.
-  virtual Result<std::vector<Appeal>> ListAppeals(const AppealFilter& filter) = 0;
-
-  // Restrictions.
-  // Stores its summons, kind, times and lifting; its person and national ID are its summons'.
-  virtual Result<int64_t> InsertRestriction(const Restriction& restriction) = 0;
-  virtual Status UpdateRestriction(const Restriction& restriction) = 0;  // lifting
-  virtual Result<std::vector<Restriction>> ListRestrictionsOfSummons(int64_t summons_id) = 0;
-  virtual Result<std::vector<Restriction>> ListRestrictionsOfPerson(std::string_view national_id) = 0;
-  // Every restriction of `kind` not lifted.
-  virtual Status ForEachActiveRestriction(std::string_view kind, const std::function<void(const Restriction&)>& fn) = 0;
-
-  // Eligibility overrides.
-  virtual Result<int64_t> InsertOverride(const OverrideRequest& request) = 0;
-  virtual Status UpdateOverride(const OverrideRequest& request) = 0;
-  virtual Result<OverrideRequest> GetOverride(int64_t id) = 0;  // NotFound
-  virtual Result<std::vector<OverrideRequest>> ListOverrides(const OverrideFilter& filter) = 0;
-
-  // Exit checks asked, for the record. A reference recorded already is left as it is (a batch
-  // written again after a lost COMMIT answer). PostgreSQL sends the rows as one multi-row INSERT
-  // per 2,000 (Connection::AddRow): errors may show at the next statement or at commit.
-  virtual Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
-                                 std::string_view asked_by, Timestamp asked_at) = 0;
-
-  // Wakes the servers that follow the exit bans (SummonsService::FollowExitBans) when this write
-  // commits, so that they read the bans it imposes or lifts before their next poll: NOTIFY on
-  // PostgreSQL (once per write); nothing on SQLite, whose servers poll.
-  virtual Status NotifyExitBanChange() = 0;
+  // Summonses, appeals, eligibility overrides, restrictions and exit checks
+  // (summons/service.hpp).
+  virtual SummonsPort& summonses() = 0;
+  virtual AppealPort& appeals() = 0;
+  virtual OverridePort& overrides() = 0;
+  virtual RestrictionPort& restrictions() = 0;
 
   // Accounts, activation codes, sessions, API keys (auth/auth_service.hpp).
   virtual AuthPort& auth() = 0;

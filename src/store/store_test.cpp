@@ -170,10 +170,10 @@ TEST_P(StoreTest, RestrictionsSurviveLosingTheirPersonColumn) {
                     r.kind = "loans";
                     r.imposed_at = ms(5000);
                     r.effective_at = ms(6000);
-                    MUSTER_ASSIGN_OR_RETURN(added, tx.InsertRestriction(r));
-                    MUSTER_ASSIGN_OR_RETURN(of_person, tx.ListRestrictionsOfPerson("00000000007"));
-                    return tx.ForEachActiveRestriction("exit_ban",
-                                                       [&](const Restriction& r) { active.push_back(r.id); });
+                    MUSTER_ASSIGN_OR_RETURN(added, tx.restrictions().Insert(r));
+                    MUSTER_ASSIGN_OR_RETURN(of_person, tx.restrictions().ListOfPerson("00000000007"));
+                    return tx.restrictions().ForEachActive("exit_ban",
+                                                           [&](const Restriction& r) { active.push_back(r.id); });
                   })
                   .ok());
   EXPECT_EQ(added, 7);
@@ -760,7 +760,7 @@ Status InsertSummonses(Tx& tx, int n, const std::function<SummonsState(int)>& st
   MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice("D01")));
   for (int i = 1; i <= n; ++i) {
     MUSTER_RETURN_IF_ERROR(tx.persons().Upsert(TestPerson(i, "D01")).status());
-    MUSTER_RETURN_IF_ERROR(tx.InsertSummons(TestSummons(i, i, "D01", state_of(i), 20000)));
+    MUSTER_RETURN_IF_ERROR(tx.summonses().Insert(TestSummons(i, i, "D01", state_of(i), 20000)));
   }
   return Status::Ok();
 }
@@ -777,14 +777,14 @@ TEST_P(StoreTest, SweepWritesInBulkReadBackInOrder) {
   st = store->Write([&](Tx& tx) -> Status {
     std::vector<int64_t> ids;
     for (int i = 1; i <= 3; ++i) {
-      MUSTER_ASSIGN_OR_RETURN(Summons s, tx.GetSummonsById(i));
+      MUSTER_ASSIGN_OR_RETURN(Summons s, tx.summonses().GetById(i));
       s.state = SummonsState::kViewed;
       s.viewed_at = Day(20001);
-      MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
+      MUSTER_RETURN_IF_ERROR(tx.summonses().Update(s));
       s.state = SummonsState::kNoShow;
       s.closed_at = Day(20010);
       s.close_reason = "no \"show\", {again}";
-      MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));  // the same summons again, in the same write
+      MUSTER_RETURN_IF_ERROR(tx.summonses().Update(s));  // the same summons again, in the same write
       Restriction r;
       r.person_id = s.person_id;
       r.national_id = s.national_id;
@@ -793,7 +793,7 @@ TEST_P(StoreTest, SweepWritesInBulkReadBackInOrder) {
       r.imposed_at = Day(20010);
       r.effective_at = Day(20011);
       for (int n = 0; n < 2; ++n) {
-        MUSTER_ASSIGN_OR_RETURN(r.id, tx.InsertRestriction(r));
+        MUSTER_ASSIGN_OR_RETURN(r.id, tx.restrictions().Insert(r));
         ids.push_back(r.id);
         MUSTER_RETURN_IF_ERROR(tx.events()
                                    .Append({0, "restriction.imposed", r.imposed_at, "system:sweep", s.number,
@@ -802,21 +802,21 @@ TEST_P(StoreTest, SweepWritesInBulkReadBackInOrder) {
       }
     }
     EXPECT_EQ(ids, (std::vector<int64_t>{1, 2, 3, 4, 5, 6}));
-    MUSTER_ASSIGN_OR_RETURN(Summons second, tx.GetSummonsById(2));
+    MUSTER_ASSIGN_OR_RETURN(Summons second, tx.summonses().GetById(2));
     EXPECT_EQ(second.state, SummonsState::kNoShow);
     EXPECT_EQ(second.viewed_at, Day(20001));
-    MUSTER_ASSIGN_OR_RETURN(auto restrictions, tx.ListRestrictionsOfSummons(3));
+    MUSTER_ASSIGN_OR_RETURN(auto restrictions, tx.restrictions().ListOfSummons(3));
     EXPECT_EQ(restrictions.size(), 2u);
     return Status::Ok();
   });
   ASSERT_TRUE(st.ok()) << st.ToString();
   st = store->Read([&](Tx& tx) -> Status {
     for (int i = 1; i <= 3; ++i) {
-      MUSTER_ASSIGN_OR_RETURN(Summons s, tx.GetSummonsById(i));
+      MUSTER_ASSIGN_OR_RETURN(Summons s, tx.summonses().GetById(i));
       EXPECT_EQ(s.state, SummonsState::kNoShow) << i;
       EXPECT_EQ(s.closed_at, Day(20010)) << i;
       EXPECT_EQ(s.close_reason, "no \"show\", {again}") << i;
-      MUSTER_ASSIGN_OR_RETURN(auto restrictions, tx.ListRestrictionsOfSummons(i));
+      MUSTER_ASSIGN_OR_RETURN(auto restrictions, tx.restrictions().ListOfSummons(i));
       if (restrictions.size() != 2u) {
         return Status::Internal(fmt::format("summons {}: {} restrictions", i, restrictions.size()));
       }
@@ -853,9 +853,9 @@ TEST_P(StoreTest, ListsOverdueSummonsByIdAndChecksThemAgain) {
   ASSERT_TRUE(st.ok()) << st.ToString();
   const Timestamp after_due = Day(20006), before_due = Day(20004);
   st = store->Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(auto ids, tx.ListOverdueIds(after_due));
+    MUSTER_ASSIGN_OR_RETURN(auto ids, tx.summonses().ListOverdueIds(after_due));
     EXPECT_EQ(ids, (std::vector<int64_t>{1, 2, 3, 6}));
-    MUSTER_ASSIGN_OR_RETURN(auto none, tx.ListOverdueIds(before_due));
+    MUSTER_ASSIGN_OR_RETURN(auto none, tx.summonses().ListOverdueIds(before_due));
     EXPECT_TRUE(none.empty());
     return Status::Ok();
   });
@@ -864,14 +864,14 @@ TEST_P(StoreTest, ListsOverdueSummonsByIdAndChecksThemAgain) {
   // Between listing and marking: summons 2 gets a pending appeal, summons 3 a denied one.
   st = store->Write([&](Tx& tx) -> Status {
     Appeal pending{0, 2, "", AppealReason::kIllness, "Ill", AppealState::kPending, "citizen:2", Day(20005)};
-    MUSTER_RETURN_IF_ERROR(tx.InsertAppeal(pending).status());
+    MUSTER_RETURN_IF_ERROR(tx.appeals().Insert(pending).status());
     Appeal denied{0, 3, "", AppealReason::kOther, "No", AppealState::kDenied, "citizen:3", Day(20005)};
-    return tx.InsertAppeal(denied).status();
+    return tx.appeals().Insert(denied).status();
   });
   ASSERT_TRUE(st.ok()) << st.ToString();
   st = store->Read([&](Tx& tx) -> Status {
     std::vector<int64_t> batch = {1, 2, 3, 4, 5, 6};
-    MUSTER_ASSIGN_OR_RETURN(auto overdue, tx.ListOverdue(after_due, batch));
+    MUSTER_ASSIGN_OR_RETURN(auto overdue, tx.summonses().ListOverdue(after_due, batch));
     std::vector<int64_t> got;
     for (const Summons& s : overdue) got.push_back(s.id);
     EXPECT_EQ(got, (std::vector<int64_t>{1, 3, 6}));
@@ -879,7 +879,7 @@ TEST_P(StoreTest, ListsOverdueSummonsByIdAndChecksThemAgain) {
       EXPECT_EQ(overdue.front().national_id, "00000000001");
       EXPECT_EQ(overdue.front().number, "26-00000001-0");
     }
-    MUSTER_ASSIGN_OR_RETURN(auto early, tx.ListOverdue(before_due, batch));
+    MUSTER_ASSIGN_OR_RETURN(auto early, tx.summonses().ListOverdue(before_due, batch));
     EXPECT_TRUE(early.empty());
     return Status::Ok();
   });
@@ -889,9 +889,9 @@ TEST_P(StoreTest, ListsOverdueSummonsByIdAndChecksThemAgain) {
   std::vector<int64_t> closed_early, closed, again;
   st = store->Write([&](Tx& tx) -> Status {
     std::vector<int64_t> batch = {1, 2, 3, 4, 5, 6};
-    MUSTER_ASSIGN_OR_RETURN(closed_early, tx.CloseOverdue(before_due, batch, Day(20004)));
-    MUSTER_ASSIGN_OR_RETURN(closed, tx.CloseOverdue(after_due, batch, Day(20006)));
-    MUSTER_ASSIGN_OR_RETURN(again, tx.CloseOverdue(after_due, batch, Day(20007)));
+    MUSTER_ASSIGN_OR_RETURN(closed_early, tx.summonses().CloseOverdue(before_due, batch, Day(20004)));
+    MUSTER_ASSIGN_OR_RETURN(closed, tx.summonses().CloseOverdue(after_due, batch, Day(20006)));
+    MUSTER_ASSIGN_OR_RETURN(again, tx.summonses().CloseOverdue(after_due, batch, Day(20007)));
     return Status::Ok();
   });
   ASSERT_TRUE(st.ok()) << st.ToString();
@@ -902,7 +902,7 @@ TEST_P(StoreTest, ListsOverdueSummonsByIdAndChecksThemAgain) {
     const SummonsState expected[] = {SummonsState::kNoShow,   SummonsState::kDelivered, SummonsState::kNoShow,
                                      SummonsState::kAppeared, SummonsState::kIssued,    SummonsState::kNoShow};
     for (int i = 1; i <= 6; ++i) {
-      MUSTER_ASSIGN_OR_RETURN(Summons s, tx.GetSummonsById(i));
+      MUSTER_ASSIGN_OR_RETURN(Summons s, tx.summonses().GetById(i));
       EXPECT_EQ(s.state, expected[i - 1]) << i;
       const bool was_closed = expected[i - 1] == SummonsState::kNoShow;
       EXPECT_EQ(s.closed_at.has_value(), was_closed) << i;
@@ -914,6 +914,346 @@ TEST_P(StoreTest, ListsOverdueSummonsByIdAndChecksThemAgain) {
     return Status::Ok();
   });
   ASSERT_TRUE(st.ok()) << st.ToString();
+}
+
+// Summonses by number, id and person; the undelivered by id; a campaign's summonses, which
+// PostgreSQL sends as multi-row writes, still refuse a second summons for a person.
+TEST_P(StoreTest, SummonsesRoundTripByNumberPersonAndUndelivered) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  int64_t campaign = 0;
+  std::vector<int64_t> max_ids;
+  Status st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice("D01")));
+    for (int i = 1; i <= 3; ++i) MUSTER_RETURN_IF_ERROR(tx.persons().Upsert(TestPerson(i, "D01")).status());
+    Campaign c;
+    c.kind = "conscription";
+    c.name = "Autumn";
+    c.basis = "Order 1";
+    c.districts = {"D01"};
+    c.appear_from = std::chrono::year{2024} / 10 / 1;
+    c.appear_until = std::chrono::year{2024} / 10 / 30;
+    c.created_by = "supervisor:sam";
+    MUSTER_ASSIGN_OR_RETURN(campaign, tx.campaigns().Insert(c));
+    Summons first = TestSummons(1, 1, "D01", SummonsState::kIssued, 20000);
+    first.delivered_at.reset();
+    Summons second = TestSummons(2, 1, "D01", SummonsState::kDelivered, 20002);
+    second.override_reason = "board order";
+    second.override_approved_by = "supervisor:sam";
+    Summons third = TestSummons(3, 2, "D01", SummonsState::kIssued, 20001);
+    third.delivered_at.reset();
+    Summons in_campaign = TestSummons(4, 3, "D01", SummonsState::kIssued, 20003);
+    in_campaign.delivered_at.reset();
+    in_campaign.campaign_id = campaign;
+    MUSTER_ASSIGN_OR_RETURN(Person third_person, tx.persons().Get(in_campaign.national_id));
+    in_campaign.person_id = third_person.id.value;
+    for (const Summons* s : {&first, &second, &third, &in_campaign}) {
+      MUSTER_ASSIGN_OR_RETURN(int64_t max, tx.summonses().MaxId());
+      max_ids.push_back(max);
+      MUSTER_RETURN_IF_ERROR(tx.summonses().Insert(*s));
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(max_ids, (std::vector<int64_t>{0, 1, 2, 3}));
+
+  st = store->Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(int64_t max, tx.summonses().MaxId());
+    EXPECT_EQ(max, 4);
+    MUSTER_ASSIGN_OR_RETURN(Summons s, tx.summonses().Get("26-00000002-0"));
+    EXPECT_EQ(s.id, 2);
+    EXPECT_EQ(s.national_id, "00000000001");
+    EXPECT_EQ(s.office, "D01");
+    EXPECT_EQ(s.kind, "conscription");
+    EXPECT_FALSE(s.campaign_id);
+    EXPECT_EQ(s.state, SummonsState::kDelivered);
+    EXPECT_EQ(s.issued_at, Day(20002));
+    EXPECT_EQ(s.appear_at, Day(20007));
+    EXPECT_EQ(s.delivered_at, Day(20002));
+    EXPECT_FALSE(s.viewed_at);
+    EXPECT_EQ(s.place, "Room 1");
+    EXPECT_EQ(s.purpose, "Board");
+    EXPECT_EQ(s.issued_by, "officer:olga");
+    EXPECT_EQ(s.override_reason, "board order");
+    EXPECT_EQ(s.override_approved_by, "supervisor:sam");
+    EXPECT_NE(s.person_id, 0);
+    MUSTER_ASSIGN_OR_RETURN(Summons by_id, tx.summonses().GetById(4));
+    EXPECT_EQ(by_id.number, "26-00000004-0");
+    EXPECT_EQ(by_id.campaign_id, campaign);
+    EXPECT_EQ(by_id.national_id, "00000000003");
+    EXPECT_TRUE(tx.summonses().Get("26-99999999-0").status().IsNotFound());
+    EXPECT_TRUE(tx.summonses().GetById(99).status().IsNotFound());
+
+    MUSTER_ASSIGN_OR_RETURN(auto of_person, tx.summonses().ListOfPerson("00000000001"));
+    std::vector<int64_t> ids;
+    for (const Summons& m : of_person) ids.push_back(m.id);
+    EXPECT_EQ(ids, (std::vector<int64_t>{2, 1})) << "latest issued first";
+    MUSTER_ASSIGN_OR_RETURN(auto nobody, tx.summonses().ListOfPerson("00000000099"));
+    EXPECT_TRUE(nobody.empty());
+
+    auto undelivered = [&](Timestamp before, size_t limit) -> std::vector<int64_t> {
+      std::vector<int64_t> out;
+      auto list = tx.summonses().ListUndelivered(before, limit);
+      EXPECT_TRUE(list.ok()) << list.status().ToString();
+      if (list.ok()) {
+        for (const Summons& m : *list) out.push_back(m.id);
+      }
+      return out;
+    };
+    EXPECT_EQ(undelivered(Day(20003), 10), (std::vector<int64_t>{1, 3, 4}));
+    EXPECT_EQ(undelivered(Day(20001), 10), (std::vector<int64_t>{1, 3})) << "issued at or before";
+    EXPECT_EQ(undelivered(Day(20003), 2), (std::vector<int64_t>{1, 3}));
+    EXPECT_TRUE(undelivered(Day(19999), 10).empty());
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+
+  // Taken numbers and a second summons of a campaign for a person fail the write.
+  Status taken = store->Write([&](Tx& tx) {
+    Summons again = TestSummons(5, 2, "D01", SummonsState::kIssued, 20003);
+    again.number = "26-00000001-0";
+    return tx.summonses().Insert(again);
+  });
+  EXPECT_TRUE(taken.IsAlreadyExists()) << taken.ToString();
+  Status twice = store->Write([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(Summons in_campaign, tx.summonses().GetById(4));
+    in_campaign.id = 5;
+    in_campaign.number = "26-00000005-0";
+    return tx.summonses().Insert(in_campaign);
+  });
+  EXPECT_TRUE(twice.IsAlreadyExists()) << twice.ToString();
+  st = store->Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(int64_t max, tx.summonses().MaxId());
+    EXPECT_EQ(max, 4) << "nothing written";
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+}
+
+// Appeals: the decision is written back; lists filter by state, summons and office, in id order
+// from a cursor.
+TEST_P(StoreTest, AppealsRoundTripAndFilter) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  std::vector<int64_t> ids;
+  Status st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_RETURN_IF_ERROR(InsertSummonses(tx, 2, [](int) { return SummonsState::kDelivered; }));
+    MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice("D02")));
+    MUSTER_RETURN_IF_ERROR(tx.persons().Upsert(TestPerson(3, "D02")).status());
+    MUSTER_RETURN_IF_ERROR(tx.summonses().Insert(TestSummons(3, 3, "D02", SummonsState::kDelivered, 20000)));
+    for (int64_t summons : {1, 2, 3}) {
+      Appeal a{0,
+               summons,
+               "",
+               AppealReason::kIllness,
+               fmt::format("Ill {}", summons),
+               AppealState::kPending,
+               fmt::format("citizen:{}", summons),
+               Day(20001)};
+      MUSTER_ASSIGN_OR_RETURN(int64_t id, tx.appeals().Insert(a));
+      ids.push_back(id);
+    }
+    MUSTER_ASSIGN_OR_RETURN(Appeal second, tx.appeals().Get(ids[1]));
+    second.state = AppealState::kGranted;
+    second.decided_by = "officer:olga";
+    second.decided_at = Day(20002);
+    second.decision_reason = "certificate";
+    return tx.appeals().Update(second);
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(ids.size(), 3u);
+  EXPECT_LT(ids[0], ids[1]);
+  EXPECT_LT(ids[1], ids[2]);
+
+  st = store->Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(Appeal a, tx.appeals().Get(ids[1]));
+    EXPECT_EQ(a.summons_id, 2);
+    EXPECT_EQ(a.summons_number, "26-00000002-0");
+    EXPECT_EQ(a.reason, AppealReason::kIllness);
+    EXPECT_EQ(a.text, "Ill 2");
+    EXPECT_EQ(a.state, AppealState::kGranted);
+    EXPECT_EQ(a.filed_by, "citizen:2");
+    EXPECT_EQ(a.filed_at, Day(20001));
+    EXPECT_EQ(a.decided_by, "officer:olga");
+    EXPECT_EQ(a.decided_at, Day(20002));
+    EXPECT_EQ(a.decision_reason, "certificate");
+    MUSTER_ASSIGN_OR_RETURN(Appeal first, tx.appeals().Get(ids[0]));
+    EXPECT_EQ(first.state, AppealState::kPending);
+    EXPECT_FALSE(first.decided_at);
+    EXPECT_TRUE(tx.appeals().Get(ids[2] + 100).status().IsNotFound());
+
+    auto list = [&](const AppealFilter& f) -> std::vector<int64_t> {
+      std::vector<int64_t> out;
+      auto got = tx.appeals().List(f);
+      EXPECT_TRUE(got.ok()) << got.status().ToString();
+      if (got.ok()) {
+        for (const Appeal& x : *got) out.push_back(x.id);
+      }
+      return out;
+    };
+    EXPECT_EQ(list({}), ids);
+    EXPECT_EQ(list({.state = AppealState::kPending}), (std::vector<int64_t>{ids[0], ids[2]}));
+    EXPECT_EQ(list({.summons_id = 2}), (std::vector<int64_t>{ids[1]}));
+    EXPECT_EQ(list({.offices = std::vector<std::string>{"D02"}}), (std::vector<int64_t>{ids[2]}));
+    EXPECT_EQ(list({.offices = std::vector<std::string>{"D01", "D02"}}), ids);
+    EXPECT_TRUE(list({.offices = std::vector<std::string>{}}).empty()) << "no office, no appeal";
+    EXPECT_EQ(list({.state = AppealState::kPending, .offices = std::vector<std::string>{"D01"}}),
+              (std::vector<int64_t>{ids[0]}));
+    EXPECT_EQ(list({.after_id = ids[0], .limit = 1}), (std::vector<int64_t>{ids[1]}));
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+}
+
+// Override requests: the decision and the summons issued are written back; lists are of some
+// offices, by state, in id order from a cursor.
+TEST_P(StoreTest, OverridesRoundTripAndFilter) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  std::vector<int64_t> ids;
+  Status st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_RETURN_IF_ERROR(InsertSummonses(tx, 1, [](int) { return SummonsState::kIssued; }));
+    MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice("D02")));
+    MUSTER_RETURN_IF_ERROR(tx.persons().Upsert(TestPerson(2, "D02")).status());
+    for (int i = 0; i < 3; ++i) {
+      OverrideRequest o;
+      o.national_id = i == 1 ? "00000000002" : "00000000001";
+      o.office = i == 1 ? "D02" : "D01";
+      o.kind = "conscription";
+      o.appear_at = Day(20010);
+      o.place = "Room 2";
+      o.purpose = "Board";
+      o.reasons = {"deferment", "age"};
+      o.justification = fmt::format("Needed {}", i);
+      o.requested_by = "officer:olga";
+      o.requested_at = Day(20001 + i);
+      MUSTER_ASSIGN_OR_RETURN(int64_t id, tx.overrides().Insert(o));
+      ids.push_back(id);
+    }
+    MUSTER_ASSIGN_OR_RETURN(OverrideRequest first, tx.overrides().Get(ids[0]));
+    first.state = OverrideState::kApproved;
+    first.decided_by = "supervisor:sam";
+    first.decided_at = Day(20005);
+    first.summons_id = 1;
+    return tx.overrides().Update(first);
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(ids.size(), 3u);
+
+  st = store->Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(OverrideRequest o, tx.overrides().Get(ids[0]));
+    EXPECT_EQ(o.national_id, "00000000001");
+    EXPECT_EQ(o.office, "D01");
+    EXPECT_EQ(o.kind, "conscription");
+    EXPECT_EQ(o.appear_at, Day(20010));
+    EXPECT_EQ(o.place, "Room 2");
+    EXPECT_EQ(o.purpose, "Board");
+    EXPECT_EQ(o.reasons, (std::vector<std::string>{"deferment", "age"}));
+    EXPECT_EQ(o.justification, "Needed 0");
+    EXPECT_EQ(o.requested_by, "officer:olga");
+    EXPECT_EQ(o.requested_at, Day(20001));
+    EXPECT_EQ(o.state, OverrideState::kApproved);
+    EXPECT_EQ(o.decided_by, "supervisor:sam");
+    EXPECT_EQ(o.decided_at, Day(20005));
+    EXPECT_EQ(o.summons_id, 1);
+    MUSTER_ASSIGN_OR_RETURN(OverrideRequest pending, tx.overrides().Get(ids[1]));
+    EXPECT_EQ(pending.state, OverrideState::kPending);
+    EXPECT_FALSE(pending.decided_at);
+    EXPECT_FALSE(pending.summons_id);
+    EXPECT_TRUE(tx.overrides().Get(ids[2] + 100).status().IsNotFound());
+
+    auto list = [&](const OverrideFilter& f) -> std::vector<int64_t> {
+      std::vector<int64_t> out;
+      auto got = tx.overrides().List(f);
+      EXPECT_TRUE(got.ok()) << got.status().ToString();
+      if (got.ok()) {
+        for (const OverrideRequest& x : *got) out.push_back(x.id);
+      }
+      return out;
+    };
+    EXPECT_EQ(list({.offices = {"D01", "D02"}}), ids);
+    EXPECT_EQ(list({.offices = {"D01"}}), (std::vector<int64_t>{ids[0], ids[2]}));
+    EXPECT_EQ(list({.state = OverrideState::kPending, .offices = {"D01", "D02"}}),
+              (std::vector<int64_t>{ids[1], ids[2]}));
+    EXPECT_EQ(list({.offices = {"D02", "D01"}, .after_id = ids[0], .limit = 1}), (std::vector<int64_t>{ids[1]}));
+    EXPECT_TRUE(list({}).empty()) << "no office, no request";
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+}
+
+// Restrictions are lifted in place and leave the active ones; exit checks are recorded once
+// per reference; a write that changes exit bans wakes the stores that watch them (PostgreSQL).
+TEST_P(StoreTest, RestrictionsLiftAndExitChecksAreRecordedOnce) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  auto waiter = store->WatchExitBanChanges();
+  std::vector<int64_t> ids;
+  Status st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_RETURN_IF_ERROR(InsertSummonses(tx, 2, [](int) { return SummonsState::kNoShow; }));
+    for (auto [summons, kind] : {std::pair<int64_t, const char*>{1, "exit_ban"}, {1, "driving"}, {2, "exit_ban"}}) {
+      Restriction r;
+      r.summons_id = summons;
+      r.kind = kind;
+      r.imposed_at = Day(20010);
+      r.effective_at = Day(20011);
+      MUSTER_ASSIGN_OR_RETURN(int64_t id, tx.restrictions().Insert(r));
+      ids.push_back(id);
+    }
+    MUSTER_ASSIGN_OR_RETURN(auto of_summons, tx.restrictions().ListOfSummons(1));
+    if (of_summons.empty()) return Status::Internal("no restriction of summons 1");
+    Restriction lifted = of_summons.front();
+    lifted.lifted_at = Day(20012);
+    lifted.lift_reason = "appeared";
+    MUSTER_RETURN_IF_ERROR(tx.restrictions().Update(lifted));
+    MUSTER_RETURN_IF_ERROR(tx.restrictions().NotifyExitBanChange());
+    MUSTER_RETURN_IF_ERROR(tx.restrictions().NotifyExitBanChange());  // once per write is enough
+    MUSTER_RETURN_IF_ERROR(
+        tx.restrictions().InsertExitCheck("check-1", "00000000001", "denied", "border:post-7", Day(20013)));
+    return tx.restrictions().InsertExitCheck("check-2", "00000000002", "allowed", "border:post-7", Day(20013));
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(ids, (std::vector<int64_t>{1, 2, 3}));
+  if (GetParam() == "postgres") {
+    auto start = std::chrono::steady_clock::now();
+    waiter->Wait(std::chrono::seconds(20));
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10)) << "woken by the NOTIFY";
+  }
+
+  st = store->Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(auto of_summons, tx.restrictions().ListOfSummons(1));
+    if (of_summons.size() != 2u) return Status::Internal(fmt::format("{} restrictions", of_summons.size()));
+    EXPECT_EQ(of_summons[0].id, 1);
+    EXPECT_EQ(of_summons[0].kind, "exit_ban");
+    EXPECT_EQ(of_summons[0].lifted_at, Day(20012));
+    EXPECT_EQ(of_summons[0].lift_reason, "appeared");
+    EXPECT_EQ(of_summons[0].summons_number, "26-00000001-0");
+    EXPECT_EQ(of_summons[0].national_id, "00000000001");
+    EXPECT_EQ(of_summons[1].kind, "driving");
+    EXPECT_FALSE(of_summons[1].lifted_at);
+    EXPECT_EQ(of_summons[1].imposed_at, Day(20010));
+    EXPECT_EQ(of_summons[1].effective_at, Day(20011));
+    std::vector<int64_t> active;
+    MUSTER_RETURN_IF_ERROR(
+        tx.restrictions().ForEachActive("exit_ban", [&](const Restriction& r) { active.push_back(r.id); }));
+    EXPECT_EQ(active, std::vector<int64_t>{3});
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+
+  // Written again (a batch whose COMMIT answer was lost): not an error, and still one row each.
+  st = store->Write([&](Tx& tx) {
+    return tx.restrictions().InsertExitCheck("check-1", "00000000001", "allowed", "border:post-8", Day(20014));
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  Status raw = RawExec(
+      "INSERT INTO exit_checks (reference, national_id, decision, asked_by, asked_at) "
+      "VALUES ('check-1', '00000000001', 'denied', 'border:post-7', 0)");
+  EXPECT_FALSE(raw.ok()) << "check-1 is recorded";
+  raw = RawExec(
+      "INSERT INTO exit_checks (reference, national_id, decision, asked_by, asked_at) "
+      "VALUES ('check-3', '00000000001', 'denied', 'border:post-7', 0)");
+  EXPECT_TRUE(raw.ok()) << raw.ToString();
 }
 
 // The report aggregates count the same on every backend: per office and state, per day of each
@@ -943,12 +1283,12 @@ TEST_P(StoreTest, TalliesSummonsPerOfficeStateAndDay) {
     Summons c3 = TestSummons(3, 3, "D02", SummonsState::kAppeared, 20001);
     c3.viewed_at = Day(20002);
     c3.appeared_at = Day(20003);
-    for (const Summons* s : {&a, &b, &c3}) MUSTER_RETURN_IF_ERROR(tx.InsertSummons(*s));
+    for (const Summons* s : {&a, &b, &c3}) MUSTER_RETURN_IF_ERROR(tx.summonses().Insert(*s));
     Restriction r{0, 0, b.national_id, 2, b.number, "exit_ban", Day(20010), Day(20010, 12)};
-    MUSTER_RETURN_IF_ERROR(tx.InsertRestriction(r).status());
+    MUSTER_RETURN_IF_ERROR(tx.restrictions().Insert(r).status());
     Restriction lifted{0, 0, c3.national_id, 3, c3.number, "exit_ban", Day(20001), Day(20001)};
     lifted.lifted_at = Day(20003);
-    return tx.InsertRestriction(lifted).status();
+    return tx.restrictions().Insert(lifted).status();
   });
   ASSERT_TRUE(st.ok()) << st.ToString();
 
@@ -1260,7 +1600,7 @@ TEST_P(StoreTest, CampaignsRoundTripAndCountTheirSummonses) {
       Summons s = TestSummons(i, i, "D01", i == 2 ? SummonsState::kCancelled : SummonsState::kDelivered, 20000);
       if (i < 4) s.campaign_id = c.id;
       if (i == 3) s.appear_at = Day(20007);
-      MUSTER_RETURN_IF_ERROR(tx.InsertSummons(s));
+      MUSTER_RETURN_IF_ERROR(tx.summonses().Insert(s));
     }
     return Status::Ok();
   });

@@ -7,7 +7,7 @@ Status WritePath::Write(const std::function<Status(Tx&, Effects&)>& work, Kind k
   MUSTER_RETURN_IF_ERROR(store_.Write([&](Tx& tx) {
     effects = {};
     MUSTER_RETURN_IF_ERROR(work(tx, effects));
-    if (effects.exit_bans_changed) MUSTER_RETURN_IF_ERROR(tx.NotifyExitBanChange());
+    if (effects.exit_bans_changed) MUSTER_RETURN_IF_ERROR(tx.restrictions().NotifyExitBanChange());
     return hooks_.before_commit && !followed ? hooks_.before_commit(tx) : Status::Ok();
   }));
   if (followed) hooks_.bulk_after_commit();

@@ -107,7 +107,7 @@ Status SummonsService::ReloadExitBans(bool from_replica) {
   int64_t seq = 0;
   auto read = [&](Tx& tx) {
     MUSTER_ASSIGN_OR_RETURN(seq, tx.events().LastSeq());
-    return tx.ForEachActiveRestriction(kExitBan,
+    return tx.restrictions().ForEachActive(kExitBan,
                                        [&](const Restriction& r) { fresh.Add(r.national_id, r.id, r.effective_at); });
   };
   MUSTER_RETURN_IF_ERROR(from_replica ? store_.ReadReplica(read) : store_.Read(read));
@@ -301,7 +301,7 @@ Result<Summons> SummonsService::Enter(Tx& tx, const IssueRequest& r, int64_t id,
     s.state = SummonsState::kDelivered;
     s.delivered_at = now;
   }
-  MUSTER_RETURN_IF_ERROR(tx.InsertSummons(s));
+  MUSTER_RETURN_IF_ERROR(tx.summonses().Insert(s));
   MUSTER_ASSIGN_OR_RETURN(std::string document_sha256, SummonsDocumentSha256(s));
   MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.issued", now, actor, s.number, IssuedPayload(s, document_sha256)));
   if (s.delivered_at) MUSTER_RETURN_IF_ERROR(Delivered(tx, s, document_sha256, actor, changes));
@@ -311,7 +311,7 @@ Result<Summons> SummonsService::Enter(Tx& tx, const IssueRequest& r, int64_t id,
 Result<Summons> SummonsService::EnterNext(Tx& tx, const IssueRequest& r, std::string_view actor,
                                           const std::string& override_reason, const std::string& approved_by,
                                           ExitBanWrites& changes) {
-  MUSTER_ASSIGN_OR_RETURN(int64_t max_id, tx.MaxSummonsId());
+  MUSTER_ASSIGN_OR_RETURN(int64_t max_id, tx.summonses().MaxId());
   return Enter(tx, r, max_id + 1, std::nullopt, actor, override_reason, approved_by, clock_.Now(), changes);
 }
 
@@ -353,7 +353,7 @@ Result<OverrideRequest> SummonsService::RequestOverride(const IssueRequest& r, s
                         std::string(justification),
                         std::string(actor),
                         clock_.Now()};
-    MUSTER_ASSIGN_OR_RETURN(o.id, tx.InsertOverride(o));
+    MUSTER_ASSIGN_OR_RETURN(o.id, tx.overrides().Insert(o));
     return EmitEvent(tx, "override.requested", o.requested_at, actor, o.national_id,
                      {{"override_id", o.id},
                       {"national_id", o.national_id},
@@ -368,7 +368,7 @@ Result<OverrideRequest> SummonsService::RequestOverride(const IssueRequest& r, s
 Result<Summons> SummonsService::ApproveOverride(int64_t override_id, std::string_view actor) {
   Summons issued;
   MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites& changes) {
-    MUSTER_ASSIGN_OR_RETURN(OverrideRequest o, tx.GetOverride(override_id));
+    MUSTER_ASSIGN_OR_RETURN(OverrideRequest o, tx.overrides().Get(override_id));
     if (o.state != OverrideState::kPending) {
       return Status::FailedPrecondition(fmt::format("override {} is already {}", o.id, OverrideStateName(o.state)));
     }
@@ -383,7 +383,7 @@ Result<Summons> SummonsService::ApproveOverride(int64_t override_id, std::string
     o.decided_by = std::string(actor);
     o.decided_at = clock_.Now();
     o.summons_id = issued.id;
-    MUSTER_RETURN_IF_ERROR(tx.UpdateOverride(o));
+    MUSTER_RETURN_IF_ERROR(tx.overrides().Update(o));
     return EmitEvent(tx, "override.approved", *o.decided_at, actor, o.national_id,
                      {{"override_id", o.id}, {"national_id", o.national_id}, {"summons", issued.number}});
   }));
@@ -393,14 +393,14 @@ Result<Summons> SummonsService::ApproveOverride(int64_t override_id, std::string
 Result<OverrideRequest> SummonsService::RejectOverride(int64_t override_id, std::string_view actor) {
   OverrideRequest o;
   MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites&) {
-    MUSTER_ASSIGN_OR_RETURN(o, tx.GetOverride(override_id));
+    MUSTER_ASSIGN_OR_RETURN(o, tx.overrides().Get(override_id));
     if (o.state != OverrideState::kPending) {
       return Status::FailedPrecondition(fmt::format("override {} is already {}", o.id, OverrideStateName(o.state)));
     }
     o.state = OverrideState::kRejected;
     o.decided_by = std::string(actor);
     o.decided_at = clock_.Now();
-    MUSTER_RETURN_IF_ERROR(tx.UpdateOverride(o));
+    MUSTER_RETURN_IF_ERROR(tx.overrides().Update(o));
     return EmitEvent(tx, "override.rejected", *o.decided_at, actor, o.national_id,
                      {{"override_id", o.id}, {"national_id", o.national_id}});
   }));
@@ -411,7 +411,7 @@ Status SummonsService::Deliver(Tx& tx, Summons& s, Timestamp at, std::string_vie
   MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kDeliver));
   s.state = SummonsState::kDelivered;
   s.delivered_at = at;
-  MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
+  MUSTER_RETURN_IF_ERROR(tx.summonses().Update(s));
   MUSTER_ASSIGN_OR_RETURN(std::string document_sha256, SummonsDocumentSha256(s));
   return Delivered(tx, s, document_sha256, actor, changes);
 }
@@ -438,12 +438,12 @@ Status SummonsService::Delivered(Tx& tx, const Summons& s, const std::string& do
 
 Status SummonsService::Impose(Tx& tx, const Summons& s, const RestrictionRule& rule, Timestamp at, Timestamp from,
                               std::string_view actor, ExitBanWrites& changes) {
-  Restriction r;  // its person and national ID are its summons' (Tx::InsertRestriction)
+  Restriction r;  // its person and national ID are its summons' (RestrictionPort::Insert)
   r.summons_id = s.id;
   r.kind = rule.kind;
   r.imposed_at = at;
   r.effective_at = from + std::chrono::days(rule.after_days);
-  MUSTER_ASSIGN_OR_RETURN(r.id, tx.InsertRestriction(r));
+  MUSTER_ASSIGN_OR_RETURN(r.id, tx.restrictions().Insert(r));
   std::string payload;
   JsonWriter(payload)
       .BeginObject()
@@ -463,12 +463,12 @@ Status SummonsService::Impose(Tx& tx, const Summons& s, const RestrictionRule& r
 
 Status SummonsService::LiftAll(Tx& tx, const Summons& s, Timestamp at, std::string_view reason, std::string_view actor,
                                ExitBanWrites& changes) {
-  MUSTER_ASSIGN_OR_RETURN(auto restrictions, tx.ListRestrictionsOfSummons(s.id));
+  MUSTER_ASSIGN_OR_RETURN(auto restrictions, tx.restrictions().ListOfSummons(s.id));
   for (Restriction& r : restrictions) {
     if (r.lifted_at) continue;
     r.lifted_at = at;
     r.lift_reason = std::string(reason);
-    MUSTER_RETURN_IF_ERROR(tx.UpdateRestriction(r));
+    MUSTER_RETURN_IF_ERROR(tx.restrictions().Update(r));
     MUSTER_RETURN_IF_ERROR(EmitEvent(
         tx, "restriction.lifted", at, actor, s.number,
         {{"restriction_id", r.id}, {"kind", r.kind}, {"national_id", s.national_id}, {"reason", r.lift_reason}}));
@@ -546,7 +546,7 @@ Result<CampaignPlan> SummonsService::IssueCampaign(int64_t id, std::string_view 
     size_t end = std::min(total, start + batch);
     MUSTER_RETURN_IF_ERROR(Write(
         [&](Tx& tx, ExitBanWrites& changes) {
-          MUSTER_ASSIGN_OR_RETURN(int64_t max_id, tx.MaxSummonsId());
+          MUSTER_ASSIGN_OR_RETURN(int64_t max_id, tx.summonses().MaxId());
           Timestamp now = clock_.Now();
           IssueRequest r;
           r.kind = c.kind;
@@ -572,7 +572,7 @@ Result<Summons> SummonsService::Get(std::string_view number) {
   MUSTER_ASSIGN_OR_RETURN(std::string canonical, ParseSummonsNumber(number));
   Summons s;
   MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
-    MUSTER_ASSIGN_OR_RETURN(s, tx.GetSummons(canonical));
+    MUSTER_ASSIGN_OR_RETURN(s, tx.summonses().Get(canonical));
     return Status::Ok();
   }));
   return s;
@@ -582,13 +582,13 @@ Result<Summons> SummonsService::View(std::string_view number, std::string_view a
   MUSTER_ASSIGN_OR_RETURN(std::string canonical, ParseSummonsNumber(number));
   Summons s;
   MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites& changes) {
-    MUSTER_ASSIGN_OR_RETURN(s, tx.GetSummons(canonical));
+    MUSTER_ASSIGN_OR_RETURN(s, tx.summonses().Get(canonical));
     if (s.viewed_at) return Status::Ok();  // only the first opening counts
     Timestamp now = clock_.Now();
     if (s.state == SummonsState::kIssued) MUSTER_RETURN_IF_ERROR(Deliver(tx, s, now, actor, changes));
     s.viewed_at = now;
     if (s.state == SummonsState::kDelivered) s.state = SummonsState::kViewed;
-    MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
+    MUSTER_RETURN_IF_ERROR(tx.summonses().Update(s));
     return EmitEvent(tx, "summons.viewed", now, actor, s.number, {{"viewed_at", FormatTimestamp(now)}});
   }));
   return s;
@@ -601,14 +601,14 @@ Result<Summons> SummonsService::Appear(std::string_view number, std::optional<Ti
   if (when > now) return Status::InvalidArgument("at", fmt::format("{} is in the future", FormatTimestamp(when)));
   Summons s;
   MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites& changes) {
-    MUSTER_ASSIGN_OR_RETURN(s, tx.GetSummons(canonical));
+    MUSTER_ASSIGN_OR_RETURN(s, tx.summonses().Get(canonical));
     MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kAppear));
     if (when < s.issued_at) {
       return Status::InvalidArgument("at", fmt::format("{} is before the summons was issued", FormatTimestamp(when)));
     }
     s.state = SummonsState::kAppeared;
     s.appeared_at = when;
-    MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
+    MUSTER_RETURN_IF_ERROR(tx.summonses().Update(s));
     MUSTER_RETURN_IF_ERROR(
         EmitEvent(tx, "summons.appeared", now, actor, s.number, {{"appeared_at", FormatTimestamp(when)}}));
     return LiftAll(tx, s, now, "appeared", actor, changes);
@@ -621,13 +621,13 @@ Result<Summons> SummonsService::Cancel(std::string_view number, std::string_view
   MUSTER_RETURN_IF_ERROR(CheckText("reason", reason, {.max_bytes = 1000, .multiline = true}));
   Summons s;
   MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites& changes) {
-    MUSTER_ASSIGN_OR_RETURN(s, tx.GetSummons(canonical));
+    MUSTER_ASSIGN_OR_RETURN(s, tx.summonses().Get(canonical));
     MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kCancel));
     Timestamp now = clock_.Now();
     s.state = SummonsState::kCancelled;
     s.closed_at = now;
     s.close_reason = std::string(reason);
-    MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
+    MUSTER_RETURN_IF_ERROR(tx.summonses().Update(s));
     MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.cancelled", now, actor, s.number, {{"reason", s.close_reason}}));
     return LiftAll(tx, s, now, "summons cancelled", actor, changes);
   }));
@@ -640,10 +640,10 @@ Result<Appeal> SummonsService::FileAppeal(std::string_view number, AppealReason 
   MUSTER_RETURN_IF_ERROR(CheckText("text", text, {.max_bytes = 5000, .multiline = true}));
   Appeal a;
   MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites&) {
-    MUSTER_ASSIGN_OR_RETURN(Summons s, tx.GetSummons(canonical));
+    MUSTER_ASSIGN_OR_RETURN(Summons s, tx.summonses().Get(canonical));
     MUSTER_RETURN_IF_ERROR(CheckTransition(s.number, s.state, SummonsAction::kFileAppeal));
     MUSTER_ASSIGN_OR_RETURN(auto pending,
-                            tx.ListAppeals({.state = AppealState::kPending, .summons_id = s.id, .limit = 1}));
+                            tx.appeals().List({.state = AppealState::kPending, .summons_id = s.id, .limit = 1}));
     if (!pending.empty()) {
       return Status::FailedPrecondition(
           fmt::format("summons {} already has appeal {} pending", s.number, pending.front().id));
@@ -654,7 +654,7 @@ Result<Appeal> SummonsService::FileAppeal(std::string_view number, AppealReason 
     a.text = std::string(text);
     a.filed_by = std::string(actor);
     a.filed_at = clock_.Now();
-    MUSTER_ASSIGN_OR_RETURN(a.id, tx.InsertAppeal(a));
+    MUSTER_ASSIGN_OR_RETURN(a.id, tx.appeals().Insert(a));
     return EmitEvent(tx, "appeal.filed", a.filed_at, actor, s.number,
                      {{"appeal_id", a.id}, {"reason", std::string(AppealReasonName(reason))}});
   }));
@@ -666,11 +666,11 @@ Result<Appeal> SummonsService::DecideAppeal(int64_t appeal_id, bool grant, std::
   MUSTER_RETURN_IF_ERROR(CheckText("reason", reason, {.max_bytes = 2000, .multiline = true}));
   Appeal a;
   MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites& changes) {
-    MUSTER_ASSIGN_OR_RETURN(a, tx.GetAppeal(appeal_id));
+    MUSTER_ASSIGN_OR_RETURN(a, tx.appeals().Get(appeal_id));
     if (a.state != AppealState::kPending) {
       return Status::FailedPrecondition(fmt::format("appeal {} is already {}", a.id, AppealStateName(a.state)));
     }
-    MUSTER_ASSIGN_OR_RETURN(Summons s, tx.GetSummonsById(a.summons_id));
+    MUSTER_ASSIGN_OR_RETURN(Summons s, tx.summonses().GetById(a.summons_id));
     if (SameActor(s.issued_by, actor)) {
       return Status::PermissionDenied(
           fmt::format("{} issued summons {} and may not decide its appeal", actor, s.number));
@@ -680,7 +680,7 @@ Result<Appeal> SummonsService::DecideAppeal(int64_t appeal_id, bool grant, std::
     a.decided_by = std::string(actor);
     a.decided_at = now;
     a.decision_reason = std::string(reason);
-    MUSTER_RETURN_IF_ERROR(tx.UpdateAppeal(a));
+    MUSTER_RETURN_IF_ERROR(tx.appeals().Update(a));
     MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "appeal.decided", now, actor, s.number,
                                      {{"appeal_id", a.id}, {"decision", std::string(AppealStateName(a.state))}}));
     if (!grant) return Status::Ok();
@@ -688,7 +688,7 @@ Result<Appeal> SummonsService::DecideAppeal(int64_t appeal_id, bool grant, std::
     s.state = SummonsState::kExcused;
     s.closed_at = now;
     s.close_reason = std::string(reason);
-    MUSTER_RETURN_IF_ERROR(tx.UpdateSummons(s));
+    MUSTER_RETURN_IF_ERROR(tx.summonses().Update(s));
     MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "summons.excused", now, actor, s.number, {{"appeal_id", a.id}}));
     return LiftAll(tx, s, now, "appeal granted", actor, changes);
   }));
@@ -723,7 +723,7 @@ Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor
       size_t done = 0;
       MUSTER_RETURN_IF_ERROR(Write(
           [&](Tx& tx, ExitBanWrites& changes) {
-            MUSTER_ASSIGN_OR_RETURN(auto due, tx.ListUndelivered(issued_before, batch));
+            MUSTER_ASSIGN_OR_RETURN(auto due, tx.summonses().ListUndelivered(issued_before, batch));
             for (Summons& s : due) {
               MUSTER_RETURN_IF_ERROR(
                   Deliver(tx, s, s.issued_at + std::chrono::days(policy_.delivery_days), actor, changes));
@@ -741,20 +741,20 @@ Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor
   // restrictions and their events), so a large sweep writes each page about once instead of once
   // per batch. The rows of the next batch are read on another thread, outside the write lock,
   // while this one writes; a write closes only those of its batch still overdue then
-  // (Tx::CloseOverdue), and what the events and restrictions take from the rows read (number,
+  // (SummonsPort::CloseOverdue), and what the events and restrictions take from the rows read (number,
   // person, deadline) never changes.
   Timestamp appear_before = OverdueIfAppearBefore(now, policy_);
   auto read_batch = [this, appear_before](std::span<const int64_t> chunk) -> Result<std::vector<Summons>> {
     std::vector<Summons> rows;
     MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
-      MUSTER_ASSIGN_OR_RETURN(rows, tx.ListOverdue(appear_before, chunk));
+      MUSTER_ASSIGN_OR_RETURN(rows, tx.summonses().ListOverdue(appear_before, chunk));
       return Status::Ok();
     }));
     return rows;
   };
   std::vector<int64_t> ids;
   MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
-    MUSTER_ASSIGN_OR_RETURN(ids, tx.ListOverdueIds(appear_before));
+    MUSTER_ASSIGN_OR_RETURN(ids, tx.summonses().ListOverdueIds(appear_before));
     return Status::Ok();
   }));
   auto chunk_at = [&](size_t start) {
@@ -772,7 +772,7 @@ Result<SweepSummary> SummonsService::Sweep(Timestamp now, std::string_view actor
     MUSTER_RETURN_IF_ERROR(Write(
         [&](Tx& tx, ExitBanWrites& changes) {
           done = imposed = 0;
-          MUSTER_ASSIGN_OR_RETURN(std::vector<int64_t> closed, tx.CloseOverdue(appear_before, row_ids, now));
+          MUSTER_ASSIGN_OR_RETURN(std::vector<int64_t> closed, tx.summonses().CloseOverdue(appear_before, row_ids, now));
           auto still = closed.begin();  // both in id order
           for (const Summons& s : rows) {
             if (still == closed.end() || *still != s.id) continue;
@@ -839,7 +839,7 @@ Status SummonsService::FlushExitChecks() {
       for (const ExitCheckRecord& r : batch) {
         FormatReference(reference, r.at, r.counter);
         MUSTER_RETURN_IF_ERROR(
-            tx.InsertExitCheck(reference.reference(), r.national_id, r.allow ? "allow" : "deny", r.asked_by, r.at));
+            tx.restrictions().InsertExitCheck(reference.reference(), r.national_id, r.allow ? "allow" : "deny", r.asked_by, r.at));
       }
       return Status::Ok();
     });

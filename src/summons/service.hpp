@@ -188,7 +188,7 @@ class SummonsService {
   // `document_sha256`: SummonsDocumentSha256(s).
   Status Delivered(Tx& tx, const Summons& s, const std::string& document_sha256, std::string_view actor,
                    ExitBanWrites& changes);
-  // Records that overdue `s`, which Tx::CloseOverdue has just marked no_show at `now`, failed to
+  // Records that overdue `s`, which SummonsPort::CloseOverdue has just marked no_show at `now`, failed to
   // appear, and imposes the policy's restrictions; returns how many.
   Result<size_t> MarkNoShow(Tx& tx, const Summons& s, Timestamp now, std::string_view actor, ExitBanWrites& changes);
   // Imposes `rule` at `at`, taking effect `rule.after_days` after `from` (the missed deadline).

@@ -165,7 +165,7 @@ TEST_F(SummonsServiceTest, ASweepLeavesASummonsThatChangedAfterItWasRead) {
   EXPECT_EQ(second->state, SummonsState::kAppeared);
   ASSERT_TRUE(store_
                   ->Read([&](Tx& tx) {
-                    MUSTER_ASSIGN_OR_RETURN(auto restrictions, tx.ListRestrictionsOfSummons(second->id));
+                    MUSTER_ASSIGN_OR_RETURN(auto restrictions, tx.restrictions().ListOfSummons(second->id));
                     EXPECT_TRUE(restrictions.empty());
                     const std::string_view no_show[] = {"summons.no_show"};
                     MUSTER_ASSIGN_OR_RETURN(auto events, tx.events().ListOfTypes(0, no_show, 10));

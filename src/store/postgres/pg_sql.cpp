@@ -3,26 +3,14 @@
 #include <fmt/format.h>
 
 namespace muster::postgres {
+
+std::string ResultRow::Blob(int column) const {
+  std::string bytes;
+  if (!rows_.Bytes(row_, column, &bytes)) bytes.clear();
+  return bytes;
+}
+
 namespace {
-
-class ResultRow final : public sql::Row {
- public:
-  ResultRow(const Rows& rows, int row) : rows_(rows), row_(row) {}
-  bool IsNull(int column) const override { return rows_.IsNull(row_, column); }
-  int64_t Int(int column) const override { return rows_.Int(row_, column); }
-  std::string Text(int column) const override { return rows_.Text(row_, column); }
-  std::string_view View(int column) const override { return rows_.View(row_, column); }
-  std::string Blob(int column) const override {
-    std::string bytes;
-    if (!rows_.Bytes(row_, column, &bytes)) bytes.clear();
-    return bytes;
-  }
-  void Seek(int row) { row_ = row; }
-
- private:
-  const Rows& rows_;
-  int row_;
-};
 
 // `items` as a PostgreSQL array literal, each quoted.
 template <typename Strings>

@@ -7,6 +7,22 @@
 
 namespace muster::postgres {
 
+// Row `row` of a result, as the queries written once read it.
+class ResultRow final : public sql::Row {
+ public:
+  ResultRow(const Rows& rows, int row) : rows_(rows), row_(row) {}
+  bool IsNull(int column) const override { return rows_.IsNull(row_, column); }
+  int64_t Int(int column) const override { return rows_.Int(row_, column); }
+  std::string Text(int column) const override { return rows_.Text(row_, column); }
+  std::string_view View(int column) const override { return rows_.View(row_, column); }
+  std::string Blob(int column) const override;
+  void Seek(int row) { row_ = row; }
+
+ private:
+  const Rows& rows_;
+  int row_;
+};
+
 class PgConnection final : public sql::Connection {
  public:
   // `conn` must outlive this object.

@@ -3,7 +3,7 @@
 // Correctness never relies on in-process locks: every Write runs in one transaction that
 // first takes a transaction-level advisory lock (pg_advisory_xact_lock), so writes are
 // serialised across all processes exactly as SQLite's single writer serialises them (ids from
-// MaxSummonsId() + 1, event seq order = commit order, gap-free ledger appends). Each Read is a
+// summonses().MaxId() + 1, event seq order = commit order, gap-free ledger appends). Each Read is a
 // REPEATABLE READ, READ ONLY snapshot and takes no lock; ReadReplica runs it on the replica
 // given by StoreOptions::replica_url, if any. A transaction that fails on a lost connection, a
 // serialization failure or a recovery conflict before its COMMIT is sent runs once more on a

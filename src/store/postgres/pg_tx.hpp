@@ -1,5 +1,5 @@
 // Internal to store/postgres: the PostgreSQL implementation of Tx, split across files by area
-// (pg_summons.cpp, pg_ledger.cpp, ...), and the row helpers they share.
+// (pg_registry.cpp, pg_summonses.cpp, pg_events.cpp, pg_ledger.cpp, ...), and the row helpers they share.
 //
 // A PgTx runs on one connection inside a transaction its store opened: a write holds the
 // store's transaction-level advisory lock (see pg_store.cpp), a read is a REPEATABLE READ
@@ -17,11 +17,14 @@
 #include "store/postgres/pg_events.hpp"
 #include "store/postgres/pg_ledger.hpp"
 #include "store/postgres/pg_sql.hpp"
+#include "store/postgres/pg_summonses.hpp"
+#include "store/sql/appeal_sql.hpp"
 #include "store/sql/auth_sql.hpp"
 #include "store/sql/campaign_sql.hpp"
 #include "store/sql/correction_sql.hpp"
 #include "store/sql/deferment_sql.hpp"
 #include "store/sql/office_sql.hpp"
+#include "store/sql/override_sql.hpp"
 #include "store/store.hpp"
 
 namespace muster::postgres {
@@ -79,6 +82,10 @@ std::string IntArray(size_t n, Get get) {
   return out;
 }
 
+// The order in which a write's multi-row statements send their rows (Connection::AddRow): each
+// refers only to rows of those before it (a restriction to its summons).
+enum RowRank : int { kSummonsRows, kSummonsUpdates, kRestrictionRows, kEventRows, kExitCheckRows };
+
 // The channel a write that changes exit bans notifies on commit (LISTEN: pg_store.cpp).
 inline constexpr std::string_view kExitBanChannel = "muster_exit_ban_changes";
 
@@ -93,44 +100,16 @@ class PgTx final : public Tx {
   CampaignPort& campaigns() override { return campaigns_; }
   ReportPort& reports() override { return reports_; }
 
-  // Summons lifecycle: pg_summons.cpp.
-  Result<int64_t> MaxSummonsId() override;
-  Status InsertSummons(const Summons& m) override;
-  Status UpdateSummons(const Summons& m) override;
-  Result<Summons> GetSummons(std::string_view number) override;
-  Result<Summons> GetSummonsById(int64_t id) override;
-  Result<std::vector<Summons>> ListSummonsOfPerson(std::string_view national_id) override;
-  Result<std::vector<Summons>> ListUndelivered(Timestamp issued_before, size_t limit) override;
-  Result<std::vector<int64_t>> ListOverdueIds(Timestamp appear_before) override;
-  Result<std::vector<Summons>> ListOverdue(Timestamp appear_before, std::span<const int64_t> ids) override;
-  Result<std::vector<int64_t>> CloseOverdue(Timestamp appear_before, std::span<const int64_t> ids,
-                                            Timestamp closed_at) override;
-  Result<int64_t> InsertAppeal(const Appeal& a) override;
-  Status UpdateAppeal(const Appeal& a) override;
-  Result<Appeal> GetAppeal(int64_t id) override;
-  Result<std::vector<Appeal>> ListAppeals(const AppealFilter& filter) override;
-  Result<int64_t> InsertRestriction(const Restriction& r) override;
-  Status UpdateRestriction(const Restriction& r) override;
-  Result<std::vector<Restriction>> ListRestrictionsOfSummons(int64_t summons_id) override;
-  Result<std::vector<Restriction>> ListRestrictionsOfPerson(std::string_view national_id) override;
-  Status ForEachActiveRestriction(std::string_view kind, const std::function<void(const Restriction&)>& fn) override;
-  Result<int64_t> InsertOverride(const OverrideRequest& o) override;
-  Status UpdateOverride(const OverrideRequest& o) override;
-  Result<OverrideRequest> GetOverride(int64_t id) override;
-  Result<std::vector<OverrideRequest>> ListOverrides(const OverrideFilter& filter) override;
-  Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
-                         std::string_view asked_by, Timestamp asked_at) override;
-  Status NotifyExitBanChange() override;
-
+  SummonsPort& summonses() override { return summonses_; }
+  AppealPort& appeals() override { return appeals_; }
+  OverridePort& overrides() override { return overrides_; }
+  RestrictionPort& restrictions() override { return restrictions_; }
   AuthPort& auth() override { return auth_; }
   EventPort& events() override { return events_; }
   LedgerPort& ledger() override { return ledger_; }
 
  private:
   Connection& conn_;
-  // The id of the last restriction, so that imposing one needs no answer either.
-  std::optional<int64_t> last_restriction_id_;
-  bool exit_bans_notified_ = false;  // NOTIFY kExitBanChannel sent in this write
   PgConnection sql_{conn_};
   sql::SqlAuth auth_{sql_};
   sql::SqlOffices offices_{sql_};
@@ -139,6 +118,10 @@ class PgTx final : public Tx {
   sql::SqlCorrections corrections_{sql_};
   sql::SqlCampaigns campaigns_{sql_};
   PgReports reports_{sql_, conn_};
+  PgSummons summonses_{sql_, conn_};
+  sql::SqlAppeals appeals_{sql_};
+  sql::SqlOverrides overrides_{sql_};
+  PgRestrictions restrictions_{sql_, conn_};
   PgEvents events_{conn_, sql_};
   PgLedger ledger_{sql_};
 };

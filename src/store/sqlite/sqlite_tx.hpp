@@ -12,17 +12,21 @@
 #include <string_view>
 #include <vector>
 
+#include "store/sql/appeal_sql.hpp"
 #include "store/sql/auth_sql.hpp"
 #include "store/sql/campaign_sql.hpp"
 #include "store/sql/correction_sql.hpp"
 #include "store/sql/deferment_sql.hpp"
+#include "store/sql/ledger_sql.hpp"
 #include "store/sql/office_sql.hpp"
+#include "store/sql/override_sql.hpp"
 #include "store/sql/person_sql.hpp"
 #include "store/sql/report_sql.hpp"
-#include "store/sql/ledger_sql.hpp"
+#include "store/sql/restriction_sql.hpp"
 #include "store/sqlite/sqlite_db.hpp"
 #include "store/sqlite/sqlite_events.hpp"
 #include "store/sqlite/sqlite_sql.hpp"
+#include "store/sqlite/sqlite_summonses.hpp"
 #include "store/store.hpp"
 
 namespace muster::sqlite {
@@ -102,33 +106,10 @@ class SqliteTx final : public Tx {
   CampaignPort& campaigns() override { return campaigns_; }
   ReportPort& reports() override { return reports_; }
 
-  Result<int64_t> MaxSummonsId() override;
-  Status InsertSummons(const Summons& m) override;
-  Status UpdateSummons(const Summons& m) override;
-  Result<Summons> GetSummons(std::string_view number) override;
-  Result<Summons> GetSummonsById(int64_t id) override;
-  Result<std::vector<Summons>> ListSummonsOfPerson(std::string_view national_id) override;
-  Result<std::vector<Summons>> ListUndelivered(Timestamp issued_before, size_t limit) override;
-  Result<std::vector<int64_t>> ListOverdueIds(Timestamp appear_before) override;
-  Result<std::vector<Summons>> ListOverdue(Timestamp appear_before, std::span<const int64_t> ids) override;
-  Result<std::vector<int64_t>> CloseOverdue(Timestamp appear_before, std::span<const int64_t> ids,
-                                            Timestamp closed_at) override;
-  Result<int64_t> InsertAppeal(const Appeal& a) override;
-  Status UpdateAppeal(const Appeal& a) override;
-  Result<Appeal> GetAppeal(int64_t id) override;
-  Result<std::vector<Appeal>> ListAppeals(const AppealFilter& filter) override;
-  Result<int64_t> InsertRestriction(const Restriction& r) override;
-  Status UpdateRestriction(const Restriction& r) override;
-  Result<std::vector<Restriction>> ListRestrictionsOfSummons(int64_t summons_id) override;
-  Result<std::vector<Restriction>> ListRestrictionsOfPerson(std::string_view national_id) override;
-  Status ForEachActiveRestriction(std::string_view kind, const std::function<void(const Restriction&)>& fn) override;
-  Result<int64_t> InsertOverride(const OverrideRequest& o) override;
-  Status UpdateOverride(const OverrideRequest& o) override;
-  Result<OverrideRequest> GetOverride(int64_t id) override;
-  Result<std::vector<OverrideRequest>> ListOverrides(const OverrideFilter& filter) override;
-  Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
-                         std::string_view asked_by, Timestamp asked_at) override;
-  Status NotifyExitBanChange() override;
+  SummonsPort& summonses() override { return summonses_; }
+  AppealPort& appeals() override { return appeals_; }
+  OverridePort& overrides() override { return overrides_; }
+  RestrictionPort& restrictions() override { return restrictions_; }
 
   AuthPort& auth() override { return auth_; }
   EventPort& events() override { return events_; }
@@ -144,6 +125,10 @@ class SqliteTx final : public Tx {
   sql::SqlCorrections corrections_{sql_};
   sql::SqlCampaigns campaigns_{sql_};
   sql::SqlReports reports_{sql_};
+  SqliteSummons summonses_{sql_, db_};
+  sql::SqlAppeals appeals_{sql_};
+  sql::SqlOverrides overrides_{sql_};
+  sql::SqlRestrictions restrictions_{sql_};
   SqliteEvents events_{db_, sql_};
   sql::SqlLedger ledger_{sql_};
 };
