@@ -11,6 +11,8 @@
 // Not thread-safe: a Connection belongs to the transaction that is using it.
 #pragma once
 
+#include <absl/container/inlined_vector.h>
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -60,10 +62,11 @@ class Args {
     return *this;
   }
 
-  const std::vector<Value>& values() const { return values_; }
+  const absl::InlinedVector<Value, 16>& values() const { return values_; }
 
  private:
-  std::vector<Value> values_;
+  // Inline: a statement of up to 16 parameters (a person has 13) allocates nothing.
+  absl::InlinedVector<Value, 16> values_;
 };
 
 // One row of a result; columns are 0-based. Valid only inside the callback it is given to.

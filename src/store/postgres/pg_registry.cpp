@@ -1,29 +1,10 @@
-// PostgreSQL's own ways with persons (pg_registry.hpp), and the array helpers of pg_tx.hpp.
+// PostgreSQL's own ways with persons and reports (pg_registry.hpp).
 #include <absl/container/flat_hash_map.h>
 #include <fmt/format.h>
 
 #include "store/postgres/pg_tx.hpp"
 
 namespace muster::postgres {
-
-std::string AnyOfArray(int n, std::string_view type) {
-  return fmt::format("ANY (ARRAY(SELECT unnest(${}::text::{}[])))", n, type);
-}
-
-std::string TextArray(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ',';
-    out += '"';
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  out += '}';
-  return out;
-}
 
 Result<UpsertOutcome> PgPersons::Upsert(const Person& p) {
   // One round trip: insert when new, otherwise update only when something differs. The row

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "store/postgres/pg_tx.hpp"
+
 namespace muster::postgres {
 
 std::string ResultRow::Blob(int column) const {
@@ -30,8 +32,14 @@ std::string TextArrayOf(const Strings& items) {
 
 }  // namespace
 
+std::string AnyOfArray(int n, std::string_view type) {
+  return fmt::format("ANY (ARRAY(SELECT unnest(${}::text::{}[])))", n, type);
+}
+
+std::string TextArray(const std::vector<std::string>& items) { return TextArrayOf(items); }
+
 std::string PgConnection::InList(int n, sql::ListOf kind) const {
-  return fmt::format("= ANY (ARRAY(SELECT unnest(${}::text::{}[])))", n, kind == sql::ListOf::kInt ? "bigint" : "text");
+  return "= " + AnyOfArray(n, kind == sql::ListOf::kInt ? "bigint" : "text");
 }
 
 std::string PgConnection::EncodeList(std::span<const std::string> items) const { return TextArrayOf(items); }

@@ -1,9 +1,10 @@
-// Internal to store/postgres: the PostgreSQL implementation of Tx, split across files by area
-// (pg_registry.cpp, pg_summonses.cpp, pg_events.cpp, pg_ledger.cpp, ...), and the row helpers they share.
+// Internal to store/postgres: the PostgreSQL Tx, and the helpers of the statements PostgreSQL
+// writes its own way.
 //
 // A PgTx runs on one connection inside a transaction its store opened: a write holds the
 // store's transaction-level advisory lock (see pg_store.cpp), a read is a REPEATABLE READ
-// snapshot. The SQL is that of store/sqlite, with $n parameters and PostgreSQL types.
+// snapshot. Its ports are those of store/sql on its connection, but for the few PostgreSQL does
+// its own way (pg_registry.hpp, pg_summonses.hpp, pg_events.hpp, pg_ledger.hpp).
 #pragma once
 
 #include <fmt/format.h>
@@ -36,33 +37,12 @@ using sql::Millis;
 using sql::OptMillis;
 using sql::Split;
 
-inline std::optional<Timestamp> OptColumn(const Rows& r, int row, int column) {
-  if (r.IsNull(row, column)) return std::nullopt;
-  return FromMillis(r.Int(row, column));
-}
-
 inline CivilDate DateColumn(const Rows& r, int row, int column) {
   auto date = ParseCivilDate(r.View(row, column));
   return date.ok() ? *date : CivilDate{};
 }
 
-// Every row of `rows`, read by `read(rows, row)`.
-template <typename T, typename Read>
-std::vector<T> Collect(const Rows& rows, Read read) {
-  std::vector<T> out;
-  out.reserve(static_cast<size_t>(rows.size()));
-  for (int i = 0; i < rows.size(); ++i) out.push_back(read(rows, i));
-  return out;
-}
-
-// The first row of `rows`, or NotFound with `missing`.
-template <typename T, typename Read>
-Result<T> One(const Rows& rows, Read read, std::string missing) {
-  if (rows.empty()) return Status::NotFound(std::move(missing));
-  return read(rows, 0);
-}
-
-// A PostgreSQL array literal of `items`, each quoted, for a text[] parameter.
+// A PostgreSQL array literal of `items`, each quoted, for a text[] parameter (pg_sql.cpp).
 std::string TextArray(const std::vector<std::string>& items);
 
 // "ANY (...)" over array parameter $n, sent as text and read as `type`[] ("text", "bigint"),

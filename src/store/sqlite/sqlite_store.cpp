@@ -185,7 +185,7 @@ class SqliteStore final : public Store {
         if (!s.ok()) {
           st = s.status();
         } else {
-          (*s)->Bind(1, int64_t{m.version}).Bind(2, m.name).Bind(3, Millis(SystemClock().Now()));
+          (*s)->Bind(1, int64_t{m.version}).Bind(2, m.name).Bind(3, sql::Millis(SystemClock().Now()));
           st = (*s)->Run();
         }
       }

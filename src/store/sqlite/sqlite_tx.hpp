@@ -1,16 +1,6 @@
-// Internal to store/sqlite: the SQLite implementation of Tx, split across files by area
-// (sqlite_summons.cpp, sqlite_ledger.cpp, ...), and the row helpers they share.
+// Internal to store/sqlite: the SQLite Tx: the ports of store/sql on its connection, and the two
+// that SQLite does its own way (sqlite_summonses.hpp, sqlite_events.hpp).
 #pragma once
-
-#include <fmt/format.h>
-
-#include <concepts>
-#include <optional>
-#include <ranges>
-#include <span>
-#include <string>
-#include <string_view>
-#include <vector>
 
 #include "store/sql/appeal_sql.hpp"
 #include "store/sql/auth_sql.hpp"
@@ -30,70 +20,6 @@
 #include "store/store.hpp"
 
 namespace muster::sqlite {
-
-// How values are stored, shared with the queries written once (store/sql.hpp).
-using sql::FromMillis;
-using sql::Join;
-using sql::Millis;
-using sql::OptMillis;
-using sql::Split;
-
-inline CivilDate DateColumn(const Statement& s, int column) {
-  auto date = ParseCivilDate(s.Text(column));
-  return date.ok() ? *date : CivilDate{};
-}
-
-inline std::optional<Timestamp> OptColumn(const Statement& s, int column) {
-  if (s.IsNull(column)) return std::nullopt;
-  return FromMillis(s.Int(column));
-}
-
-// `items` as a JSON array of strings, for `IN (SELECT value FROM json_each(?))`; the items are
-// codes of [A-Za-z0-9_.-] (districts, event types) and need no escaping.
-template <typename Strings>
-requires std::convertible_to<std::ranges::range_value_t<Strings>, std::string_view> std::string JsonList(
-    const Strings& items) {
-  std::string list = "[";
-  for (std::string_view item : items) {
-    if (list.size() > 1) list += ',';
-    list += '"';
-    list += item;
-    list += '"';
-  }
-  return list + ']';
-}
-
-// `ids` as a JSON array of numbers, for the same use.
-inline std::string JsonList(std::span<const int64_t> ids) {
-  std::string list = "[";
-  for (int64_t id : ids) {
-    if (list.size() > 1) list += ',';
-    list += std::to_string(id);
-  }
-  return list + ']';
-}
-
-// Every row of `s`, read by `read`.
-template <typename T, typename Read>
-Result<std::vector<T>> Collect(Statement& s, Read read) {
-  std::vector<T> out;
-  while (true) {
-    MUSTER_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back(read(s));
-  }
-  return out;
-}
-
-// The one row of `s`, or NotFound with `missing`.
-template <typename T, typename Read>
-Result<T> One(Statement& s, Read read, std::string missing) {
-  MUSTER_ASSIGN_OR_RETURN(bool row, s.Step());
-  if (!row) return Status::NotFound(std::move(missing));
-  T value = read(s);
-  s.Reset();
-  return value;
-}
 
 class SqliteTx final : public Tx {
  public:
