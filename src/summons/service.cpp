@@ -93,7 +93,7 @@ Status SummonsService::Write(const std::function<Status(Tx&, ExitBanWrites&)>& w
 }
 
 Status SummonsService::LoadExitBans() {
-  std::lock_guard lock(feed_mu_);
+  absl::MutexLock lock(&feed_mu_);
   exit_bans_loaded_ = false;
   MUSTER_RETURN_IF_ERROR(ReloadExitBans(/*from_replica=*/true));
   exit_bans_loaded_ = true;
@@ -117,12 +117,12 @@ Status SummonsService::ReloadExitBans(bool from_replica) {
 }
 
 int64_t SummonsService::exit_bans_seq() const {
-  std::lock_guard lock(feed_mu_);
+  absl::MutexLock lock(&feed_mu_);
   return exit_bans_seq_;
 }
 
 bool SummonsService::exit_bans_loaded() const {
-  std::lock_guard lock(feed_mu_);
+  absl::MutexLock lock(&feed_mu_);
   return exit_bans_loaded_;
 }
 
@@ -181,7 +181,7 @@ Status SummonsService::FollowExitBans(bool from_replica) {
     }
     {
       // Another caller may have applied some of these meanwhile: skip what it did.
-      std::lock_guard lock(feed_mu_);
+      absl::MutexLock lock(&feed_mu_);
       for (const auto& [seq, c] : changes) {
         if (seq <= exit_bans_seq_) continue;
         if (c.banned) {
