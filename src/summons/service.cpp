@@ -813,6 +813,7 @@ char* PutHex(char* out, char* end, uint64_t value, int width) {
   char digits[16];
   auto [last, ec] = std::to_chars(digits, digits + sizeof digits, value, 16);
   for (int pad = width - static_cast<int>(last - digits); pad > 0 && out < end; --pad) *out++ = '0';
+  // NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): to_chars wrote [digits, last)
   for (const char* d = digits; d < last && out < end; ++d) *out++ = (*d >= 'a') ? static_cast<char>(*d - 32) : *d;
   return out;
 }
