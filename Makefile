@@ -56,7 +56,8 @@ lint:
 		-DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DMUSTER_LINT=ON -DCMAKE_CXX_FLAGS="-Wthread-safety -Werror=thread-safety" >/dev/null
 	@cmake --build build-lint -j $(JOBS)
 	@run-clang-tidy -p build-lint -quiet -j $(JOBS) '$(CURDIR)/src/' >build-lint/clang-tidy.log 2>&1 \
-		|| { grep -E 'error:|warning:' build-lint/clang-tidy.log || tail -50 build-lint/clang-tidy.log; exit 1; }
+		|| { sed 's/\x1b\[[0-9;]*m//g' build-lint/clang-tidy.log | grep -E -A3 'error:'; \
+		     echo "lint: clang-tidy found the above (build-lint/clang-tidy.log)"; exit 1; }
 	@echo "lint: clean"
 
 clean:

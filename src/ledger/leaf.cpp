@@ -532,8 +532,7 @@ class FastWriter {
         members.push_back({"person", nullptr, Pseudonym(v.text)});
       } else if (v.kind == Node::Kind::kString && IsDigested(k, type_, format_)) {
         members.push_back({std::string(k) + "_hmac", nullptr, Digest(v.text)});
-      } else if (format_ != LeafFormat::kV1 && v.kind == Node::Kind::kArray &&  // NOLINT(bugprone-branch-clone): arrays only past v1
-                 IsDigested(k, type_, format_)) {
+      } else if (format_ != LeafFormat::kV1 && v.kind == Node::Kind::kArray && IsDigested(k, type_, format_)) {
         members.push_back({std::string(k) + "_hmac", nullptr, Digest(v.text)});
       } else {
         members.push_back({std::string(k), &v, {}});
