@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 MUSTER := $(BUILD_DIR)/muster
 
-.PHONY: all deps build web test run bench fuzz clean
+.PHONY: all deps build web test run bench fuzz lint clean
 
 all: build
 
@@ -47,5 +47,18 @@ fuzz:
 	@cmake --build build-fuzz -j $(JOBS) --target api_fuzz csv_fuzz receipt_fuzz xff_fuzz
 	@scripts/fuzz build-fuzz $(FUZZ_SECONDS)
 
+# Static checks with clang in build-lint: building runs clang's thread-safety analysis over the
+# lock annotations (ABSL_GUARDED_BY and the like; -Wthread-safety as an error), then clang-tidy
+# runs the checks of .clang-tidy over src/. Any finding fails. Not part of `make test`.
+lint:
+	@scripts/install-deps --lint
+	@cmake -S . -B build-lint -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
+		-DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DMUSTER_LINT=ON -DCMAKE_CXX_FLAGS="-Wthread-safety -Werror=thread-safety" >/dev/null
+	@cmake --build build-lint -j $(JOBS)
+	@run-clang-tidy -p build-lint -quiet -j $(JOBS) '$(CURDIR)/src/' >build-lint/clang-tidy.log 2>&1 \
+		|| { sed 's/\x1b\[[0-9;]*m//g' build-lint/clang-tidy.log | grep -E -A3 'error:'; \
+		     echo "lint: clang-tidy found the above (build-lint/clang-tidy.log)"; exit 1; }
+	@echo "lint: clean"
+
 clean:
-	rm -rf $(BUILD_DIR) build-fuzz var
+	rm -rf $(BUILD_DIR) build-fuzz build-lint var

@@ -209,7 +209,7 @@ void Api::Log(const http::Request& request, const http::Response& response, std:
     JsonString(line, MaskDigits(who->Actor()));
   }
   line += "}\n";
-  std::lock_guard lock(log_mu_);
+  absl::MutexLock lock(&log_mu_);
   std::fwrite(line.data(), 1, line.size(), options_.access_log);
   std::fflush(options_.access_log);
 }

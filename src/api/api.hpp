@@ -8,8 +8,9 @@
 // served. Thread-safe once built.
 #pragma once
 
+#include <absl/synchronization/mutex.h>
+
 #include <cstdio>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -71,7 +72,7 @@ class Api {
   ApiOptions options_;
   std::string openapi_;
   http::Router router_;
-  std::mutex log_mu_;
+  absl::Mutex log_mu_;  // one line at a time to options_.access_log
 };
 
 }  // namespace muster::api

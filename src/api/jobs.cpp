@@ -18,25 +18,25 @@ JobRunner::JobRunner() : worker_([this] { Loop(); }) {}
 JobRunner::~JobRunner() { Drain(); }
 
 Result<int64_t> JobRunner::Start(JobView job, Work work) {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (draining_) return Status::FailedPrecondition("the server is shutting down; try again later");
   job.id = next_id_++;
   job.state = JobState::kQueued;
   jobs_[job.id] = job;
   queue_.emplace_back(job.id, std::move(work));
-  cv_.notify_all();
+  cv_.SignalAll();
   return job.id;
 }
 
 std::optional<JobView> JobRunner::Get(int64_t id) const {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   auto it = jobs_.find(id);
   if (it == jobs_.end()) return std::nullopt;
   return it->second;
 }
 
 std::vector<JobView> JobRunner::List() const {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   std::vector<JobView> out;
   for (const auto& [id, job] : jobs_) out.push_back(job);
   return out;
@@ -44,10 +44,10 @@ std::vector<JobView> JobRunner::List() const {
 
 void JobRunner::Drain() {
   {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     draining_ = true;
     stopping_.store(true, std::memory_order_relaxed);
-    cv_.notify_all();
+    cv_.SignalAll();
   }
   if (worker_.joinable()) worker_.join();
 }
@@ -56,8 +56,8 @@ void JobRunner::Loop() {
   while (true) {
     std::pair<int64_t, Work> next;
     {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [this] { return draining_ || !queue_.empty(); });
+      absl::MutexLock lock(&mu_);
+      while (!draining_ && queue_.empty()) cv_.Wait(&mu_);
       if (draining_) {  // queued jobs stay unstarted; starting them again resumes them
         for (const auto& [id, work] : queue_) jobs_[id].state = JobState::kStopped;
         queue_.clear();
@@ -69,11 +69,11 @@ void JobRunner::Loop() {
     }
     int64_t id = next.first;
     Status st = next.second([this, id](size_t done, size_t total) {
-      std::lock_guard lock(mu_);
+      absl::MutexLock lock(&mu_);
       jobs_[id].done = done;
       jobs_[id].total = total;
     });
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     JobView& job = jobs_[id];
     job.state = !st.ok() ? JobState::kFailed
                 : stopping() && job.done < job.total ? JobState::kStopped

@@ -6,14 +6,15 @@
 // completed by starting it again. Thread-safe.
 #pragma once
 
+#include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
+
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -61,13 +62,13 @@ class JobRunner {
  private:
   void Loop();
 
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  bool draining_ = false;
+  mutable absl::Mutex mu_;
+  absl::CondVar cv_;
+  bool draining_ ABSL_GUARDED_BY(mu_) = false;
   std::atomic<bool> stopping_{false};
-  int64_t next_id_ = 1;
-  std::map<int64_t, JobView> jobs_;
-  std::deque<std::pair<int64_t, Work>> queue_;
+  int64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;
+  std::map<int64_t, JobView> jobs_ ABSL_GUARDED_BY(mu_);
+  std::deque<std::pair<int64_t, Work>> queue_ ABSL_GUARDED_BY(mu_);
   std::thread worker_;
 };
 

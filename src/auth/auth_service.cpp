@@ -5,7 +5,6 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <mutex>
 
 #include "auth/secrets.hpp"
 
@@ -92,7 +91,7 @@ Status CheckStaffRole(Role role, const std::vector<std::string>& offices) {
 }  // namespace
 
 void AuthService::DropCachedSessions(int64_t account_id) {
-  std::unique_lock lock(mu_);
+  absl::MutexLock lock(&mu_);
   std::erase_if(sessions_, [&](const auto& kv) { return kv.second.principal.account_id == account_id; });
 }
 
@@ -344,20 +343,20 @@ LoginResult AuthService::Login(std::string_view login, std::string_view password
 Status AuthService::Logout(const Principal& principal) {
   if (principal.token_hash.empty()) return Status::FailedPrecondition("session", "not a session");
   {
-    std::unique_lock lock(mu_);
+    absl::MutexLock lock(&mu_);
     sessions_.erase(principal.token_hash);
   }
   Timestamp now = clock_.Now();
   return store_.Write([&](Tx& tx) { return tx.auth().RevokeSession(principal.token_hash, now); });
 }
 
-Result<Principal> AuthService::Cache(std::unordered_map<std::string, Cached>& cache, const std::string& hash,
+Result<Principal> AuthService::Cache(std::unordered_map<std::string, Cached> AuthService::*cache, const std::string& hash,
                                      const std::function<Result<Principal>(Tx&, Timestamp&)>& load) {
   Timestamp now = clock_.Now();
   {
-    std::shared_lock lock(mu_);
-    auto it = cache.find(hash);
-    if (it != cache.end() && it->second.until > now) return it->second.principal;
+    absl::ReaderMutexLock lock(&mu_);
+    auto it = (this->*cache).find(hash);
+    if (it != (this->*cache).end() && it->second.until > now) return it->second.principal;
   }
   Principal principal;
   Timestamp expires = Timestamp::max();
@@ -365,9 +364,9 @@ Result<Principal> AuthService::Cache(std::unordered_map<std::string, Cached>& ca
     MUSTER_ASSIGN_OR_RETURN(principal, load(tx, expires));
     return Status::Ok();
   }));
-  std::unique_lock lock(mu_);
-  if (cache.size() > 200'000) cache.clear();
-  cache[hash] = Cached{principal, std::min(expires, now + options_.cache_ttl)};
+  absl::MutexLock lock(&mu_);
+  if ((this->*cache).size() > 200'000) (this->*cache).clear();
+  (this->*cache)[hash] = Cached{principal, std::min(expires, now + options_.cache_ttl)};
   return principal;
 }
 
@@ -375,7 +374,7 @@ Result<Principal> AuthService::AuthenticateSession(std::string_view token) {
   if (token.size() != 64) return Status::NotFound("session", "unknown or expired");
   std::string hash = DigestHex(kSessionDomain, token);
   Timestamp now = clock_.Now();
-  auto principal = Cache(sessions_, hash, [&](Tx& tx, Timestamp& valid_until) -> Result<Principal> {
+  auto principal = Cache(&AuthService::sessions_, hash, [&](Tx& tx, Timestamp& valid_until) -> Result<Principal> {
     auto session = tx.auth().GetSession(hash);
     if (!session.ok()) return Status::NotFound("session", "unknown or expired");
     if (session->revoked_at || session->expires_at <= now) return Status::NotFound("session", "unknown or expired");
@@ -411,7 +410,7 @@ Result<CreatedApiKey> AuthService::CreateApiKey(Role role, std::string_view name
 Result<Principal> AuthService::AuthenticateApiKey(std::string_view secret) {
   if (secret.substr(0, kApiKeyPrefix.size()) != kApiKeyPrefix) return Status::NotFound("api key: unknown");
   std::string hash = DigestHex(kApiKeyDomain, secret);
-  return Cache(api_keys_, hash, [&](Tx& tx, Timestamp&) -> Result<Principal> {
+  return Cache(&AuthService::api_keys_, hash, [&](Tx& tx, Timestamp&) -> Result<Principal> {
     auto key = tx.auth().GetApiKeyByHash(hash);
     if (!key.ok() || key->revoked_at) return Status::NotFound("api key: unknown");
     Principal p;

@@ -7,10 +7,12 @@
 // through this process takes effect at once. Thread-safe.
 #pragma once
 
+#include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
+
 #include <chrono>
 #include <functional>
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -108,7 +110,8 @@ class AuthService {
   Status CheckStaffLogin(std::string_view login) const;
   // Forgets the cached sessions of the account (its sessions are revoked in the store).
   void DropCachedSessions(int64_t account_id);
-  Result<Principal> Cache(std::unordered_map<std::string, Cached>& cache, const std::string& hash,
+  // `cache` is sessions_ or api_keys_, read and written under mu_.
+  Result<Principal> Cache(std::unordered_map<std::string, Cached> AuthService::*cache, const std::string& hash,
                           const std::function<Result<Principal>(Tx&, Timestamp& valid_until)>& load);
 
   Store& store_;
@@ -118,9 +121,9 @@ class AuthService {
   Throttle by_login_{5};      // untrusted attempts per login; activations per national ID and address
   Throttle by_device_{5};     // attempts from a trusted device, per device
   Throttle by_address_{100};  // per client address: many people may share one (NAT, a proxy)
-  std::shared_mutex mu_;
-  std::unordered_map<std::string, Cached> sessions_;  // by token hash
-  std::unordered_map<std::string, Cached> api_keys_;  // by key hash
+  absl::Mutex mu_;
+  std::unordered_map<std::string, Cached> sessions_ ABSL_GUARDED_BY(mu_);  // by token hash
+  std::unordered_map<std::string, Cached> api_keys_ ABSL_GUARDED_BY(mu_);  // by key hash
 };
 
 }  // namespace muster::auth

@@ -12,7 +12,7 @@ constexpr size_t kMaxEntries = 100'000;
 }  // namespace
 
 int64_t Throttle::RetryAfter(std::string_view key, Timestamp now) const {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   auto it = entries_.find(std::string(key));
   if (it == entries_.end() || it->second.locked_until <= now) return 0;
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(it->second.locked_until - now).count();
@@ -20,7 +20,7 @@ int64_t Throttle::RetryAfter(std::string_view key, Timestamp now) const {
 }
 
 void Throttle::Failure(std::string_view key, Timestamp now) {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (entries_.size() >= kMaxEntries) Prune(now);
   Entry& e = entries_[std::string(key)];
   if (e.failures > 0 && now - e.last_failure > kWindow) e.failures = 0;
@@ -34,7 +34,7 @@ void Throttle::Failure(std::string_view key, Timestamp now) {
 }
 
 void Throttle::Success(std::string_view key) {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   entries_.erase(std::string(key));
 }
 

@@ -5,8 +5,10 @@
 // In memory, per process; thread-safe.
 #pragma once
 
+#include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
+
 #include <chrono>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -31,11 +33,11 @@ class Throttle {
     Timestamp last_failure;
     Timestamp locked_until;
   };
-  void Prune(Timestamp now);
+  void Prune(Timestamp now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   int free_failures_;
-  mutable std::mutex mu_;
-  std::unordered_map<std::string, Entry> entries_;
+  mutable absl::Mutex mu_;
+  std::unordered_map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace muster::auth

@@ -1,13 +1,14 @@
 // muster serve: the HTTP API (and the web front end, when built) on Boost.Beast.
+#include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
+#include <absl/time/time.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 
 #include <atomic>
 #include <charconv>
-#include <condition_variable>
 #include <cstdio>
 #include <functional>
-#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -75,30 +76,28 @@ class PeriodicThread {
 
   void Stop() {
     {
-      std::lock_guard lock(mu_);
+      absl::MutexLock lock(&mu_);  // Loop's wait sees stop_ set when the lock is released
       stop_ = true;
-      cv_.notify_all();
     }
     if (thread_.joinable()) thread_.join();
   }
 
  private:
   void Loop() {
-    std::unique_lock lock(mu_);
-    while (!stop_) {
-      cv_.wait_for(lock, period_, [this] { return stop_; });
-      if (stop_) break;
-      lock.unlock();
+    while (true) {
+      {
+        absl::MutexLock lock(&mu_);
+        mu_.AwaitWithTimeout(absl::Condition(&stop_), absl::FromChrono(period_));
+        if (stop_) return;
+      }
       round_();
-      lock.lock();
     }
   }
 
   const std::chrono::milliseconds period_;
   const std::function<void()> round_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
+  absl::Mutex mu_;
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;  // last: starts once the rest is there
 };
 

@@ -18,7 +18,7 @@ size_t ConnectionLimits::Hash::operator()(const IpAddress& a) const {
 
 bool ConnectionLimits::OpenAddress(const IpAddress& address, bool exempt) {
   if (max_per_address_ == 0 || exempt) return true;
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   size_t& n = per_address_[address];
   if (n >= max_per_address_) {
     if (n == 0) per_address_.erase(address);
@@ -30,7 +30,7 @@ bool ConnectionLimits::OpenAddress(const IpAddress& address, bool exempt) {
 
 void ConnectionLimits::CloseAddress(const IpAddress& address, bool exempt) {
   if (max_per_address_ == 0 || exempt) return;
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   auto it = per_address_.find(address);
   if (it == per_address_.end()) return;
   if (--it->second == 0) per_address_.erase(it);

@@ -10,10 +10,12 @@
 // address (`--trusted-proxy`) carries many clients and has no per-address cap.
 #pragma once
 
+#include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
+
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <mutex>
 #include <unordered_map>
 
 #include "http/client_address.hpp"
@@ -63,8 +65,8 @@ class ConnectionLimits {
   const size_t max_total_;
   const size_t max_per_address_;
   ConnectionStats& stats_;
-  std::mutex mu_;
-  std::unordered_map<IpAddress, size_t, Hash> per_address_;  // guarded by mu_
+  absl::Mutex mu_;
+  std::unordered_map<IpAddress, size_t, Hash> per_address_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace muster::http

@@ -62,6 +62,7 @@ TEST(ConnectionLimitsTest, NeverPastTheTotalFromManyThreads) {
   ConnectionLimits limits(50, 0, stats);
   std::atomic<int> admitted{0};
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 100; ++i) {

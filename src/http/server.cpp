@@ -2,6 +2,10 @@
 // compile); everything else sees http/message.hpp.
 #include "http/server.hpp"
 
+#include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
+#include <absl/time/clock.h>
+#include <absl/time/time.h>
 #include <fmt/format.h>
 #include <sys/resource.h>
 
@@ -21,10 +25,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <cerrno>
-#include <condition_variable>
 #include <exception>
 #include <filesystem>
-#include <mutex>
 #include <thread>
 #include <utility>  // before Asio: boost/asio/awaitable.hpp uses std::exchange (Boost 1.74)
 #include <vector>
@@ -122,9 +124,9 @@ struct Server::Impl {
   ConnectionStats* stats = &own_stats;
   std::unique_ptr<ConnectionLimits> limits;
 
-  std::mutex mu;
-  std::condition_variable cv;
-  int running = 0;
+  absl::Mutex mu;
+  absl::CondVar cv;  // running changed, or stopping set
+  int running ABSL_GUARDED_BY(mu) = 0;
 };
 
 namespace {
@@ -522,8 +524,8 @@ void Server::Stop() {
   Impl* impl = impl_.get();
   if (impl->stopping.exchange(true)) return;
   if (impl->ready.load()) BeginShutdown(impl);
-  std::lock_guard lock(impl->mu);
-  impl->cv.notify_all();
+  absl::MutexLock lock(&impl->mu);
+  impl->cv.SignalAll();
 }
 
 Status Server::Run(const std::function<void(uint16_t)>& on_listening) {
@@ -584,22 +586,25 @@ Status Server::Run(const std::function<void(uint16_t)>& on_listening) {
 
   std::vector<std::thread> pool;
   {
-    std::lock_guard lock(impl->mu);
+    absl::MutexLock lock(&impl->mu);
     impl->running = threads;
   }
   for (auto& w : impl->workers) {
     Worker* worker = w.get();
     pool.emplace_back([impl, worker] {
       worker->ioc.run();
-      std::lock_guard lock(impl->mu);
+      absl::MutexLock lock(&impl->mu);
       --impl->running;
-      impl->cv.notify_all();
+      impl->cv.SignalAll();
     });
   }
   {
-    std::unique_lock lock(impl->mu);
-    impl->cv.wait(lock, [impl] { return impl->stopping.load() || impl->running == 0; });
-    if (!impl->cv.wait_for(lock, o.drain_timeout, [impl] { return impl->running == 0; })) {
+    absl::MutexLock lock(&impl->mu);
+    while (!impl->stopping.load() && impl->running != 0) impl->cv.Wait(&impl->mu);
+    const absl::Time deadline = absl::Now() + absl::FromChrono(o.drain_timeout);
+    bool timed_out = false;
+    while (impl->running != 0 && !timed_out) timed_out = impl->cv.WaitWithDeadline(&impl->mu, deadline);
+    if (impl->running != 0) {
       fmt::print(stderr, "muster serve: requests still running after {} s; stopping anyway\n",
                  std::chrono::duration_cast<std::chrono::seconds>(o.drain_timeout).count());
       for (auto& w : impl->workers) w->ioc.stop();

@@ -19,44 +19,47 @@ Follower::~Follower() {
 }
 
 void Follower::Notify() {
-  std::unique_lock lock(mu_);
+  absl::MutexLock lock(&mu_);
   notified_ = true;
-  wake_.notify_one();
+  wake_.Signal();
   // A round that has its leaves ready waits for the store's write lock, which the caller would
   // take again at once for its next transaction: let the round's short one go first.
-  written_.wait(lock, [&] { return !ready_to_write_; });
+  while (ready_to_write_) written_.Wait(&mu_);
 }
 
 uint64_t Follower::appended() const {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   return appended_;
 }
 
 uint64_t Follower::failed_rounds() const {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   return failed_rounds_;
 }
 
 void Follower::Run() {
-  std::unique_lock lock(mu_);
   while (true) {
-    wake_.wait(lock, [&] { return notified_ || stopping_; });
-    if (stopping_) return;
-    notified_ = false;
-    lock.unlock();
+    {
+      absl::MutexLock lock(&mu_);
+      while (!notified_ && !stopping_) wake_.Wait(&mu_);
+      if (stopping_) return;
+      notified_ = false;
+    }
     Status st = CatchUp();
     if (!st.ok() && on_error_) on_error_(st);
-    lock.lock();
     // A round that failed (a lost connection, a failover) is tried again at the next notice,
     // and in any case by the final append in Finish.
-    if (!st.ok()) ++failed_rounds_;
+    if (!st.ok()) {
+      absl::MutexLock lock(&mu_);
+      ++failed_rounds_;
+    }
   }
 }
 
 Status Follower::CatchUp() {
   while (true) {
     {
-      std::lock_guard lock(mu_);
+      absl::MutexLock lock(&mu_);
       if (stopping_) return Status::Ok();
     }
     HashedLeaves leaves;
@@ -67,7 +70,7 @@ Status Follower::CatchUp() {
     if (leaves.seqs.empty()) return Status::Ok();
     uint64_t appended = 0;
     {
-      std::lock_guard lock(mu_);
+      absl::MutexLock lock(&mu_);
       ready_to_write_ = true;
     }
     Status st = store_.Write([&](Tx& tx) -> Status {
@@ -75,11 +78,11 @@ Status Follower::CatchUp() {
       return Status::Ok();
     });
     {
-      std::lock_guard lock(mu_);
+      absl::MutexLock lock(&mu_);
       ready_to_write_ = false;
       appended_ += appended;
     }
-    written_.notify_all();
+    written_.SignalAll();
     MUSTER_RETURN_IF_ERROR(st);
     // A full round may have left more; a short one caught up (or lost a race, and is repeated
     // at the next notice or by Finish).
@@ -91,10 +94,10 @@ Status Follower::Finish() {
   if (finished_) return Status::Ok();
   finished_ = true;
   {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
-  wake_.notify_one();
+  wake_.Signal();
   thread_.join();
   return store_.Write([&](Tx& tx) { return ledger_.AppendPending(tx).status(); }).WithContext("ledger");
 }

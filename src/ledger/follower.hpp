@@ -13,9 +13,10 @@
 // checkpoint`, the server's timer) takes them up, and `ledger verify` counts them as pending.
 #pragma once
 
-#include <condition_variable>
+#include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
+
 #include <functional>
-#include <mutex>
 #include <thread>
 
 #include "core/status.hpp"
@@ -50,14 +51,14 @@ class Follower {
   const Ledger& ledger_;
   Store& store_;
   ErrorHook on_error_;
-  mutable std::mutex mu_;
-  std::condition_variable wake_;     // notified_ or stopping_ set
-  std::condition_variable written_;  // ready_to_write_ cleared
-  bool notified_ = false;  // guarded by mu_
-  bool ready_to_write_ = false;  // guarded by mu_: a round waits for the write lock
-  bool stopping_ = false;  // guarded by mu_
-  uint64_t appended_ = 0;  // guarded by mu_
-  uint64_t failed_rounds_ = 0;  // guarded by mu_
+  mutable absl::Mutex mu_;
+  absl::CondVar wake_;     // notified_ or stopping_ set
+  absl::CondVar written_;  // ready_to_write_ cleared
+  bool notified_ ABSL_GUARDED_BY(mu_) = false;
+  bool ready_to_write_ ABSL_GUARDED_BY(mu_) = false;  // a round waits for the write lock
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  uint64_t appended_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t failed_rounds_ ABSL_GUARDED_BY(mu_) = 0;
   std::thread thread_;
   bool finished_ = false;
 };

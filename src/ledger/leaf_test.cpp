@@ -56,7 +56,7 @@ TEST(PseudonymKeyTest, EachKeyGivesItsOwnPseudonymWhateverCameBefore) {
   // Pseudonym remembers its last answer per thread; another key must not get it.
   PseudonymKey key = TestKey();
   PseudonymKey other = *PseudonymKey::FromBytes(Bytes(32, 0xab));
-  PseudonymKey copy = key;
+  PseudonymKey copy = key;  // NOLINT(performance-unnecessary-copy-initialization): a copy is what is tested
   for (int round = 0; round < 2; ++round) {
     EXPECT_EQ(key.Pseudonym(kNationalId), kPseudonym);
     EXPECT_NE(other.Pseudonym(kNationalId), kPseudonym);

@@ -78,7 +78,7 @@ void BM_LedgerAppend(benchmark::State& state) {
   BenchClock clock;
   Ledger ledger = MakeLedger(clock);
   std::string path = TempPath("muster-ledger-append.db");
-  for (auto _ : state) {
+  for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores): the benchmark loop
     state.PauseTiming();
     auto store = FreshStore(path);
     if (!InsertEvents(*store, kAppendEvents).ok()) std::abort();
@@ -98,7 +98,7 @@ void BM_LedgerAppendPerBatch(benchmark::State& state) {
   BenchClock clock;
   Ledger ledger = MakeLedger(clock);
   std::string path = TempPath("muster-ledger-append.db");
-  for (auto _ : state) {
+  for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores): the benchmark loop
     state.PauseTiming();
     auto store = FreshStore(path);
     state.ResumeTiming();
@@ -120,7 +120,7 @@ void BM_LedgerAppendPerBatch(benchmark::State& state) {
 
 void BM_EventInsertPeer(benchmark::State& state) {
   std::string path = TempPath("muster-ledger-append.db");
-  for (auto _ : state) {
+  for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores): the benchmark loop
     state.PauseTiming();
     auto store = FreshStore(path);
     state.ResumeTiming();
@@ -173,7 +173,7 @@ void BM_InclusionProof(benchmark::State& state) {
   Store& store = TreeOf(n);
   std::mt19937_64 random(1);
   uint64_t proofs = 0, reads = 0, queries = 0;
-  for (auto _ : state) {
+  for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores): the benchmark loop
     Status st = store.Read([&](Tx& tx) -> Status {
       TxHashReader reader(tx);
       MUSTER_ASSIGN_OR_RETURN(auto proof, InclusionProof(reader, random() % n, n));
@@ -194,7 +194,7 @@ void BM_ConsistencyProof(benchmark::State& state) {
   Store& store = TreeOf(n);
   std::mt19937_64 random(2);
   uint64_t proofs = 0, reads = 0, queries = 0;
-  for (auto _ : state) {
+  for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores): the benchmark loop
     Status st = store.Read([&](Tx& tx) -> Status {
       TxHashReader reader(tx);
       MUSTER_ASSIGN_OR_RETURN(auto proof, ConsistencyProof(reader, 1 + random() % n, n));
@@ -214,7 +214,7 @@ void BM_EncodeLeaf(benchmark::State& state) {
   PseudonymKey key = *PseudonymKey::FromBytes(Bytes(32, 2));
   Event e = DeliveryEvent(12345);
   e.seq = 1;
-  for (auto _ : state) {
+  for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores): the benchmark loop
     auto leaf = EncodeLeaf(e, key, kLatestLeafFormat);
     benchmark::DoNotOptimize(leaf);
   }

@@ -1,7 +1,7 @@
 #include "summons/exit_ban_index.hpp"
 
 #include <algorithm>
-#include <mutex>
+#include <functional>
 
 namespace muster {
 namespace {
@@ -11,7 +11,7 @@ absl::string_view Key(std::string_view s) { return absl::string_view(s.data(), s
 
 }  // namespace
 void ExitBanIndex::Add(std::string_view national_id, int64_t id, Timestamp effective_at) {
-  std::unique_lock lock(mu_);
+  absl::MutexLock lock(&mu_);
   Entry& entry = bans_[Key(national_id)];
   for (const Ban& b : entry.bans) {
     if (b.id == id) return;
@@ -21,7 +21,7 @@ void ExitBanIndex::Add(std::string_view national_id, int64_t id, Timestamp effec
 }
 
 void ExitBanIndex::Remove(std::string_view national_id, int64_t id) {
-  std::unique_lock lock(mu_);
+  absl::MutexLock lock(&mu_);
   auto it = bans_.find(Key(national_id));
   if (it == bans_.end()) return;
   auto& list = it->second.bans;
@@ -36,23 +36,31 @@ void ExitBanIndex::Remove(std::string_view national_id, int64_t id) {
 }
 
 void ExitBanIndex::Clear() {
-  std::unique_lock lock(mu_);
+  absl::MutexLock lock(&mu_);
   bans_.clear();
 }
 
 void ExitBanIndex::Swap(ExitBanIndex& other) {
-  std::scoped_lock lock(mu_, other.mu_);
-  bans_.swap(other.bans_);
+  // Both locks, in address order, so that two swaps of the same pair cannot deadlock.
+  if (std::less<const absl::Mutex*>()(&mu_, &other.mu_)) {
+    absl::MutexLock first(&mu_);
+    absl::MutexLock second(&other.mu_);
+    bans_.swap(other.bans_);
+  } else {
+    absl::MutexLock first(&other.mu_);
+    absl::MutexLock second(&mu_);
+    bans_.swap(other.bans_);
+  }
 }
 
 bool ExitBanIndex::Barred(std::string_view national_id, Timestamp now) const {
-  std::shared_lock lock(mu_);
+  absl::ReaderMutexLock lock(&mu_);
   auto it = bans_.find(Key(national_id));
   return it != bans_.end() && it->second.earliest <= now;
 }
 
 size_t ExitBanIndex::size() const {
-  std::shared_lock lock(mu_);
+  absl::ReaderMutexLock lock(&mu_);
   return bans_.size();
 }
 

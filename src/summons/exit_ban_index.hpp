@@ -4,10 +4,11 @@
 // after its transaction commits. Thread-safe: many readers, one writer at a time.
 #pragma once
 
+#include <absl/base/thread_annotations.h>
 #include <absl/container/flat_hash_map.h>
+#include <absl/synchronization/mutex.h>
 
 #include <cstdint>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,8 +44,8 @@ class ExitBanIndex {
     std::vector<Ban> bans;
   };
 
-  mutable std::shared_mutex mu_;
-  absl::flat_hash_map<std::string, Entry> bans_;
+  mutable absl::Mutex mu_;
+  absl::flat_hash_map<std::string, Entry> bans_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace muster

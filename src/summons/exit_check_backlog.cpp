@@ -9,7 +9,7 @@ ExitCheckBacklog::ExitCheckBacklog(size_t capacity, size_t batch)
 
 void ExitCheckBacklog::Append(ExitCheckRecord record) {
   {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (pending_.size() + in_flight_ < capacity_) {
       pending_.push_back(std::move(record));
       return;
@@ -19,11 +19,11 @@ void ExitCheckBacklog::Append(ExitCheckRecord record) {
 }
 
 Status ExitCheckBacklog::Flush(const WriteBatch& write) {
-  std::lock_guard flushing(flush_mu_);
+  absl::MutexLock flushing(&flush_mu_);
   // What a failed flush left goes first, then what was appended up to now.
   if (!unwritten_.empty()) MUSTER_RETURN_IF_ERROR(WriteUnwritten(write));
   {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     // unwritten_ is empty and keeps its capacity: the next appends reuse it.
     unwritten_.swap(pending_);
     in_flight_ = unwritten_.size();
@@ -40,7 +40,7 @@ Status ExitCheckBacklog::WriteUnwritten(const WriteBatch& write) {
     if (!st.ok()) break;
     done += n;
     written_.fetch_add(n, std::memory_order_relaxed);
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     in_flight_ -= n;
   }
   unwritten_.erase(unwritten_.begin(), unwritten_.begin() + static_cast<std::ptrdiff_t>(done));
@@ -50,7 +50,7 @@ Status ExitCheckBacklog::WriteUnwritten(const WriteBatch& write) {
 ExitCheckBacklog::Counts ExitCheckBacklog::counts() const {
   Counts c;
   {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     c.pending = pending_.size() + in_flight_;
   }
   c.written = written_.load(std::memory_order_relaxed);
@@ -59,7 +59,7 @@ ExitCheckBacklog::Counts ExitCheckBacklog::counts() const {
 }
 
 void ExitCheckBacklog::SetCapacity(size_t capacity) {
-  std::lock_guard lock(mu_);
+  absl::MutexLock lock(&mu_);
   capacity_ = std::max<size_t>(1, capacity);
 }
 

@@ -10,11 +10,13 @@
 // (a second caller waits for the first).
 #pragma once
 
+#include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
+
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -65,18 +67,18 @@ class ExitCheckBacklog {
 
  private:
   // Writes unwritten_ in batches; on failure keeps the rest in unwritten_. flush_mu_ held.
-  Status WriteUnwritten(const WriteBatch& write);
+  Status WriteUnwritten(const WriteBatch& write) ABSL_EXCLUSIVE_LOCKS_REQUIRED(flush_mu_);
 
   const size_t batch_;
-  mutable std::mutex mu_;
-  size_t capacity_;                       // guarded by mu_
-  std::vector<ExitCheckRecord> pending_;  // guarded by mu_: appended, not yet taken by a flush
-  size_t in_flight_ = 0;                  // guarded by mu_: unwritten_.size()
+  mutable absl::Mutex mu_;
+  size_t capacity_ ABSL_GUARDED_BY(mu_);
+  std::vector<ExitCheckRecord> pending_ ABSL_GUARDED_BY(mu_);  // appended, not yet taken by a flush
+  size_t in_flight_ ABSL_GUARDED_BY(mu_) = 0;                  // unwritten_.size()
   std::atomic<uint64_t> dropped_{0};
   std::atomic<uint64_t> written_{0};
 
-  std::mutex flush_mu_;
-  std::vector<ExitCheckRecord> unwritten_;  // guarded by flush_mu_: taken, not yet written
+  absl::Mutex flush_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  std::vector<ExitCheckRecord> unwritten_ ABSL_GUARDED_BY(flush_mu_);  // taken, not yet written
 };
 
 }  // namespace muster

@@ -110,6 +110,7 @@ TEST(ExitCheckBacklogTest, EveryRecordIsWrittenOrDroppedUnderConcurrentAppends) 
     while (!done.load()) ASSERT_TRUE(backlog.Flush(store.Writer()).ok());
   });
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&backlog, t] {
       for (uint64_t i = 0; i < kEach; ++i) backlog.Append(Record(t * kEach + i));

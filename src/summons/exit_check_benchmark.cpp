@@ -33,7 +33,7 @@ void BM_ExitBanIndexLookup(benchmark::State& state) {
   for (size_t i = 0; i < kBarred; ++i) index.Add(ids[i * 3], static_cast<int64_t>(i), t0);
   Timestamp now = t0 + std::chrono::hours(1);
   size_t i = 0, denied = 0;
-  for (auto _ : state) {
+  for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores): the benchmark loop
     denied += index.Barred(ids[i++ & (kIds - 1)], now);
   }
   benchmark::DoNotOptimize(denied);
@@ -54,7 +54,7 @@ void BM_ExitCheckService(benchmark::State& state) {
   WritePath writes(**store);
   SummonsService service(writes, DefaultPolicy(), clock);
   size_t i = 0, denied = 0;
-  for (auto _ : state) {
+  for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores): the benchmark loop
     auto answer = service.ExitCheck(ids[i++ & (kIds - 1)], "border:bench");
     denied += !answer->allow;
     if ((i & 0xffff) == 0) {

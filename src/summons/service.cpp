@@ -93,7 +93,7 @@ Status SummonsService::Write(const std::function<Status(Tx&, ExitBanWrites&)>& w
 }
 
 Status SummonsService::LoadExitBans() {
-  std::lock_guard lock(feed_mu_);
+  absl::MutexLock lock(&feed_mu_);
   exit_bans_loaded_ = false;
   MUSTER_RETURN_IF_ERROR(ReloadExitBans(/*from_replica=*/true));
   exit_bans_loaded_ = true;
@@ -117,12 +117,12 @@ Status SummonsService::ReloadExitBans(bool from_replica) {
 }
 
 int64_t SummonsService::exit_bans_seq() const {
-  std::lock_guard lock(feed_mu_);
+  absl::MutexLock lock(&feed_mu_);
   return exit_bans_seq_;
 }
 
 bool SummonsService::exit_bans_loaded() const {
-  std::lock_guard lock(feed_mu_);
+  absl::MutexLock lock(&feed_mu_);
   return exit_bans_loaded_;
 }
 
@@ -181,7 +181,7 @@ Status SummonsService::FollowExitBans(bool from_replica) {
     }
     {
       // Another caller may have applied some of these meanwhile: skip what it did.
-      std::lock_guard lock(feed_mu_);
+      absl::MutexLock lock(&feed_mu_);
       for (const auto& [seq, c] : changes) {
         if (seq <= exit_bans_seq_) continue;
         if (c.banned) {
@@ -813,6 +813,7 @@ char* PutHex(char* out, char* end, uint64_t value, int width) {
   char digits[16];
   auto [last, ec] = std::to_chars(digits, digits + sizeof digits, value, 16);
   for (int pad = width - static_cast<int>(last - digits); pad > 0 && out < end; --pad) *out++ = '0';
+  // NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): to_chars wrote [digits, last)
   for (const char* d = digits; d < last && out < end; ++d) *out++ = (*d >= 'a') ? static_cast<char>(*d - 32) : *d;
   return out;
 }

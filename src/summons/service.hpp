@@ -9,9 +9,11 @@
 // updated only after a transaction commits.
 #pragma once
 
+#include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
+
 #include <array>
 #include <atomic>
-#include <mutex>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
@@ -212,14 +214,14 @@ class SummonsService {
   Store& store_;
   const Policy& policy_;
   const Clock& clock_;
-  // Replaces the index with the bans in force and reads on from the last event; feed_mu_ held.
-  Status ReloadExitBans(bool from_replica);
+  // Replaces the index with the bans in force and reads on from the last event.
+  Status ReloadExitBans(bool from_replica) ABSL_EXCLUSIVE_LOCKS_REQUIRED(feed_mu_);
   ExitBanIndex exit_bans_;
   // Guards applying changes to exit_bans_ and the seq of the last event read (an in-process
   // order only: the events' seq order comes from the store).
-  mutable std::mutex feed_mu_;
-  int64_t exit_bans_seq_ = 0;      // guarded by feed_mu_
-  bool exit_bans_loaded_ = false;  // guarded by feed_mu_
+  mutable absl::Mutex feed_mu_;
+  int64_t exit_bans_seq_ ABSL_GUARDED_BY(feed_mu_) = 0;
+  bool exit_bans_loaded_ ABSL_GUARDED_BY(feed_mu_) = false;
 
   void FormatReference(ExitCheckAnswer& answer, Timestamp at, uint64_t counter) const;
   ExitCheckBacklog check_records_;

@@ -1,9 +1,9 @@
 #include "store/postgres/pg_store.hpp"
 
+#include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
 #include <fmt/format.h>
 
-#include <condition_variable>
-#include <mutex>
 #include <set>
 #include <thread>
 #include <vector>
@@ -34,8 +34,8 @@ class Pool {
 
   Result<std::unique_ptr<Connection>> Acquire() {
     {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return !idle_.empty() || open_ < kMaxConnections; });
+      absl::MutexLock lock(&mu_);
+      while (idle_.empty() && open_ >= kMaxConnections) cv_.Wait(&mu_);
       if (!idle_.empty()) {
         std::unique_ptr<Connection> conn = std::move(idle_.back());
         idle_.pop_back();
@@ -45,9 +45,9 @@ class Pool {
     }
     auto conn = Connection::Open(url_);
     if (!conn.ok()) {
-      std::lock_guard lock(mu_);
+      absl::MutexLock lock(&mu_);
       --open_;
-      cv_.notify_one();
+      cv_.Signal();
     }
     return conn;
   }
@@ -57,7 +57,7 @@ class Pool {
   // server, a failover), and each would cost a failed transaction to find out.
   void Release(std::unique_ptr<Connection> conn) {
     std::vector<std::unique_ptr<Connection>> closing;
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (conn->healthy()) {
       idle_.push_back(std::move(conn));
     } else {
@@ -65,15 +65,15 @@ class Pool {
       open_ -= idle_.size();
       closing.swap(idle_);
     }
-    cv_.notify_all();
+    cv_.SignalAll();
   }
 
  private:
   const std::string url_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mu_
-  size_t open_ = 0;                                // guarded by mu_: idle and in use
+  absl::Mutex mu_;
+  absl::CondVar cv_;
+  std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(mu_);
+  size_t open_ ABSL_GUARDED_BY(mu_) = 0;  // idle and in use
 };
 
 // Wakes the exit-ban follower on NOTIFY kExitBanChannel, on a connection of its own to the

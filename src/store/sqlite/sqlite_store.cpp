@@ -1,12 +1,12 @@
 #include "store/sqlite/sqlite_store.hpp"
 
+#include <absl/base/thread_annotations.h>
+#include <absl/synchronization/mutex.h>
 #include <fmt/format.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 
-#include <condition_variable>
 #include <filesystem>
-#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -51,10 +51,10 @@ class Checkpointer {
   }
   ~Checkpointer() {
     {
-      std::lock_guard lock(mu_);
+      absl::MutexLock lock(&mu_);
       stopping_ = true;
     }
-    wake_.notify_one();
+    wake_.Signal();
     thread_.join();
   }
   Checkpointer(const Checkpointer&) = delete;
@@ -71,32 +71,32 @@ class Checkpointer {
   }
   void Wake() {
     {
-      std::lock_guard lock(mu_);
+      absl::MutexLock lock(&mu_);
       requested_ = true;
     }
-    wake_.notify_one();
+    wake_.Signal();
   }
   void Run() {
-    std::unique_lock lock(mu_);
     while (true) {
-      wake_.wait(lock, [&] { return requested_ || stopping_; });
-      // A checkpoint asked for is run even when the store is closing: another process may keep
-      // the database open, and without it the WAL could not start over at its next write.
-      if (!requested_) return;
-      requested_ = false;
-      lock.unlock();
+      {
+        absl::MutexLock lock(&mu_);
+        while (!requested_ && !stopping_) wake_.Wait(&mu_);
+        // A checkpoint asked for is run even when the store is closing: another process may keep
+        // the database open, and without it the WAL could not start over at its next write.
+        if (!requested_) return;
+        requested_ = false;
+      }
       // SQLITE_BUSY (another process checkpointing) or an I/O error: the next commit past the
       // threshold asks again, and the last connection to close checkpoints in any case.
       (void)sqlite3_wal_checkpoint_v2(db_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-      lock.lock();
     }
   }
 
   std::unique_ptr<Database> db_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool requested_ = false;  // guarded by mu_
-  bool stopping_ = false;   // guarded by mu_
+  absl::Mutex mu_;
+  absl::CondVar wake_;
+  bool requested_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 
@@ -112,7 +112,7 @@ class SqliteStore final : public Store {
   ~SqliteStore() override { checkpointer_.Detach(*db_); }
 
   Status Write(const std::function<Status(Tx&)>& work) override {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     return Transact(*db_, "BEGIN IMMEDIATE", work);
   }
 
@@ -158,12 +158,12 @@ class SqliteStore final : public Store {
   }
 
   int SchemaVersion() override {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     return CurrentVersion();
   }
 
   Status Migrate() {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     MUSTER_RETURN_IF_ERROR(
         db_->Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
                   "applied_at INTEGER NOT NULL)"));
@@ -200,7 +200,7 @@ class SqliteStore final : public Store {
   }
 
  private:
-  Result<std::set<int64_t>> AppliedVersions() {
+  Result<std::set<int64_t>> AppliedVersions() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     MUSTER_ASSIGN_OR_RETURN(Statement * s, db_->Prepare("SELECT version FROM schema_migrations"));
     std::set<int64_t> versions;
     while (true) {
@@ -211,7 +211,7 @@ class SqliteStore final : public Store {
     return versions;
   }
 
-  int CurrentVersion() {
+  int CurrentVersion() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     auto s = db_->Prepare("SELECT coalesce(max(version), 0) FROM schema_migrations");
     if (!s.ok()) return 0;
     auto row = (*s)->Step();
@@ -241,7 +241,7 @@ class SqliteStore final : public Store {
 
   Result<std::unique_ptr<Database>> AcquireReader() {
     {
-      std::lock_guard lock(pool_mu_);
+      absl::MutexLock lock(&pool_mu_);
       if (!readers_.empty()) {
         auto reader = std::move(readers_.back());
         readers_.pop_back();
@@ -255,15 +255,15 @@ class SqliteStore final : public Store {
   }
 
   void ReleaseReader(std::unique_ptr<Database> reader) {
-    std::lock_guard lock(pool_mu_);
+    absl::MutexLock lock(&pool_mu_);
     if (readers_.size() < kMaxIdleReaders) readers_.push_back(std::move(reader));
   }
 
-  std::mutex mu_;  // guards db_, the writer
-  std::unique_ptr<Database> db_;
+  absl::Mutex mu_;
+  std::unique_ptr<Database> db_ ABSL_PT_GUARDED_BY(mu_);  // the writer
   const std::string path_;
-  std::mutex pool_mu_;  // guards readers_
-  std::vector<std::unique_ptr<Database>> readers_;
+  absl::Mutex pool_mu_;
+  std::vector<std::unique_ptr<Database>> readers_ ABSL_GUARDED_BY(pool_mu_);
   Checkpointer checkpointer_;  // destroyed first: the writer is the last to close
 };
 
