@@ -5,6 +5,28 @@
 #include "store/postgres/pg_tx.hpp"
 
 namespace muster::postgres {
+namespace {
+
+// An upsert's conflict clause: update a registered person only when something differs (and
+// count the change in version), so that an unchanged row is not written and returns no row.
+constexpr std::string_view kUpdateWhenChanged =
+    "ON CONFLICT (national_id) DO UPDATE SET surname = EXCLUDED.surname, given_name = EXCLUDED.given_name, "
+    "patronymic = EXCLUDED.patronymic, birth_date = EXCLUDED.birth_date, sex = EXCLUDED.sex, "
+    "district = EXCLUDED.district, category = EXCLUDED.category, fitness = EXCLUDED.fitness, "
+    "address = EXCLUDED.address, email = EXCLUDED.email, phone = EXCLUDED.phone, status = EXCLUDED.status, "
+    "version = p.version + 1 "
+    "WHERE (p.surname, p.given_name, p.patronymic, p.birth_date, p.sex, p.district, p.category, p.fitness, "
+    "p.address, p.email, p.phone, p.status) IS DISTINCT FROM (EXCLUDED.surname, EXCLUDED.given_name, "
+    "EXCLUDED.patronymic, EXCLUDED.birth_date, EXCLUDED.sex, EXCLUDED.district, EXCLUDED.category, "
+    "EXCLUDED.fitness, EXCLUDED.address, EXCLUDED.email, EXCLUDED.phone, EXCLUDED.status) ";
+
+const std::string kUpsertOne = fmt::format(
+    "INSERT INTO persons AS p (national_id, surname, given_name, patronymic, birth_date, sex, district, category, "
+    "fitness, address, email, phone, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
+    "{}RETURNING (xmax = 0)",
+    kUpdateWhenChanged);
+
+}  // namespace
 
 Result<UpsertOutcome> PgPersons::Upsert(const Person& p) {
   // One round trip: insert when new, otherwise update only when something differs. The row
@@ -14,22 +36,7 @@ Result<UpsertOutcome> PgPersons::Upsert(const Person& p) {
   params.Add(p.national_id).Add(p.surname).Add(p.given_name).Add(p.patronymic).Add(birth_date);
   params.Add(std::string_view(&p.sex, 1)).Add(p.district).Add(p.category).Add(p.fitness).Add(p.address);
   params.Add(p.email).Add(p.phone).Add(PersonStatusName(p.status));
-  MUSTER_ASSIGN_OR_RETURN(
-      Rows rows,
-      pg_.Query("INSERT INTO persons AS p (national_id, surname, given_name, patronymic, birth_date, sex, district, "
-                "category, fitness, address, email, phone, status) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
-                "ON CONFLICT (national_id) DO UPDATE SET surname = EXCLUDED.surname, given_name = EXCLUDED.given_name, "
-                "patronymic = EXCLUDED.patronymic, birth_date = EXCLUDED.birth_date, sex = EXCLUDED.sex, "
-                "district = EXCLUDED.district, category = EXCLUDED.category, fitness = EXCLUDED.fitness, "
-                "address = EXCLUDED.address, email = EXCLUDED.email, phone = EXCLUDED.phone, status = EXCLUDED.status, "
-                "version = p.version + 1 "
-                "WHERE (p.surname, p.given_name, p.patronymic, p.birth_date, p.sex, p.district, p.category, p.fitness, "
-                "p.address, p.email, p.phone, p.status) IS DISTINCT FROM (EXCLUDED.surname, EXCLUDED.given_name, "
-                "EXCLUDED.patronymic, EXCLUDED.birth_date, EXCLUDED.sex, EXCLUDED.district, EXCLUDED.category, "
-                "EXCLUDED.fitness, EXCLUDED.address, EXCLUDED.email, EXCLUDED.phone, EXCLUDED.status) "
-                "RETURNING (xmax = 0)",
-                params));
+  MUSTER_ASSIGN_OR_RETURN(Rows rows, pg_.Query(kUpsertOne, params));
   if (rows.empty()) return UpsertOutcome::kUnchanged;
   return rows.View(0, 0) == "t" ? UpsertOutcome::kInserted : UpsertOutcome::kUpdated;
 }
@@ -90,18 +97,9 @@ Result<std::vector<UpsertOutcome>> PgPersons::UpsertBatch(std::span<const Person
                "email TEXT, phone TEXT, status TEXT) ON COMMIT DELETE ROWS"));
   MUSTER_RETURN_IF_ERROR(pg_.CopyIn(fmt::format("COPY persons_in ({}) FROM STDIN", kCopiedPersonColumns), data));
   MUSTER_ASSIGN_OR_RETURN(
-      Rows rows,
-      pg_.Query(fmt::format("INSERT INTO persons AS p ({}) SELECT * FROM persons_in ", kCopiedPersonColumns) +
-                "ON CONFLICT (national_id) DO UPDATE SET surname = EXCLUDED.surname, given_name = EXCLUDED.given_name, "
-                "patronymic = EXCLUDED.patronymic, birth_date = EXCLUDED.birth_date, sex = EXCLUDED.sex, "
-                "district = EXCLUDED.district, category = EXCLUDED.category, fitness = EXCLUDED.fitness, "
-                "address = EXCLUDED.address, email = EXCLUDED.email, phone = EXCLUDED.phone, status = EXCLUDED.status, "
-                "version = p.version + 1 "
-                "WHERE (p.surname, p.given_name, p.patronymic, p.birth_date, p.sex, p.district, p.category, p.fitness, "
-                "p.address, p.email, p.phone, p.status) IS DISTINCT FROM (EXCLUDED.surname, EXCLUDED.given_name, "
-                "EXCLUDED.patronymic, EXCLUDED.birth_date, EXCLUDED.sex, EXCLUDED.district, EXCLUDED.category, "
-                "EXCLUDED.fitness, EXCLUDED.address, EXCLUDED.email, EXCLUDED.phone, EXCLUDED.status) "
-                "RETURNING p.national_id, (xmax = 0)"));
+      Rows rows, pg_.Query(fmt::format(
+                     "INSERT INTO persons AS p ({}) SELECT * FROM persons_in {}RETURNING p.national_id, (xmax = 0)",
+                     kCopiedPersonColumns, kUpdateWhenChanged)));
   // Emptied now, not only at commit: a second batch in the same write starts from nothing.
   MUSTER_RETURN_IF_ERROR(pg_.Exec("TRUNCATE persons_in"));
   std::vector<UpsertOutcome> outcomes(persons.size(), UpsertOutcome::kUnchanged);
