@@ -7,8 +7,9 @@ namespace muster::app {
 App::App(Store& store, const Policy& policy, const Clock& clock, AppOptions options)
     : store_(store),
       options_(std::move(options)),
+      runner_(options_.on_subscriber_report),
       writes_(store, WritePath::Hooks{[this](Tx& tx) { return AppendPending(tx); },
-                                      options_.bulk_follower ? std::function<void()>([this] { follower_->Notify(); })
+                                      options_.bulk_follower ? std::function<void()>([this] { runner_.Committed(); })
                                                              : std::function<void()>()}),
       summons_(writes_, policy, clock) {}
 
@@ -26,7 +27,8 @@ Result<std::unique_ptr<App>> App::Build(Store& store, const Policy& policy, cons
     app->ledger_.emplace(std::move(ledger));
     if (app->options_.bulk_follower) {
       // The ledger is never replaced once read, so the follower may keep a reference to it.
-      app->follower_ = std::make_unique<ledger::Follower>(*app->ledger_, store, app->options_.on_follower_error);
+      app->follower_ = std::make_unique<ledger::Follower>(*app->ledger_, store);
+      app->runner_.Add(*app->follower_, {.on_commit = true});
     }
   }
   return app;
@@ -50,9 +52,6 @@ Status App::AppendPending(Tx& tx) {
   return ledger->AppendPending(tx).status();
 }
 
-Status App::Finish() {
-  if (!follower_) return Status::Ok();
-  return follower_->Finish();
-}
+Status App::Finish() { return runner_.Stop(); }
 
 }  // namespace muster::app

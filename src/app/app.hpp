@@ -1,7 +1,9 @@
 // The services of one process, built in one place for the CLI and the server alike, on the one
 // write path (store/write_path.hpp) with the ledger wired in: every write appends its events to
 // the ledger before it commits, and the batches of bulk work (a campaign's issue, the sweep) hand
-// theirs to a ledger::Follower. No caller sets a hook, so none can forget one.
+// theirs to a ledger::Follower. No caller sets a hook, so none can forget one. The process's
+// subscribers (events/runner.hpp) run on its one runner: the ledger follower, and whatever the
+// server adds (the exit-ban index, its timers).
 #pragma once
 
 #include <absl/base/thread_annotations.h>
@@ -14,6 +16,7 @@
 #include "core/policy.hpp"
 #include "core/status.hpp"
 #include "core/time.hpp"
+#include "events/runner.hpp"
 #include "ledger/follower.hpp"
 #include "ledger/log.hpp"
 #include "store/store.hpp"
@@ -31,8 +34,9 @@ struct AppOptions {
   // Bulk batches' events are appended by a follower thread while the next batches commit (needs
   // ledger_at_start). Otherwise every write appends its own.
   bool bulk_follower = false;
-  // Hears of every follower round that failed (it is tried again at the next batch).
-  ledger::Follower::ErrorHook on_follower_error;
+  // Hears when a subscriber's rounds start failing (they are tried again at its next wake-up)
+  // and when they recover.
+  events::Runner::Report on_subscriber_report;
 };
 
 class App {
@@ -48,8 +52,11 @@ class App {
   // The ledger once its keys have been read; null before (ledger_at_start = false).
   const ledger::Ledger* ledger() const;
 
-  // Waits until the follower has appended the events of every bulk batch committed so far and
-  // stops it; its result. Ok without a follower.
+  // The process's subscribers: add more with runner().Add; Finish stops them.
+  events::Runner& runner() { return runner_; }
+
+  // Stops the subscribers after their final rounds (the follower's appends the events of every
+  // bulk batch committed so far); the first error. Ok when none failed.
   Status Finish();
 
  private:
@@ -61,6 +68,7 @@ class App {
   mutable absl::Mutex ledger_mu_;
   std::optional<ledger::Ledger> ledger_ ABSL_GUARDED_BY(ledger_mu_);
   std::unique_ptr<ledger::Follower> follower_;  // set at Build, before any write
+  events::Runner runner_;                       // stopped before the follower goes
   WritePath writes_;
   SummonsService summons_;
 };

@@ -15,11 +15,12 @@
 #include "api/api.hpp"
 #include "api/jobs.hpp"
 #include "api/metrics.hpp"
+#include "app/app.hpp"
+#include "app/subscribers.hpp"
 #include "auth/auth_service.hpp"
 #include "cli/cli.hpp"
+#include "events/runner.hpp"
 #include "http/server.hpp"
-#include "app/app.hpp"
-#include "ledger/follower.hpp"
 #include "summons/service.hpp"
 
 namespace muster::cli {
@@ -66,163 +67,6 @@ std::chrono::milliseconds Millis(double seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
 }
 
-// Runs `round` every `period` on a thread of its own until stopped; Stop waits for a round that
-// is running.
-class PeriodicThread {
- public:
-  PeriodicThread(std::chrono::milliseconds period, std::function<void()> round)
-      : period_(period), round_(std::move(round)), thread_([this] { Loop(); }) {}
-  ~PeriodicThread() { Stop(); }
-
-  void Stop() {
-    {
-      absl::MutexLock lock(&mu_);  // Loop's wait sees stop_ set when the lock is released
-      stop_ = true;
-    }
-    if (thread_.joinable()) thread_.join();
-  }
-
- private:
-  void Loop() {
-    while (true) {
-      {
-        absl::MutexLock lock(&mu_);
-        mu_.AwaitWithTimeout(absl::Condition(&stop_), absl::FromChrono(period_));
-        if (stop_) return;
-      }
-      round_();
-    }
-  }
-
-  const std::chrono::milliseconds period_;
-  const std::function<void()> round_;
-  absl::Mutex mu_;
-  bool stop_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;  // last: starts once the rest is there
-};
-
-// How often the server appends events that reached the store without a ledger hook and
-// checkpoints a tree that grew (Ledger::Tick: at least every kCheckpointInterval).
-constexpr std::chrono::seconds kLedgerTick{10};
-
-// Ticks the ledger every kLedgerTick and runs the sweep every `interval` (looking every second),
-// until stopped.
-class Background {
- public:
-  Background(SummonsService& summons, Store& store, const ledger::Ledger& ledger, const Clock& clock,
-             std::chrono::milliseconds interval)
-      : summons_(summons),
-        store_(store),
-        ledger_(ledger),
-        clock_(clock),
-        interval_(interval),
-        next_sweep_(std::chrono::steady_clock::now() + interval),
-        next_tick_(std::chrono::steady_clock::now() + kLedgerTick),
-        thread_(std::chrono::seconds(1), [this] { Round(); }) {}
-
-  void Stop() { thread_.Stop(); }
-
- private:
-  void Round() {
-    if (std::chrono::steady_clock::now() >= next_tick_) {
-      Status st = store_.Write([this](Tx& tx) { return ledger_.Tick(tx).status(); });
-      if (!st.ok()) fmt::print(stderr, "muster serve: ledger checkpoint: {}\n", st.message());
-      next_tick_ = std::chrono::steady_clock::now() + kLedgerTick;
-    }
-    if (interval_.count() > 0 && std::chrono::steady_clock::now() >= next_sweep_) {
-      auto done = summons_.Sweep(clock_.Now());
-      if (!done.ok()) {
-        fmt::print(stderr, "muster serve: sweep: {}\n", done.status().message());
-      } else if (done->no_show > 0 || done->delivered > 0) {
-        fmt::print(stderr, "muster serve: sweep: {} delivered, {} no-show, {} restrictions\n", done->delivered,
-                   done->no_show, done->restrictions_imposed);
-      }
-      next_sweep_ = std::chrono::steady_clock::now() + interval_;
-    }
-  }
-
-  SummonsService& summons_;
-  Store& store_;
-  const ledger::Ledger& ledger_;
-  const Clock& clock_;
-  std::chrono::milliseconds interval_;
-  std::chrono::steady_clock::time_point next_sweep_, next_tick_;  // the thread's own
-  PeriodicThread thread_;
-};
-
-// How often the exit checks answered are written to the store: a server killed outright loses
-// at most the records of the last interval (and those of a flush that was failing).
-constexpr std::chrono::seconds kExitCheckFlush{1};
-
-// Writes the recorded exit checks every kExitCheckFlush on a thread of its own, so that a long
-// sweep or ledger round never holds them back; says when writing fails, recovers, or records
-// are dropped because the backlog is full.
-class ExitCheckFlusher {
- public:
-  explicit ExitCheckFlusher(SummonsService& summons)
-      : summons_(summons), thread_(kExitCheckFlush, [this] { Round(); }) {}
-
-  void Stop() { thread_.Stop(); }
-
- private:
-  void Round() {
-    Status st = summons_.FlushExitChecks();
-    ExitCheckBacklog::Counts counts = summons_.exit_check_records();
-    if (!st.ok() && !failing_) {
-      fmt::print(stderr, "muster serve: recording exit checks: {} ({} waiting; tried again every second)\n",
-                 st.message(), counts.pending);
-    }
-    if (st.ok() && failing_) fmt::print(stderr, "muster serve: recording exit checks again\n");
-    failing_ = !st.ok();
-    if (counts.dropped > dropped_) {
-      fmt::print(stderr, "muster serve: {} exit-check records dropped: the backlog is full ({} in all)\n",
-                 counts.dropped - dropped_, counts.dropped);
-      dropped_ = counts.dropped;
-    }
-  }
-
-  SummonsService& summons_;
-  bool failing_ = false;  // the thread's own
-  uint64_t dropped_ = 0;  // the thread's own
-  PeriodicThread thread_;
-};
-
-// How long the exit-ban follower waits for a notification before it reads the events anyway.
-constexpr std::chrono::seconds kExitBanPoll{1};
-
-// Keeps the exit-ban index in step with changes other processes make: reads the restriction
-// events when woken by the store (NOTIFY on PostgreSQL) or every kExitBanPoll, until stopped.
-class ExitBanFollower {
- public:
-  ExitBanFollower(SummonsService& summons, Store& store)
-      : summons_(summons), waiter_(store.WatchExitBanChanges()), thread_([this] { Loop(); }) {}
-  ~ExitBanFollower() { Stop(); }
-
-  void Stop() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-  }
-
- private:
-  void Loop() {
-    bool failing = false;
-    while (!stop_) {
-      waiter_->Wait(kExitBanPoll);
-      if (stop_) break;
-      Status st = summons_.FollowExitBans();
-      // Said once when it starts failing and once when it recovers, not every second.
-      if (!st.ok() && !failing) fmt::print(stderr, "muster serve: following exit bans: {}\n", st.message());
-      if (st.ok() && failing) fmt::print(stderr, "muster serve: following exit bans again\n");
-      failing = !st.ok();
-    }
-  }
-
-  SummonsService& summons_;
-  std::unique_ptr<ChangeWaiter> waiter_;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
-
 Status Serve(Context& ctx, const ServeArgs& args) {
   http::ServerOptions options;
   MUSTER_RETURN_IF_ERROR(ParseListen(args.listen, options));
@@ -262,12 +106,16 @@ Status Serve(Context& ctx, const ServeArgs& args) {
                                 {.load_ledger = [&ctx] { return ctx.LoadLedger(); },
                                  .ledger_at_start = true,
                                  .bulk_follower = true,
-                                 .on_follower_error = [](const Status& st) {
-                                   fmt::print(stderr,
-                                              "muster serve: appending a campaign's or the sweep's events to the "
-                                              "ledger: {} (tried again at the next batch)\n",
-                                              st.message());
-                                 }}));
+                                 .on_subscriber_report =
+                                     [](std::string_view name, const Status& st) {
+                                       // Said once when a subscriber starts failing and once when it
+                                       // recovers, not at every round.
+                                       if (st.ok()) {
+                                         fmt::print(stderr, "muster serve: {}: working again\n", name);
+                                       } else {
+                                         fmt::print(stderr, "muster serve: {}: {} (tried again)\n", name, st.message());
+                                       }
+                                     }}));
   const ledger::Ledger& ledger = *app->ledger();
   SummonsService& summons = app->summons();
   summons.SetExitCheckCapacity(args.exit_check_backlog);
@@ -303,9 +151,30 @@ Status Serve(Context& ctx, const ServeArgs& args) {
   http::Server server(
       options, [&api](const http::Request& request, http::Response& response) { api.Handle(request, response); },
       [&api](const http::Request& request) { return api.IsBlocking(request); });
-  Background background(summons, *store, ledger, ctx.clock, Millis(args.sweep_interval));
-  ExitBanFollower follower(summons, *store);
-  ExitCheckFlusher check_records(summons);
+  // The server's work besides requests, as subscribers on the App's runner (app/subscribers.hpp),
+  // which stops them at Finish after their final rounds, in this order.
+  events::Runner& runner = app->runner();
+  runner.Add(std::make_unique<app::ExitCheckRecorder>(summons,
+                                                      [](uint64_t n, uint64_t total) {
+                                                        fmt::print(stderr,
+                                                                   "muster serve: {} exit-check records dropped: the "
+                                                                   "backlog is full ({} in all)\n",
+                                                                   n, total);
+                                                      }),
+             {.every = app::kExitCheckFlush});
+  runner.Add(std::make_unique<app::ExitBanFollower>(summons),
+             {.every = app::kExitBanPoll, .waiter = store->WatchExitBanChanges()});
+  if (args.sweep_interval > 0) {
+    runner.Add(std::make_unique<app::Sweeper>(summons, ctx.clock,
+                                              [](const SweepSummary& done) {
+                                                fmt::print(stderr,
+                                                           "muster serve: sweep: {} delivered, {} no-show, {} "
+                                                           "restrictions\n",
+                                                           done.delivered, done.no_show, done.restrictions_imposed);
+                                              }),
+               {.every = Millis(args.sweep_interval)});
+  }
+  runner.Add(std::make_unique<app::LedgerCheckpoints>(ledger, *store), {.every = app::kLedgerTick});
   Status run = server.Run([&](uint16_t port) {
     ready = true;
     fmt::print("muster serve: listening on {}://{}:{} ({} exit bans loaded{})\n",
@@ -314,27 +183,18 @@ Status Serve(Context& ctx, const ServeArgs& args) {
     std::fflush(stdout);
   });
   ready = false;
-  // Drained: no request is in flight, so no exit check is recorded after this. Stop the running
-  // job after its batch, write every exit check recorded, and sign a checkpoint of the whole tree
-  // unless the latest one covers it.
+  // Drained: no request is in flight, so no exit check is recorded after this. Write those
+  // recorded so far at once (a job's batch may take a while), stop the running job after its
+  // batch, then the subscribers: their final rounds append the events still pending, write the
+  // exit checks recorded since, and sign a checkpoint of the whole tree unless the latest one
+  // covers it.
   fmt::print(stderr, "muster serve: shutting down: stopping jobs after their current batch\n");
-  check_records.Stop();
-  Status flushed = summons.FlushExitChecks();
+  (void)summons.FlushExitChecks();  // a failure is tried again by the final round
   jobs.Drain();
-  background.Stop();
-  follower.Stop();
-  Status appended = app->Finish();
-  if (!flushed.ok()) flushed = summons.FlushExitChecks();  // once more, after the jobs let go
-  if (!flushed.ok()) {
-    flushed = flushed.WithContext(
-        fmt::format("recording exit checks ({} not written)", summons.exit_check_records().pending));
-  }
-  Status checkpointed = store->Write([&ledger](Tx& tx) { return ledger.Tick(tx, std::chrono::seconds(0)).status(); });
+  Status finished = app->Finish();
   if (log) std::fclose(log);
   MUSTER_RETURN_IF_ERROR(run);
-  MUSTER_RETURN_IF_ERROR(appended);
-  MUSTER_RETURN_IF_ERROR(flushed);
-  MUSTER_RETURN_IF_ERROR(checkpointed.WithContext("ledger checkpoint"));
+  MUSTER_RETURN_IF_ERROR(finished);
   fmt::print(stderr, "muster serve: stopped\n");
   return Status::Ok();
 }

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "events/runner.hpp"
 #include "ledger/canonical_json.hpp"
 #include "ledger/follower.hpp"
 #include "store/open.hpp"
@@ -329,9 +330,11 @@ TEST_F(LedgerLogTest, HashedLeavesAreAppendedOnlyWhereTheyWereRead) {
 
 TEST_F(LedgerLogTest, FollowerAppendsWhatOtherTransactionsCommit) {
   Follower follower(*ledger_, *store_);
+  events::Runner runner;
+  runner.Add(follower, {.on_commit = true});
   EmitAndAppend(*store_, 700, /*append=*/false);
-  follower.Notify();
-  // The thread appends without Finish.
+  runner.Committed();
+  // The thread appends without Stop.
   EXPECT_TRUE(WaitFor([&] { return follower.appended() == 700; }));
   EXPECT_EQ(Head().size, 700u);
 
@@ -340,10 +343,10 @@ TEST_F(LedgerLogTest, FollowerAppendsWhatOtherTransactionsCommit) {
   for (int round = 0; round < 20; ++round) {
     EmitAndAppend(*store_, 500 + round, /*append=*/false);
     if (round % 7 == 3) EmitAndAppend(*store_, 2);
-    follower.Notify();
+    runner.Committed();
   }
-  ASSERT_TRUE(follower.Finish().ok());
-  EXPECT_TRUE(follower.Finish().ok());  // once is enough; again does nothing
+  ASSERT_TRUE(runner.Stop().ok());
+  EXPECT_TRUE(runner.Stop().ok());  // once is enough; again does nothing
   uint64_t emitted = 700 + 20 * 500 + 190 + 3 * 2;
   EXPECT_EQ(Head().size, emitted);
   auto audit = Verify();
@@ -357,37 +360,48 @@ TEST_F(LedgerLogTest, FollowerAppendsWhatOtherTransactionsCommit) {
 
 TEST_F(LedgerLogTest, FollowerTriesAFailedRoundAgainAtTheNextNotice) {
   std::mutex mu;
-  std::vector<std::string> errors;
-  Follower follower(*ledger_, *store_, [&](const Status& st) {
+  std::vector<std::string> reports;
+  Follower follower(*ledger_, *store_);
+  events::Runner runner([&](std::string_view name, const Status& st) {
     std::lock_guard lock(mu);
-    errors.push_back(st.message());
+    reports.push_back(fmt::format("{}: {}", name, st.ok() ? "recovered" : st.message()));
   });
+  runner.Add(follower, {.on_commit = true});
+  auto failed_rounds = [&] { return runner.counts().at(0).failed_rounds; };
   EmitAndAppend(*store_, 3, /*append=*/false);
   Sql("UPDATE events SET payload = 'not json' WHERE seq = 2");
-  follower.Notify();
-  ASSERT_TRUE(WaitFor([&] { return follower.failed_rounds() == 1; }));
+  runner.Committed();
+  ASSERT_TRUE(WaitFor([&] { return failed_rounds() == 1; }));
   EXPECT_EQ(Head().size, 0u);
   {
     std::lock_guard lock(mu);
-    ASSERT_EQ(errors.size(), 1u);
-    EXPECT_NE(errors[0].find("event 2"), std::string::npos) << errors[0];
+    ASSERT_EQ(reports.size(), 1u);
+    EXPECT_NE(reports[0].find("ledger follower: "), std::string::npos) << reports[0];
+    EXPECT_NE(reports[0].find("event 2"), std::string::npos) << reports[0];
   }
   Sql("UPDATE events SET payload = '{\"i\":1,\"national_id\":\"12345678964\"}' WHERE seq = 2");
   EmitAndAppend(*store_, 2, /*append=*/false);
-  follower.Notify();
+  runner.Committed();
   ASSERT_TRUE(WaitFor([&] { return follower.appended() == 5; }));
-  EXPECT_EQ(follower.failed_rounds(), 1u);
-  ASSERT_TRUE(follower.Finish().ok());
+  EXPECT_EQ(failed_rounds(), 1u);
+  {
+    std::lock_guard lock(mu);
+    ASSERT_EQ(reports.size(), 2u);  // failing said once, recovery once
+    EXPECT_EQ(reports[1], "ledger follower: recovered");
+  }
+  ASSERT_TRUE(runner.Stop().ok());
   EXPECT_EQ(Head().size, 5u);
 }
 
-TEST_F(LedgerLogTest, FollowerFinishAppendsWhatItsThreadHadNoTimeFor) {
-  // No notice at all: Finish alone appends every pending event.
+TEST_F(LedgerLogTest, FollowerFinalRoundAppendsWhatItsThreadHadNoTimeFor) {
+  // No notice at all: the final round at Stop alone appends every pending event.
   EmitAndAppend(*store_, 10, /*append=*/false);
   Follower follower(*ledger_, *store_);
+  events::Runner runner;
+  runner.Add(follower, {.on_commit = true});
   EmitAndAppend(*store_, 20, /*append=*/false);
   EXPECT_EQ(Head().size, 0u);
-  ASSERT_TRUE(follower.Finish().ok());
+  ASSERT_TRUE(runner.Stop().ok());
   EXPECT_EQ(follower.appended(), 0u);
   EXPECT_EQ(Head().size, 30u);
 }

@@ -16,8 +16,17 @@
 
 #include "core/status.hpp"
 #include "core/summons.hpp"
+#include "core/time.hpp"
 
 namespace muster {
+
+// Where a subscriber to the events (events/subscriber.hpp: CursorSubscriber) has got to.
+struct SubscriberCursor {
+  std::string name;
+  int64_t seq = 0;  // the last event it has handled (or passed over, not being of its types)
+  Timestamp updated_at;
+  bool operator==(const SubscriberCursor&) const = default;
+};
 
 class EventPort {
  public:
@@ -40,6 +49,14 @@ class EventPort {
   // The first event (lowest seq) of `type` about `subject` (a summons's delivery, for its
   // receipt); nullopt when there is none.
   virtual Result<std::optional<Event>> FindFirst(std::string_view subject, std::string_view type) = 0;
+
+  // The cursor of subscriber `name`: the seq it has handled up to; 0 when it has none yet.
+  virtual Result<int64_t> Cursor(std::string_view name) = 0;
+  // Moves it to `seq` (made the first time). In the write transaction of what the subscriber
+  // wrote for the events up to `seq`, so that both commit or neither does.
+  virtual Status SetCursor(std::string_view name, int64_t seq, Timestamp at) = 0;
+  // Every subscriber's cursor, by name.
+  virtual Result<std::vector<SubscriberCursor>> Cursors() = 0;
 };
 
 }  // namespace muster

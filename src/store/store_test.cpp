@@ -197,6 +197,35 @@ TEST_P(StoreTest, RestrictionsSurviveLosingTheirPersonColumn) {
   EXPECT_EQ(active, std::vector<int64_t>{5});
 }
 
+// A subscriber's cursor starts at 0, moves with the transaction that moves it (a rolled-back
+// one leaves it where it was) and is listed by name.
+TEST_P(StoreTest, KeepsTheCursorsOfSubscribers) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  const Timestamp t0 = *ParseTimestamp("2026-12-01T10:00:00Z");
+  Status st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(int64_t none, tx.events().Cursor("outbox"));
+    EXPECT_EQ(none, 0);
+    MUSTER_RETURN_IF_ERROR(tx.events().SetCursor("outbox", 7, t0));
+    MUSTER_RETURN_IF_ERROR(tx.events().SetCursor("outbox", 9, t0 + std::chrono::seconds(1)));
+    return tx.events().SetCursor("feeds", 3, t0);
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_RETURN_IF_ERROR(tx.events().SetCursor("outbox", 12, t0));
+    return Status::Internal("rolled back");
+  });
+  ASSERT_EQ(st.code(), StatusCode::kInternal);
+  st = store->Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(int64_t outbox, tx.events().Cursor("outbox"));
+    EXPECT_EQ(outbox, 9);
+    MUSTER_ASSIGN_OR_RETURN(auto all, tx.events().Cursors());
+    EXPECT_EQ(all, (std::vector<SubscriberCursor>{{"feeds", 3, t0}, {"outbox", 9, t0 + std::chrono::seconds(1)}}));
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+}
+
 // The exit-ban indexes read the restriction events after a seq: of the given types only, in seq
 // order, paged; the last seq tells a reader how far it has looked when none matched.
 TEST_P(StoreTest, ListsTheEventsOfSomeTypesAfterASeq) {

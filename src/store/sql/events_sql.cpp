@@ -61,4 +61,32 @@ Result<std::optional<Event>> SqlEvents::FindFirst(std::string_view subject, std:
   return event;
 }
 
+Result<int64_t> SqlEvents::Cursor(std::string_view name) {
+  int64_t seq = 0;
+  MUSTER_RETURN_IF_ERROR(conn_
+                             .Run("SELECT seq FROM subscriber_cursors WHERE name = $1", Args().Add(name),
+                                  [&](const Row& r) {
+                                    seq = r.Int(0);
+                                    return Status::Ok();
+                                  })
+                             .status());
+  return seq;
+}
+
+Status SqlEvents::SetCursor(std::string_view name, int64_t seq, Timestamp at) {
+  return conn_
+      .Run(
+          "INSERT INTO subscriber_cursors (name, seq, updated_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE "
+          "SET seq = excluded.seq, updated_at = excluded.updated_at",
+          Args().Add(name).Add(seq).Add(Millis(at)))
+      .status();
+}
+
+Result<std::vector<SubscriberCursor>> SqlEvents::Cursors() {
+  return Collect<SubscriberCursor>(conn_, "SELECT name, seq, updated_at FROM subscriber_cursors ORDER BY name", Args(),
+                                   [](const Row& r) {
+                                     return SubscriberCursor{r.Text(0), r.Int(1), FromMillis(r.Int(2))};
+                                   });
+}
+
 }  // namespace muster::sql

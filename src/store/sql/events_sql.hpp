@@ -20,6 +20,9 @@ class SqlEvents : public EventPort {
   Result<int64_t> LastSeq() override;
   Result<std::vector<Event>> ListAbout(const std::vector<std::string>& subjects, size_t limit) override;
   Result<std::optional<Event>> FindFirst(std::string_view subject, std::string_view type) override;
+  Result<int64_t> Cursor(std::string_view name) override;
+  Status SetCursor(std::string_view name, int64_t seq, Timestamp at) override;
+  Result<std::vector<SubscriberCursor>> Cursors() override;
 
  protected:
   Connection& conn_;
