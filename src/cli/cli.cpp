@@ -30,6 +30,11 @@ Result<std::unique_ptr<Store>> Context::Open(bool create) const {
 
 std::string Context::DisplayDb() const { return postgres::RedactUrl(db); }
 
+Result<Deployment> Context::LoadDeployment() const {
+  if (config_path.empty()) return Deployment{};
+  return muster::LoadDeployment(config_path);
+}
+
 Result<Policy> Context::LoadPolicy() const {
   if (policy_path.empty()) return DefaultPolicy();
   return LoadPolicyFile(policy_path);

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "core/deployment.hpp"
 #include "core/policy.hpp"
 #include "core/status.hpp"
 #include "core/time.hpp"
@@ -42,6 +43,7 @@ struct Context {
   std::string db = "muster.db";
   std::string db_replica;   // serve --db-replica: a PostgreSQL replica for reads that may lag
   std::string policy_path;  // empty: the built-in default policy
+  std::string config_path;  // the deployment file (core/deployment.hpp); empty: none
   std::string actor;        // --as; default "cli:<system user>"
   std::string ledger_key;     // --ledger-key; default "<db>.ledger.key"
   std::string ledger_secret;  // --ledger-secret; default "<db>.ledger.secret"
@@ -50,6 +52,8 @@ struct Context {
 
   Result<std::unique_ptr<Store>> Open(bool create = false) const;
   Result<Policy> LoadPolicy() const;
+  // The deployment file's settings; none configured without --config.
+  Result<Deployment> LoadDeployment() const;
   std::string Actor() const;
   // The database fit to print: a PostgreSQL URL's password masked as ***.
   std::string DisplayDb() const;

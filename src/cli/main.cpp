@@ -16,6 +16,9 @@ int main(int argc, char** argv) {
                  "database: SQLite file path or postgresql:// URL (default ./muster.db, or $MUSTER_DB)");
   app.add_option("--policy", ctx.policy_path, "policy TOML file (default: the built-in policies/default.toml)")
       ->check(CLI::ExistingFile);
+  app.add_option("--config", ctx.config_path,
+                 "deployment TOML file: how to reach people and other systems ([smtp], [webhook]; docs/deploy.md)")
+      ->check(CLI::ExistingFile);
   app.add_option("--as", ctx.actor, "who performs a state change (default cli:<system user>)");
   app.add_flag("--json", ctx.json, "print results as JSON");
   app.add_option("--ledger-key", ctx.ledger_key, "the ledger's Ed25519 signing key file (default <db>.ledger.key)");

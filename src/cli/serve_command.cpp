@@ -97,6 +97,8 @@ Status Serve(Context& ctx, const ServeArgs& args) {
   if (args.exit_check_backlog < 1) return Status::InvalidArgument("exit-check-backlog: must be at least 1");
 
   MUSTER_ASSIGN_OR_RETURN(Policy policy, ctx.LoadPolicy());
+  // Read at start, so that a mistake in it stops the server before it listens.
+  MUSTER_RETURN_IF_ERROR(ctx.LoadDeployment().status());
   MUSTER_ASSIGN_OR_RETURN(auto store, ctx.Open());
   // As in the CLI (app::App): every write appends its events to the ledger in its own
   // transaction, except the batches of campaign jobs and of the sweep, whose events a follower

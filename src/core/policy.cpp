@@ -1,12 +1,13 @@
 #include "core/policy.hpp"
 
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
+
+#include "core/toml_reader.hpp"
 
 namespace muster {
 namespace {
@@ -15,83 +16,8 @@ bool Contains(const std::vector<std::string>& list, std::string_view item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
 
-// Reads typed values from a parsed document, collecting every problem with its path and line,
-// and remembering which keys it knew so that the rest can be reported as unknown.
-class PolicyReader {
- public:
-  PolicyReader(const toml::table& root, std::string_view source) : root_(root), source_(source) {}
 
-  template <typename T>
-  bool Read(std::string_view path, T& out) {
-    known_.insert(std::string(path));
-    const toml::node* node = root_.at_path(path).node();
-    if (node == nullptr) {
-      Error(path, nullptr, "missing");
-      return false;
-    }
-    if constexpr (std::is_same_v<T, int>) {
-      auto v = node->value<int64_t>();
-      if (!node->is_integer() || !v) return Error(path, node, "expected an integer");
-      out = static_cast<int>(*v);
-    } else if constexpr (std::is_same_v<T, bool>) {
-      if (!node->is_boolean()) return Error(path, node, "expected true or false");
-      out = *node->value<bool>();
-    } else if constexpr (std::is_same_v<T, std::string>) {
-      if (!node->is_string()) return Error(path, node, "expected a string");
-      out = *node->value<std::string>();
-    } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
-      const toml::array* arr = node->as_array();
-      if (arr == nullptr) return Error(path, node, "expected an array of strings");
-      out.clear();
-      for (const auto& el : *arr) {
-        if (!el.is_string()) return Error(path, &el, "expected an array of strings");
-        out.push_back(*el.value<std::string>());
-      }
-    }
-    return true;
-  }
-
-  // Marks a whole subtree as known (for tables whose keys are data, such as eligibility.age).
-  void Known(std::string_view path) {
-    known_prefixes_.insert(std::string(path));
-    known_.insert(std::string(path));
-  }
-
-  bool Error(std::string_view path, const toml::node* node, std::string_view what) {
-    int line = node ? static_cast<int>(node->source().begin.line) : 0;
-    if (line > 0) {
-      errors_.push_back(fmt::format("{}:{}: {}: {}", source_, line, path, what));
-    } else {
-      errors_.push_back(fmt::format("{}: {}: {}", source_, path, what));
-    }
-    return false;
-  }
-
-  void ReportUnknown() { Walk(root_, ""); }
-
-  const std::vector<std::string>& errors() const { return errors_; }
-
- private:
-  void Walk(const toml::table& table, const std::string& prefix) {
-    for (const auto& [key, node] : table) {
-      std::string path = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
-      if (known_prefixes_.count(path)) continue;
-      if (const toml::table* sub = node.as_table()) {
-        Walk(*sub, path);
-      } else if (!known_.count(path)) {
-        Error(path, &node, "unknown key");
-      }
-    }
-  }
-
-  const toml::table& root_;
-  std::string source_;
-  std::set<std::string> known_;
-  std::set<std::string> known_prefixes_;
-  std::vector<std::string> errors_;
-};
-
-int ParseClock(PolicyReader& r, const toml::table& root, std::string_view path, const std::string& text, int fallback) {
+int ParseClock(TomlReader& r, const toml::table& root, std::string_view path, const std::string& text, int fallback) {
   int h = 0, m = 0;
   char colon = 0;
   std::istringstream in(text);
@@ -118,14 +44,9 @@ std::string Policy::CampaignKinds() const {
 }
 
 Result<Policy> ParsePolicy(std::string_view toml_text, std::string_view source) {
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, source);
-  } catch (const toml::parse_error& e) {
-    return Status::InvalidArgument(fmt::format("{}:{}: {}", source, e.source().begin.line, e.description()));
-  }
+  MUSTER_ASSIGN_OR_RETURN(toml::table root, ParseToml(toml_text, source));
 
-  PolicyReader r(root, source);
+  TomlReader r(root, source);
   std::string pattern, checksum_name;
   r.Read("national_id.pattern", pattern);
   NationalIdChecksum checksum = NationalIdChecksum::kNone;
@@ -266,15 +187,7 @@ Result<Policy> ParsePolicy(std::string_view toml_text, std::string_view source) 
   }
   r.Read("schedule.skip_weekends", policy.skip_weekends);
 
-  r.ReportUnknown();
-  if (!r.errors().empty()) {
-    std::string msg;
-    for (const auto& e : r.errors()) {
-      if (!msg.empty()) msg += "\n";
-      msg += e;
-    }
-    return Status::InvalidArgument(msg);
-  }
+  MUSTER_RETURN_IF_ERROR(r.Finish());
   return policy;
 }
 
