@@ -32,11 +32,11 @@ struct World {
   const Policy& policy = DefaultPolicy();
   SystemClock clock;
   WritePath writes{store};
-  SummonsService summons{writes, policy, clock};
+  app::Domain domain{writes, policy, clock};
   auth::AuthService auth{store, policy, clock};
   api::JobRunner jobs;
   api::Metrics metrics{api::RouteNames()};
-  api::Services services{store, policy, clock, summons, auth, jobs, metrics};
+  api::Services services{store, policy, clock, domain, auth, jobs, metrics};
   std::unique_ptr<api::Api> api;
   std::string bearer;
   std::vector<const api::RouteSpec*> routes;

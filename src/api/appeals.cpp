@@ -1,5 +1,5 @@
 // /api/v1/appeals: the queue of appeals on summonses of the caller's offices, and decisions.
-// The rule that the issuer may not decide lives in SummonsService::DecideAppeal.
+// The rule that the issuer may not decide, and the scope, live in AppealService.
 #include <fmt/format.h>
 
 #include "api/handlers.hpp"
@@ -40,17 +40,7 @@ void DecideAppeal(Call& call) {
   bool grant = false;
   std::string reason;
   if (!body->Bool("grant", grant) || !body->String("reason", reason, true, 2000)) return;
-  Summons summons;
-  Status st = call.services.store.Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(Appeal a, tx.appeals().Get(id));
-    MUSTER_ASSIGN_OR_RETURN(summons, tx.summonses().GetById(a.summons_id));
-    return Status::Ok();
-  });
-  if (st.IsNotFound() || (st.ok() && !auth::InScope(call.who, summons.office))) {
-    return Fail(call, Status::NotFound("id", fmt::format("no appeal {} in your offices", id)));
-  }
-  if (!st.ok()) return Fail(call, st);
-  auto decided = call.services.summons.DecideAppeal(id, grant, reason, call.who.Actor());
+  auto decided = call.services.domain.appeals().Decide(id, grant, reason, call.who.Acting());
   if (!decided.ok()) return Fail(call, decided.status());
   Reply(call, 200, ToJson(*decided));
 }

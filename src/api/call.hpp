@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/domain.hpp"
 #include "auth/access.hpp"
 #include "auth/auth_service.hpp"
 #include "core/policy.hpp"
@@ -24,7 +25,6 @@
 #include "http/router.hpp"
 #include "ledger/log.hpp"
 #include "store/store.hpp"
-#include "summons/service.hpp"
 
 namespace muster::api {
 
@@ -35,7 +35,7 @@ struct Services {
   Store& store;
   const Policy& policy;
   const Clock& clock;
-  SummonsService& summons;
+  app::Domain& domain;  // the domain services
   auth::AuthService& auth;
   JobRunner& jobs;
   Metrics& metrics;

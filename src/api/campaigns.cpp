@@ -1,5 +1,6 @@
 // /api/v1/campaigns and /api/v1/jobs: create, list, read, preview, and issue as a job.
-// Supervisors act on campaigns whose districts are all theirs; auditors read every campaign.
+// Supervisors act on campaigns whose districts are all theirs; auditors read every campaign
+// (CampaignService checks it).
 #include <fmt/format.h>
 
 #include "api/handlers.hpp"
@@ -8,17 +9,6 @@
 
 namespace muster::api {
 namespace {
-
-bool AllInScope(const auth::Principal& who, const std::vector<std::string>& districts) {
-  for (const auto& d : districts) {
-    if (!auth::InScope(who, d)) return false;
-  }
-  return !districts.empty();
-}
-
-bool Visible(const auth::Principal& who, const std::vector<std::string>& districts) {
-  return who.role == Role::kAuditor || AllInScope(who, districts);
-}
 
 // The campaign of the {id} parameter, if the caller may see it; writes the problem otherwise.
 std::optional<Campaign> ScopedCampaign(Call& call) {
@@ -42,13 +32,9 @@ nlohmann::json JobJson(const JobView& job) {
 }  // namespace
 
 std::optional<Campaign> VisibleCampaign(Call& call, int64_t id, std::string_view field) {
-  auto c = call.services.summons.GetCampaign(id);
-  if (!c.ok() || !Visible(call.who, c->districts)) {
-    if (c.ok() || c.status().IsNotFound()) {
-      Fail(call, Status::NotFound(field, fmt::format("no campaign {} in your offices", id)));
-    } else {
-      Fail(call, c.status());
-    }
+  auto c = call.services.domain.campaigns().Get(id, call.who.Acting(), field);
+  if (!c.ok()) {
+    Fail(call, c.status());
     return std::nullopt;
   }
   return *c;
@@ -68,9 +54,6 @@ void CreateCampaign(Call& call) {
       !body->String("purpose", c.purpose, false, 500)) {
     return;
   }
-  if (!AllInScope(call.who, c.districts)) {
-    return http::WriteProblem(call.response, 403, "districts: every district must be one of your offices", "districts");
-  }
   if (age_min < 0 || age_min > 200 || age_max < 0 || age_max > 200) {
     return http::WriteProblem(call.response, 400, "age_min, age_max: must be from 0 to 200", "age_min");
   }
@@ -78,7 +61,7 @@ void CreateCampaign(Call& call) {
   c.age_min = static_cast<int>(age_min);
   c.age_max = static_cast<int>(age_max);
   c.quota = quota;
-  auto created = call.services.summons.CreateCampaign(std::move(c), call.who.Actor());
+  auto created = call.services.domain.campaigns().Create(std::move(c), call.who.Acting());
   if (!created.ok()) return Fail(call, created.status());
   call.response.SetHeader("Location", fmt::format("/api/v1/campaigns/{}", created->id));
   Reply(call, 201, ToJson(*created));
@@ -88,14 +71,10 @@ void ListCampaigns(Call& call) {
   Page page;
   int64_t after_id = 0;
   if (!IdPageQuery(call, page, after_id)) return;
-  std::vector<Campaign> list;
-  Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(list, tx.campaigns().List());
-    return Status::Ok();
-  });
-  if (!st.ok()) return Fail(call, st);
-  // Campaigns are few (a handful a year per district): the caller's are picked from all of them.
-  std::erase_if(list, [&](const Campaign& c) { return c.id <= after_id || !Visible(call.who, c.districts); });
+  auto found = call.services.domain.campaigns().List(call.who.Acting());
+  if (!found.ok()) return Fail(call, found.status());
+  std::vector<Campaign>& list = *found;
+  std::erase_if(list, [&](const Campaign& c) { return c.id <= after_id; });
   nlohmann::json next = NextCursor(list, page.limit);
   nlohmann::json items = nlohmann::json::array();
   for (const auto& c : list) items.push_back(ToJson(c));
@@ -111,7 +90,7 @@ void GetCampaign(Call& call) {
 void PreviewCampaign(Call& call) {
   auto c = ScopedCampaign(call);
   if (!c) return;
-  auto plan = call.services.summons.PreviewCampaign(c->id);
+  auto plan = call.services.domain.campaigns().Preview(c->id, call.who.Acting());
   if (!plan.ok()) return Fail(call, plan.status());
   Reply(call, 200, ToJson(*plan));
 }
@@ -125,14 +104,14 @@ void IssueCampaign(Call& call) {
   job.districts = c->districts;
   job.started_by = call.who.Actor();
   job.created_at = call.services.clock.Now();
-  SummonsService* summons = &call.services.summons;
+  CampaignService* campaigns = &call.services.domain.campaigns();
   JobRunner* jobs = &call.services.jobs;
   int64_t campaign_id = c->id;
   size_t batch = call.services.campaign_batch;
-  std::string actor = call.who.Actor();
+  Actor actor = call.who.Acting();
   // At shutdown the job stops after its current batch; issuing again resumes it.
-  auto id = jobs->Start(job, [summons, jobs, campaign_id, batch, actor](const auto& progress) {
-    return summons->IssueCampaign(campaign_id, actor, progress, batch, [jobs] { return jobs->stopping(); }).status();
+  auto id = jobs->Start(job, [campaigns, jobs, campaign_id, batch, actor](const auto& progress) {
+    return campaigns->Issue(campaign_id, actor, progress, batch, [jobs] { return jobs->stopping(); }).status();
   });
   if (!id.ok()) return Fail(call, id.status());
   call.response.SetHeader("Location", fmt::format("/api/v1/jobs/{}", *id));
@@ -144,7 +123,7 @@ void GetJob(Call& call) {
   int64_t id;
   if (!IdParam(call, "id", id)) return;
   auto job = call.services.jobs.Get(id);
-  if (!job || !Visible(call.who, job->districts)) {
+  if (!job || !call.who.Acting().SeesAll(job->districts)) {
     return Fail(call, Status::NotFound("id", fmt::format("no job {} in your offices", id)));
   }
   Reply(call, 200, JobJson(*job));

@@ -1,6 +1,6 @@
 // Requests to correct a person's registry data: /api/v1/me/corrections for the citizen (file,
 // list their own), /api/v1/corrections for officers and supervisors (the queue of their offices'
-// persons, and decisions). The rules live in SummonsService::RequestCorrection/DecideCorrection.
+// persons, and decisions). The rules and the scope live in registry::CorrectionService.
 #include <fmt/format.h>
 
 #include "api/handlers.hpp"
@@ -39,7 +39,8 @@ void RequestMyCorrection(Call& call) {
       !body->String("explanation", explanation, false, 2000)) {
     return;
   }
-  auto c = call.services.summons.RequestCorrection(call.who.national_id, field, value, explanation, call.who.Actor());
+  auto c =
+      call.services.domain.corrections().Request(call.who.national_id, field, value, explanation, call.who.Acting());
   if (!c.ok()) return Fail(call, c.status());
   call.response.SetHeader("Location", "/api/v1/me/corrections");
   Reply(call, 201, ToJson(*c));
@@ -59,16 +60,7 @@ void DecideCorrection(Call& call) {
   bool approve = false;
   std::string reason;
   if (!body->Bool("approve", approve) || !body->String("reason", reason, false, 2000)) return;
-  CorrectionRequest c;
-  Status st = call.services.store.Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(c, tx.corrections().Get(id));
-    return Status::Ok();
-  });
-  if (st.IsNotFound() || (st.ok() && !auth::InScope(call.who, c.district))) {
-    return Fail(call, Status::NotFound("id", fmt::format("no correction request {} in your offices", id)));
-  }
-  if (!st.ok()) return Fail(call, st);
-  auto decided = call.services.summons.DecideCorrection(id, approve, reason, call.who.Actor());
+  auto decided = call.services.domain.corrections().Decide(id, approve, reason, call.who.Acting());
   if (!decided.ok()) return Fail(call, decided.status());
   Reply(call, 200, ToJson(*decided));
 }

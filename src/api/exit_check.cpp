@@ -11,7 +11,7 @@
 namespace muster::api {
 
 void ExitCheck(Call& call) {
-  auto answer = call.services.summons.ExitCheck(call.params.Get("national_id"), call.who.Actor());
+  auto answer = call.services.domain.exit_checks().ExitCheck(call.params.Get("national_id"), call.who.Actor());
   if (!answer.ok()) return Fail(call, answer.status(), "national_id");
   call.services.metrics.ExitCheck(answer->allow);
   std::string& out = call.response.body;

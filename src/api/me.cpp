@@ -10,15 +10,9 @@
 namespace muster::api {
 namespace {
 
-// The summons `number` if it is the caller's; NotFound otherwise.
+// The summons `number` if it is the caller's; NotFound otherwise (the service scopes it).
 Result<Summons> OwnSummons(Call& call, std::string_view number) {
-  auto s = call.services.summons.Get(number);
-  if (!s.ok()) {
-    if (s.status().IsInvalidArgument()) return Status::InvalidArgument("number", s.status().message());
-    return s.status().IsNotFound() ? Status::NotFound("number", "no such summons of yours") : s.status();
-  }
-  if (s->national_id != call.who.national_id) return Status::NotFound("number", "no such summons of yours");
-  return s;
+  return call.services.domain.summons().Get(number, call.who.Acting());
 }
 
 }  // namespace
@@ -63,7 +57,7 @@ void MySummons(Call& call) {
   auto own = OwnSummons(call, call.params.Get("number"));
   if (!own.ok()) return Fail(call, own.status());
   // Opening it is the event that sets viewed_at (once); the service decides what that means.
-  auto viewed = call.services.summons.View(own->number, call.who.Actor());
+  auto viewed = call.services.domain.summons().View(own->number, call.who.Acting());
   if (!viewed.ok()) return Fail(call, viewed.status());
   ReplySummons(call, 200, *viewed);
 }
@@ -145,7 +139,7 @@ void FileMyAppeal(Call& call) {
   }
   auto own = OwnSummons(call, number);
   if (!own.ok()) return Fail(call, own.status(), "summons");
-  auto appeal = call.services.summons.FileAppeal(own->number, *reason, text, call.who.Actor());
+  auto appeal = call.services.domain.appeals().File(own->number, *reason, text, call.who.Acting());
   if (!appeal.ok()) return Fail(call, appeal.status());
   Reply(call, 201, ToJson(*appeal));
 }

@@ -24,17 +24,17 @@ void MetricsText(Call& call) {
   call.response.content_type.assign("text/plain; version=0.0.4; charset=utf-8");
   call.services.metrics.Render(out);
   // The exit-ban index's position first: read before the last event, it is never ahead of it.
-  const SummonsService& summons = call.services.summons;
-  const int64_t read = summons.exit_bans_seq();
+  const ExitCheckService& checks = call.services.domain.exit_checks();
+  const int64_t read = checks.exit_bans_seq();
   fmt::format_to(std::back_inserter(out),
                  "# HELP muster_exit_bans Exit bans in the exit-check index.\n# TYPE muster_exit_bans gauge\n"
                  "muster_exit_bans {}\n"
                  "# HELP muster_exit_ban_events_read The last event the exit-check index has read.\n"
                  "# TYPE muster_exit_ban_events_read gauge\nmuster_exit_ban_events_read {}\n",
-                 summons.exit_bans().size(), read);
-  // The audit records of answered exit checks (SummonsService::FlushExitChecks): every answered
+                 checks.exit_bans().size(), read);
+  // The audit records of answered exit checks (ExitCheckService::FlushExitChecks): every answered
   // check is written, dropped (the backlog was full) or pending.
-  ExitCheckBacklog::Counts records = summons.exit_check_records();
+  ExitCheckBacklog::Counts records = checks.exit_check_records();
   fmt::format_to(std::back_inserter(out),
                  "# HELP muster_exit_check_records_written_total Exit-check records written to the store.\n"
                  "# TYPE muster_exit_check_records_written_total counter\n"

@@ -1,7 +1,7 @@
 // /api/v1/overrides: summoning a person the eligibility check excludes, with four eyes. An officer
 // or supervisor requests it with a justification; a supervisor of the office, never the
 // requester, approves it (which issues the summons) or rejects it. The four-eyes rule lives in
-// SummonsService::ApproveOverride; here only the offices are checked.
+// OverrideService, and so does the scope.
 #include <fmt/format.h>
 
 #include "api/handlers.hpp"
@@ -10,25 +10,16 @@
 namespace muster::api {
 namespace {
 
-// The override of the {id} parameter if it belongs to one of the caller's offices; writes the
-// problem otherwise.
+// The override of the {id} parameter if the caller may see it; writes the problem otherwise.
 std::optional<OverrideRequest> ScopedOverride(Call& call) {
   int64_t id;
   if (!IdParam(call, "id", id)) return std::nullopt;
-  OverrideRequest o;
-  Status st = call.services.store.Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(o, tx.overrides().Get(id));
-    return Status::Ok();
-  });
-  if (st.IsNotFound() || (st.ok() && !auth::InScope(call.who, o.office))) {
-    Fail(call, Status::NotFound("id", fmt::format("no override request {} in your offices", id)));
+  auto o = call.services.domain.overrides().Get(id, call.who.Acting());
+  if (!o.ok()) {
+    Fail(call, o.status());
     return std::nullopt;
   }
-  if (!st.ok()) {
-    Fail(call, st);
-    return std::nullopt;
-  }
-  return o;
+  return *o;
 }
 
 }  // namespace
@@ -44,10 +35,7 @@ void RequestOverride(Call& call) {
       !body->String("justification", justification, true, 2000)) {
     return;
   }
-  if (!auth::InScope(call.who, r.office)) {
-    return http::WriteProblem(call.response, 403, "office: not one of your offices", "office");
-  }
-  auto o = call.services.summons.RequestOverride(r, justification, call.who.Actor());
+  auto o = call.services.domain.overrides().Request(r, justification, call.who.Acting());
   if (!o.ok()) return Fail(call, o.status());
   call.response.SetHeader("Location", fmt::format("/api/v1/overrides/{}", o->id));
   Reply(call, 201, ToJson(*o));
@@ -76,7 +64,7 @@ void ListOverrides(Call& call) {
 void ApproveOverride(Call& call) {
   auto o = ScopedOverride(call);
   if (!o) return;
-  auto issued = call.services.summons.ApproveOverride(o->id, call.who.Actor());
+  auto issued = call.services.domain.overrides().Approve(o->id, call.who.Acting());
   if (!issued.ok()) return Fail(call, issued.status());
   auto summons = SummonsJson(call, *issued);
   if (!summons.ok()) return Fail(call, summons.status());
@@ -92,7 +80,7 @@ void ApproveOverride(Call& call) {
 void RejectOverride(Call& call) {
   auto o = ScopedOverride(call);
   if (!o) return;
-  auto rejected = call.services.summons.RejectOverride(o->id, call.who.Actor());
+  auto rejected = call.services.domain.overrides().Reject(o->id, call.who.Acting());
   if (!rejected.ok()) return Fail(call, rejected.status());
   Reply(call, 200, ToJson(*rejected));
 }

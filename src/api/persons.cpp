@@ -143,7 +143,8 @@ void PersonEligibility(Call& call) {
                               "appear_at: must be an RFC 3339 time such as 2027-01-15T09:00:00+03:00", "appear_at");
   }
   // On the day of the appointment at the person's own office, which is the one that summons them.
-  auto e = call.services.summons.CheckPerson(person->national_id, person->district, kind, *appear_at);
+  auto e = call.services.domain.summons().CheckPerson(person->national_id, person->district, kind, *appear_at,
+                                                      call.who.Acting());
   if (!e.ok()) return Fail(call, e.status());
   nlohmann::json j = ToJson(*e);
   j["national_id"] = person->national_id;

@@ -1,5 +1,5 @@
-// /api/v1/summonses: issue one, read one, record an appearance, cancel; scoped to the caller's
-// offices (a summons of another office answers as absent).
+// /api/v1/summonses: issue one, read one, record an appearance, cancel. The services scope them
+// to the caller's offices (a summons of another office answers as absent).
 #include <fmt/format.h>
 
 #include "api/handlers.hpp"
@@ -7,16 +7,6 @@
 
 namespace muster::api {
 namespace {
-
-Result<Summons> ScopedSummons(Call& call) {
-  auto s = call.services.summons.Get(call.params.Get("number"));
-  if (!s.ok()) {
-    if (s.status().IsInvalidArgument()) return Status::InvalidArgument("number", s.status().message());
-    return s.status().IsNotFound() ? Status::NotFound("number", "no such summons in your offices") : s.status();
-  }
-  if (!auth::InScope(call.who, s->office)) return Status::NotFound("number", "no such summons in your offices");
-  return s;
-}
 
 void FailIssue(Call& call, const Status& failed) {
   // Not eligible: name the national ID and list every reason, as the eligibility route does.
@@ -57,13 +47,16 @@ void IssueSummons(Call& call) {
       !body->String("place", r.place, true, 500) || !body->String("purpose", r.purpose, true, 500)) {
     return;
   }
-  if (!auth::InScope(call.who, r.office)) {
-    return http::WriteProblem(call.response, 403, "office: not one of your offices", "office");
-  }
-  auto s = call.services.summons.Issue(r, call.who.Actor());
+  auto s = call.services.domain.summons().Issue(r, call.who.Acting());
   if (!s.ok()) return FailIssue(call, s.status());
   call.response.SetHeader("Location", fmt::format("/api/v1/summonses/{}", s->number));
   ReplySummons(call, 201, *s);
+}
+
+// The summons of the {number} parameter, as the caller may see it: read before the body, so that
+// a summons out of reach answers 404 whatever the body.
+Result<Summons> ScopedSummons(Call& call) {
+  return call.services.domain.summons().Get(call.params.Get("number"), call.who.Acting());
 }
 
 void GetSummons(Call& call) {
@@ -80,7 +73,7 @@ void RecordAppearance(Call& call) {
     auto body = Body::Parse(call);
     if (!body || !body->OptionalTime("at", at)) return;
   }
-  auto done = call.services.summons.Appear(s->number, at, call.who.Actor());
+  auto done = call.services.domain.summons().Appear(s->number, at, call.who.Acting());
   if (!done.ok()) return Fail(call, done.status());
   ReplySummons(call, 200, *done);
 }
@@ -92,7 +85,7 @@ void CancelSummons(Call& call) {
   if (!body) return;
   std::string reason;
   if (!body->String("reason", reason, true, 2000)) return;
-  auto done = call.services.summons.Cancel(s->number, reason, call.who.Actor());
+  auto done = call.services.domain.summons().Cancel(s->number, reason, call.who.Acting());
   if (!done.ok()) return Fail(call, done.status());
   ReplySummons(call, 200, *done);
 }

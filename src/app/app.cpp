@@ -11,7 +11,7 @@ App::App(Store& store, const Policy& policy, const Clock& clock, AppOptions opti
       writes_(store, WritePath::Hooks{[this](Tx& tx) { return AppendPending(tx); },
                                       options_.bulk_follower ? std::function<void()>([this] { runner_.Committed(); })
                                                              : std::function<void()>()}),
-      summons_(writes_, policy, clock) {}
+      domain_(writes_, policy, clock) {}
 
 App::~App() { (void)Finish(); }
 

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 
+#include "app/domain.hpp"
 #include "core/policy.hpp"
 #include "core/status.hpp"
 #include "core/time.hpp"
@@ -21,7 +22,6 @@
 #include "ledger/log.hpp"
 #include "store/store.hpp"
 #include "store/write_path.hpp"
-#include "summons/service.hpp"
 
 namespace muster::app {
 
@@ -48,7 +48,8 @@ class App {
 
   Store& store() const { return store_; }
   WritePath& writes() { return writes_; }
-  SummonsService& summons() { return summons_; }
+  // The domain services (app/domain.hpp), on this process's write path.
+  Domain& domain() { return domain_; }
   // The ledger once its keys have been read; null before (ledger_at_start = false).
   const ledger::Ledger* ledger() const;
 
@@ -70,7 +71,7 @@ class App {
   std::unique_ptr<ledger::Follower> follower_;  // set at Build, before any write
   events::Runner runner_;                       // stopped before the follower goes
   WritePath writes_;
-  SummonsService summons_;
+  Domain domain_;
 };
 
 }  // namespace muster::app

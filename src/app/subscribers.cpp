@@ -13,14 +13,14 @@ Status LedgerCheckpoints::Final() {
 }
 
 Status Sweeper::Round() {
-  MUSTER_ASSIGN_OR_RETURN(SweepSummary done, summons_.Sweep(clock_.Now()));
+  MUSTER_ASSIGN_OR_RETURN(SweepSummary done, sweep_.Sweep(clock_.Now()));
   if ((done.no_show > 0 || done.delivered > 0) && said_) said_(done);
   return Status::Ok();
 }
 
 Status ExitCheckRecorder::Round() {
-  Status st = summons_.FlushExitChecks();
-  ExitCheckBacklog::Counts counts = summons_.exit_check_records();
+  Status st = checks_.FlushExitChecks();
+  ExitCheckBacklog::Counts counts = checks_.exit_check_records();
   if (counts.dropped > dropped_seen_) {
     if (dropped_) dropped_(counts.dropped - dropped_seen_, counts.dropped);
     dropped_seen_ = counts.dropped;
@@ -30,9 +30,9 @@ Status ExitCheckRecorder::Round() {
 }
 
 Status ExitCheckRecorder::Final() {
-  Status st = summons_.FlushExitChecks();
+  Status st = checks_.FlushExitChecks();
   if (st.ok()) return st;
-  return st.WithContext(fmt::format("{} not written", summons_.exit_check_records().pending));
+  return st.WithContext(fmt::format("{} not written", checks_.exit_check_records().pending));
 }
 
 }  // namespace muster::app

@@ -14,7 +14,8 @@
 #include "events/subscriber.hpp"
 #include "ledger/log.hpp"
 #include "store/store.hpp"
-#include "summons/service.hpp"
+#include "summons/exit_check_service.hpp"
+#include "summons/sweep_service.hpp"
 
 namespace muster::app {
 
@@ -45,14 +46,13 @@ class LedgerCheckpoints : public events::Subscriber {
 class Sweeper : public events::Subscriber {
  public:
   using Said = std::function<void(const SweepSummary&)>;
-  Sweeper(SummonsService& summons, const Clock& clock, Said said)
-      : summons_(summons), clock_(clock), said_(std::move(said)) {}
+  Sweeper(SweepService& sweep, const Clock& clock, Said said) : sweep_(sweep), clock_(clock), said_(std::move(said)) {}
   std::string_view name() const override { return "sweep"; }
   Status Round() override;
   Status Final() override { return Status::Ok(); }  // the next server's sweep takes it up
 
  private:
-  SummonsService& summons_;
+  SweepService& sweep_;
   const Clock& clock_;
   const Said said_;
 };
@@ -62,31 +62,31 @@ class Sweeper : public events::Subscriber {
 class ExitCheckRecorder : public events::Subscriber {
  public:
   using Dropped = std::function<void(uint64_t n, uint64_t total)>;
-  ExitCheckRecorder(SummonsService& summons, Dropped dropped) : summons_(summons), dropped_(std::move(dropped)) {}
+  ExitCheckRecorder(ExitCheckService& checks, Dropped dropped) : checks_(checks), dropped_(std::move(dropped)) {}
   std::string_view name() const override { return "recording exit checks"; }
   Status Round() override;
   // Once no request is in flight: everything recorded, or how many were not written.
   Status Final() override;
 
  private:
-  SummonsService& summons_;
+  ExitCheckService& checks_;
   const Dropped dropped_;
   uint64_t dropped_seen_ = 0;  // the subscriber's thread's own
 };
 
 // Keeps the exit-ban index in step with the bans other processes impose and lift: its cursor is
 // the index's own (the seq it has read up to), in memory, since each server has an index of its
-// own and rebuilds it from the database when it starts (SummonsService::LoadExitBans). Woken by
+// own and rebuilds it from the database when it starts (ExitCheckService::LoadExitBans). Woken by
 // the store (NOTIFY on PostgreSQL) or every kExitBanPoll.
 class ExitBanFollower : public events::Subscriber {
  public:
-  explicit ExitBanFollower(SummonsService& summons) : summons_(summons) {}
+  explicit ExitBanFollower(ExitCheckService& checks) : checks_(checks) {}
   std::string_view name() const override { return "following exit bans"; }
-  Status Round() override { return summons_.FollowExitBans(); }
+  Status Round() override { return checks_.FollowExitBans(); }
   Status Final() override { return Status::Ok(); }
 
  private:
-  SummonsService& summons_;
+  ExitCheckService& checks_;
 };
 
 }  // namespace muster::app

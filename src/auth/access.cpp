@@ -11,6 +11,11 @@ std::string Principal::Actor() const {
   return actor;
 }
 
+muster::Actor Principal::Acting() const {
+  if (role == Role::kCitizen) return muster::Actor::Citizen(Actor(), national_id);
+  return muster::Actor::Staff(Actor(), role, offices);
+}
+
 std::vector<Role> RoleSet::roles() const {
   std::vector<Role> out;
   for (Role r : {Role::kCitizen, Role::kOfficer, Role::kSupervisor, Role::kAuditor, Role::kAdmin, Role::kBorder}) {

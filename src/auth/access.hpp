@@ -3,7 +3,8 @@
 // Every API route names the roles it admits (api/routes.cpp, the permission table); the
 // dispatcher asks Admits() before a handler runs, so a role that may not use a route is
 // refused (403) before anything is looked up and learns nothing about what exists. Handlers
-// that touch an office's data ask InScope(); out-of-scope data answers as if absent.
+// The services check office scope themselves, from the principal's Acting() (core/actor.hpp);
+// out-of-scope data answers as if absent.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "core/account.hpp"
+#include "core/actor.hpp"
 
 namespace muster::auth {
 
@@ -28,6 +30,8 @@ struct Principal {
 
   // How services record this principal as the actor: "officer:bob", "citizen:11223344595".
   std::string Actor() const;
+  // The principal as services take it (core/actor.hpp): its scope goes with it.
+  muster::Actor Acting() const;
 };
 
 // A set of roles, as a bit mask.

@@ -6,11 +6,11 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
+#include "core/actor.hpp"
 #include "core/deployment.hpp"
 #include "core/policy.hpp"
 #include "core/status.hpp"
@@ -55,6 +55,8 @@ struct Context {
   // The deployment file's settings; none configured without --config.
   Result<Deployment> LoadDeployment() const;
   std::string Actor() const;
+  // Actor() as services take it: the command line acts for every office (core/actor.hpp).
+  muster::Actor Acting() const { return muster::Actor::System(Actor()); }
   // The database fit to print: a PostgreSQL URL's password masked as ***.
   std::string DisplayDb() const;
   ledger::LedgerKeyPaths LedgerKeyPaths() const;

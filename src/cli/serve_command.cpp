@@ -21,7 +21,6 @@
 #include "cli/cli.hpp"
 #include "events/runner.hpp"
 #include "http/server.hpp"
-#include "summons/service.hpp"
 
 namespace muster::cli {
 namespace {
@@ -119,9 +118,9 @@ Status Serve(Context& ctx, const ServeArgs& args) {
                                        }
                                      }}));
   const ledger::Ledger& ledger = *app->ledger();
-  SummonsService& summons = app->summons();
-  summons.SetExitCheckCapacity(args.exit_check_backlog);
-  MUSTER_RETURN_IF_ERROR(summons.LoadExitBans());
+  ExitCheckService& exit_checks = app->domain().exit_checks();
+  exit_checks.SetExitCheckCapacity(args.exit_check_backlog);
+  MUSTER_RETURN_IF_ERROR(exit_checks.LoadExitBans());
   auth::AuthOptions auth_options;
   auth_options.session_ttl = std::chrono::seconds(args.session_ttl);
   if (args.auth_cache_ttl < 0) return Status::InvalidArgument("auth-cache-ttl: must not be negative");
@@ -143,7 +142,7 @@ Status Serve(Context& ctx, const ServeArgs& args) {
     if (!log) return Status::IoError(fmt::format("access-log: cannot open '{}'", args.access_log));
     api_options.access_log = log;
   }
-  api::Services services{*store, policy, ctx.clock, summons, auth, jobs, metrics};
+  api::Services services{*store, policy, ctx.clock, app->domain(), auth, jobs, metrics};
   services.ready = &ready;
   services.ledger = &ledger;
   services.campaign_batch = args.batch_size;
@@ -156,7 +155,7 @@ Status Serve(Context& ctx, const ServeArgs& args) {
   // The server's work besides requests, as subscribers on the App's runner (app/subscribers.hpp),
   // which stops them at Finish after their final rounds, in this order.
   events::Runner& runner = app->runner();
-  runner.Add(std::make_unique<app::ExitCheckRecorder>(summons,
+  runner.Add(std::make_unique<app::ExitCheckRecorder>(exit_checks,
                                                       [](uint64_t n, uint64_t total) {
                                                         fmt::print(stderr,
                                                                    "muster serve: {} exit-check records dropped: the "
@@ -164,10 +163,10 @@ Status Serve(Context& ctx, const ServeArgs& args) {
                                                                    n, total);
                                                       }),
              {.every = app::kExitCheckFlush});
-  runner.Add(std::make_unique<app::ExitBanFollower>(summons),
+  runner.Add(std::make_unique<app::ExitBanFollower>(exit_checks),
              {.every = app::kExitBanPoll, .waiter = store->WatchExitBanChanges()});
   if (args.sweep_interval > 0) {
-    runner.Add(std::make_unique<app::Sweeper>(summons, ctx.clock,
+    runner.Add(std::make_unique<app::Sweeper>(app->domain().sweep(), ctx.clock,
                                               [](const SweepSummary& done) {
                                                 fmt::print(stderr,
                                                            "muster serve: sweep: {} delivered, {} no-show, {} "
@@ -180,7 +179,7 @@ Status Serve(Context& ctx, const ServeArgs& args) {
   Status run = server.Run([&](uint16_t port) {
     ready = true;
     fmt::print("muster serve: listening on {}://{}:{} ({} exit bans loaded{})\n",
-               options.tls_cert_file.empty() ? "http" : "https", options.host, port, summons.exit_bans().size(),
+               options.tls_cert_file.empty() ? "http" : "https", options.host, port, exit_checks.exit_bans().size(),
                api_options.web_root.empty() ? "" : fmt::format(", serving {}", api_options.web_root));
     std::fflush(stdout);
   });
@@ -191,7 +190,7 @@ Status Serve(Context& ctx, const ServeArgs& args) {
   // exit checks recorded since, and sign a checkpoint of the whole tree unless the latest one
   // covers it.
   fmt::print(stderr, "muster serve: shutting down: stopping jobs after their current batch\n");
-  (void)summons.FlushExitChecks();  // a failure is tried again by the final round
+  (void)exit_checks.FlushExitChecks();  // a failure is tried again by the final round
   jobs.Drain();
   Status finished = app->Finish();
   if (log) std::fclose(log);

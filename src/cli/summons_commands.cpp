@@ -4,11 +4,10 @@
 #include <memory>
 #include <sstream>
 
+#include "app/app.hpp"
 #include "cli/cli.hpp"
 #include "codec/json.hpp"
-#include "app/app.hpp"
 #include "summons/number.hpp"
-#include "summons/service.hpp"
 
 namespace muster::cli {
 namespace {
@@ -22,7 +21,7 @@ void WithService(Context& ctx, int& exit_code, Work&& work) {
     MUSTER_ASSIGN_OR_RETURN(auto app, app::App::Build(store, policy, ctx.clock, {.load_ledger = [&ctx] {
                                                          return ctx.LoadLedger();
                                                        }}));
-    return work(app->summons(), store, policy);
+    return work(app->domain(), store, policy);
   });
 }
 
@@ -36,7 +35,7 @@ void WithBulkService(Context& ctx, int& exit_code, Work&& work) {
                                                       {.load_ledger = [&ctx] { return ctx.LoadLedger(); },
                                                        .ledger_at_start = true,
                                                        .bulk_follower = true}));
-    Status st = work(app->summons(), store, policy);
+    Status st = work(app->domain(), store, policy);
     Status appended = app->Finish();
     return st.ok() ? appended : st;
   });
@@ -103,10 +102,11 @@ void AddDefermentCommands(CLI::App& app, Context& ctx, int& exit_code) {
   add->add_option("--until", a->until, "last day covered, YYYY-MM-DD")->required();
   add->add_option("--basis", a->basis, "the document or decision it rests on")->required();
   add->callback([&ctx, &exit_code, a] {
-    WithService(ctx, exit_code, [&](SummonsService& svc, Store&, const Policy&) -> Status {
+    WithService(ctx, exit_code, [&](app::Domain& svc, Store&, const Policy&) -> Status {
       auto until = ParseCivilDate(a->until);
       if (!until.ok()) return until.status().WithContext("until");
-      MUSTER_ASSIGN_OR_RETURN(Deferment d, svc.AddDeferment(a->national_id, a->kind, *until, a->basis, ctx.Actor()));
+      MUSTER_ASSIGN_OR_RETURN(Deferment d,
+                              svc.deferments().Add(a->national_id, a->kind, *until, a->basis, ctx.Acting()));
       if (ctx.json) {
         PrintJson(ToJson(d));
       } else {
@@ -118,7 +118,7 @@ void AddDefermentCommands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* list = cmd->add_subcommand("list", "list a person's deferments");
   list->add_option("NATIONAL_ID", a->national_id)->required();
   list->callback([&ctx, &exit_code, a] {
-    WithService(ctx, exit_code, [&](SummonsService&, Store& store, const Policy&) -> Status {
+    WithService(ctx, exit_code, [&](app::Domain&, Store& store, const Policy&) -> Status {
       std::vector<Deferment> list;
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
         MUSTER_RETURN_IF_ERROR(tx.persons().Get(a->national_id).status());
@@ -141,8 +141,8 @@ void AddDefermentCommands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* end = cmd->add_subcommand("end", "end a deferment now");
   end->add_option("ID", a->id)->required();
   end->callback([&ctx, &exit_code, a] {
-    WithService(ctx, exit_code, [&](SummonsService& svc, Store&, const Policy&) -> Status {
-      MUSTER_ASSIGN_OR_RETURN(Deferment d, svc.EndDeferment(DefermentId{a->id}, ctx.Actor()));
+    WithService(ctx, exit_code, [&](app::Domain& svc, Store&, const Policy&) -> Status {
+      MUSTER_ASSIGN_OR_RETURN(Deferment d, svc.deferments().End(DefermentId{a->id}, ctx.Acting()));
       if (ctx.json) {
         PrintJson(ToJson(d));
       } else {
@@ -169,9 +169,10 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
   elig->add_option("--appear-at", a->appear_at, "appearance time, RFC 3339")->required();
   elig->add_option("--office", a->office, "office (default: the person's district)");
   elig->callback([&ctx, &exit_code, a] {
-    WithService(ctx, exit_code, [&](SummonsService& svc, Store&, const Policy&) -> Status {
+    WithService(ctx, exit_code, [&](app::Domain& svc, Store&, const Policy&) -> Status {
       MUSTER_ASSIGN_OR_RETURN(Timestamp t, ParseWhen(a->appear_at, "appear_at"));
-      MUSTER_ASSIGN_OR_RETURN(Eligibility e, svc.CheckPerson(a->national_id, a->office, a->kind, t));
+      MUSTER_ASSIGN_OR_RETURN(Eligibility e,
+                              svc.summons().CheckPerson(a->national_id, a->office, a->kind, t, ctx.Acting()));
       if (ctx.json) {
         PrintJson(ToJson(e));
       } else if (e.eligible()) {
@@ -197,11 +198,11 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
   issue->add_option("--override-reason", a->override_reason,
                     "justify summoning an ineligible person: files an override for another person to approve");
   issue->callback([&ctx, &exit_code, a] {
-    WithService(ctx, exit_code, [&](SummonsService& svc, Store&, const Policy&) -> Status {
+    WithService(ctx, exit_code, [&](app::Domain& svc, Store&, const Policy&) -> Status {
       MUSTER_ASSIGN_OR_RETURN(Timestamp t, ParseWhen(a->appear_at, "appear_at"));
       IssueRequest r{a->national_id, a->office, a->kind, t, a->place, a->purpose};
       if (!a->override_reason.empty()) {
-        MUSTER_ASSIGN_OR_RETURN(OverrideRequest o, svc.RequestOverride(r, a->override_reason, ctx.Actor()));
+        MUSTER_ASSIGN_OR_RETURN(OverrideRequest o, svc.overrides().Request(r, a->override_reason, ctx.Acting()));
         if (ctx.json) {
           PrintJson(ToJson(o));
         } else {
@@ -210,7 +211,7 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
         }
         return Status::Ok();
       }
-      MUSTER_ASSIGN_OR_RETURN(Summons s, svc.Issue(r, ctx.Actor()));
+      MUSTER_ASSIGN_OR_RETURN(Summons s, svc.summons().Issue(r, ctx.Acting()));
       if (ctx.json) {
         PrintJson(ToJson(s));
       } else {
@@ -222,8 +223,8 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* show = summons->add_subcommand("show", "show a summons");
   show->add_option("NUMBER", a->number)->required();
   show->callback([&ctx, &exit_code, a] {
-    WithService(ctx, exit_code, [&](SummonsService& svc, Store&, const Policy&) -> Status {
-      MUSTER_ASSIGN_OR_RETURN(Summons s, svc.Get(a->number));
+    WithService(ctx, exit_code, [&](app::Domain& svc, Store&, const Policy&) -> Status {
+      MUSTER_ASSIGN_OR_RETURN(Summons s, svc.summons().Get(a->number, ctx.Acting()));
       if (ctx.json) {
         PrintJson(ToJson(s));
       } else {
@@ -235,7 +236,7 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* list = summons->add_subcommand("list", "list a person's summonses, newest first");
   list->add_option("NATIONAL_ID", a->national_id)->required();
   list->callback([&ctx, &exit_code, a] {
-    WithService(ctx, exit_code, [&](SummonsService&, Store& store, const Policy&) -> Status {
+    WithService(ctx, exit_code, [&](app::Domain&, Store& store, const Policy&) -> Status {
       std::vector<Summons> list;
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
         MUSTER_RETURN_IF_ERROR(tx.persons().Get(a->national_id).status());
@@ -257,8 +258,8 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* view = summons->add_subcommand("view", "record the citizen's first opening of a summons (as the portal does)");
   view->add_option("NUMBER", a->number)->required();
   view->callback([&ctx, &exit_code, a] {
-    WithService(ctx, exit_code, [&](SummonsService& svc, Store&, const Policy&) -> Status {
-      MUSTER_ASSIGN_OR_RETURN(Summons s, svc.View(a->number, ctx.Actor()));
+    WithService(ctx, exit_code, [&](app::Domain& svc, Store&, const Policy&) -> Status {
+      MUSTER_ASSIGN_OR_RETURN(Summons s, svc.summons().View(a->number, ctx.Acting()));
       if (ctx.json) {
         PrintJson(ToJson(s));
       } else {
@@ -271,8 +272,8 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
   cancel->add_option("NUMBER", a->number)->required();
   cancel->add_option("--reason", a->reason, "why")->required();
   cancel->callback([&ctx, &exit_code, a] {
-    WithService(ctx, exit_code, [&](SummonsService& svc, Store&, const Policy&) -> Status {
-      MUSTER_ASSIGN_OR_RETURN(Summons s, svc.Cancel(a->number, a->reason, ctx.Actor()));
+    WithService(ctx, exit_code, [&](app::Domain& svc, Store&, const Policy&) -> Status {
+      MUSTER_ASSIGN_OR_RETURN(Summons s, svc.summons().Cancel(a->number, a->reason, ctx.Acting()));
       if (ctx.json) {
         PrintJson(ToJson(s));
       } else {
@@ -287,8 +288,8 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* approve = ovr->add_subcommand("approve", "approve an override and issue its summons");
   approve->add_option("ID", a->id)->required();
   approve->callback([&ctx, &exit_code, a] {
-    WithService(ctx, exit_code, [&](SummonsService& svc, Store&, const Policy&) -> Status {
-      MUSTER_ASSIGN_OR_RETURN(Summons s, svc.ApproveOverride(a->id, ctx.Actor()));
+    WithService(ctx, exit_code, [&](app::Domain& svc, Store&, const Policy&) -> Status {
+      MUSTER_ASSIGN_OR_RETURN(Summons s, svc.overrides().Approve(a->id, ctx.Acting()));
       if (ctx.json) {
         PrintJson(ToJson(s));
       } else {
@@ -300,8 +301,8 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* reject = ovr->add_subcommand("reject", "reject an override");
   reject->add_option("ID", a->id)->required();
   reject->callback([&ctx, &exit_code, a] {
-    WithService(ctx, exit_code, [&](SummonsService& svc, Store&, const Policy&) -> Status {
-      MUSTER_ASSIGN_OR_RETURN(OverrideRequest o, svc.RejectOverride(a->id, ctx.Actor()));
+    WithService(ctx, exit_code, [&](app::Domain& svc, Store&, const Policy&) -> Status {
+      MUSTER_ASSIGN_OR_RETURN(OverrideRequest o, svc.overrides().Reject(a->id, ctx.Acting()));
       if (ctx.json) {
         PrintJson(ToJson(o));
       } else {
@@ -315,12 +316,12 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
   appear->add_option("NUMBER", a->number)->required();
   appear->add_option("--at", a->at, "when, RFC 3339 (default now)");
   appear->callback([&ctx, &exit_code, a] {
-    WithService(ctx, exit_code, [&](SummonsService& svc, Store&, const Policy&) -> Status {
+    WithService(ctx, exit_code, [&](app::Domain& svc, Store&, const Policy&) -> Status {
       std::optional<Timestamp> at;
       if (!a->at.empty()) {
         MUSTER_ASSIGN_OR_RETURN(at, ParseWhen(a->at, "at"));
       }
-      MUSTER_ASSIGN_OR_RETURN(Summons s, svc.Appear(a->number, at, ctx.Actor()));
+      MUSTER_ASSIGN_OR_RETURN(Summons s, svc.summons().Appear(a->number, at, ctx.Acting()));
       if (ctx.json) {
         PrintJson(ToJson(s));
       } else {
@@ -333,14 +334,14 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* sweep = app.add_subcommand("sweep", "mark overdue summonses no_show and impose the policy's restrictions");
   sweep->add_option("--now", a->now, "treat this RFC 3339 time as now (default: the clock)");
   sweep->callback([&ctx, &exit_code, a] {
-    WithBulkService(ctx, exit_code, [&](SummonsService& svc, Store&, const Policy&) -> Status {
+    WithBulkService(ctx, exit_code, [&](app::Domain& svc, Store&, const Policy&) -> Status {
       Timestamp now = ctx.clock.Now();
       if (!a->now.empty()) {
         MUSTER_ASSIGN_OR_RETURN(now, ParseWhen(a->now, "now"));
       }
       Progress progress("sweeping overdue summonses");
-      auto swept = svc.Sweep(now, ctx.actor.empty() ? "system:sweep" : ctx.Actor(),
-                             [&](size_t done, size_t total) { progress.Update(done, total); });
+      auto swept = svc.sweep().Sweep(now, ctx.actor.empty() ? "system:sweep" : ctx.Actor(),
+                                     [&](size_t done, size_t total) { progress.Update(done, total); });
       progress.Finish();
       MUSTER_ASSIGN_OR_RETURN(SweepSummary s, std::move(swept));
       if (ctx.json) {
@@ -359,7 +360,7 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* rlist = restriction->add_subcommand("list", "a person's restrictions, imposed and lifted");
   rlist->add_option("NATIONAL_ID", a->national_id)->required();
   rlist->callback([&ctx, &exit_code, a] {
-    WithService(ctx, exit_code, [&](SummonsService&, Store& store, const Policy&) -> Status {
+    WithService(ctx, exit_code, [&](app::Domain&, Store& store, const Policy&) -> Status {
       std::vector<Restriction> list;
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
         MUSTER_RETURN_IF_ERROR(tx.persons().Get(a->national_id).status());
@@ -384,10 +385,10 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* exit_check = app.add_subcommand("exit-check", "may this person leave the country? answers allow or deny");
   exit_check->add_option("NATIONAL_ID", a->national_id)->required();
   exit_check->callback([&ctx, &exit_code, a] {
-    WithService(ctx, exit_code, [&](SummonsService& svc, Store&, const Policy&) -> Status {
-      MUSTER_RETURN_IF_ERROR(svc.LoadExitBans());
-      MUSTER_ASSIGN_OR_RETURN(ExitCheckAnswer answer, svc.ExitCheck(a->national_id, ctx.Actor()));
-      MUSTER_RETURN_IF_ERROR(svc.FlushExitChecks());
+    WithService(ctx, exit_code, [&](app::Domain& svc, Store&, const Policy&) -> Status {
+      MUSTER_RETURN_IF_ERROR(svc.exit_checks().LoadExitBans());
+      MUSTER_ASSIGN_OR_RETURN(ExitCheckAnswer answer, svc.exit_checks().ExitCheck(a->national_id, ctx.Actor()));
+      MUSTER_RETURN_IF_ERROR(svc.exit_checks().FlushExitChecks());
       if (ctx.json) {
         PrintJson({{"decision", answer.allow ? "allow" : "deny"}, {"reference", answer.reference()}});
       } else {
@@ -407,13 +408,13 @@ void AddAppealCommands(CLI::App& app, Context& ctx, int& exit_code) {
   file->add_option("--reason", a->reason, "illness, ineligible, wrong_person, deferment or other")->required();
   file->add_option("--text", a->text, "the appeal in the person's words")->required();
   file->callback([&ctx, &exit_code, a] {
-    WithService(ctx, exit_code, [&](SummonsService& svc, Store&, const Policy&) -> Status {
+    WithService(ctx, exit_code, [&](app::Domain& svc, Store&, const Policy&) -> Status {
       auto reason = ParseAppealReason(a->reason);
       if (!reason) {
         return Status::InvalidArgument(
             "reason", fmt::format("'{}' is not one of illness, ineligible, wrong_person, deferment, other", a->reason));
       }
-      MUSTER_ASSIGN_OR_RETURN(Appeal ap, svc.FileAppeal(a->number, *reason, a->text, ctx.Actor()));
+      MUSTER_ASSIGN_OR_RETURN(Appeal ap, svc.appeals().File(a->number, *reason, a->text, ctx.Acting()));
       if (ctx.json) {
         PrintJson(ToJson(ap));
       } else {
@@ -433,8 +434,8 @@ void AddAppealCommands(CLI::App& app, Context& ctx, int& exit_code) {
       exit_code = Fail(ctx, Status::InvalidArgument("give exactly one of --grant or --deny"));
       return;
     }
-    WithService(ctx, exit_code, [&](SummonsService& svc, Store&, const Policy&) -> Status {
-      MUSTER_ASSIGN_OR_RETURN(Appeal ap, svc.DecideAppeal(a->id, a->grant, a->reason, ctx.Actor()));
+    WithService(ctx, exit_code, [&](app::Domain& svc, Store&, const Policy&) -> Status {
+      MUSTER_ASSIGN_OR_RETURN(Appeal ap, svc.appeals().Decide(a->id, a->grant, a->reason, ctx.Acting()));
       if (ctx.json) {
         PrintJson(ToJson(ap));
       } else {
@@ -446,7 +447,7 @@ void AddAppealCommands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* list = appeal->add_subcommand("list", "list appeals, oldest first");
   list->add_flag("--pending", a->pending, "only those awaiting a decision");
   list->callback([&ctx, &exit_code, a] {
-    WithService(ctx, exit_code, [&](SummonsService&, Store& store, const Policy&) -> Status {
+    WithService(ctx, exit_code, [&](app::Domain&, Store& store, const Policy&) -> Status {
       std::vector<Appeal> list;
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
         AppealFilter filter;
@@ -484,9 +485,9 @@ void AddCorrectionCommands(CLI::App& app, Context& ctx, int& exit_code) {
   request->add_option("--value", a->value, "the correct value (checked as on import)")->required();
   request->add_option("--explanation", a->explanation, "why, and which document shows it");
   request->callback([&ctx, &exit_code, a] {
-    WithService(ctx, exit_code, [&](SummonsService& svc, Store&, const Policy&) -> Status {
-      MUSTER_ASSIGN_OR_RETURN(CorrectionRequest c,
-                              svc.RequestCorrection(a->national_id, a->field, a->value, a->explanation, ctx.Actor()));
+    WithService(ctx, exit_code, [&](app::Domain& svc, Store&, const Policy&) -> Status {
+      MUSTER_ASSIGN_OR_RETURN(CorrectionRequest c, svc.corrections().Request(a->national_id, a->field, a->value,
+                                                                             a->explanation, ctx.Acting()));
       if (ctx.json) {
         PrintJson(ToJson(c));
       } else {
@@ -506,8 +507,9 @@ void AddCorrectionCommands(CLI::App& app, Context& ctx, int& exit_code) {
       exit_code = Fail(ctx, Status::InvalidArgument("give exactly one of --approve or --reject"));
       return;
     }
-    WithService(ctx, exit_code, [&](SummonsService& svc, Store&, const Policy&) -> Status {
-      MUSTER_ASSIGN_OR_RETURN(CorrectionRequest c, svc.DecideCorrection(a->id, a->approve, a->reason, ctx.Actor()));
+    WithService(ctx, exit_code, [&](app::Domain& svc, Store&, const Policy&) -> Status {
+      MUSTER_ASSIGN_OR_RETURN(CorrectionRequest c,
+                              svc.corrections().Decide(a->id, a->approve, a->reason, ctx.Acting()));
       if (ctx.json) {
         PrintJson(ToJson(c));
       } else {
@@ -520,7 +522,7 @@ void AddCorrectionCommands(CLI::App& app, Context& ctx, int& exit_code) {
   list->add_flag("--pending", a->pending, "only those awaiting a decision");
   list->add_option("--district", a->district, "only persons of this district");
   list->callback([&ctx, &exit_code, a] {
-    WithService(ctx, exit_code, [&](SummonsService&, Store& store, const Policy&) -> Status {
+    WithService(ctx, exit_code, [&](app::Domain&, Store& store, const Policy&) -> Status {
       CorrectionFilter filter;
       if (a->pending) filter.state = CorrectionState::kPending;
       if (!a->district.empty()) filter.districts = {a->district};
@@ -571,7 +573,7 @@ void AddCampaignCommands(CLI::App& app, Context& ctx, int& exit_code) {
   create->add_option("--place", a->c.place, "where to appear (default: the office)");
   create->add_option("--purpose", a->c.purpose, "why (default: the name)");
   create->callback([&ctx, &exit_code, a] {
-    WithService(ctx, exit_code, [&](SummonsService& svc, Store&, const Policy&) -> Status {
+    WithService(ctx, exit_code, [&](app::Domain& svc, Store&, const Policy&) -> Status {
       Campaign c = a->c;
       c.districts = SplitList(a->districts);
       c.categories = SplitList(a->categories);
@@ -592,7 +594,7 @@ void AddCampaignCommands(CLI::App& app, Context& ctx, int& exit_code) {
       if (!until.ok()) return until.status().WithContext("appear_until");
       c.appear_from = *from;
       c.appear_until = *until;
-      MUSTER_ASSIGN_OR_RETURN(Campaign created, svc.CreateCampaign(c, ctx.Actor()));
+      MUSTER_ASSIGN_OR_RETURN(Campaign created, svc.campaigns().Create(c, ctx.Acting()));
       if (ctx.json) {
         PrintJson(ToJson(created));
       } else {
@@ -605,8 +607,8 @@ void AddCampaignCommands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* show = campaign->add_subcommand("show", "show a campaign and its summonses by state");
   show->add_option("ID", a->id)->required();
   show->callback([&ctx, &exit_code, a] {
-    WithService(ctx, exit_code, [&](SummonsService& svc, Store& store, const Policy&) -> Status {
-      MUSTER_ASSIGN_OR_RETURN(Campaign c, svc.GetCampaign(a->id));
+    WithService(ctx, exit_code, [&](app::Domain& svc, Store& store, const Policy&) -> Status {
+      MUSTER_ASSIGN_OR_RETURN(Campaign c, svc.campaigns().Get(a->id, ctx.Acting()));
       std::vector<std::pair<std::string, int64_t>> counts;
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
         MUSTER_ASSIGN_OR_RETURN(counts, tx.reports().CountSummonsByState(c.id));
@@ -629,8 +631,8 @@ void AddCampaignCommands(CLI::App& app, Context& ctx, int& exit_code) {
   auto* preview = campaign->add_subcommand("preview", "who would be summoned and why others not, without writing");
   preview->add_option("ID", a->id)->required();
   preview->callback([&ctx, &exit_code, a] {
-    WithService(ctx, exit_code, [&](SummonsService& svc, Store&, const Policy&) -> Status {
-      MUSTER_ASSIGN_OR_RETURN(CampaignPlan plan, svc.PreviewCampaign(a->id));
+    WithService(ctx, exit_code, [&](app::Domain& svc, Store&, const Policy&) -> Status {
+      MUSTER_ASSIGN_OR_RETURN(CampaignPlan plan, svc.campaigns().Preview(a->id, ctx.Acting()));
       if (ctx.json) {
         PrintJson(ToJson(plan));
       } else {
@@ -644,10 +646,10 @@ void AddCampaignCommands(CLI::App& app, Context& ctx, int& exit_code) {
   issue->add_option("--batch-size", a->batch, "summonses per transaction (default 20000)")
       ->check(CLI::Range(1, 1000000));
   issue->callback([&ctx, &exit_code, a] {
-    WithBulkService(ctx, exit_code, [&](SummonsService& svc, Store&, const Policy&) -> Status {
+    WithBulkService(ctx, exit_code, [&](app::Domain& svc, Store&, const Policy&) -> Status {
       Progress progress("issuing summonses");
-      auto plan = svc.IssueCampaign(
-          a->id, ctx.Actor(), [&](size_t done, size_t total) { progress.Update(done, total); }, a->batch);
+      auto plan = svc.campaigns().Issue(
+          a->id, ctx.Acting(), [&](size_t done, size_t total) { progress.Update(done, total); }, a->batch);
       progress.Finish();
       if (!plan.ok()) return plan.status();
       if (ctx.json) {

@@ -38,7 +38,7 @@ class RestrictionPort {
   // INSERT per 2,000: errors may show at the next statement or at commit.
   virtual Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
                                  std::string_view asked_by, Timestamp asked_at) = 0;
-  // Wakes the servers that follow the exit bans (SummonsService::FollowExitBans) when this write
+  // Wakes the servers that follow the exit bans (ExitCheckService::FollowExitBans) when this write
   // commits, so that they read the bans it imposes or lifts before their next poll: NOTIFY on
   // PostgreSQL (once per write); nothing on SQLite, whose servers poll.
   virtual Status NotifyExitBanChange() = 0;

@@ -27,7 +27,7 @@
 namespace muster {
 
 // One answered exit check. Its reference is made again from `at` and `counter` when written
-// (SummonsService::FormatReference), so that the hot path keeps no text but the two strings.
+// (ExitCheckService::FormatReference), so that the hot path keeps no text but the two strings.
 struct ExitCheckRecord {
   std::string national_id;
   bool allow = true;

@@ -9,7 +9,7 @@
 #include "core/policy.hpp"
 #include "store/open.hpp"
 #include "summons/exit_ban_index.hpp"
-#include "summons/service.hpp"
+#include "summons/exit_check_service.hpp"
 
 namespace muster {
 namespace {
@@ -51,8 +51,7 @@ void BM_ExitCheckService(benchmark::State& state) {
     return;
   }
   SystemClock clock;
-  WritePath writes(**store);
-  SummonsService service(writes, DefaultPolicy(), clock);
+  ExitCheckService service(**store, DefaultPolicy(), clock);
   size_t i = 0, denied = 0;
   for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores): the benchmark loop
     auto answer = service.ExitCheck(ids[i++ & (kIds - 1)], "border:bench");

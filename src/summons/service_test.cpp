@@ -1,5 +1,3 @@
-#include "summons/service.hpp"
-
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -9,10 +7,14 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "app/domain.hpp"
 #include "store/open.hpp"
 
 namespace muster {
 namespace {
+
+// The tests of this file are about the rules, not scope: they act as the system does.
+Actor As(std::string name) { return Actor::System(std::move(name)); }
 
 class SummonsServiceTest : public ::testing::Test {
  protected:
@@ -70,17 +72,17 @@ TEST_F(SummonsServiceTest, HotEventPayloadsAreCanonicalJson) {
   });
   ASSERT_TRUE(unfit.ok()) << unfit.message();
   WritePath svc_writes(*store_);
-  SummonsService svc(svc_writes, DefaultPolicy(), clock_);
+  app::Domain svc(svc_writes, DefaultPolicy(), clock_);
   IssueRequest request{"12345678964", "D01",          "conscription", *ParseTimestamp("2026-12-10T09:00:00Z"),
                        "Room 4",      "Medical board"};
-  ASSERT_TRUE(svc.Issue(request, "officer:olga").ok());
+  ASSERT_TRUE(svc.summons().Issue(request, As("officer:olga")).ok());
   request.national_id = "11223344595";
-  auto asked = svc.RequestOverride(request, "Court order \"12\"\n", "officer:olga");
+  auto asked = svc.overrides().Request(request, "Court order \"12\"\n", As("officer:olga"));
   ASSERT_TRUE(asked.ok()) << asked.status().message();
-  ASSERT_TRUE(svc.ApproveOverride(asked->id, "supervisor:ivan").ok());
+  ASSERT_TRUE(svc.overrides().Approve(asked->id, As("supervisor:ivan")).ok());
   // One summons per transaction, progress after each.
   std::vector<std::pair<size_t, size_t>> progress;
-  auto swept = svc.Sweep(
+  auto swept = svc.sweep().Sweep(
       *ParseTimestamp("2027-01-10T00:00:00Z"), "system:sweep",
       [&](size_t done, size_t total) { progress.emplace_back(done, total); }, /*batch=*/1);
   ASSERT_TRUE(swept.ok()) << swept.status().message();
@@ -115,8 +117,8 @@ TEST_F(SummonsServiceTest, HotEventPayloadsAreCanonicalJson) {
 // rather than passing a ban by.
 TEST_F(SummonsServiceTest, AFollowerStopsAtAnUnreadableExitBanEvent) {
   WritePath svc_writes(*store_);
-  SummonsService svc(svc_writes, DefaultPolicy(), clock_);
-  ASSERT_TRUE(svc.LoadExitBans().ok());
+  app::Domain svc(svc_writes, DefaultPolicy(), clock_);
+  ASSERT_TRUE(svc.exit_checks().LoadExitBans().ok());
   const Timestamp at = clock_.Now();
   ASSERT_TRUE(store_
                   ->Write([&](Tx& tx) {
@@ -126,11 +128,11 @@ TEST_F(SummonsServiceTest, AFollowerStopsAtAnUnreadableExitBanEvent) {
                         .status();
                   })
                   .ok());
-  Status st = svc.FollowExitBans();
+  Status st = svc.exit_checks().FollowExitBans();
   EXPECT_EQ(st.code(), StatusCode::kInternal) << st.ToString();
   EXPECT_NE(st.message().find("event 1 (restriction.imposed)"), std::string::npos) << st.message();
-  EXPECT_EQ(svc.exit_bans_seq(), 0) << "not read past it";
-  EXPECT_FALSE(svc.FollowExitBans().ok()) << "nor at the next poll";
+  EXPECT_EQ(svc.exit_checks().exit_bans_seq(), 0) << "not read past it";
+  EXPECT_FALSE(svc.exit_checks().FollowExitBans().ok()) << "nor at the next poll";
 }
 
 // The sweep reads a batch ahead of the one it writes. A summons read as overdue that the person
@@ -138,28 +140,28 @@ TEST_F(SummonsServiceTest, AFollowerStopsAtAnUnreadableExitBanEvent) {
 TEST_F(SummonsServiceTest, ASweepLeavesASummonsThatChangedAfterItWasRead) {
   AddConscripts({"12345678964", "11223344595"});
   WritePath svc_writes(*store_);
-  SummonsService svc(svc_writes, DefaultPolicy(), clock_);
+  app::Domain svc(svc_writes, DefaultPolicy(), clock_);
   std::vector<std::string> numbers;
   for (const char* id : {"12345678964", "11223344595"}) {
-    auto issued = svc.Issue({id, "D01", "conscription", *ParseTimestamp("2026-12-10T09:00:00Z"), "Room 4", "Board"},
-                            "officer:olga");
+    auto issued = svc.summons().Issue(
+        {id, "D01", "conscription", *ParseTimestamp("2026-12-10T09:00:00Z"), "Room 4", "Board"}, As("officer:olga"));
     ASSERT_TRUE(issued.ok()) << issued.status().message();
     numbers.push_back(issued->number);
   }
   // With a batch of one, the second summons has been read when the first batch reports progress.
   Status appeared;
-  auto swept = svc.Sweep(
+  auto swept = svc.sweep().Sweep(
       *ParseTimestamp("2027-01-10T00:00:00Z"), "system:sweep",
       [&](size_t done, size_t) {
-        if (done == 1) appeared = svc.Appear(numbers[1], std::nullopt, "officer:olga").status();
+        if (done == 1) appeared = svc.summons().Appear(numbers[1], std::nullopt, As("officer:olga")).status();
       },
       /*batch=*/1);
   ASSERT_TRUE(swept.ok()) << swept.status().message();
   ASSERT_TRUE(appeared.ok()) << appeared.message();
   EXPECT_EQ(swept->no_show, 1u);
   EXPECT_EQ(swept->restrictions_imposed, 1u);
-  auto first = svc.Get(numbers[0]);
-  auto second = svc.Get(numbers[1]);
+  auto first = svc.summons().Get(numbers[0], As("cli:test"));
+  auto second = svc.summons().Get(numbers[1], As("cli:test"));
   ASSERT_TRUE(first.ok() && second.ok());
   EXPECT_EQ(first->state, SummonsState::kNoShow);
   EXPECT_EQ(second->state, SummonsState::kAppeared);
@@ -182,17 +184,17 @@ TEST_F(SummonsServiceTest, ASweepLeavesASummonsThatChangedAfterItWasRead) {
 // are recorded.
 TEST_F(SummonsServiceTest, ExitCheckReferencesAreUniqueAndRecorded) {
   WritePath writes(*store_);
-  SummonsService service(writes, DefaultPolicy(), clock_);
-  ASSERT_TRUE(service.LoadExitBans().ok());
+  app::Domain service(writes, DefaultPolicy(), clock_);
+  ASSERT_TRUE(service.exit_checks().LoadExitBans().ok());
   std::set<std::string> references;
   for (int i = 0; i < 10000; ++i) {
-    auto answer = service.ExitCheck("12345678964", "border:test");
+    auto answer = service.exit_checks().ExitCheck("12345678964", "border:test");
     ASSERT_TRUE(answer.ok()) << answer.status().message();
     EXPECT_TRUE(answer->allow);
     references.insert(std::string(answer->reference()));
   }
   EXPECT_EQ(references.size(), 10000u);
-  Status flushed = service.FlushExitChecks();
+  Status flushed = service.exit_checks().FlushExitChecks();
   EXPECT_TRUE(flushed.ok()) << flushed.message();
   // The record carries the very references answered.
   std::set<std::string> recorded;
@@ -208,8 +210,8 @@ TEST_F(SummonsServiceTest, ExitCheckReferencesAreUniqueAndRecorded) {
 
 TEST_F(SummonsServiceTest, ExitCheckRejectsAnInvalidId) {
   WritePath writes(*store_);
-  SummonsService service(writes, DefaultPolicy(), clock_);
-  auto answer = service.ExitCheck("12345678900", "border:test");
+  app::Domain service(writes, DefaultPolicy(), clock_);
+  auto answer = service.exit_checks().ExitCheck("12345678900", "border:test");
   ASSERT_FALSE(answer.ok());
   EXPECT_TRUE(answer.status().IsInvalidArgument());
   EXPECT_NE(answer.status().message().find("national_id"), std::string::npos);
@@ -226,39 +228,39 @@ TEST_F(SummonsServiceTest, TheExitBanIndexFollowsAnotherProcess) {
   auto other_store = OpenStore(path_, StoreOptions{});
   ASSERT_TRUE(other_store.ok()) << other_store.status().message();
   WritePath here_writes(*store_);
-  SummonsService here(here_writes, policy, clock_);
+  app::Domain here(here_writes, policy, clock_);
   WritePath there_writes(**other_store);
-  SummonsService there(there_writes, policy, clock_);
-  ASSERT_TRUE(here.LoadExitBans().ok());
-  ASSERT_TRUE(there.LoadExitBans().ok());
+  app::Domain there(there_writes, policy, clock_);
+  ASSERT_TRUE(here.exit_checks().LoadExitBans().ok());
+  ASSERT_TRUE(there.exit_checks().LoadExitBans().ok());
   const Timestamp now = clock_.Now();
 
   IssueRequest request{person.national_id, "D01",          "conscription", *ParseTimestamp("2026-12-10T09:00:00Z"),
                        "Room 4",           "Medical board"};
-  auto issued = here.Issue(request, "officer:olga");
+  auto issued = here.summons().Issue(request, As("officer:olga"));
   ASSERT_TRUE(issued.ok()) << issued.status().message();
-  EXPECT_TRUE(here.exit_bans().Barred(person.national_id, now)) << "its own write applies at once";
-  EXPECT_FALSE(there.exit_bans().Barred(person.national_id, now)) << "nothing read yet";
-  ASSERT_TRUE(there.FollowExitBans().ok());
-  EXPECT_TRUE(there.exit_bans().Barred(person.national_id, now));
-  EXPECT_EQ(there.exit_bans_seq(), here.exit_bans_seq());
+  EXPECT_TRUE(here.exit_checks().exit_bans().Barred(person.national_id, now)) << "its own write applies at once";
+  EXPECT_FALSE(there.exit_checks().exit_bans().Barred(person.national_id, now)) << "nothing read yet";
+  ASSERT_TRUE(there.exit_checks().FollowExitBans().ok());
+  EXPECT_TRUE(there.exit_checks().exit_bans().Barred(person.national_id, now));
+  EXPECT_EQ(there.exit_checks().exit_bans_seq(), here.exit_checks().exit_bans_seq());
 
-  ASSERT_TRUE(here.Appear(issued->number, std::nullopt, "officer:olga").ok());
-  EXPECT_FALSE(here.exit_bans().Barred(person.national_id, now));
-  ASSERT_TRUE(there.FollowExitBans().ok());
-  ASSERT_TRUE(there.FollowExitBans().ok());  // nothing new: applied once
-  EXPECT_FALSE(there.exit_bans().Barred(person.national_id, now));
+  ASSERT_TRUE(here.summons().Appear(issued->number, std::nullopt, As("officer:olga")).ok());
+  EXPECT_FALSE(here.exit_checks().exit_bans().Barred(person.national_id, now));
+  ASSERT_TRUE(there.exit_checks().FollowExitBans().ok());
+  ASSERT_TRUE(there.exit_checks().FollowExitBans().ok());  // nothing new: applied once
+  EXPECT_FALSE(there.exit_checks().exit_bans().Barred(person.national_id, now));
   // issued, delivered, restriction.imposed, appeared, restriction.lifted: read to the last.
-  EXPECT_EQ(there.exit_bans_seq(), 5);
-  EXPECT_EQ(here.exit_bans_seq(), 5);
+  EXPECT_EQ(there.exit_checks().exit_bans_seq(), 5);
+  EXPECT_EQ(here.exit_checks().exit_bans_seq(), 5);
 
   // A process that starts now begins after the last event.
   WritePath later_writes(**other_store);
-  SummonsService later(later_writes, policy, clock_);
-  EXPECT_TRUE(later.FollowExitBans().IsFailedPrecondition()) << "not before LoadExitBans";
-  ASSERT_TRUE(later.LoadExitBans().ok());
-  EXPECT_EQ(later.exit_bans_seq(), 5);
-  EXPECT_EQ(later.exit_bans().size(), 0u);
+  app::Domain later(later_writes, policy, clock_);
+  EXPECT_TRUE(later.exit_checks().FollowExitBans().IsFailedPrecondition()) << "not before LoadExitBans";
+  ASSERT_TRUE(later.exit_checks().LoadExitBans().ok());
+  EXPECT_EQ(later.exit_checks().exit_bans_seq(), 5);
+  EXPECT_EQ(later.exit_checks().exit_bans().size(), 0u);
 }
 
 // Under the default policy a summons bars no one until its sweep. A follower passes the events
@@ -272,36 +274,37 @@ TEST_F(SummonsServiceTest, AFollowerTakesOnlyExitBansFromTheEvents) {
   auto other_store = OpenStore(path_, StoreOptions{});
   ASSERT_TRUE(other_store.ok()) << other_store.status().message();
   WritePath here_writes(*store_);
-  SummonsService here(here_writes, policy, clock_);
+  app::Domain here(here_writes, policy, clock_);
   WritePath there_writes(**other_store);
-  SummonsService there(there_writes, policy, clock_);
-  ASSERT_TRUE(there.LoadExitBans().ok());
+  app::Domain there(there_writes, policy, clock_);
+  ASSERT_TRUE(there.exit_checks().LoadExitBans().ok());
   std::vector<std::string> numbers;
   for (const char* id : ids) {
-    auto issued = here.Issue({id, "D01", "conscription", *ParseTimestamp("2026-12-10T09:00:00Z"), "Room 4", "Board"},
-                             "officer:olga");
+    auto issued = here.summons().Issue(
+        {id, "D01", "conscription", *ParseTimestamp("2026-12-10T09:00:00Z"), "Room 4", "Board"}, As("officer:olga"));
     ASSERT_TRUE(issued.ok()) << issued.status().message();
     numbers.push_back(issued->number);
   }
-  ASSERT_TRUE(there.FollowExitBans().ok());
-  EXPECT_EQ(there.exit_bans_seq(), 4) << "two summonses issued and delivered: looked at, nothing to apply";
-  EXPECT_EQ(there.exit_bans().size(), 0u);
+  ASSERT_TRUE(there.exit_checks().FollowExitBans().ok());
+  EXPECT_EQ(there.exit_checks().exit_bans_seq(), 4)
+      << "two summonses issued and delivered: looked at, nothing to apply";
+  EXPECT_EQ(there.exit_checks().exit_bans().size(), 0u);
 
   const Timestamp after = *ParseTimestamp("2027-01-10T00:00:00Z");
-  auto swept = here.Sweep(after);
+  auto swept = here.sweep().Sweep(after);
   ASSERT_TRUE(swept.ok()) << swept.status().message();
   EXPECT_EQ(swept->restrictions_imposed, 4u) << "an exit ban and a driving ban each";
-  ASSERT_TRUE(there.FollowExitBans().ok());
-  EXPECT_TRUE(there.exit_bans().Barred(ids[0], after));
-  EXPECT_TRUE(there.exit_bans().Barred(ids[1], after));
-  EXPECT_EQ(there.exit_bans().size(), 2u) << "the driving bans are not exit bans";
+  ASSERT_TRUE(there.exit_checks().FollowExitBans().ok());
+  EXPECT_TRUE(there.exit_checks().exit_bans().Barred(ids[0], after));
+  EXPECT_TRUE(there.exit_checks().exit_bans().Barred(ids[1], after));
+  EXPECT_EQ(there.exit_checks().exit_bans().size(), 2u) << "the driving bans are not exit bans";
 
-  auto appeal = here.FileAppeal(numbers[0], AppealReason::kIllness, "In hospital since December", "cli:ivan");
+  auto appeal = here.appeals().File(numbers[0], AppealReason::kIllness, "In hospital since December", As("cli:ivan"));
   ASSERT_TRUE(appeal.ok()) << appeal.status().message();
-  ASSERT_TRUE(here.DecideAppeal(appeal->id, /*grant=*/true, "Hospital record", "supervisor:anna").ok());
-  ASSERT_TRUE(there.FollowExitBans().ok());
-  EXPECT_FALSE(there.exit_bans().Barred(ids[0], after));
-  EXPECT_TRUE(there.exit_bans().Barred(ids[1], after));
+  ASSERT_TRUE(here.appeals().Decide(appeal->id, /*grant=*/true, "Hospital record", As("supervisor:anna")).ok());
+  ASSERT_TRUE(there.exit_checks().FollowExitBans().ok());
+  EXPECT_FALSE(there.exit_checks().exit_bans().Barred(ids[0], after));
+  EXPECT_TRUE(there.exit_checks().exit_bans().Barred(ids[1], after));
   int64_t last = 0;
   ASSERT_TRUE(store_
                   ->Read([&](Tx& tx) {
@@ -309,15 +312,15 @@ TEST_F(SummonsServiceTest, AFollowerTakesOnlyExitBansFromTheEvents) {
                     return Status::Ok();
                   })
                   .ok());
-  EXPECT_EQ(there.exit_bans_seq(), last);
+  EXPECT_EQ(there.exit_checks().exit_bans_seq(), last);
 
   // A server started now loads the same bans.
   WritePath later_writes(**other_store);
-  SummonsService later(later_writes, policy, clock_);
-  ASSERT_TRUE(later.LoadExitBans().ok());
-  EXPECT_EQ(later.exit_bans_seq(), last);
-  EXPECT_EQ(later.exit_bans().size(), 1u);
-  EXPECT_TRUE(later.exit_bans().Barred(ids[1], after));
+  app::Domain later(later_writes, policy, clock_);
+  ASSERT_TRUE(later.exit_checks().LoadExitBans().ok());
+  EXPECT_EQ(later.exit_checks().exit_bans_seq(), last);
+  EXPECT_EQ(later.exit_checks().exit_bans().size(), 1u);
+  EXPECT_TRUE(later.exit_checks().exit_bans().Barred(ids[1], after));
 }
 
 }  // namespace
@@ -332,6 +335,29 @@ TEST(SameActorTest, ThePersonAfterTheChannel) {
   EXPECT_TRUE(SameActor("cli:alice", "alice"));
   EXPECT_FALSE(SameActor("cli:alice", "cli:bob"));
   EXPECT_FALSE(SameActor("officer:alice", "officer:alicia"));
+}
+
+TEST(ActorTest, ScopeByRole) {
+  Actor officer = Actor::Staff("officer:olga", Role::kOfficer, {"D01"});
+  EXPECT_TRUE(officer.ActsFor("D01"));
+  EXPECT_FALSE(officer.ActsFor("D02"));
+  EXPECT_TRUE(officer.ActsOn("12345678964", "D01"));
+  EXPECT_FALSE(officer.SeesPerson("12345678964", "D02"));
+  EXPECT_FALSE(officer.ActsForAll({"D01", "D02"}));
+  EXPECT_FALSE(officer.ActsForAll({})) << "no district is not all of them";
+  Actor auditor = Actor::Staff("auditor:ada", Role::kAuditor, {});
+  EXPECT_TRUE(auditor.Sees("D02"));
+  EXPECT_FALSE(auditor.ActsFor("D02")) << "auditors read, never act";
+  Actor admin = Actor::Staff("admin:root", Role::kAdmin, {"D01"});
+  EXPECT_FALSE(admin.ActsFor("D01")) << "offices count for officers and supervisors only";
+  Actor citizen = Actor::Citizen("citizen:12345678964", "12345678964");
+  EXPECT_TRUE(citizen.ActsOn("12345678964", "D01"));
+  EXPECT_FALSE(citizen.ActsOn("11223344595", "D01"));
+  EXPECT_FALSE(citizen.Sees("D01")) << "a citizen reads their own data, not an office's";
+  EXPECT_TRUE(Actor::System("cli:root").ActsForAll({"D01", "D02"}));
+  EXPECT_EQ(officer.Absent("id", "appeal 4").message(), "id: no appeal 4 in your offices");
+  EXPECT_EQ(citizen.Absent("number", "such summons").message(), "number: no such summons of yours");
+  EXPECT_TRUE(Actor::System("cli:root").Absent("id", "campaign 9").IsNotFound());
 }
 
 }  // namespace

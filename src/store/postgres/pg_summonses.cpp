@@ -74,7 +74,7 @@ Status PgRestrictions::InsertExitCheck(std::string_view reference, std::string_v
                                        std::string_view decision, std::string_view asked_by, Timestamp asked_at) {
   Params params;
   params.Add(reference).Add(national_id).Add(decision).Add(asked_by).Add(Millis(asked_at));
-  // Exit checks are written by the thousand (SummonsService::FlushExitChecks): a multi-row INSERT.
+  // Exit checks are written by the thousand (ExitCheckService::FlushExitChecks): a multi-row INSERT.
   // A batch written again after a COMMIT whose answer was lost is not an error.
   return pg_.AddRow(kExitCheckRows,
                     "INSERT INTO exit_checks (reference, national_id, decision, asked_by, asked_at) SELECT * FROM "

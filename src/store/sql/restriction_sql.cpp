@@ -89,7 +89,7 @@ Status SqlRestrictions::ForEachActive(std::string_view kind, const std::function
 
 Status SqlRestrictions::InsertExitCheck(std::string_view reference, std::string_view national_id,
                                         std::string_view decision, std::string_view asked_by, Timestamp asked_at) {
-  // A batch written again (SummonsService::FlushExitChecks) is not an error.
+  // A batch written again (ExitCheckService::FlushExitChecks) is not an error.
   Args args;
   args.Add(reference).Add(national_id).Add(decision).Add(asked_by).Add(Millis(asked_at));
   return conn_

@@ -1,13 +1,14 @@
-// SummonsService: requests to correct a person's registry data and their decisions.
+#include "registry/correction_service.hpp"
+
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
 #include "core/text.hpp"
 #include "registry/correction.hpp"
-#include "summons/service.hpp"
+#include "store/emit_event.hpp"
 
-namespace muster {
+namespace muster::registry {
 namespace {
 
 // `value` checked for `field` today, a district also against the offices.
@@ -29,16 +30,21 @@ nlohmann::json Payload(const CorrectionRequest& c) {
 
 }  // namespace
 
-Result<CorrectionRequest> SummonsService::RequestCorrection(std::string_view national_id, std::string_view field,
-                                                            std::string_view value, std::string_view explanation,
-                                                            std::string_view actor) {
+Result<CorrectionRequest> CorrectionService::Request(std::string_view national_id, std::string_view field,
+                                                     std::string_view value, std::string_view explanation,
+                                                     const Actor& actor) {
   MUSTER_RETURN_IF_ERROR(
       CheckText("explanation", explanation, {.max_bytes = 2000, .required = false, .multiline = true}));
   MUSTER_RETURN_IF_ERROR(CheckText("value", value, {.max_bytes = 2000, .required = false}));
   CorrectionRequest c;
-  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites&) {
+  MUSTER_RETURN_IF_ERROR(writes_.Write([&](Tx& tx) {
     Timestamp now = clock_.Now();
-    MUSTER_ASSIGN_OR_RETURN(Person person, tx.persons().Get(national_id));
+    auto found = tx.persons().Get(national_id);
+    if (!actor.is_system() &&
+        (found.status().IsNotFound() || (found.ok() && !actor.ActsOn(found->national_id, found->district)))) {
+      return actor.Absent("national_id", "such person");
+    }
+    MUSTER_ASSIGN_OR_RETURN(Person person, std::move(found));
     MUSTER_ASSIGN_OR_RETURN(std::string checked, CheckedValue(tx, field, value, now));
     if (FieldValue(person, field) == checked) {
       return Status::InvalidArgument("value", fmt::format("{} is already '{}'", field, checked));
@@ -56,30 +62,35 @@ Result<CorrectionRequest> SummonsService::RequestCorrection(std::string_view nat
     c.field = std::string(field);
     c.proposed_value = std::move(checked);
     c.explanation = std::string(explanation);
-    c.requested_by = std::string(actor);
+    c.requested_by = actor.name();
     c.requested_at = now;
     MUSTER_ASSIGN_OR_RETURN(c.id, tx.corrections().Insert(c));
-    return EmitEvent(tx, "person.correction_requested", now, actor, c.national_id, Payload(c));
+    return EmitEvent(tx, "person.correction_requested", now, actor.name(), c.national_id, Payload(c));
   }));
   return c;
 }
 
-Result<CorrectionRequest> SummonsService::DecideCorrection(int64_t id, bool approve, std::string_view reason,
-                                                           std::string_view actor) {
+Result<CorrectionRequest> CorrectionService::Decide(int64_t id, bool approve, std::string_view reason,
+                                                    const Actor& actor) {
   if (!approve && reason.empty()) return Status::InvalidArgument("reason", "is required to reject a request");
   MUSTER_RETURN_IF_ERROR(CheckText("reason", reason, {.max_bytes = 2000, .required = false, .multiline = true}));
   CorrectionRequest c;
-  MUSTER_RETURN_IF_ERROR(Write([&](Tx& tx, ExitBanWrites&) {
+  MUSTER_RETURN_IF_ERROR(writes_.Write([&](Tx& tx) {
     Timestamp now = clock_.Now();
-    MUSTER_ASSIGN_OR_RETURN(c, tx.corrections().Get(id));
+    auto found = tx.corrections().Get(id);
+    if (!actor.is_system() && (found.status().IsNotFound() || (found.ok() && !actor.ActsFor(found->district)))) {
+      return actor.Absent("id", fmt::format("correction request {}", id));
+    }
+    MUSTER_ASSIGN_OR_RETURN(c, std::move(found));
     if (c.state != CorrectionState::kPending) {
       return Status::FailedPrecondition(
           fmt::format("correction request {} is already {}", c.id, CorrectionStateName(c.state)));
     }
-    if (SameActor(c.requested_by, actor)) {
-      return Status::PermissionDenied(fmt::format("{} asked for correction {} and may not decide it", actor, c.id));
+    if (SameActor(c.requested_by, actor.name())) {
+      return Status::PermissionDenied(
+          fmt::format("{} asked for correction {} and may not decide it", actor.name(), c.id));
     }
-    c.decided_by = std::string(actor);
+    c.decided_by = actor.name();
     c.decided_at = now;
     c.decision_reason = std::string(reason);
     nlohmann::json payload = Payload(c);
@@ -96,10 +107,10 @@ Result<CorrectionRequest> SummonsService::DecideCorrection(int64_t id, bool appr
       payload["reason"] = c.decision_reason;
     }
     MUSTER_RETURN_IF_ERROR(tx.corrections().Update(c));
-    return EmitEvent(tx, approve ? "person.corrected" : "person.correction_rejected", now, actor, c.national_id,
+    return EmitEvent(tx, approve ? "person.corrected" : "person.correction_rejected", now, actor.name(), c.national_id,
                      payload);
   }));
   return c;
 }
 
-}  // namespace muster
+}  // namespace muster::registry
