@@ -217,6 +217,103 @@ TEST_F(SummonsServiceTest, ExitCheckRejectsAnInvalidId) {
   EXPECT_NE(answer.status().message().find("national_id"), std::string::npos);
 }
 
+// Scope is the services' own: whatever the entry point, an officer of another office finds
+// nothing, a citizen reaches only their own summons, and an office named in a request must be
+// the caller's. Nothing is written by a refused call.
+TEST_F(SummonsServiceTest, EveryServiceRefusesWhatIsOutOfScope) {
+  AddConscripts({"12345678964", "11223344595"});
+  ASSERT_TRUE(store_->Write([](Tx& tx) {
+                      return tx.offices().Insert(Office{"D02", "North", "Moscow", "Europe/Moscow", 50});
+                    }).ok());
+  WritePath writes(*store_);
+  app::Domain d(writes, DefaultPolicy(), clock_);
+  const Actor olga = Actor::Staff("officer:olga", Role::kOfficer, {"D01"});
+  const Actor boris = Actor::Staff("officer:boris", Role::kOfficer, {"D02"});
+  const Actor anna = Actor::Staff("supervisor:anna", Role::kSupervisor, {"D01"});
+  const Actor ada = Actor::Staff("auditor:ada", Role::kAuditor, {});
+  const Actor owner = Actor::Citizen("citizen:12345678964", "12345678964");
+  const Actor other = Actor::Citizen("citizen:11223344595", "11223344595");
+  IssueRequest request{"12345678964", "D01", "conscription", *ParseTimestamp("2026-12-10T09:00:00Z"),
+                       "Room 4",      "Medical board"};
+
+  auto refused = d.summons().Issue(request, boris);
+  EXPECT_EQ(refused.status().code(), StatusCode::kPermissionDenied) << refused.status().ToString();
+  EXPECT_EQ(refused.status().field(), "office");
+  auto issued = d.summons().Issue(request, olga);
+  ASSERT_TRUE(issued.ok()) << issued.status().message();
+  const std::string number = issued->number;
+
+  auto expect_absent = [](const auto& result, std::string_view field) {
+    EXPECT_TRUE(result.status().IsNotFound()) << result.status().ToString();
+    EXPECT_EQ(result.status().field(), field) << result.status().ToString();
+  };
+  expect_absent(d.summons().Get(number, boris), "number");
+  expect_absent(d.summons().Cancel(number, "wrong office", boris), "number");
+  expect_absent(d.summons().Appear(number, std::nullopt, boris), "number");
+  expect_absent(d.summons().View(number, other), "number");
+  expect_absent(d.appeals().File(number, AppealReason::kIllness, "not mine", other), "number");
+  EXPECT_TRUE(d.summons().Get(number, ada).ok()) << "auditors read every office";
+  expect_absent(d.summons().Appear(number, std::nullopt, ada), "number");
+  EXPECT_EQ(d.summons().Get(number, other).status().message(), "number: no such summons of yours");
+  expect_absent(d.summons().CheckPerson("12345678964", "", "conscription", request.appear_at, boris), "national_id");
+
+  auto appeal = d.appeals().File(number, AppealReason::kIllness, "In hospital", owner);
+  ASSERT_TRUE(appeal.ok()) << appeal.status().message();
+  expect_absent(d.appeals().Decide(appeal->id, true, "granted", boris), "id");
+  expect_absent(d.appeals().Decide(appeal->id + 100, true, "granted", anna), "id");
+
+  request.national_id = "11223344595";
+  ASSERT_TRUE(store_->Write([](Tx& tx) -> Status {
+                      MUSTER_ASSIGN_OR_RETURN(Person p, tx.persons().Get("11223344595"));
+                      p.fitness = "D";
+                      return tx.persons().Upsert(p).status();
+                    }).ok());
+  EXPECT_EQ(d.overrides().Request(request, "Court order", boris).status().code(), StatusCode::kPermissionDenied);
+  auto asked = d.overrides().Request(request, "Court order", olga);
+  ASSERT_TRUE(asked.ok()) << asked.status().message();
+  expect_absent(d.overrides().Approve(asked->id, boris), "id");
+  expect_absent(d.overrides().Reject(asked->id, boris), "id");
+  expect_absent(d.overrides().Get(asked->id, boris), "id");
+
+  Campaign c;
+  c.kind = "conscription";
+  c.name = "Spring";
+  c.basis = "Decree 1";
+  c.districts = {"D01", "D02"};
+  c.appear_from = std::chrono::year{2026} / 12 / 14;
+  c.appear_until = std::chrono::year{2026} / 12 / 18;
+  auto wide = d.campaigns().Create(c, anna);
+  EXPECT_EQ(wide.status().code(), StatusCode::kPermissionDenied) << wide.status().ToString();
+  EXPECT_EQ(wide.status().field(), "districts");
+  c.districts = {"D01"};
+  auto created = d.campaigns().Create(c, anna);
+  ASSERT_TRUE(created.ok()) << created.status().message();
+  expect_absent(d.campaigns().Get(created->id, boris), "id");
+  expect_absent(d.campaigns().Preview(created->id, boris), "id");
+  expect_absent(d.campaigns().Issue(created->id, boris), "id");
+  EXPECT_TRUE(d.campaigns().Get(created->id, ada).ok());
+  EXPECT_EQ(d.campaigns().Issue(created->id, ada).status().code(), StatusCode::kPermissionDenied);
+  auto seen = d.campaigns().List(boris);
+  ASSERT_TRUE(seen.ok());
+  EXPECT_TRUE(seen->empty());
+
+  expect_absent(d.deferments().Add("12345678964", "study", std::chrono::year{2027} / 6 / 30, "University", boris),
+                "national_id");
+  expect_absent(d.corrections().Request("12345678964", "surname", "Petrova", "", other), "national_id");
+  auto correction = d.corrections().Request("12345678964", "surname", "Petrova", "", owner);
+  ASSERT_TRUE(correction.ok()) << correction.status().message();
+  expect_absent(d.corrections().Decide(correction->id, true, "", boris), "id");
+
+  // What the refused calls would have written is not there: one summons, one appeal pending,
+  // one override pending, nothing decided.
+  auto still = d.summons().Get(number, olga);
+  ASSERT_TRUE(still.ok());
+  EXPECT_EQ(still->state, SummonsState::kDelivered);
+  auto pending = d.overrides().Get(asked->id, olga);
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(pending->state, OverrideState::kPending);
+}
+
 // Two processes on one database (here two stores on one SQLite file): the exit bans one of them
 // imposes and lifts reach the other's index through their events, in order, once each.
 TEST_F(SummonsServiceTest, TheExitBanIndexFollowsAnotherProcess) {
