@@ -32,18 +32,9 @@ void IssueActivationCode(Call& call) {
   if (!body) return;
   std::string national_id;
   if (!body->String("national_id", national_id, true, 64)) return;
-  Status valid = call.services.policy.national_id.Validate(national_id);
-  if (!valid.ok()) return Fail(call, valid, "national_id");
   // Officers act for persons of their own offices; others are answered as unknown.
-  Person person;
-  Status st = call.services.store.Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(person, tx.persons().Get(national_id));
-    return Status::Ok();
-  });
-  if (st.IsNotFound() || (st.ok() && !auth::InScope(call.who, person.district))) {
-    return Fail(call, Status::NotFound("national_id", "no such person in your offices"));
-  }
-  if (!st.ok()) return Fail(call, st);
+  auto person = call.services.domain.persons().Get(national_id, call.who.Acting(), /*from_replica=*/false);
+  if (!person.ok()) return Fail(call, person.status(), "national_id");
   auto code = call.services.auth.IssueActivationCode(national_id, call.who.Actor());
   if (!code.ok()) return Fail(call, code.status());
   call.response.SetHeader("Cache-Control", "no-store");

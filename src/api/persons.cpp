@@ -31,21 +31,9 @@ void SearchPersons(Call& call, std::string query, std::vector<std::string> distr
   Reply(call, 200, {{"items", std::move(items)}, {"next_cursor", nullptr}, {"limited", persons.size() == limit}});
 }
 
-// The person of the {national_id} parameter if registered in one of the caller's offices.
+// The person of the {national_id} parameter if the caller may see them (PersonService).
 Result<Person> ScopedPerson(Call& call) {
-  std::string_view national_id = call.params.Get("national_id");
-  Status valid = call.services.policy.national_id.Validate(national_id);
-  if (!valid.ok()) return valid.WithField("national_id");
-  Person person;
-  Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(person, tx.persons().Get(national_id));
-    return Status::Ok();
-  });
-  if (st.IsNotFound() || (st.ok() && !auth::InScope(call.who, person.district))) {
-    return Status::NotFound("national_id", "no such person in your offices");
-  }
-  if (!st.ok()) return st;
-  return person;
+  return call.services.domain.persons().Get(call.params.Get("national_id"), call.who.Acting());
 }
 
 constexpr size_t kHistoryLimit = 1000;
@@ -57,15 +45,9 @@ void ListPersons(Call& call) {
   std::string district = call.request.QueryParam("district", &has_district);
   Page page;
   if (!PageQuery(call, page)) return;
-  std::vector<std::string> districts;
-  if (has_district) {
-    if (!auth::InScope(call.who, district)) {
-      return http::WriteProblem(call.response, 403, "district: not one of your offices", "district");
-    }
-    districts.push_back(district);
-  } else {
-    districts = call.who.offices;
-  }
+  auto scoped = call.services.domain.persons().Districts(has_district ? &district : nullptr, call.who.Acting());
+  if (!scoped.ok()) return Fail(call, scoped.status());
+  std::vector<std::string> districts = std::move(*scoped);
   bool has_query = false;
   std::string query = call.request.QueryParam("q", &has_query);
   if (has_query) return SearchPersons(call, std::move(query), std::move(districts), page.limit);

@@ -12,7 +12,7 @@ namespace muster::api {
 namespace {
 
 OfficeScope ScopeOf(const auth::Principal& who) {
-  return [&who](std::string_view office) { return who.role == Role::kAuditor || auth::InScope(who, office); };
+  return [actor = who.Acting()](std::string_view office) { return actor.Sees(office); };
 }
 
 // ?campaign=: nullopt when absent; false after writing the problem (bad id, or not visible).

@@ -11,6 +11,7 @@ Domain::Domain(WritePath& writes, const Policy& policy, const Clock& clock)
       appeals_(lifecycle_),
       sweep_(lifecycle_),
       deferments_(writes, policy, clock),
-      corrections_(writes, clock) {}
+      corrections_(writes, clock),
+      persons_(writes.store(), policy) {}
 
 }  // namespace muster::app

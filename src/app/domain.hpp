@@ -8,6 +8,7 @@
 #include "core/time.hpp"
 #include "registry/correction_service.hpp"
 #include "registry/deferment_service.hpp"
+#include "registry/person_service.hpp"
 #include "store/write_path.hpp"
 #include "summons/appeal_service.hpp"
 #include "summons/campaign_service.hpp"
@@ -34,6 +35,7 @@ class Domain {
   ExitCheckService& exit_checks() { return exit_checks_; }
   registry::DefermentService& deferments() { return deferments_; }
   registry::CorrectionService& corrections() { return corrections_; }
+  registry::PersonService& persons() { return persons_; }
 
  private:
   ExitCheckService exit_checks_;
@@ -45,6 +47,7 @@ class Domain {
   SweepService sweep_;
   registry::DefermentService deferments_;
   registry::CorrectionService corrections_;
+  registry::PersonService persons_;
 };
 
 }  // namespace muster::app

@@ -26,9 +26,4 @@ std::vector<Role> RoleSet::roles() const {
 
 bool Admits(RoleSet roles, const Principal& principal) { return roles.Contains(principal.role); }
 
-bool InScope(const Principal& principal, std::string_view office) {
-  if (principal.role != Role::kOfficer && principal.role != Role::kSupervisor) return false;
-  return std::find(principal.offices.begin(), principal.offices.end(), office) != principal.offices.end();
-}
-
 }  // namespace muster::auth

@@ -58,7 +58,5 @@ inline constexpr RoleSet kAnyAccount = {Role::kCitizen, Role::kOfficer, Role::kS
 // True when `principal` may use a route that admits `roles`.
 bool Admits(RoleSet roles, const Principal& principal);
 
-// True when `principal` acts for `office`: officers and supervisors for their own offices only.
-bool InScope(const Principal& principal, std::string_view office);
 
 }  // namespace muster::auth

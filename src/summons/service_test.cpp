@@ -304,6 +304,12 @@ TEST_F(SummonsServiceTest, EveryServiceRefusesWhatIsOutOfScope) {
   ASSERT_TRUE(correction.ok()) << correction.status().message();
   expect_absent(d.corrections().Decide(correction->id, true, "", boris), "id");
 
+  expect_absent(d.persons().Get("12345678964", boris), "national_id");
+  EXPECT_TRUE(d.persons().Get("12345678964", olga).ok());
+  const std::string d02 = "D02";
+  EXPECT_EQ(d.persons().Districts(&d02, olga).status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(*d.persons().Districts(nullptr, olga), std::vector<std::string>{"D01"});
+
   // What the refused calls would have written is not there: one summons, one appeal pending,
   // one override pending, nothing decided.
   auto still = d.summons().Get(number, olga);
