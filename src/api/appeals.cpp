@@ -40,7 +40,7 @@ void DecideAppeal(Call& call) {
   bool grant = false;
   std::string reason;
   if (!body->Bool("grant", grant) || !body->String("reason", reason, true, 2000)) return;
-  auto decided = call.services.domain.appeals().Decide(id, grant, reason, call.who.Acting());
+  auto decided = call.services.domain.appeals().Decide(AppealId(id), grant, reason, call.who.Acting());
   if (!decided.ok()) return Fail(call, decided.status());
   Reply(call, 200, ToJson(*decided));
 }

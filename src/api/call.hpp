@@ -119,7 +119,7 @@ template <typename T>
 nlohmann::json NextCursor(std::vector<T>& items, size_t limit) {
   if (items.size() <= limit) return nullptr;
   items.resize(limit);
-  return std::to_string(items.back().id);
+  return std::to_string(IdValue(items.back().id));
 }
 
 // Cuts a whole list, in any order, to the page after the item whose id is the cursor, and returns
@@ -127,7 +127,7 @@ nlohmann::json NextCursor(std::vector<T>& items, size_t limit) {
 template <typename T>
 Result<nlohmann::json> CutPage(const Page& page, int64_t after_id, std::vector<T>& items) {
   if (after_id != 0) {
-    auto at = std::find_if(items.begin(), items.end(), [&](const T& item) { return item.id == after_id; });
+    auto at = std::find_if(items.begin(), items.end(), [&](const T& item) { return IdValue(item.id) == after_id; });
     if (at == items.end()) return Status::InvalidArgument("after", "not a cursor of this list");
     items.erase(items.begin(), at + 1);
   }

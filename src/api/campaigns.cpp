@@ -32,7 +32,7 @@ nlohmann::json JobJson(const JobView& job) {
 }  // namespace
 
 std::optional<Campaign> VisibleCampaign(Call& call, int64_t id, std::string_view field) {
-  auto c = call.services.domain.campaigns().Get(id, call.who.Acting(), field);
+  auto c = call.services.domain.campaigns().Get(CampaignId(id), call.who.Acting(), field);
   if (!c.ok()) {
     Fail(call, c.status());
     return std::nullopt;
@@ -74,7 +74,7 @@ void ListCampaigns(Call& call) {
   auto found = call.services.domain.campaigns().List(call.who.Acting());
   if (!found.ok()) return Fail(call, found.status());
   std::vector<Campaign>& list = *found;
-  std::erase_if(list, [&](const Campaign& c) { return c.id <= after_id; });
+  std::erase_if(list, [&](const Campaign& c) { return c.id.value <= after_id; });
   nlohmann::json next = NextCursor(list, page.limit);
   nlohmann::json items = nlohmann::json::array();
   for (const auto& c : list) items.push_back(ToJson(c));
@@ -100,13 +100,13 @@ void IssueCampaign(Call& call) {
   if (!c) return;
   JobView job;
   job.kind = "campaign.issue";
-  job.subject = c->id;
+  job.subject = c->id.value;
   job.districts = c->districts;
   job.started_by = call.who.Actor();
   job.created_at = call.services.clock.Now();
   CampaignService* campaigns = &call.services.domain.campaigns();
   JobRunner* jobs = &call.services.jobs;
-  int64_t campaign_id = c->id;
+  CampaignId campaign_id = c->id;
   size_t batch = call.services.campaign_batch;
   Actor actor = call.who.Acting();
   // At shutdown the job stops after its current batch; issuing again resumes it.

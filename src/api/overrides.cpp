@@ -14,7 +14,7 @@ namespace {
 std::optional<OverrideRequest> ScopedOverride(Call& call) {
   int64_t id;
   if (!IdParam(call, "id", id)) return std::nullopt;
-  auto o = call.services.domain.overrides().Get(id, call.who.Acting());
+  auto o = call.services.domain.overrides().Get(OverrideId(id), call.who.Acting());
   if (!o.ok()) {
     Fail(call, o.status());
     return std::nullopt;

@@ -50,7 +50,7 @@ void ReportFunnel(Call& call) {
   if (!IdParam(call, "id", id)) return;
   if (!VisibleCampaign(call, id, "id")) return;
   ReportService reports(call.services.store, call.services.clock);
-  auto funnel = reports.CampaignFunnel(id, ScopeOf(call.who));
+  auto funnel = reports.CampaignFunnel(CampaignId(id), ScopeOf(call.who));
   if (!funnel.ok()) return Fail(call, funnel.status());
   nlohmann::json j = ToJson(*funnel);
   j["campaign_id"] = id;

@@ -289,7 +289,7 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
   approve->add_option("ID", a->id)->required();
   approve->callback([&ctx, &exit_code, a] {
     WithService(ctx, exit_code, [&](app::Domain& svc, Store&, const Policy&) -> Status {
-      MUSTER_ASSIGN_OR_RETURN(Summons s, svc.overrides().Approve(a->id, ctx.Acting()));
+      MUSTER_ASSIGN_OR_RETURN(Summons s, svc.overrides().Approve(OverrideId(a->id), ctx.Acting()));
       if (ctx.json) {
         PrintJson(ToJson(s));
       } else {
@@ -302,7 +302,7 @@ void AddSummonsCommands(CLI::App& app, Context& ctx, int& exit_code) {
   reject->add_option("ID", a->id)->required();
   reject->callback([&ctx, &exit_code, a] {
     WithService(ctx, exit_code, [&](app::Domain& svc, Store&, const Policy&) -> Status {
-      MUSTER_ASSIGN_OR_RETURN(OverrideRequest o, svc.overrides().Reject(a->id, ctx.Acting()));
+      MUSTER_ASSIGN_OR_RETURN(OverrideRequest o, svc.overrides().Reject(OverrideId(a->id), ctx.Acting()));
       if (ctx.json) {
         PrintJson(ToJson(o));
       } else {
@@ -435,7 +435,7 @@ void AddAppealCommands(CLI::App& app, Context& ctx, int& exit_code) {
       return;
     }
     WithService(ctx, exit_code, [&](app::Domain& svc, Store&, const Policy&) -> Status {
-      MUSTER_ASSIGN_OR_RETURN(Appeal ap, svc.appeals().Decide(a->id, a->grant, a->reason, ctx.Acting()));
+      MUSTER_ASSIGN_OR_RETURN(Appeal ap, svc.appeals().Decide(AppealId(a->id), a->grant, a->reason, ctx.Acting()));
       if (ctx.json) {
         PrintJson(ToJson(ap));
       } else {
@@ -608,10 +608,10 @@ void AddCampaignCommands(CLI::App& app, Context& ctx, int& exit_code) {
   show->add_option("ID", a->id)->required();
   show->callback([&ctx, &exit_code, a] {
     WithService(ctx, exit_code, [&](app::Domain& svc, Store& store, const Policy&) -> Status {
-      MUSTER_ASSIGN_OR_RETURN(Campaign c, svc.campaigns().Get(a->id, ctx.Acting()));
+      MUSTER_ASSIGN_OR_RETURN(Campaign c, svc.campaigns().Get(CampaignId(a->id), ctx.Acting()));
       std::vector<std::pair<std::string, int64_t>> counts;
       MUSTER_RETURN_IF_ERROR(store.Read([&](Tx& tx) {
-        MUSTER_ASSIGN_OR_RETURN(counts, tx.reports().CountSummonsByState(c.id));
+        MUSTER_ASSIGN_OR_RETURN(counts, tx.reports().CountSummonsByState(c.id.value));
         return Status::Ok();
       }));
       if (ctx.json) {
@@ -632,7 +632,7 @@ void AddCampaignCommands(CLI::App& app, Context& ctx, int& exit_code) {
   preview->add_option("ID", a->id)->required();
   preview->callback([&ctx, &exit_code, a] {
     WithService(ctx, exit_code, [&](app::Domain& svc, Store&, const Policy&) -> Status {
-      MUSTER_ASSIGN_OR_RETURN(CampaignPlan plan, svc.campaigns().Preview(a->id, ctx.Acting()));
+      MUSTER_ASSIGN_OR_RETURN(CampaignPlan plan, svc.campaigns().Preview(CampaignId(a->id), ctx.Acting()));
       if (ctx.json) {
         PrintJson(ToJson(plan));
       } else {
@@ -649,7 +649,7 @@ void AddCampaignCommands(CLI::App& app, Context& ctx, int& exit_code) {
     WithBulkService(ctx, exit_code, [&](app::Domain& svc, Store&, const Policy&) -> Status {
       Progress progress("issuing summonses");
       auto plan = svc.campaigns().Issue(
-          a->id, ctx.Acting(), [&](size_t done, size_t total) { progress.Update(done, total); }, a->batch);
+          CampaignId(a->id), ctx.Acting(), [&](size_t done, size_t total) { progress.Update(done, total); }, a->batch);
       progress.Finish();
       if (!plan.ok()) return plan.status();
       if (ctx.json) {

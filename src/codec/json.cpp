@@ -67,7 +67,7 @@ nlohmann::json ToJson(const Summons& s) {
                       {"national_id", s.national_id},
                       {"office", s.office},
                       {"kind", s.kind},
-                      {"campaign_id", s.campaign_id ? nlohmann::json(*s.campaign_id) : nlohmann::json(nullptr)},
+                      {"campaign_id", s.campaign_id ? nlohmann::json(s.campaign_id->value) : nlohmann::json(nullptr)},
                       {"appear_at", FormatTimestamp(s.appear_at)},
                       {"place", s.place},
                       {"purpose", s.purpose},
@@ -100,7 +100,7 @@ void WriteSummons(JsonWriter& w, const Summons& s, const Timestamp* deadline, co
   w.BeginObject();
   w.Key("appear_at").Time(s.appear_at);
   w.Key("appeared_at").OptionalTime(s.appeared_at);
-  w.Key("campaign_id").OptionalInt(s.campaign_id);
+  w.Key("campaign_id").OptionalInt(s.campaign_id ? std::optional<int64_t>(s.campaign_id->value) : std::nullopt);
   w.Key("close_reason").String(s.close_reason);
   w.Key("closed_at").OptionalTime(s.closed_at);
   if (deadline) w.Key("deadline").Time(*deadline);

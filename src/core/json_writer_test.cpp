@@ -75,7 +75,7 @@ TEST(JsonWriterTest, SummonsMatchesToJsonByteForByte) {
   EXPECT_EQ(out, Dump(ToJson(s)));
 
   s.state = SummonsState::kViewed;
-  s.campaign_id = 7;
+  s.campaign_id = CampaignId(7);
   s.delivered_at = s.issued_at;
   s.viewed_at = s.appear_at;
   s.appeared_at = s.appear_at;

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/ids.hpp"
 #include "core/time.hpp"
 
 namespace muster {
@@ -47,11 +48,6 @@ struct Person {
 
   // Same registry data (ignores id).
   bool SameData(const Person& other) const;
-};
-
-struct DefermentId {
-  int64_t value = 0;
-  friend bool operator==(DefermentId, DefermentId) = default;
 };
 
 struct Deferment {

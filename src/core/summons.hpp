@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/ids.hpp"
 #include "core/status.hpp"
 #include "core/time.hpp"
 
@@ -45,7 +46,7 @@ struct Summons {
   std::string national_id;
   std::string office;  // office code
   std::string kind;    // campaign kind: conscription, mobilization, ...
-  std::optional<int64_t> campaign_id;
+  std::optional<CampaignId> campaign_id;
   Timestamp appear_at;
   std::string place;
   std::string purpose;
@@ -70,7 +71,7 @@ std::string_view AppealStateName(AppealState state);
 std::optional<AppealState> ParseAppealState(std::string_view name);
 
 struct Appeal {
-  int64_t id = 0;
+  AppealId id;
   int64_t summons_id = 0;
   std::string summons_number;
   AppealReason reason = AppealReason::kOther;
@@ -99,7 +100,7 @@ struct Restriction {
 };
 
 struct Campaign {
-  int64_t id = 0;
+  CampaignId id;
   std::string kind;
   std::string name;
   std::string basis;  // the order or decree it rests on
@@ -124,7 +125,7 @@ std::string_view OverrideStateName(OverrideState state);
 std::optional<OverrideState> ParseOverrideState(std::string_view name);
 
 struct OverrideRequest {
-  int64_t id = 0;
+  OverrideId id;
   std::string national_id;
   std::string office;
   std::string kind;

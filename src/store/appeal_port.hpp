@@ -28,11 +28,11 @@ class AppealPort {
 
   // Stores the summons, reason, text, state, filer and filing time of `appeal`; returns the new
   // id.
-  virtual Result<int64_t> Insert(const Appeal& appeal) = 0;
+  virtual Result<AppealId> Insert(const Appeal& appeal) = 0;
   // Writes the state and the decision (by, at, reason) of the appeal with its id.
   virtual Status Update(const Appeal& appeal) = 0;
   // With its summons' number; NotFound when there is no such appeal.
-  virtual Result<Appeal> Get(int64_t id) = 0;
+  virtual Result<Appeal> Get(AppealId id) = 0;
   // The appeals matching `filter`, lowest id first, at most filter.limit (all when 0).
   virtual Result<std::vector<Appeal>> List(const AppealFilter& filter) = 0;
 };

@@ -16,13 +16,13 @@ class CampaignPort {
   virtual ~CampaignPort() = default;
 
   // Stores every field but the id and returns the new id.
-  virtual Result<int64_t> Insert(const Campaign& campaign) = 0;
+  virtual Result<CampaignId> Insert(const Campaign& campaign) = 0;
   // NotFound when there is no campaign with that id.
-  virtual Result<Campaign> Get(int64_t id) = 0;
+  virtual Result<Campaign> Get(CampaignId id) = 0;
   // Every campaign, oldest (lowest id) first.
   virtual Result<std::vector<Campaign>> List() = 0;
   // The person ids of the campaign's summonses, in no particular order.
-  virtual Result<std::vector<int64_t>> PersonIds(int64_t campaign_id) = 0;
+  virtual Result<std::vector<int64_t>> PersonIds(CampaignId campaign_id) = 0;
 };
 
 }  // namespace muster

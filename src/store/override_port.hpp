@@ -28,11 +28,11 @@ class OverridePort {
 
   // Stores `request` for the person with its national ID (not its decision); returns the new
   // id.
-  virtual Result<int64_t> Insert(const OverrideRequest& request) = 0;
+  virtual Result<OverrideId> Insert(const OverrideRequest& request) = 0;
   // Writes the state, the decision (by, at) and the summons issued of the request with its id.
   virtual Status Update(const OverrideRequest& request) = 0;
   // NotFound when there is no such request.
-  virtual Result<OverrideRequest> Get(int64_t id) = 0;
+  virtual Result<OverrideRequest> Get(OverrideId id) = 0;
   // The requests matching `filter` (none when it names no office), lowest id first, at most
   // filter.limit.
   virtual Result<std::vector<OverrideRequest>> List(const OverrideFilter& filter) = 0;

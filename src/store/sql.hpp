@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/ids.hpp"
 #include "core/status.hpp"
 #include "core/time.hpp"
 
@@ -52,6 +53,14 @@ class Args {
   Args& Add(std::string&& value) = delete;  // a temporary would dangle before the statement runs
   Args& Add(const char* value) { return Add(std::string_view(value)); }
   Args& Add(const std::optional<int64_t>& value) { return value ? Add(*value) : Null(); }
+  template <typename Tag>
+  Args& Add(Id<Tag> id) {
+    return Add(id.value);
+  }
+  template <typename Tag>
+  Args& Add(const std::optional<Id<Tag>>& id) {
+    return id ? Add(id->value) : Null();
+  }
   // Bytes, bound as a BLOB on SQLite and as bytea on PostgreSQL (read back with Row::Blob).
   Args& Blob(std::string_view bytes) {
     values_.push_back({Value::kBlob, 0, bytes});

@@ -892,9 +892,9 @@ TEST_P(StoreTest, ListsOverdueSummonsByIdAndChecksThemAgain) {
 
   // Between listing and marking: summons 2 gets a pending appeal, summons 3 a denied one.
   st = store->Write([&](Tx& tx) -> Status {
-    Appeal pending{0, 2, "", AppealReason::kIllness, "Ill", AppealState::kPending, "citizen:2", Day(20005)};
+    Appeal pending{AppealId(), 2, "", AppealReason::kIllness, "Ill", AppealState::kPending, "citizen:2", Day(20005)};
     MUSTER_RETURN_IF_ERROR(tx.appeals().Insert(pending).status());
-    Appeal denied{0, 3, "", AppealReason::kOther, "No", AppealState::kDenied, "citizen:3", Day(20005)};
+    Appeal denied{AppealId(), 3, "", AppealReason::kOther, "No", AppealState::kDenied, "citizen:3", Day(20005)};
     return tx.appeals().Insert(denied).status();
   });
   ASSERT_TRUE(st.ok()) << st.ToString();
@@ -950,7 +950,7 @@ TEST_P(StoreTest, ListsOverdueSummonsByIdAndChecksThemAgain) {
 TEST_P(StoreTest, SummonsesRoundTripByNumberPersonAndUndelivered) {
   auto store = Open();
   ASSERT_TRUE(store);
-  int64_t campaign = 0;
+  CampaignId campaign;
   std::vector<int64_t> max_ids;
   Status st = store->Write([&](Tx& tx) -> Status {
     MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice("D01")));
@@ -1071,7 +1071,7 @@ TEST_P(StoreTest, AppealsRoundTripAndFilter) {
     MUSTER_RETURN_IF_ERROR(tx.persons().Upsert(TestPerson(3, "D02")).status());
     MUSTER_RETURN_IF_ERROR(tx.summonses().Insert(TestSummons(3, 3, "D02", SummonsState::kDelivered, 20000)));
     for (int64_t summons : {1, 2, 3}) {
-      Appeal a{0,
+      Appeal a{AppealId(),
                summons,
                "",
                AppealReason::kIllness,
@@ -1079,10 +1079,10 @@ TEST_P(StoreTest, AppealsRoundTripAndFilter) {
                AppealState::kPending,
                fmt::format("citizen:{}", summons),
                Day(20001)};
-      MUSTER_ASSIGN_OR_RETURN(int64_t id, tx.appeals().Insert(a));
-      ids.push_back(id);
+      MUSTER_ASSIGN_OR_RETURN(AppealId id, tx.appeals().Insert(a));
+      ids.push_back(id.value);
     }
-    MUSTER_ASSIGN_OR_RETURN(Appeal second, tx.appeals().Get(ids[1]));
+    MUSTER_ASSIGN_OR_RETURN(Appeal second, tx.appeals().Get(AppealId(ids[1])));
     second.state = AppealState::kGranted;
     second.decided_by = "officer:olga";
     second.decided_at = Day(20002);
@@ -1095,7 +1095,7 @@ TEST_P(StoreTest, AppealsRoundTripAndFilter) {
   EXPECT_LT(ids[1], ids[2]);
 
   st = store->Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(Appeal a, tx.appeals().Get(ids[1]));
+    MUSTER_ASSIGN_OR_RETURN(Appeal a, tx.appeals().Get(AppealId(ids[1])));
     EXPECT_EQ(a.summons_id, 2);
     EXPECT_EQ(a.summons_number, "26-00000002-0");
     EXPECT_EQ(a.reason, AppealReason::kIllness);
@@ -1106,17 +1106,17 @@ TEST_P(StoreTest, AppealsRoundTripAndFilter) {
     EXPECT_EQ(a.decided_by, "officer:olga");
     EXPECT_EQ(a.decided_at, Day(20002));
     EXPECT_EQ(a.decision_reason, "certificate");
-    MUSTER_ASSIGN_OR_RETURN(Appeal first, tx.appeals().Get(ids[0]));
+    MUSTER_ASSIGN_OR_RETURN(Appeal first, tx.appeals().Get(AppealId(ids[0])));
     EXPECT_EQ(first.state, AppealState::kPending);
     EXPECT_FALSE(first.decided_at);
-    EXPECT_TRUE(tx.appeals().Get(ids[2] + 100).status().IsNotFound());
+    EXPECT_TRUE(tx.appeals().Get(AppealId(ids[2] + 100)).status().IsNotFound());
 
     auto list = [&](const AppealFilter& f) -> std::vector<int64_t> {
       std::vector<int64_t> out;
       auto got = tx.appeals().List(f);
       EXPECT_TRUE(got.ok()) << got.status().ToString();
       if (got.ok()) {
-        for (const Appeal& x : *got) out.push_back(x.id);
+        for (const Appeal& x : *got) out.push_back(x.id.value);
       }
       return out;
     };
@@ -1156,10 +1156,10 @@ TEST_P(StoreTest, OverridesRoundTripAndFilter) {
       o.justification = fmt::format("Needed {}", i);
       o.requested_by = "officer:olga";
       o.requested_at = Day(20001 + i);
-      MUSTER_ASSIGN_OR_RETURN(int64_t id, tx.overrides().Insert(o));
-      ids.push_back(id);
+      MUSTER_ASSIGN_OR_RETURN(OverrideId id, tx.overrides().Insert(o));
+      ids.push_back(id.value);
     }
-    MUSTER_ASSIGN_OR_RETURN(OverrideRequest first, tx.overrides().Get(ids[0]));
+    MUSTER_ASSIGN_OR_RETURN(OverrideRequest first, tx.overrides().Get(OverrideId(ids[0])));
     first.state = OverrideState::kApproved;
     first.decided_by = "supervisor:sam";
     first.decided_at = Day(20005);
@@ -1170,7 +1170,7 @@ TEST_P(StoreTest, OverridesRoundTripAndFilter) {
   ASSERT_EQ(ids.size(), 3u);
 
   st = store->Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(OverrideRequest o, tx.overrides().Get(ids[0]));
+    MUSTER_ASSIGN_OR_RETURN(OverrideRequest o, tx.overrides().Get(OverrideId(ids[0])));
     EXPECT_EQ(o.national_id, "00000000001");
     EXPECT_EQ(o.office, "D01");
     EXPECT_EQ(o.kind, "conscription");
@@ -1185,18 +1185,18 @@ TEST_P(StoreTest, OverridesRoundTripAndFilter) {
     EXPECT_EQ(o.decided_by, "supervisor:sam");
     EXPECT_EQ(o.decided_at, Day(20005));
     EXPECT_EQ(o.summons_id, 1);
-    MUSTER_ASSIGN_OR_RETURN(OverrideRequest pending, tx.overrides().Get(ids[1]));
+    MUSTER_ASSIGN_OR_RETURN(OverrideRequest pending, tx.overrides().Get(OverrideId(ids[1])));
     EXPECT_EQ(pending.state, OverrideState::kPending);
     EXPECT_FALSE(pending.decided_at);
     EXPECT_FALSE(pending.summons_id);
-    EXPECT_TRUE(tx.overrides().Get(ids[2] + 100).status().IsNotFound());
+    EXPECT_TRUE(tx.overrides().Get(OverrideId(ids[2] + 100)).status().IsNotFound());
 
     auto list = [&](const OverrideFilter& f) -> std::vector<int64_t> {
       std::vector<int64_t> out;
       auto got = tx.overrides().List(f);
       EXPECT_TRUE(got.ok()) << got.status().ToString();
       if (got.ok()) {
-        for (const OverrideRequest& x : *got) out.push_back(x.id);
+        for (const OverrideRequest& x : *got) out.push_back(x.id.value);
       }
       return out;
     };
@@ -1290,7 +1290,7 @@ TEST_P(StoreTest, RestrictionsLiftAndExitChecksAreRecordedOnce) {
 TEST_P(StoreTest, TalliesSummonsPerOfficeStateAndDay) {
   auto store = Open();
   ASSERT_TRUE(store);
-  int64_t campaign = 0;
+  CampaignId campaign;
   Status st = store->Write([&](Tx& tx) -> Status {
     MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice("D01")));
     MUSTER_RETURN_IF_ERROR(tx.offices().Insert(TestOffice("D02")));
@@ -1326,7 +1326,7 @@ TEST_P(StoreTest, TalliesSummonsPerOfficeStateAndDay) {
   auto key = [](const SummonsTally& t) { return std::tuple(t.office, t.state, t.count, t.delivered, t.viewed); };
   auto day_key = [](const DayTally& t) { return std::tuple(t.office, t.moment, t.state, t.day, t.count); };
   st = store->Read([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(auto of_campaign, tx.reports().TallySummons({campaign, std::nullopt, std::nullopt}));
+    MUSTER_ASSIGN_OR_RETURN(auto of_campaign, tx.reports().TallySummons({campaign.value, std::nullopt, std::nullopt}));
     std::set<std::tuple<std::string, S, int64_t, int64_t, int64_t>> got;
     for (const auto& t : of_campaign) got.insert(key(t));
     EXPECT_EQ(got, (decltype(got){{"D01", S::kDelivered, 1, 1, 0}, {"D01", S::kNoShow, 1, 1, 0}}));
@@ -1345,7 +1345,7 @@ TEST_P(StoreTest, TalliesSummonsPerOfficeStateAndDay) {
                                         {"D02", M::kDelivered, S::kAppeared, 20001, 1},
                                         {"D02", M::kViewed, S::kAppeared, 20002, 1},
                                         {"D02", M::kAppeared, S::kAppeared, 20003, 1}}));
-    MUSTER_ASSIGN_OR_RETURN(auto late, tx.reports().TallySummonsByDay({campaign, Day(20005, 0), Day(20011, 0)}));
+    MUSTER_ASSIGN_OR_RETURN(auto late, tx.reports().TallySummonsByDay({campaign.value, Day(20005, 0), Day(20011, 0)}));
     EXPECT_EQ(late.size(), 1u);
     if (late.size() == 1) {
       EXPECT_EQ(day_key(late[0]), std::tuple(std::string("D01"), M::kClosed, S::kNoShow, int64_t{20010}, int64_t{1}));
@@ -1356,7 +1356,7 @@ TEST_P(StoreTest, TalliesSummonsPerOfficeStateAndDay) {
     MUSTER_ASSIGN_OR_RETURN(auto in_force, tx.reports().CountRestrictionsInForce({}, Day(20011)));
     EXPECT_EQ(in_force, (std::vector<std::pair<std::string, int64_t>>{{"D01", 1}}));
     MUSTER_ASSIGN_OR_RETURN(
-        auto other, tx.reports().CountRestrictionsInForce({campaign + 1, std::nullopt, std::nullopt}, Day(20011)));
+        auto other, tx.reports().CountRestrictionsInForce({campaign.value + 1, std::nullopt, std::nullopt}, Day(20011)));
     EXPECT_TRUE(other.empty());
     return Status::Ok();
   });
@@ -1618,7 +1618,7 @@ TEST_P(StoreTest, CampaignsRoundTripAndCountTheirSummonses) {
   Campaign spring = c;
   spring.name = "Spring";
   spring.districts = {"D01"};
-  int64_t other = 0;
+  CampaignId other;
   Status st = store->Write([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(c.id, tx.campaigns().Insert(c));
     MUSTER_ASSIGN_OR_RETURN(other, tx.campaigns().Insert(spring));
@@ -1651,7 +1651,7 @@ TEST_P(StoreTest, CampaignsRoundTripAndCountTheirSummonses) {
     EXPECT_EQ(got.purpose, "Board");
     EXPECT_EQ(got.created_by, "supervisor:sam");
     EXPECT_EQ(got.created_at, Day(19990));
-    EXPECT_TRUE(tx.campaigns().Get(other + 100).status().IsNotFound());
+    EXPECT_TRUE(tx.campaigns().Get(CampaignId(other.value + 100)).status().IsNotFound());
     MUSTER_ASSIGN_OR_RETURN(auto all, tx.campaigns().List());
     if (all.size() != 2) return Status::Internal(fmt::format("all: {} rows", all.size()));
     EXPECT_EQ(all[0].id, c.id);
@@ -1665,11 +1665,11 @@ TEST_P(StoreTest, CampaignsRoundTripAndCountTheirSummonses) {
     EXPECT_TRUE(none.empty());
 
     using Counts = std::vector<std::pair<std::string, int64_t>>;
-    MUSTER_ASSIGN_OR_RETURN(auto of_campaign, tx.reports().CountSummonsByState(c.id));
+    MUSTER_ASSIGN_OR_RETURN(auto of_campaign, tx.reports().CountSummonsByState(c.id.value));
     EXPECT_EQ(of_campaign, (Counts{{"cancelled", 1}, {"delivered", 2}}));
     MUSTER_ASSIGN_OR_RETURN(auto every, tx.reports().CountSummonsByState(std::nullopt));
     EXPECT_EQ(every, (Counts{{"cancelled", 1}, {"delivered", 3}}));
-    MUSTER_ASSIGN_OR_RETURN(auto of_other, tx.reports().CountSummonsByState(other));
+    MUSTER_ASSIGN_OR_RETURN(auto of_other, tx.reports().CountSummonsByState(other.value));
     EXPECT_TRUE(of_other.empty());
 
     // Not cancelled, appearing in [from, to).

@@ -37,7 +37,7 @@ Result<Appeal> AppealService::File(std::string_view number, AppealReason reason,
   return a;
 }
 
-Result<Appeal> AppealService::Decide(int64_t appeal_id, bool grant, std::string_view reason, const Actor& actor) {
+Result<Appeal> AppealService::Decide(AppealId appeal_id, bool grant, std::string_view reason, const Actor& actor) {
   Appeal a;
   MUSTER_RETURN_IF_ERROR(life_.Write([&](Tx& tx, Writes& changes) {
     auto found = tx.appeals().Get(appeal_id);

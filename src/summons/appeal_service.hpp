@@ -19,7 +19,7 @@ class AppealService {
 
   Result<Appeal> File(std::string_view number, AppealReason reason, std::string_view text, const Actor& actor);
   // The decider must not be the one who issued the summons (PermissionDenied).
-  Result<Appeal> Decide(int64_t id, bool grant, std::string_view reason, const Actor& actor);
+  Result<Appeal> Decide(AppealId id, bool grant, std::string_view reason, const Actor& actor);
 
  private:
   SummonsLifecycle& life_;

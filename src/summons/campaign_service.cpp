@@ -10,7 +10,7 @@ namespace muster {
 
 using Writes = SummonsLifecycle::ExitBanWrites;
 
-Result<Campaign> CampaignService::Scoped(Tx& tx, int64_t id, const Actor& actor, bool act, std::string_view field) {
+Result<Campaign> CampaignService::Scoped(Tx& tx, CampaignId id, const Actor& actor, bool act, std::string_view field) {
   auto c = tx.campaigns().Get(id);
   if (actor.is_system()) return c;
   if (!c.ok() && !c.status().IsNotFound()) return c.status();
@@ -36,7 +36,7 @@ Result<Campaign> CampaignService::Create(Campaign c, const Actor& actor) {
   return c;
 }
 
-Result<Campaign> CampaignService::Get(int64_t id, const Actor& actor, std::string_view field) {
+Result<Campaign> CampaignService::Get(CampaignId id, const Actor& actor, std::string_view field) {
   Campaign c;
   MUSTER_RETURN_IF_ERROR(life_.store().Read([&](Tx& tx) {
     MUSTER_ASSIGN_OR_RETURN(c, Scoped(tx, id, actor, /*act=*/false, field));
@@ -69,7 +69,7 @@ Result<CampaignPlan> CampaignService::Plan(Tx& tx, const Campaign& c) {
   return planner.Finish();
 }
 
-Result<CampaignPlan> CampaignService::Preview(int64_t id, const Actor& actor) {
+Result<CampaignPlan> CampaignService::Preview(CampaignId id, const Actor& actor) {
   CampaignPlan plan;
   MUSTER_RETURN_IF_ERROR(life_.store().Read([&](Tx& tx) {
     MUSTER_ASSIGN_OR_RETURN(Campaign c, Scoped(tx, id, actor, /*act=*/false, "id"));
@@ -79,7 +79,7 @@ Result<CampaignPlan> CampaignService::Preview(int64_t id, const Actor& actor) {
   return plan;
 }
 
-Result<CampaignPlan> CampaignService::Issue(int64_t id, const Actor& actor,
+Result<CampaignPlan> CampaignService::Issue(CampaignId id, const Actor& actor,
                                             const std::function<void(size_t, size_t)>& progress, size_t batch,
                                             const std::function<bool()>& should_stop) {
   Campaign c;

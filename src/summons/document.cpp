@@ -38,7 +38,7 @@ Result<std::string> SummonsDocumentSha256(const Summons& s) {
   };
   member("appear_at", FormatTimestamp(s.appear_at));
   out += ",\"campaign_id\":";
-  out += s.campaign_id ? std::to_string(*s.campaign_id) : "null";
+  out += s.campaign_id ? std::to_string(s.campaign_id->value) : "null";
   member("issued_at", FormatTimestamp(s.issued_at));
   member("issued_by", s.issued_by);
   member("kind", s.kind);

@@ -18,7 +18,7 @@ TEST(SummonsDocumentTest, HashIsThatOfTheCanonicalDocument) {
   s.purpose = "Medical board";
   s.issued_at = *ParseTimestamp("2026-11-29T10:00:00.123Z");
   s.issued_by = "cli:alice";
-  for (std::optional<int64_t> campaign : {std::optional<int64_t>(), std::optional<int64_t>(42)}) {
+  for (std::optional<CampaignId> campaign : {std::optional<CampaignId>(), std::optional<CampaignId>(42)}) {
     s.campaign_id = campaign;
     auto direct = SummonsDocumentSha256(s);
     ASSERT_TRUE(direct.ok());

@@ -19,7 +19,7 @@ std::string IssuedPayload(const Summons& s, std::string_view document_sha256) {
   std::string out;
   JsonWriter w(out);
   w.BeginObject().Key("appear_at").Time(s.appear_at);
-  if (s.campaign_id) w.Key("campaign_id").Int(*s.campaign_id);
+  if (s.campaign_id) w.Key("campaign_id").Int(s.campaign_id->value);
   w.Key("kind").String(s.kind).Key("national_id").String(s.national_id);
   w.Key("office").String(s.office);
   if (!s.override_reason.empty()) {
@@ -101,7 +101,7 @@ Result<Eligibility> SummonsLifecycle::Assess(Tx& tx, const IssueRequest& r, cons
   return CheckEligibility(person, deferments, r.kind, LocalDate(r.appear_at, office.timezone), policy_);
 }
 
-Result<Summons> SummonsLifecycle::Enter(Tx& tx, const IssueRequest& r, int64_t id, std::optional<int64_t> campaign_id,
+Result<Summons> SummonsLifecycle::Enter(Tx& tx, const IssueRequest& r, int64_t id, std::optional<CampaignId> campaign_id,
                                         std::string_view actor, const std::string& override_reason,
                                         const std::string& approved_by, Timestamp now, ExitBanWrites& changes) {
   Summons s;

@@ -65,7 +65,7 @@ class SummonsLifecycle {
   Result<Eligibility> Assess(Tx& tx, const IssueRequest& request, const Actor& actor);
   // Enters a new summons with id `id` (numbers derive from ids) and delivers it on entry when
   // the policy says so. The one place a summons comes into being.
-  Result<Summons> Enter(Tx& tx, const IssueRequest& request, int64_t id, std::optional<int64_t> campaign_id,
+  Result<Summons> Enter(Tx& tx, const IssueRequest& request, int64_t id, std::optional<CampaignId> campaign_id,
                         std::string_view actor, const std::string& override_reason, const std::string& approved_by,
                         Timestamp now, ExitBanWrites& changes);
   // Enter with the next free id, now.

@@ -11,7 +11,7 @@ namespace muster {
 
 using Writes = SummonsLifecycle::ExitBanWrites;
 
-Result<OverrideRequest> OverrideService::Scoped(Tx& tx, int64_t id, const Actor& actor, bool act) {
+Result<OverrideRequest> OverrideService::Scoped(Tx& tx, OverrideId id, const Actor& actor, bool act) {
   auto o = tx.overrides().Get(id);
   if (actor.is_system()) return o;
   if (!o.ok() && !o.status().IsNotFound()) return o.status();
@@ -32,7 +32,7 @@ Result<OverrideRequest> OverrideService::Request(const IssueRequest& r, std::str
       return Status::FailedPrecondition(
           fmt::format("{} is eligible for {}: issue the summons without an override", r.national_id, r.kind));
     }
-    o = OverrideRequest{0,
+    o = OverrideRequest{OverrideId(),
                         r.national_id,
                         r.office,
                         r.kind,
@@ -55,7 +55,7 @@ Result<OverrideRequest> OverrideService::Request(const IssueRequest& r, std::str
   return o;
 }
 
-Result<OverrideRequest> OverrideService::Get(int64_t id, const Actor& actor) {
+Result<OverrideRequest> OverrideService::Get(OverrideId id, const Actor& actor) {
   OverrideRequest o;
   MUSTER_RETURN_IF_ERROR(life_.store().Read([&](Tx& tx) {
     MUSTER_ASSIGN_OR_RETURN(o, Scoped(tx, id, actor, /*act=*/false));
@@ -64,7 +64,7 @@ Result<OverrideRequest> OverrideService::Get(int64_t id, const Actor& actor) {
   return o;
 }
 
-Result<Summons> OverrideService::Approve(int64_t id, const Actor& actor) {
+Result<Summons> OverrideService::Approve(OverrideId id, const Actor& actor) {
   Summons issued;
   MUSTER_RETURN_IF_ERROR(life_.Write([&](Tx& tx, Writes& changes) {
     MUSTER_ASSIGN_OR_RETURN(OverrideRequest o, Scoped(tx, id, actor, /*act=*/true));
@@ -89,7 +89,7 @@ Result<Summons> OverrideService::Approve(int64_t id, const Actor& actor) {
   return issued;
 }
 
-Result<OverrideRequest> OverrideService::Reject(int64_t id, const Actor& actor) {
+Result<OverrideRequest> OverrideService::Reject(OverrideId id, const Actor& actor) {
   OverrideRequest o;
   MUSTER_RETURN_IF_ERROR(life_.Write([&](Tx& tx, Writes&) {
     MUSTER_ASSIGN_OR_RETURN(o, Scoped(tx, id, actor, /*act=*/true));

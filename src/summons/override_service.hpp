@@ -19,14 +19,14 @@ class OverrideService {
   // FailedPrecondition when the person is eligible (issue without an override).
   Result<OverrideRequest> Request(const IssueRequest& request, std::string_view justification, const Actor& actor);
   // The override `id` if the actor may see it; an override of another office answers as absent.
-  Result<OverrideRequest> Get(int64_t id, const Actor& actor);
+  Result<OverrideRequest> Get(OverrideId id, const Actor& actor);
   // Issues the summons of a pending override; the approver must not be the requester.
-  Result<Summons> Approve(int64_t id, const Actor& actor);
-  Result<OverrideRequest> Reject(int64_t id, const Actor& actor);
+  Result<Summons> Approve(OverrideId id, const Actor& actor);
+  Result<OverrideRequest> Reject(OverrideId id, const Actor& actor);
 
  private:
   // The override `id`, read in `tx`, if the actor acts for its office.
-  Result<OverrideRequest> Scoped(Tx& tx, int64_t id, const Actor& actor, bool act);
+  Result<OverrideRequest> Scoped(Tx& tx, OverrideId id, const Actor& actor, bool act);
   SummonsLifecycle& life_;
 };
 

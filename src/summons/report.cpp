@@ -72,11 +72,11 @@ std::vector<DistrictRow> DistrictsOf(const std::vector<SummonsTally>& tallies,
   return out;
 }
 
-Result<Funnel> ReportService::CampaignFunnel(int64_t campaign_id, const OfficeScope& in_scope) {
+Result<Funnel> ReportService::CampaignFunnel(CampaignId campaign_id, const OfficeScope& in_scope) {
   std::vector<SummonsTally> tallies;
   MUSTER_RETURN_IF_ERROR(store_.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_RETURN_IF_ERROR(tx.campaigns().Get(campaign_id).status());
-    MUSTER_ASSIGN_OR_RETURN(tallies, tx.reports().TallySummons({campaign_id, std::nullopt, std::nullopt}));
+    MUSTER_ASSIGN_OR_RETURN(tallies, tx.reports().TallySummons({campaign_id.value, std::nullopt, std::nullopt}));
     return Status::Ok();
   }));
   return FunnelOf(tallies, in_scope);

@@ -62,7 +62,7 @@ class ReportService {
  public:
   ReportService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
-  Result<Funnel> CampaignFunnel(int64_t campaign_id, const OfficeScope& in_scope);
+  Result<Funnel> CampaignFunnel(CampaignId campaign_id, const OfficeScope& in_scope);
   Result<std::vector<TimelineDay>> Timeline(const TallyFilter& filter, const OfficeScope& in_scope);
   Result<std::vector<DistrictRow>> Districts(std::optional<int64_t> campaign, const OfficeScope& in_scope);
 

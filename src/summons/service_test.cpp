@@ -260,7 +260,7 @@ TEST_F(SummonsServiceTest, EveryServiceRefusesWhatIsOutOfScope) {
   auto appeal = d.appeals().File(number, AppealReason::kIllness, "In hospital", owner);
   ASSERT_TRUE(appeal.ok()) << appeal.status().message();
   expect_absent(d.appeals().Decide(appeal->id, true, "granted", boris), "id");
-  expect_absent(d.appeals().Decide(appeal->id + 100, true, "granted", anna), "id");
+  expect_absent(d.appeals().Decide(AppealId(appeal->id.value + 100), true, "granted", anna), "id");
 
   request.national_id = "11223344595";
   ASSERT_TRUE(store_->Write([](Tx& tx) -> Status {

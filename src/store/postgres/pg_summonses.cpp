@@ -14,7 +14,7 @@ Status PgSummons::Insert(const Summons& m) {
   // naming (campaign_id, person_id). Any other summons is one statement, as written once.
   if (!m.campaign_id || !m.person_id) return SqlSummons::Insert(m);
   Params params;
-  params.Add(m.id).Add(m.number).Add(m.office).Add(m.kind).Add(m.campaign_id).Add(Millis(m.appear_at));
+  params.Add(m.id).Add(m.number).Add(m.office).Add(m.kind).Add(m.campaign_id->value).Add(Millis(m.appear_at));
   params.Add(m.place).Add(m.purpose).Add(SummonsStateName(m.state)).Add(Millis(m.issued_at)).Add(m.issued_by);
   params.Add(OptMillis(m.delivered_at)).Add(OptMillis(m.viewed_at)).Add(OptMillis(m.appeared_at));
   params.Add(OptMillis(m.closed_at)).Add(m.close_reason).Add(m.override_reason).Add(m.override_approved_by);

@@ -15,7 +15,7 @@ constexpr std::string_view kAppealSelect =
 
 Appeal ReadAppeal(const Row& r) {
   Appeal a;
-  a.id = r.Int(0);
+  a.id = AppealId(r.Int(0));
   a.summons_id = r.Int(1);
   a.summons_number = r.Text(2);
   a.reason = ParseAppealReason(r.View(3)).value_or(AppealReason::kOther);
@@ -31,15 +31,15 @@ Appeal ReadAppeal(const Row& r) {
 
 }  // namespace
 
-Result<int64_t> SqlAppeals::Insert(const Appeal& a) {
+Result<AppealId> SqlAppeals::Insert(const Appeal& a) {
   Args args;
   args.Add(a.summons_id).Add(AppealReasonName(a.reason)).Add(a.text).Add(AppealStateName(a.state));
   args.Add(a.filed_by).Add(Millis(a.filed_at));
-  return One<int64_t>(
+  return One<AppealId>(
       conn_,
       "INSERT INTO appeals (summons_id, reason, text, state, filed_by, filed_at) VALUES ($1, $2, $3, $4, $5, $6) "
       "RETURNING id",
-      args, [](const Row& r) { return r.Int(0); }, "no id returned");
+      args, [](const Row& r) { return AppealId(r.Int(0)); }, "no id returned");
 }
 
 Status SqlAppeals::Update(const Appeal& a) {
@@ -50,7 +50,7 @@ Status SqlAppeals::Update(const Appeal& a) {
       .status();
 }
 
-Result<Appeal> SqlAppeals::Get(int64_t id) {
+Result<Appeal> SqlAppeals::Get(AppealId id) {
   static const std::string kSql = fmt::format("{} WHERE a.id = $1", kAppealSelect);
   return One<Appeal>(conn_, kSql, Args().Add(id), ReadAppeal, fmt::format("no appeal with id {}", id));
 }

@@ -11,9 +11,9 @@ class SqlAppeals final : public AppealPort {
   // `conn` must outlive this object.
   explicit SqlAppeals(Connection& conn) : conn_(conn) {}
 
-  Result<int64_t> Insert(const Appeal& appeal) override;
+  Result<AppealId> Insert(const Appeal& appeal) override;
   Status Update(const Appeal& appeal) override;
-  Result<Appeal> Get(int64_t id) override;
+  Result<Appeal> Get(AppealId id) override;
   Result<std::vector<Appeal>> List(const AppealFilter& filter) override;
 
  private:

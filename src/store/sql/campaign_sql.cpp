@@ -14,7 +14,7 @@ constexpr std::string_view kCampaignSelect =
 
 Campaign ReadCampaign(const Row& r) {
   Campaign c;
-  c.id = r.Int(0);
+  c.id = CampaignId(r.Int(0));
   c.kind = r.Text(1);
   c.name = r.Text(2);
   c.basis = r.Text(3);
@@ -37,21 +37,21 @@ int64_t FirstInt(const Row& r) { return r.Int(0); }
 
 }  // namespace
 
-Result<int64_t> SqlCampaigns::Insert(const Campaign& c) {
+Result<CampaignId> SqlCampaigns::Insert(const Campaign& c) {
   std::string districts = Join(c.districts), categories = Join(c.categories), fitness = Join(c.fitness);
   std::string from = FormatCivilDate(c.appear_from), until = FormatCivilDate(c.appear_until);
   Args args;
   args.Add(c.kind).Add(c.name).Add(c.basis).Add(districts).Add(int64_t{c.age_min}).Add(int64_t{c.age_max});
   args.Add(categories).Add(fitness).Add(c.quota).Add(from).Add(until).Add(c.place).Add(c.purpose);
   args.Add(c.created_by).Add(Millis(c.created_at));
-  return One<int64_t>(conn_,
+  return One<CampaignId>(conn_,
                       "INSERT INTO campaigns (kind, name, basis, districts, age_min, age_max, categories, fitness, "
                       "quota, appear_from, appear_until, place, purpose, created_by, created_at) "
                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
-                      args, FirstInt, "the insert returned no id");
+                      args, [](const Row& r) { return CampaignId(r.Int(0)); }, "the insert returned no id");
 }
 
-Result<Campaign> SqlCampaigns::Get(int64_t id) {
+Result<Campaign> SqlCampaigns::Get(CampaignId id) {
   static const std::string kSql = fmt::format("{} WHERE id = $1", kCampaignSelect);
   return One<Campaign>(conn_, kSql, Args().Add(id), ReadCampaign, fmt::format("no campaign with id {}", id));
 }
@@ -61,7 +61,7 @@ Result<std::vector<Campaign>> SqlCampaigns::List() {
   return Collect<Campaign>(conn_, kSql, Args(), ReadCampaign);
 }
 
-Result<std::vector<int64_t>> SqlCampaigns::PersonIds(int64_t campaign_id) {
+Result<std::vector<int64_t>> SqlCampaigns::PersonIds(CampaignId campaign_id) {
   return Collect<int64_t>(conn_, "SELECT person_id FROM summonses WHERE campaign_id = $1", Args().Add(campaign_id),
                           FirstInt);
 }

@@ -11,10 +11,10 @@ class SqlCampaigns final : public CampaignPort {
   // `conn` must outlive this object.
   explicit SqlCampaigns(Connection& conn) : conn_(conn) {}
 
-  Result<int64_t> Insert(const Campaign& campaign) override;
-  Result<Campaign> Get(int64_t id) override;
+  Result<CampaignId> Insert(const Campaign& campaign) override;
+  Result<Campaign> Get(CampaignId id) override;
   Result<std::vector<Campaign>> List() override;
-  Result<std::vector<int64_t>> PersonIds(int64_t campaign_id) override;
+  Result<std::vector<int64_t>> PersonIds(CampaignId campaign_id) override;
 
  private:
   Connection& conn_;

@@ -15,7 +15,7 @@ constexpr std::string_view kOverrideSelect =
 
 OverrideRequest ReadOverride(const Row& r) {
   OverrideRequest o;
-  o.id = r.Int(0);
+  o.id = OverrideId(r.Int(0));
   o.national_id = r.Text(1);
   o.office = r.Text(2);
   o.kind = r.Text(3);
@@ -35,18 +35,18 @@ OverrideRequest ReadOverride(const Row& r) {
 
 }  // namespace
 
-Result<int64_t> SqlOverrides::Insert(const OverrideRequest& o) {
+Result<OverrideId> SqlOverrides::Insert(const OverrideRequest& o) {
   const std::string reasons = Join(o.reasons);
   Args args;
   args.Add(o.national_id).Add(o.office).Add(o.kind).Add(Millis(o.appear_at)).Add(o.place).Add(o.purpose);
   args.Add(reasons).Add(o.justification).Add(o.requested_by).Add(Millis(o.requested_at));
   args.Add(OverrideStateName(o.state));
-  return One<int64_t>(
+  return One<OverrideId>(
       conn_,
       "INSERT INTO overrides (person_id, office, kind, appear_at, place, purpose, reasons, justification, "
       "requested_by, requested_at, state) VALUES ((SELECT id FROM persons WHERE national_id = $1), $2, $3, $4, $5, "
       "$6, $7, $8, $9, $10, $11) RETURNING id",
-      args, [](const Row& r) { return r.Int(0); }, "no id returned");
+      args, [](const Row& r) { return OverrideId(r.Int(0)); }, "no id returned");
 }
 
 Status SqlOverrides::Update(const OverrideRequest& o) {
@@ -57,7 +57,7 @@ Status SqlOverrides::Update(const OverrideRequest& o) {
       .status();
 }
 
-Result<OverrideRequest> SqlOverrides::Get(int64_t id) {
+Result<OverrideRequest> SqlOverrides::Get(OverrideId id) {
   static const std::string kSql = fmt::format("{} WHERE o.id = $1", kOverrideSelect);
   return One<OverrideRequest>(conn_, kSql, Args().Add(id), ReadOverride,
                               fmt::format("no override request with id {}", id));

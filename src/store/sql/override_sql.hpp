@@ -11,9 +11,9 @@ class SqlOverrides final : public OverridePort {
   // `conn` must outlive this object.
   explicit SqlOverrides(Connection& conn) : conn_(conn) {}
 
-  Result<int64_t> Insert(const OverrideRequest& request) override;
+  Result<OverrideId> Insert(const OverrideRequest& request) override;
   Status Update(const OverrideRequest& request) override;
-  Result<OverrideRequest> Get(int64_t id) override;
+  Result<OverrideRequest> Get(OverrideId id) override;
   Result<std::vector<OverrideRequest>> List(const OverrideFilter& filter) override;
 
  private:

@@ -26,7 +26,7 @@ Summons ReadSummons(const Row& r) {
   m.national_id = r.Text(2);
   m.office = r.Text(3);
   m.kind = r.Text(4);
-  if (!r.IsNull(5)) m.campaign_id = r.Int(5);
+  if (!r.IsNull(5)) m.campaign_id = CampaignId(r.Int(5));
   m.appear_at = FromMillis(r.Int(6));
   m.place = r.Text(7);
   m.purpose = r.Text(8);
