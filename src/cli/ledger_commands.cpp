@@ -16,7 +16,7 @@
 #include "ledger/merkle.hpp"
 #include "ledger/receipt.hpp"
 #include "summons/document.hpp"
-#include "summons/number.hpp"
+#include "core/summons_number.hpp"
 
 namespace muster::cli {
 namespace {
@@ -360,7 +360,7 @@ void AddStoreCommands(CLI::App& app, CLI::App& ledger_cmd, Context& ctx, int& ex
       "receipt", "print the delivery receipt of a summons (JSON; check it with `muster verify-receipt`)");
   receipt->add_option("NUMBER", args->number, "summons number")->required();
   receipt->callback([&ctx, &exit_code, args] {
-    auto number = ParseSummonsNumber(args->number);
+    auto number = SummonsNumber::Parse(args->number);
     if (!number.ok()) {
       exit_code = Fail(ctx, number.status());
       return;

@@ -7,7 +7,7 @@
 #include "app/app.hpp"
 #include "cli/cli.hpp"
 #include "codec/json.hpp"
-#include "summons/number.hpp"
+#include "core/summons_number.hpp"
 
 namespace muster::cli {
 namespace {

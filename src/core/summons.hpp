@@ -41,7 +41,7 @@ bool IsFinal(SummonsState state);
 
 struct Summons {
   int64_t id = 0;
-  std::string number;     // human-readable, with a check digit (summons/number.hpp)
+  std::string number;     // human-readable, with a check digit (core/summons_number.hpp)
   int64_t person_id = 0;  // the registry row; 0 when only the national ID is known
   std::string national_id;
   std::string office;  // office code

@@ -11,6 +11,7 @@
 
 #include "core/status.hpp"
 #include "core/summons.hpp"
+#include "core/summons_number.hpp"
 #include "core/time.hpp"
 
 namespace muster {
@@ -33,7 +34,7 @@ class SummonsPort {
   // keeps the second update.
   virtual Status Update(const Summons& summons) = 0;
   // NotFound when there is no summons with that number (or id).
-  virtual Result<Summons> Get(std::string_view number) = 0;
+  virtual Result<Summons> Get(const SummonsNumber& number) = 0;
   virtual Result<Summons> GetById(int64_t id) = 0;
   // The summonses of the person with that national ID, latest issued first (then greatest id
   // first); empty for an unknown person.

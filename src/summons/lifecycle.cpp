@@ -9,7 +9,7 @@
 #include "store/emit_event.hpp"
 #include "summons/deadline.hpp"
 #include "summons/document.hpp"
-#include "summons/number.hpp"
+#include "core/summons_number.hpp"
 
 namespace muster {
 namespace {
@@ -39,7 +39,7 @@ SummonsLifecycle::SummonsLifecycle(WritePath& writes, const Policy& policy, cons
     : writes_(writes), store_(writes.store()), policy_(policy), clock_(clock), exit_checks_(exit_checks) {}
 
 Result<Summons> SummonsLifecycle::Scoped(Tx& tx, std::string_view number, const Actor& actor, bool act) const {
-  auto canonical = ParseSummonsNumber(number);
+  auto canonical = SummonsNumber::Parse(number);
   if (actor.is_system()) {
     if (!canonical.ok()) return canonical.status();
     return tx.summonses().Get(*canonical);

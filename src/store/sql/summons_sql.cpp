@@ -131,9 +131,10 @@ Status SqlSummons::Update(const Summons& m) {
       .status();
 }
 
-Result<Summons> SqlSummons::Get(std::string_view number) {
+Result<Summons> SqlSummons::Get(const SummonsNumber& number) {
   static const std::string kSql = SummonsSelect() + " WHERE s.number = $1";
-  return One<Summons>(conn_, kSql, Args().Add(number), ReadSummons, fmt::format("no summons with number {}", number));
+  return One<Summons>(conn_, kSql, Args().Add(number.str()), ReadSummons,
+                      fmt::format("no summons with number {}", number.str()));
 }
 
 Result<Summons> SqlSummons::GetById(int64_t id) {

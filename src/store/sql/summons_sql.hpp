@@ -17,7 +17,7 @@ class SqlSummons : public SummonsPort {
   Result<int64_t> MaxId() override;
   Status Insert(const Summons& summons) override;
   Status Update(const Summons& summons) override;
-  Result<Summons> Get(std::string_view number) override;
+  Result<Summons> Get(const SummonsNumber& number) override;
   Result<Summons> GetById(int64_t id) override;
   Result<std::vector<Summons>> ListOfPerson(std::string_view national_id) override;
   Result<std::vector<Summons>> ListUndelivered(Timestamp issued_before, size_t limit) override;

@@ -1,4 +1,4 @@
-#include "summons/number.hpp"
+#include "core/summons_number.hpp"
 
 #include <fmt/format.h>
 
@@ -45,6 +45,11 @@ Result<std::string> ParseSummonsNumber(std::string_view text) {
         fmt::format("'{}' is not a valid summons number: a digit is wrong or two are swapped", text));
   }
   return fmt::format("{}-{}-{}", digits.substr(0, 2), digits.substr(2, 8), digits.substr(10));
+}
+
+Result<SummonsNumber> SummonsNumber::Parse(std::string_view text) {
+  MUSTER_ASSIGN_OR_RETURN(std::string canonical, ParseSummonsNumber(text));
+  return SummonsNumber(std::move(canonical));
 }
 
 }  // namespace muster

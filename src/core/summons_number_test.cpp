@@ -1,4 +1,4 @@
-#include "summons/number.hpp"
+#include "core/summons_number.hpp"
 
 #include <gtest/gtest.h>
 
@@ -56,6 +56,21 @@ TEST(SummonsNumberTest, RejectsMalformed) {
   EXPECT_FALSE(ParseSummonsNumber("26-0000123-4").ok());    // ten digits
   EXPECT_FALSE(ParseSummonsNumber("26-0000123X-4").ok());   // a letter
   EXPECT_FALSE(ParseSummonsNumber("26-00001234-56").ok());  // twelve digits
+}
+
+}  // namespace
+}  // namespace muster
+
+namespace muster {
+namespace {
+
+TEST(SummonsNumberTest, OnlyACheckedNumberIsMade) {
+  auto number = SummonsNumber::Parse("26 00000002 8");
+  ASSERT_TRUE(number.ok()) << number.status().message();
+  EXPECT_EQ(number->str(), "26-00000002-8") << "canonical";
+  EXPECT_EQ(*number, *SummonsNumber::Parse("26000000028"));
+  EXPECT_TRUE(SummonsNumber::Parse("26-00000002-1").status().IsInvalidArgument()) << "check digit";
+  EXPECT_TRUE(SummonsNumber::Parse("26-0000000\xff-0").status().IsInvalidArgument());
 }
 
 }  // namespace

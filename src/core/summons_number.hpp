@@ -23,4 +23,18 @@ std::string FormatSummonsNumber(int year, int64_t serial);
 // is wrong ("check digit does not match: a digit is wrong or two are swapped").
 Result<std::string> ParseSummonsNumber(std::string_view text);
 
+// A summons number in its canonical form. Only Parse makes one from text, so a port or service
+// that takes a SummonsNumber never sees an unchecked one.
+class SummonsNumber {
+ public:
+  // With ParseSummonsNumber's checks and errors.
+  static Result<SummonsNumber> Parse(std::string_view text);
+  const std::string& str() const { return text_; }
+  friend bool operator==(const SummonsNumber&, const SummonsNumber&) = default;
+
+ private:
+  explicit SummonsNumber(std::string canonical) : text_(std::move(canonical)) {}
+  std::string text_;
+};
+
 }  // namespace muster
