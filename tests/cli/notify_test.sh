@@ -4,7 +4,8 @@
 # right address, with the Message-ID it was queued with and nothing the summons page would not
 # show (no national ID, no appeal's text, no decision's reason); a refused address fails for
 # good with the server's answer; with the server stopped a message fails for now, its attempt
-# recorded, and is delivered once the server is back, never twice; `muster serve` sends too.
+# recorded, and is delivered once the server is back, never twice; the webhook's messages go to
+# a local receiver that checks their signature; `muster serve` sends too.
 source "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3  # Debian's, with aiosmtpd (python3 on PATH may be another)
@@ -33,6 +34,7 @@ server=""
 cleanup() {
   [[ -n $sink ]] && kill -TERM "$sink" 2>/dev/null
   [[ -n $server ]] && kill -TERM "$server" 2>/dev/null
+  [[ -n ${hook:-} ]] && kill -TERM "$hook" 2>/dev/null
   wait 2>/dev/null
   [[ -n $PG_DB ]] && pg_admin "DROP DATABASE IF EXISTS ${PG_DB##*/} WITH (FORCE)"
   rm -rf "$TMP"
@@ -150,6 +152,42 @@ for secret in $IVAN $PAVEL $OLEG $ILYA asthma certificate; do
 done
 assert_eq "nobody without an address is told" "0" "$(muster notify list --summons "$OLEG_N" --json | json_field '.__len__()')"
 assert_eq "every attempt recorded" "$(sql "SELECT sum(attempts) FROM notifications")" "$(sql "SELECT count(*) FROM notification_attempts")"
+
+# The webhook: the messages waiting for it go out signed; a receiver with another secret refuses
+# them, for good.
+HOOK="$TMP/hook"
+mkdir -p "$HOOK"
+printf 's3cret\n' > "$TMP/hook.secret"
+$PY "$SOURCE_DIR/tests/cli/webhook_sink.py" --dir "$HOOK" --secret-file "$TMP/hook.secret" 2>"$TMP/hook.err" &
+hook=$!
+for _ in $(seq 1 100); do
+  [[ -s $HOOK/port ]] && break
+  sleep 0.05
+done
+cp "$TMP/deploy.toml" "$TMP/both.toml"
+printf '[webhook]\nurl = "http://127.0.0.1:%s/notify"\nsecret_file = "hook.secret"\n' "$(cat "$HOOK/port")" >> "$TMP/both.toml"
+expect_exit 0 muster --config "$TMP/both.toml" notify run
+assert_contains "the webhook's messages" "$OUT" "Sent 2: 2 delivered"
+assert_eq "two signed bodies" "0001.json 0002.json" "$(cd "$HOOK" && ls 0*.* | paste -sd' ')"
+HOOKED=$(cat "$HOOK"/0*.json)
+assert_contains "to Ivan's phone" "$HOOKED" '"to":"+79990000001"'
+assert_contains "the summons" "$HOOKED" "\"summons_number\":\"$IVAN_N\""
+for secret in $IVAN asthma; do
+  [[ $HOOKED == *"$secret"* ]] && fail "a webhook body says '$secret'"
+done
+expect_exit 0 muster --json notify list --summons "$IVAN_N"
+assert_eq "Ivan's four messages delivered" "delivered delivered delivered delivered" \
+  "$(echo "$OUT" | $PY -c 'import json,sys; print(" ".join(n["status"] for n in json.load(sys.stdin)))')"
+printf 'other\n' > "$TMP/wrong.secret"
+sed 's/hook.secret/wrong.secret/' "$TMP/both.toml" > "$TMP/wrong.toml"
+expect_exit 0 muster import persons <(printf 'national_id,surname,given_name,patronymic,birth_date,sex,district,category,fitness,address,email,phone\n78901234523,Kozlov,Yan,,2003-03-01,M,D01,conscript,A,,,+79990000002\n')
+YAN_N=$(issue 78901234523)
+expect_exit 0 muster --config "$TMP/wrong.toml" notify run
+assert_contains "refused for good" "$OUT" "Sent 1: 0 delivered, 0 temporary-failure, 1 permanent-failure"
+expect_exit 0 muster --json notify list --summons "$YAN_N"
+assert_contains "the receiver's answer" "$(echo "$OUT" | json_field '[0]["reason"]')" "HTTP 401: bad signature"
+kill -TERM $hook
+wait $hook 2>/dev/null
 
 # muster serve runs the outbox and the dispatcher: a summons issued meanwhile is told.
 "$MUSTER" "${DB_ARGS[@]}" --config "$TMP/deploy.toml" serve --listen 127.0.0.1:0 --threads 1 >"$TMP/serve.out" 2>&1 &
