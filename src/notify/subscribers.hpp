@@ -1,7 +1,7 @@
-// What a server runs for notifications, on its runner (events/runner.hpp): the outbox, woken by
-// this process's commits and every kOutboxPoll (for other servers' commits), and, when the
-// deployment configures a channel, a dispatcher every kDispatchPoll. Without a channel the
-// messages stay queued.
+// What a server runs for notifications, on its runner (events/runner.hpp): the outbox, every
+// kOutboxPoll and when the runner hears of a commit (Runner::Committed: a bulk batch), and,
+// when the deployment configures a channel, a dispatcher every kDispatchPoll. Without a channel
+// the messages stay queued.
 #pragma once
 
 #include <chrono>
