@@ -61,8 +61,9 @@ class NotificationPort {
   virtual Result<int64_t> Queue(const Notification& n) = 0;
   // Takes up to claim.limit messages of claim.channels that are due at claim.now (queued or
   // temporary-failure with next_attempt_at <= now, or sending with an expired lease), soonest
-  // first, and marks them sending, held by claim.owner until now + lease (next_attempt_at too).
-  // Returns them by id. Only in a write transaction.
+  // first in each channel, the channels in the order given, and marks them sending, held by
+  // claim.owner until now + lease (next_attempt_at too). Returns them by id. Only in a write
+  // transaction.
   virtual Result<std::vector<Notification>> Claim(const NotificationClaim& claim) = 0;
   // Records an attempt at message `id` held by `owner` and sets its status, reason and (for a
   // temporary failure) when it is due again; releases the lease and counts the attempt.

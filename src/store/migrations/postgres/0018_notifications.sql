@@ -22,8 +22,8 @@ CREATE TABLE notifications (
   updated_at       BIGINT NOT NULL,
   UNIQUE (event_seq, channel)
 );
--- What a dispatcher may claim, soonest first.
-CREATE INDEX notifications_due ON notifications (next_attempt_at, id)
+-- What a dispatcher may claim, per channel, soonest first.
+CREATE INDEX notifications_due ON notifications (channel, next_attempt_at, id)
   WHERE status IN ('queued', 'sending', 'temporary-failure');
 CREATE INDEX notifications_by_summons ON notifications (summons_number, id);
 CREATE INDEX notifications_by_status ON notifications (status, id);
