@@ -97,12 +97,14 @@ Result<DispatchCounts> Dispatcher::Batch() {
   return counts;
 }
 
-Result<DispatchCounts> Dispatcher::Pass() {
+Result<DispatchCounts> Dispatcher::Pass(std::chrono::milliseconds budget) {
+  // An operational timer, not the domain's time: the steady clock, whatever $MUSTER_NOW says.
+  const auto start = std::chrono::steady_clock::now();
   DispatchCounts total;
   while (true) {
     MUSTER_ASSIGN_OR_RETURN(DispatchCounts counts, Batch());
     total += counts;
-    if (counts.claimed < options_.batch) return total;
+    if (counts.claimed < options_.batch || std::chrono::steady_clock::now() - start >= budget) return total;
   }
 }
 

@@ -57,8 +57,9 @@ class Dispatcher {
 
   // One batch: what was claimed and how each ended.
   Result<DispatchCounts> Batch();
-  // Batches until nothing is due.
-  Result<DispatchCounts> Pass();
+  // Batches until nothing is due, or until `budget` has passed (at least one batch): a server
+  // stopping waits for a round of the dispatcher, so a round must not take a campaign's length.
+  Result<DispatchCounts> Pass(std::chrono::milliseconds budget = std::chrono::milliseconds::max());
   bool has_channels() const { return !channels_.empty(); }
 
  private:
@@ -73,16 +74,18 @@ class Dispatcher {
 // The channels the deployment configures (none without [smtp] and [webhook]).
 std::vector<std::unique_ptr<Channel>> ChannelsOf(const Deployment& deployment, const Clock& clock);
 
-// The dispatcher as a subscriber of the runner: a Pass each round.
+// The dispatcher as a subscriber of the runner: a Pass of at most `budget` each round.
 class DispatchSubscriber final : public events::Subscriber {
  public:
-  explicit DispatchSubscriber(std::unique_ptr<Dispatcher> dispatcher) : dispatcher_(std::move(dispatcher)) {}
+  DispatchSubscriber(std::unique_ptr<Dispatcher> dispatcher, std::chrono::milliseconds budget)
+      : dispatcher_(std::move(dispatcher)), budget_(budget) {}
   std::string_view name() const override { return "dispatching notifications"; }
-  Status Round() override { return dispatcher_->Pass().status(); }
+  Status Round() override { return dispatcher_->Pass(budget_).status(); }
   Status Final() override { return Status::Ok(); }  // what is due waits for the next server
 
  private:
   std::unique_ptr<Dispatcher> dispatcher_;
+  const std::chrono::milliseconds budget_;
 };
 
 }  // namespace muster::notify

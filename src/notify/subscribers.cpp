@@ -8,9 +8,10 @@ bool AddNotificationSubscribers(events::Runner& runner, WritePath& writes, const
              {.every = kOutboxPoll, .on_commit = true});
   auto channels = ChannelsOf(deployment, clock);
   if (channels.empty()) return false;
-  runner.Add(std::make_unique<DispatchSubscriber>(
-                 std::make_unique<Dispatcher>(writes, clock, std::move(channels), std::move(dispatcher))),
-             {.every = kDispatchPoll});
+  runner.Add(
+      std::make_unique<DispatchSubscriber>(
+          std::make_unique<Dispatcher>(writes, clock, std::move(channels), std::move(dispatcher)), kDispatchRound),
+      {.every = kDispatchPoll});
   return true;
 }
 

@@ -17,7 +17,10 @@
 namespace muster::notify {
 
 inline constexpr std::chrono::seconds kOutboxPoll{2};
-inline constexpr std::chrono::seconds kDispatchPoll{5};
+inline constexpr std::chrono::seconds kDispatchPoll{1};
+// A dispatcher's round ends after this long even with more due (the next begins a poll later),
+// so that a server stops within about this long while a campaign's messages go out.
+inline constexpr std::chrono::seconds kDispatchRound{5};
 
 // `writes`, `clock`, `policy` must outlive the runner's subscribers. True when a dispatcher was
 // added (a channel is configured).
