@@ -14,9 +14,8 @@
 namespace muster::notify {
 namespace {
 
-// Per transfer: no message holds a dispatcher past its lease for long.
-constexpr long kConnectTimeoutSeconds = 10;
-constexpr long kTransferTimeoutSeconds = 60;
+constexpr long kConnectTimeoutSeconds = kConnectTimeout.count();
+constexpr long kTransferTimeoutSeconds = kTransferTimeout.count();
 
 void GlobalInit() {
   static std::once_flag once;

@@ -15,6 +15,7 @@
 // with the header Muster-Signature: the hex HMAC-SHA256 of the body under the webhook's secret.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,6 +26,11 @@
 #include "notify/templates.hpp"
 
 namespace muster::notify {
+
+// The longest one Send may take: libcurl's connect (10 s) and transfer (60 s) timeouts.
+inline constexpr std::chrono::seconds kConnectTimeout{10};
+inline constexpr std::chrono::seconds kTransferTimeout{60};
+inline constexpr std::chrono::seconds kLongestSend = kConnectTimeout + kTransferTimeout;
 
 struct SendResult {
   NotificationStatus status = NotificationStatus::kDelivered;  // delivered or a failure

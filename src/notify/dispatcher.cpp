@@ -53,8 +53,9 @@ Result<DispatchCounts> Dispatcher::Batch() {
   counts.claimed = claimed.size();
   const Timestamp lease_end = claim.now + options_.lease;
   for (const Notification& n : claimed) {
-    // Left to the lease's end rather than sent late: another dispatcher may take it up then.
-    if (clock_.Now() >= lease_end) break;
+    // Left for the lease to run out rather than sent when the lease might end mid-send: another
+    // dispatcher may take it up then.
+    if (clock_.Now() + kLongestSend >= lease_end) break;
     SendResult sent;
     auto t = FindTemplate(n.templ, n.lang);
     auto params = ParamsFromJson(n.params);

@@ -26,6 +26,8 @@ namespace muster::notify {
 
 struct DispatcherOptions {
   std::string owner;  // the lease holder's name: unique among running dispatchers
+  // How long a claimed batch is held. A message is sent only while at least kLongestSend of the
+  // lease is left; the rest of the batch waits for the lease to run out.
   std::chrono::milliseconds lease{std::chrono::minutes(5)};
   size_t batch = 100;
   std::chrono::milliseconds first_retry{std::chrono::seconds(30)};

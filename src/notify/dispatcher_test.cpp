@@ -201,6 +201,29 @@ TEST_F(DispatcherTest, AnExpiredLeaseIsTakenUpByAnotherDispatcher) {
   EXPECT_EQ(smtp->sent.size(), 3u);
 }
 
+// A message is sent only while its lease outlasts the longest send: one that might still be
+// sending when another dispatcher takes it up is left for the lease to run out.
+TEST_F(DispatcherTest, SendsNothingThatCouldOutliveItsLease) {
+  int64_t id = Queue(1, NotificationChannel::kEmail);
+  auto email = [] {
+    std::vector<std::unique_ptr<Channel>> channels;
+    channels.push_back(std::make_unique<ScriptedChannel>(NotificationChannel::kEmail));
+    return channels;
+  };
+  Dispatcher short_lease(db_.writes(), clock_, email(), {.owner = "short", .lease = kLongestSend});
+  auto counts = short_lease.Pass();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->claimed, 1u);
+  EXPECT_EQ(counts->delivered, 0u);
+  EXPECT_EQ(Get(id).status, NotificationStatus::kSending);
+  clock_.Set(kT0 + kLongestSend);
+  Dispatcher d(db_.writes(), clock_, email(), {.owner = "test"});
+  counts = d.Pass();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->delivered, 1u);
+  EXPECT_EQ(Get(id).attempts, 1);
+}
+
 TEST_F(DispatcherTest, WithoutChannelsNothingIsClaimed) {
   int64_t id = Queue(1, NotificationChannel::kEmail);
   Dispatcher d(db_.writes(), clock_, ChannelsOf(Deployment{}, clock_), {.owner = "test"});
