@@ -61,6 +61,20 @@ Status Run(Context& ctx, Store& store, const Policy& policy, const RunArgs& args
   return Status::Ok();
 }
 
+nlohmann::json NotificationJson(const Notification& n) {
+  return {{"id", n.id},
+          {"summons_number", n.summons_number},
+          {"channel", NotificationChannelName(n.channel)},
+          {"template", n.templ},
+          {"lang", n.lang},
+          {"status", NotificationStatusName(n.status)},
+          {"attempts", n.attempts},
+          {"reason", n.reason},
+          {"message_id", n.message_id},
+          {"created_at", FormatTimestamp(n.created_at)},
+          {"updated_at", FormatTimestamp(n.updated_at)}};
+}
+
 struct ListArgs {
   std::string summons;
   std::string status;
@@ -84,19 +98,7 @@ Status List(Context& ctx, Store& store, const ListArgs& args) {
   }));
   if (ctx.json) {
     nlohmann::json out = nlohmann::json::array();
-    for (const Notification& n : list) {
-      out.push_back({{"id", n.id},
-                     {"summons_number", n.summons_number},
-                     {"channel", NotificationChannelName(n.channel)},
-                     {"template", n.templ},
-                     {"lang", n.lang},
-                     {"status", NotificationStatusName(n.status)},
-                     {"attempts", n.attempts},
-                     {"reason", n.reason},
-                     {"message_id", n.message_id},
-                     {"created_at", FormatTimestamp(n.created_at)},
-                     {"updated_at", FormatTimestamp(n.updated_at)}});
-    }
+    for (const Notification& n : list) out.push_back(NotificationJson(n));
     PrintJson(out);
     return Status::Ok();
   }
@@ -106,6 +108,37 @@ Status List(Context& ctx, Store& store, const ListArgs& args) {
                n.reason.empty() ? "" : "  " + n.reason);
   }
   if (list.empty()) fmt::print("No notifications\n");
+  return Status::Ok();
+}
+
+// One message, with its address, its next attempt and every attempt's answer.
+Status Show(const Context& ctx, Store& store, int64_t id) {
+  Notification n;
+  std::vector<NotificationAttempt> attempts;
+  MUSTER_RETURN_IF_ERROR(store.ReadReplica([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(n, tx.notifications().Get(id));
+    MUSTER_ASSIGN_OR_RETURN(attempts, tx.notifications().Attempts(id));
+    return Status::Ok();
+  }));
+  if (ctx.json) {
+    nlohmann::json j = NotificationJson(n);
+    j["address"] = n.address;
+    j["next_attempt_at"] = FormatTimestamp(n.next_attempt_at);
+    j["attempt_list"] = nlohmann::json::array();
+    for (const NotificationAttempt& a : attempts) {
+      j["attempt_list"].push_back(
+          {{"at", FormatTimestamp(a.at)}, {"outcome", NotificationStatusName(a.outcome)}, {"answer", a.answer}});
+    }
+    PrintJson(j);
+    return Status::Ok();
+  }
+  fmt::print("Notification {} ({} {} {}) to {}: {}{}\n", n.id, NotificationChannelName(n.channel), n.templ, n.lang,
+             n.address, NotificationStatusName(n.status), n.reason.empty() ? "" : " (" + n.reason + ")");
+  fmt::print("Message-ID {}; queued {}; next attempt {}\n", n.message_id, FormatTimestamp(n.created_at),
+             FormatTimestamp(n.next_attempt_at));
+  for (const NotificationAttempt& a : attempts) {
+    fmt::print("  {}  {:<17}  {}\n", FormatTimestamp(a.at), NotificationStatusName(a.outcome), a.answer);
+  }
   return Status::Ok();
 }
 
@@ -142,6 +175,13 @@ void AddNotifyCommands(CLI::App& app, Context& ctx, int& exit_code) {
   list->add_option("--limit", list_args->limit, "at most this many (0: all)");
   list->callback([&ctx, &exit_code, list_args] {
     WithStore(ctx, exit_code, [&](Store& store, const Policy&) { return List(ctx, store, *list_args); });
+  });
+
+  auto* show = notify->add_subcommand("show", "one notification and every attempt at it");
+  auto show_id = std::make_shared<int64_t>(0);
+  show->add_option("ID", *show_id, "the notification's id (notify list)")->required();
+  show->callback([&ctx, &exit_code, show_id] {
+    WithStore(ctx, exit_code, [&](Store& store, const Policy&) { return Show(ctx, store, *show_id); });
   });
 
   auto* preview = notify->add_subcommand("preview", "print a template filled with sample values");

@@ -152,6 +152,12 @@ for secret in $IVAN $PAVEL $OLEG $ILYA asthma certificate; do
 done
 assert_eq "nobody without an address is told" "0" "$(muster notify list --summons "$OLEG_N" --json | json_field '.__len__()')"
 assert_eq "every attempt recorded" "$(sql "SELECT sum(attempts) FROM notifications")" "$(sql "SELECT count(*) FROM notification_attempts")"
+expect_exit 0 muster --json notify show "$ILYA_ID"
+assert_eq "Ilya's attempts, oldest first" "temporary-failure delivered" \
+  "$(echo "$OUT" | $PY -c 'import json,sys; print(" ".join(a["outcome"] for a in json.load(sys.stdin)["attempt_list"]))')"
+assert_contains "the relay's answer" "$(echo "$OUT" | json_field '["attempt_list"][1]["answer"]')" "250 2.0.0 OK"
+expect_exit 2 muster notify show 999
+assert_contains "no such notification" "$OUT" "no notification 999"
 
 # The webhook: the messages waiting for it go out signed; a receiver with another secret refuses
 # them, for good.
