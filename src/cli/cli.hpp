@@ -109,5 +109,6 @@ void AddLedgerCommands(CLI::App& app, Context& ctx, int& exit_code);
 void AddLifecycleCommands(CLI::App& app, Context& ctx, int& exit_code);
 void AddUserCommands(CLI::App& app, Context& ctx, int& exit_code);
 void AddServeCommand(CLI::App& app, Context& ctx, int& exit_code);
+void AddNotifyCommands(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace muster::cli

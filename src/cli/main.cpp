@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   AddLifecycleCommands(app, ctx, exit_code);
   AddUserCommands(app, ctx, exit_code);
   AddServeCommand(app, ctx, exit_code);
+  AddNotifyCommands(app, ctx, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -21,6 +21,7 @@
 #include "cli/cli.hpp"
 #include "events/runner.hpp"
 #include "http/server.hpp"
+#include "notify/subscribers.hpp"
 
 namespace muster::cli {
 namespace {
@@ -66,6 +67,13 @@ std::chrono::milliseconds Millis(double seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
 }
 
+// The outbox and, with a channel configured, the dispatcher (notify/subscribers.hpp).
+void AddNotifications(app::App& app, const Policy& policy, const Deployment& deployment, const Clock& clock) {
+  if (!notify::AddNotificationSubscribers(app.runner(), app.writes(), clock, policy, deployment)) {
+    fmt::print(stderr, "muster serve: no [smtp] or [webhook] in --config: notifications stay queued\n");
+  }
+}
+
 Status Serve(Context& ctx, const ServeArgs& args) {
   http::ServerOptions options;
   MUSTER_RETURN_IF_ERROR(ParseListen(args.listen, options));
@@ -97,7 +105,7 @@ Status Serve(Context& ctx, const ServeArgs& args) {
 
   MUSTER_ASSIGN_OR_RETURN(Policy policy, ctx.LoadPolicy());
   // Read at start, so that a mistake in it stops the server before it listens.
-  MUSTER_RETURN_IF_ERROR(ctx.LoadDeployment().status());
+  MUSTER_ASSIGN_OR_RETURN(Deployment deployment, ctx.LoadDeployment());
   MUSTER_ASSIGN_OR_RETURN(auto store, ctx.Open());
   // As in the CLI (app::App): every write appends its events to the ledger in its own
   // transaction, except the batches of campaign jobs and of the sweep, whose events a follower
@@ -176,6 +184,7 @@ Status Serve(Context& ctx, const ServeArgs& args) {
                {.every = Millis(args.sweep_interval)});
   }
   runner.Add(std::make_unique<app::LedgerCheckpoints>(ledger, *store), {.every = app::kLedgerTick});
+  AddNotifications(*app, policy, deployment, ctx.clock);
   Status run = server.Run([&](uint16_t port) {
     ready = true;
     fmt::print("muster serve: listening on {}://{}:{} ({} exit bans loaded{})\n",

@@ -33,6 +33,7 @@
 #include "store/deferment_port.hpp"
 #include "store/events_port.hpp"
 #include "store/ledger_port.hpp"
+#include "store/notification_port.hpp"
 #include "store/office_port.hpp"
 #include "store/override_port.hpp"
 #include "store/person_port.hpp"
@@ -68,6 +69,8 @@ class Tx {
   virtual EventPort& events() = 0;
   // The ledger's tiles and checkpoints (store/ledger_port.hpp).
   virtual LedgerPort& ledger() = 0;
+  // The outbox of notifications and their attempts (store/notification_port.hpp).
+  virtual NotificationPort& notifications() = 0;
 };
 
 // Wakes a follower of the exit bans when another process may have imposed or lifted one. Used

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <functional>
 #include <future>
+#include <map>
 #include <set>
 #include <thread>
 #include <tuple>
@@ -1788,6 +1789,170 @@ TEST_P(StoreTest, ActivationCodesAndApiKeysRoundTrip) {
   missing.id = 999;
   st = store->Write([&](Tx& tx) { return tx.auth().UpdateAccount(missing); });
   EXPECT_TRUE(st.IsNotFound()) << st.ToString();
+}
+
+// The outbox: a message is claimed by one dispatcher at a time, for its lease; an expired lease
+// is taken up again; finishing records the attempt and releases the lease; lists filter by
+// summons, status and person.
+TEST_P(StoreTest, NotificationsAreClaimedUnderALeaseAndFinishedOnce) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  const Timestamp t0 = Day(20000, 12);
+  auto message = [&](int64_t seq, std::string number, int64_t person, NotificationChannel channel, Timestamp due) {
+    Notification n;
+    n.event_seq = seq;
+    n.summons_number = std::move(number);
+    n.person_id = person;
+    n.channel = channel;
+    n.templ = "summons_delivered";
+    n.template_version = 2;
+    n.lang = "ru";
+    n.address = channel == NotificationChannel::kEmail ? fmt::format("p{}@example.org", person) : "+79990000000";
+    n.params = R"({"office_name":"Центральный"})";
+    n.next_attempt_at = due;
+    n.message_id = fmt::format("<{}.{}@muster.test>", seq, NotificationChannelName(channel));
+    n.created_at = Day(20000);
+    return n;
+  };
+  int64_t person1 = 0, person2 = 0;
+  std::vector<int64_t> ids;
+  Status st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_RETURN_IF_ERROR(InsertSummonses(tx, 2, [](int) { return SummonsState::kDelivered; }));
+    MUSTER_ASSIGN_OR_RETURN(Person p1, tx.persons().Get(fmt::format("{:011}", 1)));
+    MUSTER_ASSIGN_OR_RETURN(Person p2, tx.persons().Get(fmt::format("{:011}", 2)));
+    person1 = p1.id.value;
+    person2 = p2.id.value;
+    for (const Notification& n : {message(10, "26-00000001-0", person1, NotificationChannel::kEmail, Day(20000)),
+                                  message(10, "26-00000001-0", person1, NotificationChannel::kWebhook, Day(20000)),
+                                  message(11, "26-00000002-0", person2, NotificationChannel::kEmail, Day(20001)),
+                                  message(12, "", person2, NotificationChannel::kEmail, Day(20000, 10))}) {
+      MUSTER_ASSIGN_OR_RETURN(int64_t id, tx.notifications().Queue(n));
+      ids.push_back(id);
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(ids.size(), 4u);
+  // One message per event and channel: a second is refused, in a write of its own.
+  st = store->Write([&](Tx& tx) {
+    return tx.notifications().Queue(message(10, "x", person1, NotificationChannel::kEmail, Day(20000))).status();
+  });
+  EXPECT_TRUE(st.IsAlreadyExists()) << st.ToString();
+
+  auto claim = [&](std::string owner, Timestamp now, std::vector<NotificationChannel> channels, size_t limit = 10) {
+    std::vector<int64_t> out;
+    Status s = store->Write([&](Tx& tx) -> Status {
+      MUSTER_ASSIGN_OR_RETURN(
+          auto got,
+          tx.notifications().Claim(
+              {.owner = owner, .now = now, .lease = std::chrono::seconds(60), .limit = limit, .channels = channels}));
+      for (const Notification& n : got) {
+        EXPECT_EQ(n.status, NotificationStatus::kSending);
+        EXPECT_EQ(n.lease_owner, owner);
+        EXPECT_EQ(n.lease_until, now + std::chrono::seconds(60));
+        out.push_back(n.id);
+      }
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return out;
+  };
+  auto finish = [&](int64_t id, std::string owner, NotificationOutcome outcome) {
+    return store->Write([&](Tx& tx) { return tx.notifications().Finish(id, owner, outcome); });
+  };
+  const std::vector<NotificationChannel> email = {NotificationChannel::kEmail};
+  const std::vector<NotificationChannel> both = {NotificationChannel::kEmail, NotificationChannel::kWebhook};
+
+  // Only what is due, of the channels asked for; held messages are nobody else's.
+  EXPECT_EQ(claim("a", t0, email, 1), (std::vector<int64_t>{ids[0]}));
+  EXPECT_EQ(claim("a", t0, email), (std::vector<int64_t>{ids[3]}));
+  EXPECT_TRUE(claim("b", t0, email).empty());
+  EXPECT_TRUE(claim("b", t0, {}).empty());
+  st = finish(ids[0], "b", {.status = NotificationStatus::kDelivered, .answer = "250 OK", .at = t0});
+  EXPECT_TRUE(st.IsFailedPrecondition()) << st.ToString();
+  ASSERT_TRUE(finish(ids[0], "a", {.status = NotificationStatus::kDelivered, .answer = "250 2.0.0 Ok", .at = t0}).ok());
+  st = finish(ids[0], "a", {.status = NotificationStatus::kDelivered, .answer = "250 OK", .at = t0});
+  EXPECT_TRUE(st.IsFailedPrecondition()) << "finished once: " << st.ToString();
+  ASSERT_TRUE(finish(ids[3], "a",
+                     {.status = NotificationStatus::kTemporaryFailure,
+                      .reason = "the mail server did not answer",
+                      .answer = "connection refused",
+                      .at = t0,
+                      .next_attempt_at = t0 + std::chrono::minutes(2)})
+                  .ok());
+
+  // The webhook's message is claimed and never finished: its lease runs out and another
+  // dispatcher takes it up, with the e-mail that is due again by then.
+  EXPECT_EQ(claim("b", t0 + std::chrono::seconds(61), both), (std::vector<int64_t>{ids[1]}));
+  EXPECT_TRUE(claim("c", t0 + std::chrono::seconds(90), both).empty());
+  EXPECT_EQ(claim("c", t0 + std::chrono::minutes(3), both), (std::vector<int64_t>{ids[1], ids[3]}));
+  ASSERT_TRUE(finish(ids[3], "c",
+                     {.status = NotificationStatus::kPermanentFailure,
+                      .reason = "the address does not exist",
+                      .answer = "550 5.1.1 no such user",
+                      .at = t0 + std::chrono::minutes(3)})
+                  .ok());
+  st = finish(ids[1], "b", {.status = NotificationStatus::kDelivered, .answer = "HTTP 200", .at = t0});
+  EXPECT_TRUE(st.IsFailedPrecondition()) << "its lease went to c: " << st.ToString();
+
+  st = store->Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(Notification first, tx.notifications().Get(ids[0]));
+    EXPECT_EQ(first.event_seq, 10);
+    EXPECT_EQ(first.summons_number, "26-00000001-0");
+    EXPECT_EQ(first.person_id, person1);
+    EXPECT_EQ(first.channel, NotificationChannel::kEmail);
+    EXPECT_EQ(first.templ, "summons_delivered");
+    EXPECT_EQ(first.template_version, 2);
+    EXPECT_EQ(first.lang, "ru");
+    EXPECT_EQ(first.address, fmt::format("p{}@example.org", person1));
+    EXPECT_EQ(first.params, R"({"office_name":"Центральный"})");
+    EXPECT_EQ(first.status, NotificationStatus::kDelivered);
+    EXPECT_EQ(first.attempts, 1);
+    EXPECT_FALSE(first.lease_until);
+    EXPECT_EQ(first.lease_owner, "");
+    EXPECT_EQ(first.message_id, "<10.email@muster.test>");
+    EXPECT_EQ(first.created_at, Day(20000));
+    EXPECT_EQ(first.updated_at, t0);
+    MUSTER_ASSIGN_OR_RETURN(Notification failed, tx.notifications().Get(ids[3]));
+    EXPECT_EQ(failed.status, NotificationStatus::kPermanentFailure);
+    EXPECT_EQ(failed.reason, "the address does not exist");
+    EXPECT_EQ(failed.attempts, 2);
+    MUSTER_ASSIGN_OR_RETURN(auto attempts, tx.notifications().Attempts(ids[3]));
+    EXPECT_EQ(attempts.size(), 2u);
+    if (attempts.size() == 2) {
+      EXPECT_EQ(attempts[0].notification_id, ids[3]);
+      EXPECT_EQ(attempts[0].at, t0);
+      EXPECT_EQ(attempts[0].outcome, NotificationStatus::kTemporaryFailure);
+      EXPECT_EQ(attempts[0].answer, "connection refused");
+      EXPECT_EQ(attempts[1].outcome, NotificationStatus::kPermanentFailure);
+      EXPECT_EQ(attempts[1].answer, "550 5.1.1 no such user");
+    }
+    EXPECT_TRUE(tx.notifications().Get(ids[3] + 100).status().IsNotFound());
+
+    auto list = [&](const NotificationFilter& f) {
+      std::vector<int64_t> out;
+      auto got = tx.notifications().List(f);
+      EXPECT_TRUE(got.ok()) << got.status().ToString();
+      if (got.ok()) {
+        for (const Notification& n : *got) out.push_back(n.id);
+      }
+      return out;
+    };
+    EXPECT_EQ(list({}), ids);
+    EXPECT_EQ(list({.summons_number = "26-00000001-0"}), (std::vector<int64_t>{ids[0], ids[1]}));
+    EXPECT_EQ(list({.status = NotificationStatus::kSending}), (std::vector<int64_t>{ids[1]}));
+    EXPECT_EQ(list({.summons_number = "26-00000001-0", .status = NotificationStatus::kDelivered}),
+              (std::vector<int64_t>{ids[0]}));
+    EXPECT_EQ(list({.person_id = person2}), (std::vector<int64_t>{ids[2], ids[3]}));
+    EXPECT_EQ(list({.after_id = ids[0], .limit = 1}), (std::vector<int64_t>{ids[1]}));
+    MUSTER_ASSIGN_OR_RETURN(auto counts, tx.notifications().CountByStatus());
+    std::map<std::string_view, int64_t> by_name;
+    for (const auto& [status, n] : counts) by_name[NotificationStatusName(status)] = n;
+    EXPECT_EQ(by_name, (std::map<std::string_view, int64_t>{
+                           {"delivered", 1}, {"permanent-failure", 1}, {"queued", 1}, {"sending", 1}}));
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgres"),

@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "store/postgres/pg_conn.hpp"
-#include "store/postgres/pg_registry.hpp"
 #include "store/postgres/pg_events.hpp"
 #include "store/postgres/pg_ledger.hpp"
+#include "store/postgres/pg_registry.hpp"
 #include "store/postgres/pg_sql.hpp"
 #include "store/postgres/pg_summonses.hpp"
 #include "store/sql/appeal_sql.hpp"
@@ -24,6 +24,7 @@
 #include "store/sql/campaign_sql.hpp"
 #include "store/sql/correction_sql.hpp"
 #include "store/sql/deferment_sql.hpp"
+#include "store/sql/notification_sql.hpp"
 #include "store/sql/office_sql.hpp"
 #include "store/sql/override_sql.hpp"
 #include "store/store.hpp"
@@ -87,6 +88,7 @@ class PgTx final : public Tx {
   AuthPort& auth() override { return auth_; }
   EventPort& events() override { return events_; }
   LedgerPort& ledger() override { return ledger_; }
+  NotificationPort& notifications() override { return notifications_; }
 
  private:
   Connection& conn_;
@@ -104,6 +106,7 @@ class PgTx final : public Tx {
   PgRestrictions restrictions_{sql_, conn_};
   PgEvents events_{conn_, sql_};
   PgLedger ledger_{sql_};
+  sql::SqlNotifications notifications_{sql_};
 };
 
 }  // namespace muster::postgres

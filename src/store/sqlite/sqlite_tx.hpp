@@ -8,6 +8,7 @@
 #include "store/sql/correction_sql.hpp"
 #include "store/sql/deferment_sql.hpp"
 #include "store/sql/ledger_sql.hpp"
+#include "store/sql/notification_sql.hpp"
 #include "store/sql/office_sql.hpp"
 #include "store/sql/override_sql.hpp"
 #include "store/sql/person_sql.hpp"
@@ -40,6 +41,7 @@ class SqliteTx final : public Tx {
   AuthPort& auth() override { return auth_; }
   EventPort& events() override { return events_; }
   LedgerPort& ledger() override { return ledger_; }
+  NotificationPort& notifications() override { return notifications_; }
 
  private:
   Database& db_;
@@ -57,6 +59,7 @@ class SqliteTx final : public Tx {
   sql::SqlRestrictions restrictions_{sql_};
   SqliteEvents events_{db_, sql_};
   sql::SqlLedger ledger_{sql_};
+  sql::SqlNotifications notifications_{sql_};
 };
 
 }  // namespace muster::sqlite

@@ -1,0 +1,26 @@
+// The one implementation of NotificationPort, over either backend's sql::Connection.
+#pragma once
+
+#include "store/notification_port.hpp"
+#include "store/sql.hpp"
+
+namespace muster::sql {
+
+class SqlNotifications final : public NotificationPort {
+ public:
+  // `conn` must outlive this object.
+  explicit SqlNotifications(Connection& conn) : conn_(conn) {}
+
+  Result<int64_t> Queue(const Notification& n) override;
+  Result<std::vector<Notification>> Claim(const NotificationClaim& claim) override;
+  Status Finish(int64_t id, std::string_view owner, const NotificationOutcome& outcome) override;
+  Result<Notification> Get(int64_t id) override;
+  Result<std::vector<Notification>> List(const NotificationFilter& filter) override;
+  Result<std::vector<NotificationAttempt>> Attempts(int64_t id) override;
+  Result<std::vector<std::pair<NotificationStatus, int64_t>>> CountByStatus() override;
+
+ private:
+  Connection& conn_;
+};
+
+}  // namespace muster::sql
