@@ -56,6 +56,7 @@ Status Run(Context& ctx, Store& store, const Policy& policy, const RunArgs& args
                sent.lost_leases ? fmt::format(", {} taken up by another dispatcher", sent.lost_leases) : "");
   }
   std::vector<std::string> parts;
+  parts.reserve(statuses.size());
   for (const auto& [status, n] : statuses) parts.push_back(fmt::format("{} {}", n, NotificationStatusName(status)));
   fmt::print("Now: {}\n", parts.empty() ? "no notifications" : fmt::format("{}", fmt::join(parts, ", ")));
   return Status::Ok();

@@ -76,7 +76,7 @@ Result<std::string> FormatEmail(const Email& e) {
   MUSTER_ASSIGN_OR_RETURN(std::string to, AddrSpec(e.to, "address"));
   if (HasControl(e.message_id) || e.message_id.size() < 5 || e.message_id.front() != '<' ||
       e.message_id.back() != '>' || e.message_id.find('@') == std::string::npos ||
-      e.message_id.find_first_of(" ", 0) != std::string::npos) {
+      e.message_id.find(' ') != std::string::npos) {
     return Status::InvalidArgument("message_id", fmt::format("'{}' is not a Message-ID", e.message_id));
   }
   std::string subject = e.subject;

@@ -247,6 +247,7 @@ TEST_P(StoreTest, ListsTheEventsOfSomeTypesAfterASeq) {
   const std::string_view wanted[] = {"restriction.imposed", "restriction.lifted"};
   auto seqs = [](const std::vector<Event>& events) {
     std::vector<int64_t> out;
+    out.reserve(events.size());
     for (const Event& e : events) out.push_back(e.seq);
     return out;
   };
@@ -348,6 +349,7 @@ TEST_P(StoreTest, ListsTheEventsAboutSubjectsAndFindsTheFirstOfAType) {
   ASSERT_TRUE(st.ok()) << st.ToString();
   auto seqs = [](const std::vector<Event>& events) {
     std::vector<int64_t> out;
+    out.reserve(events.size());
     for (const Event& e : events) out.push_back(e.seq);
     return out;
   };
@@ -856,6 +858,7 @@ TEST_P(StoreTest, SweepWritesInBulkReadBackInOrder) {
     const std::string_view imposed[] = {"restriction.imposed"};
     MUSTER_ASSIGN_OR_RETURN(auto events, tx.events().ListOfTypes(0, imposed, 100));
     std::vector<std::string> payloads;
+    payloads.reserve(events.size());
     for (const Event& e : events) payloads.push_back(e.payload);
     EXPECT_EQ(payloads.size(), 6u);
     for (size_t i = 0; i < payloads.size(); ++i) {
@@ -903,6 +906,7 @@ TEST_P(StoreTest, ListsOverdueSummonsByIdAndChecksThemAgain) {
     std::vector<int64_t> batch = {1, 2, 3, 4, 5, 6};
     MUSTER_ASSIGN_OR_RETURN(auto overdue, tx.summonses().ListOverdue(after_due, batch));
     std::vector<int64_t> got;
+    got.reserve(overdue.size());
     for (const Summons& s : overdue) got.push_back(s.id);
     EXPECT_EQ(got, (std::vector<int64_t>{1, 3, 6}));
     if (!overdue.empty()) {
@@ -1016,6 +1020,7 @@ TEST_P(StoreTest, SummonsesRoundTripByNumberPersonAndUndelivered) {
 
     MUSTER_ASSIGN_OR_RETURN(auto of_person, tx.summonses().ListOfPerson("00000000001"));
     std::vector<int64_t> ids;
+    ids.reserve(of_person.size());
     for (const Summons& m : of_person) ids.push_back(m.id);
     EXPECT_EQ(ids, (std::vector<int64_t>{2, 1})) << "latest issued first";
     MUSTER_ASSIGN_OR_RETURN(auto nobody, tx.summonses().ListOfPerson("00000000099"));
@@ -1480,6 +1485,7 @@ TEST_P(StoreTest, PersonsListSearchAndScan) {
   ASSERT_TRUE(st.ok()) << st.ToString();
   auto ids = [](const std::vector<Person>& list) {
     std::vector<std::string> out;
+    out.reserve(list.size());
     for (const Person& p : list) out.push_back(p.national_id.substr(10));
     return out;
   };
