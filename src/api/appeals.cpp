@@ -11,24 +11,24 @@ void ListAppeals(Call& call) {
   std::optional<AppealState> state = AppealState::kPending;
   if (!StateQuery(call, state, ParseAppealState, "pending, granted, denied")) return;
   Page page;
-  AppealFilter filter{.state = state, .offices = call.who.offices};
+  AppealFilter filter{.state = state};
   if (!IdPageQuery(call, page, filter.after_id)) return;
   filter.limit = page.limit + 1;
+  auto found = call.services.domain.appeals().List(filter, call.who.Acting());
+  if (!found.ok()) return Fail(call, found.status());
+  std::vector<AppealService::Listed>& appeals = *found;
+  nlohmann::json next = nullptr;
+  if (appeals.size() > page.limit) {
+    appeals.resize(page.limit);
+    next = std::to_string(appeals.back().appeal.id.value);
+  }
   nlohmann::json items = nlohmann::json::array();
-  nlohmann::json next;
-  Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(auto appeals, tx.appeals().List(filter));
-    next = NextCursor(appeals, page.limit);
-    for (const auto& a : appeals) {
-      MUSTER_ASSIGN_OR_RETURN(Summons s, tx.summonses().GetById(a.summons_id));
-      nlohmann::json j = ToJson(a);
-      j["office"] = s.office;
-      j["issued_by"] = s.issued_by;
-      items.push_back(std::move(j));
-    }
-    return Status::Ok();
-  });
-  if (!st.ok()) return Fail(call, st);
+  for (const auto& [a, s] : appeals) {
+    nlohmann::json j = ToJson(a);
+    j["office"] = s.office;
+    j["issued_by"] = s.issued_by;
+    items.push_back(std::move(j));
+  }
   Reply(call, 200, {{"items", std::move(items)}, {"next_cursor", std::move(next)}});
 }
 

@@ -15,12 +15,10 @@ void ReplyCorrections(Call& call, CorrectionFilter filter) {
   Page page;
   if (!IdPageQuery(call, page, filter.after_id)) return;
   filter.limit = page.limit + 1;
-  std::vector<CorrectionRequest> list;
-  Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(list, tx.corrections().List(filter));
-    return Status::Ok();
-  });
-  if (!st.ok()) return Fail(call, st);
+  // The service narrows it to what the caller may see: their own, or their offices' persons'.
+  auto found = call.services.domain.corrections().List(filter, call.who.Acting());
+  if (!found.ok()) return Fail(call, found.status());
+  std::vector<CorrectionRequest>& list = *found;
   nlohmann::json next = NextCursor(list, page.limit);
   nlohmann::json items = nlohmann::json::array();
   for (const auto& c : list) items.push_back(ToJson(c));
@@ -29,7 +27,7 @@ void ReplyCorrections(Call& call, CorrectionFilter filter) {
 
 }  // namespace
 
-void MyCorrections(Call& call) { ReplyCorrections(call, {.national_id = call.who.national_id}); }
+void MyCorrections(Call& call) { ReplyCorrections(call, {}); }
 
 void RequestMyCorrection(Call& call) {
   auto body = Body::Parse(call);
@@ -49,7 +47,7 @@ void RequestMyCorrection(Call& call) {
 void ListCorrections(Call& call) {
   std::optional<CorrectionState> state = CorrectionState::kPending;
   if (!StateQuery(call, state, ParseCorrectionState, "pending, approved, rejected")) return;
-  ReplyCorrections(call, {.state = state, .districts = call.who.offices});
+  ReplyCorrections(call, {.state = state});
 }
 
 void DecideCorrection(Call& call) {

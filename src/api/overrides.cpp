@@ -44,17 +44,13 @@ void RequestOverride(Call& call) {
 void ListOverrides(Call& call) {
   OverrideFilter filter;
   filter.state = OverrideState::kPending;
-  filter.offices = call.who.offices;
   if (!StateQuery(call, filter.state, ParseOverrideState, "pending, approved, rejected")) return;
   Page page;
   if (!IdPageQuery(call, page, filter.after_id)) return;
   filter.limit = page.limit + 1;
-  std::vector<OverrideRequest> list;
-  Status st = call.services.store.ReadReplica([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(list, tx.overrides().List(filter));
-    return Status::Ok();
-  });
-  if (!st.ok()) return Fail(call, st);
+  auto found = call.services.domain.overrides().List(filter, call.who.Acting());
+  if (!found.ok()) return Fail(call, found.status());
+  std::vector<OverrideRequest>& list = *found;
   nlohmann::json next = NextCursor(list, page.limit);
   nlohmann::json items = nlohmann::json::array();
   for (const auto& o : list) items.push_back(ToJson(o));

@@ -11,10 +11,6 @@
 namespace muster::api {
 namespace {
 
-OfficeScope ScopeOf(const auth::Principal& who) {
-  return [actor = who.Acting()](std::string_view office) { return actor.Sees(office); };
-}
-
 // ?campaign=: nullopt when absent; false after writing the problem (bad id, or not visible).
 bool CampaignQuery(Call& call, std::optional<int64_t>& out) {
   uint64_t id = 0;
@@ -50,7 +46,7 @@ void ReportFunnel(Call& call) {
   if (!IdParam(call, "id", id)) return;
   if (!VisibleCampaign(call, id, "id")) return;
   ReportService reports(call.services.store, call.services.clock);
-  auto funnel = reports.CampaignFunnel(CampaignId(id), ScopeOf(call.who));
+  auto funnel = reports.CampaignFunnel(CampaignId(id), call.who.Acting());
   if (!funnel.ok()) return Fail(call, funnel.status());
   nlohmann::json j = ToJson(*funnel);
   j["campaign_id"] = id;
@@ -65,7 +61,7 @@ void ReportTimeline(Call& call) {
   if (from) filter.from = StartOfDay(*from);
   if (to) filter.to = StartOfDay(AddDays(*to, 1));
   ReportService reports(call.services.store, call.services.clock);
-  auto days = reports.Timeline(filter, ScopeOf(call.who));
+  auto days = reports.Timeline(filter, call.who.Acting());
   if (!days.ok()) return Fail(call, days.status());
   nlohmann::json items = nlohmann::json::array();
   for (const auto& d : *days) items.push_back(ToJson(d));
@@ -79,7 +75,7 @@ void ReportDistricts(Call& call) {
   std::optional<int64_t> campaign;
   if (!CampaignQuery(call, campaign)) return;
   ReportService reports(call.services.store, call.services.clock);
-  auto rows = reports.Districts(campaign, ScopeOf(call.who));
+  auto rows = reports.Districts(campaign, call.who.Acting());
   if (!rows.ok()) return Fail(call, rows.status());
   nlohmann::json items = nlohmann::json::array();
   for (const auto& r : *rows) items.push_back(ToJson(r));

@@ -70,6 +70,22 @@ Result<CorrectionRequest> CorrectionService::Request(std::string_view national_i
   return c;
 }
 
+Result<std::vector<CorrectionRequest>> CorrectionService::List(CorrectionFilter filter, const Actor& actor) {
+  if (actor.role() == Role::kCitizen && !actor.is_system()) {
+    filter.national_id = actor.national_id();
+    filter.districts.clear();
+  } else if (!actor.is_system()) {
+    if (actor.offices().empty()) return std::vector<CorrectionRequest>{};  // empty districts would mean all
+    filter.districts = actor.offices();
+  }
+  std::vector<CorrectionRequest> list;
+  MUSTER_RETURN_IF_ERROR(writes_.store().ReadReplica([&](Tx& tx) {
+    MUSTER_ASSIGN_OR_RETURN(list, tx.corrections().List(filter));
+    return Status::Ok();
+  }));
+  return list;
+}
+
 Result<CorrectionRequest> CorrectionService::Decide(int64_t id, bool approve, std::string_view reason,
                                                     const Actor& actor) {
   if (!approve && reason.empty()) return Status::InvalidArgument("reason", "is required to reject a request");

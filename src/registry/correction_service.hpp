@@ -8,10 +8,12 @@
 
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "core/actor.hpp"
 #include "core/correction.hpp"
 #include "core/time.hpp"
+#include "store/store.hpp"
 #include "store/write_path.hpp"
 
 namespace muster::registry {
@@ -22,6 +24,9 @@ class CorrectionService {
 
   Result<CorrectionRequest> Request(std::string_view national_id, std::string_view field, std::string_view value,
                                     std::string_view explanation, const Actor& actor);
+  // The requests `filter` selects among those the actor may see, from the replica: a citizen's
+  // own, or those of persons of the actor's offices (none for who has no office).
+  Result<std::vector<CorrectionRequest>> List(CorrectionFilter filter, const Actor& actor);
   Result<CorrectionRequest> Decide(int64_t id, bool approve, std::string_view reason, const Actor& actor);
 
  private:

@@ -11,6 +11,21 @@ namespace muster {
 
 using Writes = SummonsLifecycle::ExitBanWrites;
 
+Result<std::vector<AppealService::Listed>> AppealService::List(AppealFilter filter, const Actor& actor) {
+  if (!actor.is_system()) filter.offices = actor.offices();  // none for who has no office
+  std::vector<Listed> out;
+  MUSTER_RETURN_IF_ERROR(life_.store().ReadReplica([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(auto appeals, tx.appeals().List(filter));
+    out.reserve(appeals.size());
+    for (Appeal& a : appeals) {
+      MUSTER_ASSIGN_OR_RETURN(Summons s, tx.summonses().GetById(a.summons_id));
+      out.push_back({std::move(a), std::move(s)});
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
 Result<Appeal> AppealService::File(std::string_view number, AppealReason reason, std::string_view text,
                                    const Actor& actor) {
   Appeal a;

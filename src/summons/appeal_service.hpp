@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "core/actor.hpp"
 #include "core/summons.hpp"
@@ -16,6 +17,14 @@ namespace muster {
 class AppealService {
  public:
   explicit AppealService(SummonsLifecycle& lifecycle) : life_(lifecycle) {}
+
+  // The appeals `filter` selects among those on summonses of the actor's offices, from the
+  // replica, each with its summons.
+  struct Listed {
+    Appeal appeal;
+    Summons summons;
+  };
+  Result<std::vector<Listed>> List(AppealFilter filter, const Actor& actor);
 
   Result<Appeal> File(std::string_view number, AppealReason reason, std::string_view text, const Actor& actor);
   // The decider must not be the one who issued the summons (PermissionDenied).

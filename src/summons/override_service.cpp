@@ -55,6 +55,16 @@ Result<OverrideRequest> OverrideService::Request(const IssueRequest& r, std::str
   return o;
 }
 
+Result<std::vector<OverrideRequest>> OverrideService::List(OverrideFilter filter, const Actor& actor) {
+  if (!actor.is_system()) filter.offices = actor.offices();  // none for who has no office
+  std::vector<OverrideRequest> list;
+  MUSTER_RETURN_IF_ERROR(life_.store().ReadReplica([&](Tx& tx) {
+    MUSTER_ASSIGN_OR_RETURN(list, tx.overrides().List(filter));
+    return Status::Ok();
+  }));
+  return list;
+}
+
 Result<OverrideRequest> OverrideService::Get(OverrideId id, const Actor& actor) {
   OverrideRequest o;
   MUSTER_RETURN_IF_ERROR(life_.store().Read([&](Tx& tx) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "core/actor.hpp"
 #include "core/summons.hpp"
@@ -18,6 +19,8 @@ class OverrideService {
 
   // FailedPrecondition when the person is eligible (issue without an override).
   Result<OverrideRequest> Request(const IssueRequest& request, std::string_view justification, const Actor& actor);
+  // The requests `filter` selects among those of the actor's offices, from the replica.
+  Result<std::vector<OverrideRequest>> List(OverrideFilter filter, const Actor& actor);
   // The override `id` if the actor may see it; an override of another office answers as absent.
   Result<OverrideRequest> Get(OverrideId id, const Actor& actor);
   // Issues the summons of a pending override; the approver must not be the requester.

@@ -72,7 +72,17 @@ std::vector<DistrictRow> DistrictsOf(const std::vector<SummonsTally>& tallies,
   return out;
 }
 
-Result<Funnel> ReportService::CampaignFunnel(CampaignId campaign_id, const OfficeScope& in_scope) {
+namespace {
+
+// The offices whose counts `actor` may read.
+OfficeScope SeenBy(const Actor& actor) {
+  return [&actor](std::string_view office) { return actor.Sees(office); };
+}
+
+}  // namespace
+
+Result<Funnel> ReportService::CampaignFunnel(CampaignId campaign_id, const Actor& actor) {
+  const OfficeScope in_scope = SeenBy(actor);
   std::vector<SummonsTally> tallies;
   MUSTER_RETURN_IF_ERROR(store_.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_RETURN_IF_ERROR(tx.campaigns().Get(campaign_id).status());
@@ -82,7 +92,8 @@ Result<Funnel> ReportService::CampaignFunnel(CampaignId campaign_id, const Offic
   return FunnelOf(tallies, in_scope);
 }
 
-Result<std::vector<TimelineDay>> ReportService::Timeline(const TallyFilter& filter, const OfficeScope& in_scope) {
+Result<std::vector<TimelineDay>> ReportService::Timeline(const TallyFilter& filter, const Actor& actor) {
+  const OfficeScope in_scope = SeenBy(actor);
   std::vector<DayTally> tallies;
   MUSTER_RETURN_IF_ERROR(store_.ReadReplica([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(tallies, tx.reports().TallySummonsByDay(filter));
@@ -91,7 +102,8 @@ Result<std::vector<TimelineDay>> ReportService::Timeline(const TallyFilter& filt
   return TimelineOf(tallies, in_scope);
 }
 
-Result<std::vector<DistrictRow>> ReportService::Districts(std::optional<int64_t> campaign, const OfficeScope& in_scope) {
+Result<std::vector<DistrictRow>> ReportService::Districts(std::optional<int64_t> campaign, const Actor& actor) {
+  const OfficeScope in_scope = SeenBy(actor);
   std::vector<SummonsTally> tallies;
   std::vector<std::pair<std::string, int64_t>> restrictions;
   Timestamp now = clock_.Now();

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/actor.hpp"
 #include "core/time.hpp"
 #include "store/store.hpp"
 
@@ -62,9 +63,11 @@ class ReportService {
  public:
   ReportService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
-  Result<Funnel> CampaignFunnel(CampaignId campaign_id, const OfficeScope& in_scope);
-  Result<std::vector<TimelineDay>> Timeline(const TallyFilter& filter, const OfficeScope& in_scope);
-  Result<std::vector<DistrictRow>> Districts(std::optional<int64_t> campaign, const OfficeScope& in_scope);
+  // Every count is of the offices the actor sees (Actor::Sees: a supervisor's own, an auditor's
+  // all); the caller has checked that the campaign is one the actor may see.
+  Result<Funnel> CampaignFunnel(CampaignId campaign_id, const Actor& actor);
+  Result<std::vector<TimelineDay>> Timeline(const TallyFilter& filter, const Actor& actor);
+  Result<std::vector<DistrictRow>> Districts(std::optional<int64_t> campaign, const Actor& actor);
 
  private:
   Store& store_;

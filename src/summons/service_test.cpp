@@ -304,6 +304,18 @@ TEST_F(SummonsServiceTest, EveryServiceRefusesWhatIsOutOfScope) {
   ASSERT_TRUE(correction.ok()) << correction.status().message();
   expect_absent(d.corrections().Decide(correction->id, true, "", boris), "id");
 
+  // The queues hold only what the actor may see.
+  EXPECT_TRUE(d.appeals().List({}, boris)->empty());
+  EXPECT_EQ(d.appeals().List({}, olga)->size(), 1u);
+  EXPECT_TRUE(d.overrides().List({}, boris)->empty());
+  EXPECT_EQ(d.overrides().List({}, olga)->size(), 1u);
+  EXPECT_TRUE(d.corrections().List({}, boris)->empty());
+  EXPECT_TRUE(d.corrections().List({}, other)->empty());
+  EXPECT_EQ(d.corrections().List({}, owner)->size(), 1u);
+  EXPECT_EQ(d.corrections().List({}, olga)->size(), 1u);
+  EXPECT_TRUE(d.corrections().List({}, Actor::Staff("officer:nobody", Role::kOfficer, {}))->empty())
+      << "no office is not every office";
+
   expect_absent(d.persons().Get("12345678964", boris), "national_id");
   EXPECT_TRUE(d.persons().Get("12345678964", olga).ok());
   const std::string d02 = "D02";
