@@ -44,6 +44,7 @@ struct Services {
   const ledger::Ledger* ledger = nullptr;              // checkpoints and receipts; 503 without it
   size_t campaign_batch = 5000;                        // summonses per transaction of a campaign issue job
   const http::ConnectionStats* connections = nullptr;  // the server's, for /metrics
+  const std::string* webhook_secret = nullptr;         // [webhook]'s, for its status callback; 503 without it
 };
 
 struct Call {

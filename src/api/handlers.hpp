@@ -69,6 +69,8 @@ void LedgerCheckpoint(Call& call);
 void LedgerInclusionProof(Call& call);
 void LedgerConsistencyProof(Call& call);
 void LedgerEntries(Call& call);
+// notifications.cpp
+void ReportNotificationStatus(Call& call);
 // ops.cpp
 void Healthz(Call& call);
 void Readyz(Call& call);

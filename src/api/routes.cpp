@@ -131,6 +131,10 @@ const std::vector<RouteSpec>& Routes() {
       {M::kGet, "/api/v1/ledger/entries", false, kAuditor, LedgerEntries,
        "Leaves with index in [from, to), at most 1000 per answer: {tree_size, from, to, items, next_from}", nullptr,
        200, "from:integer,to:integer"},
+      {M::kPost, "/api/v1/notifications/{id}/status", true, {}, ReportNotificationStatus,
+       "The webhook's receiver reports a message's fate, signed as the webhook is (Muster-Signature: hex "
+       "HMAC-SHA256 of the body); a final status is never changed to another",
+       "status!,reason", 200},
       {M::kGet, "/healthz", true, {}, Healthz, "The process answers", nullptr, 200},
       {M::kGet, "/readyz", true, {}, Readyz, "Ready to serve", nullptr, 200},
       {M::kGet, "/metrics", true, {}, MetricsText, "Prometheus metrics", nullptr, 200},

@@ -155,6 +155,7 @@ Status Serve(Context& ctx, const ServeArgs& args) {
   services.ledger = &ledger;
   services.campaign_batch = args.batch_size;
   services.connections = &connection_stats;
+  if (deployment.webhook) services.webhook_secret = &deployment.webhook->secret;
   api::Api api(services, api_options);
 
   http::Server server(

@@ -69,6 +69,13 @@ class NotificationPort {
   // temporary failure) when it is due again; releases the lease and counts the attempt.
   // FailedPrecondition when `owner` does not hold it (its lease ran out and another took it up).
   virtual Status Finish(int64_t id, std::string_view owner, const NotificationOutcome& outcome) = 0;
+  // Records what the receiver reported later about message `id` (the webhook's status callback):
+  // an attempt with outcome.status and outcome.answer, and sets the status and reason (for a
+  // temporary failure, due again at outcome.next_attempt_at, or outcome.at), whatever the status
+  // was, releasing a lease; the count of attempts (sends) stays. A final message (delivered or
+  // permanent-failure) told its own status again is left as it is; told another,
+  // FailedPrecondition. NotFound when there is no such message. Only in a write transaction.
+  virtual Status Report(int64_t id, const NotificationOutcome& outcome) = 0;
   // NotFound when there is no such message.
   virtual Result<Notification> Get(int64_t id) = 0;
   // The messages matching `filter`, lowest id first, at most filter.limit (all when 0).

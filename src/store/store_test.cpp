@@ -1961,6 +1961,101 @@ TEST_P(StoreTest, NotificationsAreClaimedUnderALeaseAndFinishedOnce) {
   ASSERT_TRUE(st.ok()) << st.ToString();
 }
 
+TEST_P(StoreTest, NotificationsTakeTheReceiversReportOnceFinal) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  const Timestamp t0 = Day(20000, 12);
+  std::vector<int64_t> ids;
+  Status st = store->Write([&](Tx& tx) -> Status {
+    MUSTER_RETURN_IF_ERROR(InsertSummonses(tx, 1, [](int) { return SummonsState::kDelivered; }));
+    MUSTER_ASSIGN_OR_RETURN(Person p, tx.persons().Get(fmt::format("{:011}", 1)));
+    for (int64_t seq : {20, 21, 22}) {
+      Notification n;
+      n.event_seq = seq;
+      n.summons_number = "26-00000001-0";
+      n.person_id = p.id.value;
+      n.channel = NotificationChannel::kWebhook;
+      n.templ = "summons_delivered";
+      n.template_version = 1;
+      n.lang = "en";
+      n.address = "+79990000000";
+      n.next_attempt_at = Day(20000);
+      n.message_id = fmt::format("<{}.webhook@muster.test>", seq);
+      n.created_at = Day(20000);
+      MUSTER_ASSIGN_OR_RETURN(int64_t id, tx.notifications().Queue(n));
+      ids.push_back(id);
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(ids.size(), 3u);
+  auto report = [&](int64_t id, NotificationOutcome outcome) {
+    return store->Write([&](Tx& tx) { return tx.notifications().Report(id, outcome); });
+  };
+  // A message held by a dispatcher is told delivered: the lease goes, the dispatcher's Finish fails.
+  st = store->Write([&](Tx& tx) -> Status {
+    return tx.notifications()
+        .Claim({.owner = "a", .now = t0, .limit = 1, .channels = {NotificationChannel::kWebhook}})
+        .status();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_TRUE(
+      report(ids[0], {.status = NotificationStatus::kDelivered, .answer = "callback: delivered", .at = t0}).ok());
+  st = store->Write([&](Tx& tx) {
+    return tx.notifications().Finish(ids[0], "a",
+                                     {.status = NotificationStatus::kDelivered, .answer = "HTTP 200", .at = t0});
+  });
+  EXPECT_TRUE(st.IsFailedPrecondition()) << st.ToString();
+  // Told the same again: nothing changes; told otherwise: refused.
+  EXPECT_TRUE(report(ids[0], {.status = NotificationStatus::kDelivered, .answer = "again", .at = t0}).ok());
+  st = report(ids[0], {.status = NotificationStatus::kPermanentFailure, .reason = "no such number", .at = t0});
+  EXPECT_TRUE(st.IsFailedPrecondition()) << st.ToString();
+  // A temporary failure, then a permanent one, which is final.
+  ASSERT_TRUE(report(ids[1], {.status = NotificationStatus::kTemporaryFailure,
+                              .reason = "the phone is off",
+                              .answer = "callback: temporary-failure: the phone is off",
+                              .at = t0,
+                              .next_attempt_at = t0 + std::chrono::minutes(5)})
+                  .ok());
+  ASSERT_TRUE(report(ids[1], {.status = NotificationStatus::kPermanentFailure,
+                              .reason = "no such number",
+                              .answer = "callback: permanent-failure: no such number",
+                              .at = t0 + std::chrono::minutes(1)})
+                  .ok());
+  st = report(ids[1], {.status = NotificationStatus::kDelivered, .at = t0 + std::chrono::minutes(2)});
+  EXPECT_TRUE(st.IsFailedPrecondition()) << st.ToString();
+  st = report(ids[2] + 100, {.status = NotificationStatus::kDelivered, .at = t0});
+  EXPECT_TRUE(st.IsNotFound()) << st.ToString();
+
+  st = store->Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(Notification first, tx.notifications().Get(ids[0]));
+    EXPECT_EQ(first.status, NotificationStatus::kDelivered);
+    EXPECT_EQ(first.attempts, 0) << "a report is not a send";
+    EXPECT_FALSE(first.lease_until);
+    EXPECT_EQ(first.lease_owner, "");
+    MUSTER_ASSIGN_OR_RETURN(auto attempts, tx.notifications().Attempts(ids[0]));
+    EXPECT_EQ(attempts.size(), 1u);
+    if (attempts.size() == 1) {
+      EXPECT_EQ(attempts[0].answer, "callback: delivered");
+    }
+    MUSTER_ASSIGN_OR_RETURN(Notification second, tx.notifications().Get(ids[1]));
+    EXPECT_EQ(second.status, NotificationStatus::kPermanentFailure);
+    EXPECT_EQ(second.reason, "no such number");
+    EXPECT_EQ(second.updated_at, t0 + std::chrono::minutes(1));
+    MUSTER_ASSIGN_OR_RETURN(attempts, tx.notifications().Attempts(ids[1]));
+    EXPECT_EQ(attempts.size(), 2u);
+    if (attempts.size() == 2) {
+      EXPECT_EQ(attempts[0].outcome, NotificationStatus::kTemporaryFailure);
+      EXPECT_EQ(attempts[0].answer, "callback: temporary-failure: the phone is off");
+      EXPECT_EQ(attempts[1].outcome, NotificationStatus::kPermanentFailure);
+    }
+    MUSTER_ASSIGN_OR_RETURN(Notification third, tx.notifications().Get(ids[2]));
+    EXPECT_EQ(third.status, NotificationStatus::kQueued);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgres"),
                          [](const auto& info) { return info.param; });
 

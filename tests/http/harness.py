@@ -169,8 +169,9 @@ def in_days(d):
 
 
 class Server:
-    def __init__(self, db, *extra):
-        self.proc = subprocess.Popen([MUSTER, "--db", db, "serve", "--listen", "127.0.0.1:0", "--threads", "2",
+    def __init__(self, db, *extra, globals=()):
+        """`muster --db DB GLOBALS... serve ... EXTRA...`: globals such as ("--config", FILE)."""
+        self.proc = subprocess.Popen([MUSTER, "--db", db, *globals, "serve", "--listen", "127.0.0.1:0", "--threads", "2",
                                       "--header-timeout", "1", "--sweep-interval", "0", *extra],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()

@@ -101,6 +101,29 @@ Status SqlNotifications::Finish(int64_t id, std::string_view owner, const Notifi
       .status();
 }
 
+Status SqlNotifications::Report(int64_t id, const NotificationOutcome& o) {
+  const std::string_view status = NotificationStatusName(o.status);
+  Args args;
+  args.Add(id).Add(status).Add(o.reason).Add(Millis(o.next_attempt_at.value_or(o.at))).Add(Millis(o.at));
+  MUSTER_ASSIGN_OR_RETURN(
+      int64_t changed,
+      conn_.Run("UPDATE notifications SET status = $2, reason = $3, next_attempt_at = $4, lease_until = NULL, "
+                "lease_owner = '', updated_at = $5 "
+                "WHERE id = $1 AND status NOT IN ('delivered', 'permanent-failure')",
+                args));
+  if (changed == 0) {
+    MUSTER_ASSIGN_OR_RETURN(Notification n, Get(id));
+    if (n.status == o.status) return Status::Ok();  // told again what it is already
+    return Status::FailedPrecondition(
+        fmt::format("notification {} is {} already", id, NotificationStatusName(n.status)));
+  }
+  Args attempt;
+  attempt.Add(id).Add(Millis(o.at)).Add(status).Add(o.answer);
+  return conn_
+      .Run("INSERT INTO notification_attempts (notification_id, at, outcome, answer) VALUES ($1, $2, $3, $4)", attempt)
+      .status();
+}
+
 Result<Notification> SqlNotifications::Get(int64_t id) {
   static const std::string kSql = fmt::format("SELECT {} FROM notifications WHERE id = $1", kColumns);
   return One<Notification>(conn_, kSql, Args().Add(id), ReadNotification, fmt::format("no notification {}", id));

@@ -14,6 +14,7 @@ class SqlNotifications final : public NotificationPort {
   Result<int64_t> Queue(const Notification& n) override;
   Result<std::vector<Notification>> Claim(const NotificationClaim& claim) override;
   Status Finish(int64_t id, std::string_view owner, const NotificationOutcome& outcome) override;
+  Status Report(int64_t id, const NotificationOutcome& outcome) override;
   Result<Notification> Get(int64_t id) override;
   Result<std::vector<Notification>> List(const NotificationFilter& filter) override;
   Result<std::vector<NotificationAttempt>> Attempts(int64_t id) override;
