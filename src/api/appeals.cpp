@@ -17,11 +17,7 @@ void ListAppeals(Call& call) {
   auto found = call.services.domain.appeals().List(filter, call.who.Acting());
   if (!found.ok()) return Fail(call, found.status());
   std::vector<AppealService::Listed>& appeals = *found;
-  nlohmann::json next = nullptr;
-  if (appeals.size() > page.limit) {
-    appeals.resize(page.limit);
-    next = std::to_string(appeals.back().appeal.id.value);
-  }
+  nlohmann::json next = NextCursor(appeals, page.limit, [](const AppealService::Listed& l) { return l.appeal.id; });
   nlohmann::json items = nlohmann::json::array();
   for (const auto& [a, s] : appeals) {
     nlohmann::json j = ToJson(a);

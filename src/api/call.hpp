@@ -115,12 +115,17 @@ bool PageQuery(Call& call, Page& page);
 bool IdPageQuery(Call& call, Page& page, int64_t& after_id);
 
 // The cursor after the page: when `items` (read with limit + 1) holds more than `limit`, cuts it
-// to `limit` and returns the last id as the cursor; null otherwise.
-template <typename T>
-nlohmann::json NextCursor(std::vector<T>& items, size_t limit) {
+// to `limit` and returns the id of the last (`id_of(item)`; its `id` by default) as the cursor;
+// null otherwise.
+template <typename T, typename IdOf>
+nlohmann::json NextCursor(std::vector<T>& items, size_t limit, IdOf id_of) {
   if (items.size() <= limit) return nullptr;
   items.resize(limit);
-  return std::to_string(IdValue(items.back().id));
+  return std::to_string(IdValue(id_of(items.back())));
+}
+template <typename T>
+nlohmann::json NextCursor(std::vector<T>& items, size_t limit) {
+  return NextCursor(items, limit, [](const T& item) { return item.id; });
 }
 
 // Cuts a whole list, in any order, to the page after the item whose id is the cursor, and returns

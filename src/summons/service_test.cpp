@@ -321,6 +321,20 @@ TEST_F(SummonsServiceTest, EveryServiceRefusesWhatIsOutOfScope) {
   const std::string d02 = "D02";
   EXPECT_EQ(d.persons().Districts(&d02, olga).status().code(), StatusCode::kPermissionDenied);
   EXPECT_EQ(*d.persons().Districts(nullptr, olga), std::vector<std::string>{"D01"});
+  EXPECT_TRUE(d.persons().List(nullptr, "", 50, boris)->items.empty());
+  EXPECT_EQ(d.persons().List(nullptr, "", 50, olga)->items.size(), 2u);
+  EXPECT_EQ(d.persons().List(&d02, "", 50, olga).status().code(), StatusCode::kPermissionDenied);
+  EXPECT_TRUE(d.persons().Search("Petrov", nullptr, 50, boris)->items.empty());
+  EXPECT_EQ(d.persons().Search("Petrov", nullptr, 50, olga)->items.size(), 2u);
+  EXPECT_EQ(d.persons().Search("Petrov", &d02, 50, olga).status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(d.persons().Search(" ,", nullptr, 50, olga).status().field(), "q");
+  expect_absent(d.persons().Page("12345678964", boris), "national_id");
+  auto page = d.persons().Page("12345678964", olga);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->summonses.size(), 1u);
+  EXPECT_EQ(page->office_timezones.at("D01"), "Europe/Moscow");
+  EXPECT_FALSE(page->history.empty());
+  EXPECT_TRUE(page->history_complete);
 
   // What the refused calls would have written is not there: one summons, one appeal pending,
   // one override pending, nothing decided.
