@@ -19,6 +19,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.hpp"
@@ -34,6 +35,8 @@ struct ExitCheckRecord {
   std::string asked_by;
   Timestamp at;
   uint64_t counter = 0;
+  // The restriction kind asked about: a string of the service's, which outlives the record.
+  std::string_view kind = "exit_ban";
 };
 
 class ExitCheckBacklog {
