@@ -32,11 +32,10 @@ namespace muster {
 struct ExitCheckRecord {
   std::string national_id;
   bool allow = true;
+  uint8_t kind = 0;  // the restriction kind asked about: its index in ExitCheckService::kinds()
   std::string asked_by;
   Timestamp at;
   uint64_t counter = 0;
-  // The restriction kind asked about: a string of the service's, which outlives the record.
-  std::string_view kind = "exit_ban";
 };
 
 class ExitCheckBacklog {

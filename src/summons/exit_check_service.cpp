@@ -17,7 +17,8 @@ ExitCheckService::ExitCheckService(Store& store, const Policy& policy, const Clo
     : store_(store), policy_(policy), clock_(clock), check_nonce_(std::random_device{}() & 0xffff), check_counter_(0) {
   kinds_.emplace_back(kExitBan);
   for (const RestrictionRule& rule : policy_.restrictions) {
-    if (SlotOf(rule.kind) == kinds_.size()) kinds_.push_back(rule.kind);
+    // A record keeps its kind's slot in a byte; no policy names anywhere near 256 kinds.
+    if (SlotOf(rule.kind) == kinds_.size() && kinds_.size() < 256) kinds_.push_back(rule.kind);
   }
   for (size_t i = 0; i < kinds_.size(); ++i) indexes_.push_back(std::make_unique<ExitBanIndex>());
 }
@@ -154,7 +155,8 @@ Result<ExitCheckAnswer> ExitCheckService::Check(size_t slot, std::string_view na
   answer.allow = !indexes_[slot]->Barred(national_id, now);
   uint64_t n = check_counter_.fetch_add(1, std::memory_order_relaxed);
   FormatReference(answer, now, n);
-  check_records_.Append({std::string(national_id), answer.allow, std::string(asked_by), now, n, kinds_[slot]});
+  check_records_.Append(
+      {std::string(national_id), answer.allow, static_cast<uint8_t>(slot), std::string(asked_by), now, n});
   return answer;
 }
 
@@ -191,7 +193,7 @@ Status ExitCheckService::FlushExitChecks() {
       ExitCheckAnswer reference;
       for (const ExitCheckRecord& r : batch) {
         FormatReference(reference, r.at, r.counter);
-        MUSTER_RETURN_IF_ERROR(tx.restrictions().InsertExitCheck(reference.reference(), r.kind, r.national_id,
+        MUSTER_RETURN_IF_ERROR(tx.restrictions().InsertExitCheck(reference.reference(), kinds_[r.kind], r.national_id,
                                                                  r.allow ? "allow" : "deny", r.asked_by, r.at));
       }
       return Status::Ok();
