@@ -66,14 +66,22 @@ void CreateApiKey(Call& call) {
   auto body = Body::Parse(call);
   if (!body) return;
   std::string name, role_name;
-  if (!body->String("name", name, true, 64) || !body->String("role", role_name, true, 32)) return;
+  std::vector<std::string> kinds;
+  if (!body->String("name", name, true, 64) || !body->String("role", role_name, true, 32) ||
+      !body->StringList("kinds", kinds, false)) {
+    return;
+  }
   auto role = ParseRole(role_name);
-  if (!role) return Fail(call, Status::InvalidArgument("role", "must be border or auditor"));
-  auto key = call.services.auth.CreateApiKey(*role, name, call.who.Actor());
+  if (!role) return Fail(call, Status::InvalidArgument("role", "must be border, auditor or agency"));
+  auto key = call.services.auth.CreateApiKey(*role, name, call.who.Actor(), kinds);
   if (!key.ok()) return Fail(call, key.status());
   call.response.SetHeader("Cache-Control", "no-store");
   Reply(call, 201,
-        {{"id", key->key.id}, {"name", key->key.name}, {"role", RoleName(key->key.role)}, {"key", key->secret}});
+        {{"id", key->key.id},
+         {"name", key->key.name},
+         {"role", RoleName(key->key.role)},
+         {"kinds", key->key.kinds},
+         {"key", key->secret}});
 }
 
 }  // namespace muster::api

@@ -64,6 +64,7 @@ void ListAppeals(Call& call);
 void DecideAppeal(Call& call);
 // exit_check.cpp
 void ExitCheck(Call& call);
+void RestrictionCheck(Call& call);
 // ledger.cpp
 void LedgerCheckpoint(Call& call);
 void LedgerInclusionProof(Call& call);

@@ -18,7 +18,8 @@ muster::Actor Principal::Acting() const {
 
 std::vector<Role> RoleSet::roles() const {
   std::vector<Role> out;
-  for (Role r : {Role::kCitizen, Role::kOfficer, Role::kSupervisor, Role::kAuditor, Role::kAdmin, Role::kBorder}) {
+  for (Role r : {Role::kCitizen, Role::kOfficer, Role::kSupervisor, Role::kAuditor, Role::kAdmin, Role::kBorder,
+                 Role::kAgency}) {
     if (Contains(r)) out.push_back(r);
   }
   return out;

@@ -25,6 +25,7 @@ struct Principal {
   std::string name;                  // login, or the API key's name
   std::string national_id;           // citizens
   std::vector<std::string> offices;  // officers and supervisors
+  std::vector<std::string> kinds;    // agency keys: the restriction kinds they may ask about
   bool via_cookie = false;           // authenticated by the session cookie (CSRF applies)
   std::string token_hash;            // the session's, for logout
 

@@ -77,7 +77,7 @@ Status AuthService::CheckStaffLogin(std::string_view login) const {
 namespace {
 
 Status CheckStaffRole(Role role, const std::vector<std::string>& offices) {
-  if (role == Role::kCitizen || role == Role::kBorder) {
+  if (role == Role::kCitizen || role == Role::kBorder || role == Role::kAgency) {
     return Status::InvalidArgument("role", "staff accounts are officer, supervisor, auditor or admin");
   }
   bool scoped = role == Role::kOfficer || role == Role::kSupervisor;
@@ -388,12 +388,15 @@ Result<Principal> AuthService::AuthenticateSession(std::string_view token) {
   return principal;
 }
 
-Result<CreatedApiKey> AuthService::CreateApiKey(Role role, std::string_view name, std::string_view actor) {
-  if (role != Role::kBorder && role != Role::kAuditor) {
-    return Status::InvalidArgument("role", "API keys are for border or auditor machines");
+Result<CreatedApiKey> AuthService::CreateApiKey(Role role, std::string_view name, std::string_view actor,
+                                                const std::vector<std::string>& kinds) {
+  if (role != Role::kBorder && role != Role::kAuditor && role != Role::kAgency) {
+    return Status::InvalidArgument("role", "API keys are for border, auditor or agency machines");
   }
   MUSTER_RETURN_IF_ERROR(CheckLogin(name).WithField("name"));
+  MUSTER_RETURN_IF_ERROR(CheckKeyKinds(role, kinds));
   CreatedApiKey created;
+  created.key.kinds = kinds;
   created.secret = fmt::format("{}{}", kApiKeyPrefix, RandomHex(32));
   created.key.name = std::string(name);
   created.key.role = role;
@@ -407,6 +410,28 @@ Result<CreatedApiKey> AuthService::CreateApiKey(Role role, std::string_view name
   return created;
 }
 
+Status AuthService::CheckKeyKinds(Role role, const std::vector<std::string>& kinds) const {
+  if (role != Role::kAgency) {
+    if (kinds.empty()) return Status::Ok();
+    return Status::InvalidArgument(
+        "kinds", fmt::format("only agency keys are scoped to restriction kinds, not {}", RoleName(role)));
+  }
+  if (kinds.empty()) return Status::InvalidArgument("kinds", "an agency key needs at least one restriction kind");
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    const std::string& kind = kinds[i];
+    bool known = kind == "exit_ban" || std::any_of(policy_.restrictions.begin(), policy_.restrictions.end(),
+                                                   [&](const RestrictionRule& r) { return r.kind == kind; });
+    if (!known) {
+      return Status::InvalidArgument("kinds", fmt::format("'{}' is not a restriction kind of the policy", kind));
+    }
+    if (std::find(kinds.begin(), kinds.begin() + static_cast<std::ptrdiff_t>(i), kind) !=
+        kinds.begin() + static_cast<std::ptrdiff_t>(i)) {
+      return Status::InvalidArgument("kinds", fmt::format("'{}' is named twice", kind));
+    }
+  }
+  return Status::Ok();
+}
+
 Result<Principal> AuthService::AuthenticateApiKey(std::string_view secret) {
   if (secret.substr(0, kApiKeyPrefix.size()) != kApiKeyPrefix) return Status::NotFound("api key: unknown");
   std::string hash = DigestHex(kApiKeyDomain, secret);
@@ -416,6 +441,7 @@ Result<Principal> AuthService::AuthenticateApiKey(std::string_view secret) {
     Principal p;
     p.role = key->role;
     p.name = key->name;
+    p.kinds = key->kinds;
     return p;
   });
 }

@@ -94,7 +94,10 @@ class AuthService {
   // NotFound for an unknown, expired or revoked token.
   Result<Principal> AuthenticateSession(std::string_view token);
 
-  Result<CreatedApiKey> CreateApiKey(Role role, std::string_view name, std::string_view actor);
+  // `kinds`: for an agency key, the restriction kinds of the policy it may ask about (at least
+  // one); empty for other roles.
+  Result<CreatedApiKey> CreateApiKey(Role role, std::string_view name, std::string_view actor,
+                                     const std::vector<std::string>& kinds = {});
   Result<Principal> AuthenticateApiKey(std::string_view secret);
 
   // The CSRF token bound to a session token (derived, not stored).
@@ -108,6 +111,7 @@ class AuthService {
   };
   Principal FromAccount(const Account& account) const;
   Status CheckStaffLogin(std::string_view login) const;
+  Status CheckKeyKinds(Role role, const std::vector<std::string>& kinds) const;
   // Forgets the cached sessions of the account (its sessions are revoked in the store).
   void DropCachedSessions(int64_t account_id);
   // `cache` is sessions_ or api_keys_, read and written under mu_.

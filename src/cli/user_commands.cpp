@@ -146,18 +146,27 @@ void AddUserCommands(CLI::App& app, Context& ctx, int& exit_code) {
   apikey->require_subcommand(1);
   struct KeyArgs {
     std::string role, name;
+    std::vector<std::string> kinds;
   };
   auto key_args = std::make_shared<KeyArgs>();
   auto* create = apikey->add_subcommand("create", "create a key (shown once; only its digest is stored)");
-  create->add_option("--role", key_args->role, "border or auditor")->required();
+  create->add_option("--role", key_args->role, "border, auditor or agency")->required();
   create->add_option("--name", key_args->name, "a unique name for the client")->required();
+  create
+      ->add_option("--kinds", key_args->kinds,
+                   "agency keys: the restriction kinds of the policy it may ask about, comma-separated "
+                   "(driving,property)")
+      ->delimiter(',');
   create->callback([&ctx, &exit_code, key_args] {
     WithAuth(ctx, exit_code, [&](auth::AuthService& service) -> Status {
       auto role = ParseRole(key_args->role);
-      if (!role) return Status::InvalidArgument("role", "must be border or auditor");
-      MUSTER_ASSIGN_OR_RETURN(auto created, service.CreateApiKey(*role, key_args->name, ctx.Actor()));
+      if (!role) return Status::InvalidArgument("role", "must be border, auditor or agency");
+      MUSTER_ASSIGN_OR_RETURN(auto created, service.CreateApiKey(*role, key_args->name, ctx.Actor(), key_args->kinds));
       if (ctx.json) {
-        PrintJson({{"name", created.key.name}, {"role", RoleName(created.key.role)}, {"key", created.secret}});
+        PrintJson({{"name", created.key.name},
+                   {"role", RoleName(created.key.role)},
+                   {"kinds", created.key.kinds},
+                   {"key", created.secret}});
       } else {
         fmt::print("{}\n", created.secret);
       }

@@ -16,7 +16,8 @@
 namespace muster {
 
 // DESIGN §2. Citizens and staff log in with a password; border and auditor machines use API keys.
-enum class Role { kCitizen, kOfficer, kSupervisor, kAuditor, kAdmin, kBorder };
+// Agency machines (kAgency) ask about the restriction kinds their key names.
+enum class Role { kCitizen, kOfficer, kSupervisor, kAuditor, kAdmin, kBorder, kAgency };
 
 std::string_view RoleName(Role role);
 std::optional<Role> ParseRole(std::string_view name);
@@ -60,6 +61,7 @@ struct ApiKey {
   std::string created_by;
   Timestamp created_at;
   std::optional<Timestamp> revoked_at;
+  std::vector<std::string> kinds;  // agency keys: the restriction kinds they may ask about
 };
 
 }  // namespace muster

@@ -33,11 +33,12 @@ class RestrictionPort {
   // Calls `fn` for every restriction of `kind` not lifted, in no particular order.
   virtual Status ForEachActive(std::string_view kind, const std::function<void(const Restriction&)>& fn) = 0;
 
-  // Records an exit check asked. A reference recorded already is left as it is (a batch
-  // written again after a lost COMMIT answer). PostgreSQL sends the rows as one multi-row
-  // INSERT per 2,000: errors may show at the next statement or at commit.
-  virtual Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
-                                 std::string_view asked_by, Timestamp asked_at) = 0;
+  // Records a restriction check asked (of `kind`: "exit_ban" for the border's exit check). A
+  // reference recorded already is left as it is (a batch written again after a lost COMMIT
+  // answer). PostgreSQL sends the rows as one multi-row INSERT per 2,000: errors may show at the
+  // next statement or at commit.
+  virtual Status InsertExitCheck(std::string_view reference, std::string_view kind, std::string_view national_id,
+                                 std::string_view decision, std::string_view asked_by, Timestamp asked_at) = 0;
   // Wakes the servers that follow the exit bans (ExitCheckService::FollowExitBans) when this write
   // commits, so that they read the bans it imposes or lifts before their next poll: NOTIFY on
   // PostgreSQL (once per write); nothing on SQLite, whose servers poll.

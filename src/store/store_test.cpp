@@ -1244,8 +1244,9 @@ TEST_P(StoreTest, RestrictionsLiftAndExitChecksAreRecordedOnce) {
     MUSTER_RETURN_IF_ERROR(tx.restrictions().NotifyExitBanChange());
     MUSTER_RETURN_IF_ERROR(tx.restrictions().NotifyExitBanChange());  // once per write is enough
     MUSTER_RETURN_IF_ERROR(
-        tx.restrictions().InsertExitCheck("check-1", "00000000001", "denied", "border:post-7", Day(20013)));
-    return tx.restrictions().InsertExitCheck("check-2", "00000000002", "allowed", "border:post-7", Day(20013));
+        tx.restrictions().InsertExitCheck("check-1", "exit_ban", "00000000001", "denied", "border:post-7", Day(20013)));
+    return tx.restrictions().InsertExitCheck("check-2", "driving", "00000000002", "allowed", "border:post-7",
+                                             Day(20013));
   });
   ASSERT_TRUE(st.ok()) << st.ToString();
   EXPECT_EQ(ids, (std::vector<int64_t>{1, 2, 3}));
@@ -1278,7 +1279,8 @@ TEST_P(StoreTest, RestrictionsLiftAndExitChecksAreRecordedOnce) {
 
   // Written again (a batch whose COMMIT answer was lost): not an error, and still one row each.
   st = store->Write([&](Tx& tx) {
-    return tx.restrictions().InsertExitCheck("check-1", "00000000001", "allowed", "border:post-8", Day(20014));
+    return tx.restrictions().InsertExitCheck("check-1", "exit_ban", "00000000001", "allowed", "border:post-8",
+                                             Day(20014));
   });
   EXPECT_TRUE(st.ok()) << st.ToString();
   Status raw = RawExec(
@@ -1768,6 +1770,16 @@ TEST_P(StoreTest, ActivationCodesAndApiKeysRoundTrip) {
   Status taken = store->Write([&](Tx& tx) { return tx.auth().InsertApiKey(same_name).status(); });
   EXPECT_TRUE(taken.IsAlreadyExists()) << taken.ToString();
   EXPECT_EQ(taken.message(), "name: API key 'gate1' exists");
+  ApiKey agency{0, "traffic-police", Role::kAgency, "agency-hash", "cli:root", Day(20000), {}, {"driving", "property"}};
+  st = store->Write([&](Tx& tx) { return tx.auth().InsertApiKey(agency).status(); });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  st = store->Read([&](Tx& tx) -> Status {
+    MUSTER_ASSIGN_OR_RETURN(ApiKey k, tx.auth().GetApiKeyByHash("agency-hash"));
+    EXPECT_EQ(k.role, Role::kAgency);
+    EXPECT_EQ(k.kinds, (std::vector<std::string>{"driving", "property"}));
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
   st = store->Write([&](Tx& tx) -> Status {
     MUSTER_ASSIGN_OR_RETURN(ActivationCode got, tx.auth().GetActivationCode(code.national_id));
     EXPECT_EQ(got.code_hash, "hash-2");
@@ -1785,6 +1797,7 @@ TEST_P(StoreTest, ActivationCodesAndApiKeysRoundTrip) {
     EXPECT_EQ(k.name, "gate1");
     EXPECT_EQ(k.role, Role::kBorder);
     EXPECT_FALSE(k.revoked_at);
+    EXPECT_TRUE(k.kinds.empty());
     EXPECT_TRUE(tx.auth().GetApiKeyByHash("nope").status().IsNotFound());
     EXPECT_TRUE(tx.auth().GetAccount(999).status().IsNotFound());
     return Status::Ok();

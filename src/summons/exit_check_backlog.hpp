@@ -19,6 +19,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.hpp"
@@ -31,6 +32,7 @@ namespace muster {
 struct ExitCheckRecord {
   std::string national_id;
   bool allow = true;
+  uint8_t kind = 0;  // the restriction kind asked about: its index in ExitCheckService::kinds()
   std::string asked_by;
   Timestamp at;
   uint64_t counter = 0;

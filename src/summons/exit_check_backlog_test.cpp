@@ -9,7 +9,7 @@
 namespace muster {
 namespace {
 
-ExitCheckRecord Record(uint64_t counter) { return {"12345678964", counter % 2 == 0, "border:gate1", {}, counter}; }
+ExitCheckRecord Record(uint64_t counter) { return {"12345678964", counter % 2 == 0, 0, "border:gate1", {}, counter}; }
 
 // A store that takes batches, remembering their sizes and the records' counters, and fails the
 // batches it is told to.

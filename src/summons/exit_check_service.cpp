@@ -14,7 +14,18 @@ namespace muster {
 using nlohmann::json;
 
 ExitCheckService::ExitCheckService(Store& store, const Policy& policy, const Clock& clock)
-    : store_(store), policy_(policy), clock_(clock), check_nonce_(std::random_device{}() & 0xffff), check_counter_(0) {}
+    : store_(store), policy_(policy), clock_(clock), check_nonce_(std::random_device{}() & 0xffff), check_counter_(0) {
+  kinds_.emplace_back(kExitBan);
+  for (const RestrictionRule& rule : policy_.restrictions) {
+    // A record keeps its kind's slot in a byte; no policy names anywhere near 256 kinds.
+    if (SlotOf(rule.kind) == kinds_.size() && kinds_.size() < 256) kinds_.push_back(rule.kind);
+  }
+  for (size_t i = 0; i < kinds_.size(); ++i) indexes_.push_back(std::make_unique<ExitBanIndex>());
+}
+
+size_t ExitCheckService::SlotOf(std::string_view kind) const {
+  return static_cast<size_t>(std::find(kinds_.begin(), kinds_.end(), kind) - kinds_.begin());
+}
 
 Status ExitCheckService::LoadExitBans() {
   absl::MutexLock lock(&feed_mu_);
@@ -27,15 +38,18 @@ Status ExitCheckService::LoadExitBans() {
 Status ExitCheckService::ReloadExitBans(bool from_replica) {
   // One snapshot: the bans in force and the last event they include, built aside and swapped
   // in whole, so that exit checks meanwhile answer from the previous index.
-  ExitBanIndex fresh;
+  std::vector<ExitBanIndex> fresh(kinds_.size());
   int64_t seq = 0;
   auto read = [&](Tx& tx) {
     MUSTER_ASSIGN_OR_RETURN(seq, tx.events().LastSeq());
-    return tx.restrictions().ForEachActive(
-        kExitBan, [&](const Restriction& r) { fresh.Add(r.national_id, r.id, r.effective_at); });
+    for (size_t slot = 0; slot < kinds_.size(); ++slot) {
+      MUSTER_RETURN_IF_ERROR(tx.restrictions().ForEachActive(
+          kinds_[slot], [&](const Restriction& r) { fresh[slot].Add(r.national_id, r.id, r.effective_at); }));
+    }
+    return Status::Ok();
   };
   MUSTER_RETURN_IF_ERROR(from_replica ? store_.ReadReplica(read) : store_.Read(read));
-  exit_bans_.Swap(fresh);
+  for (size_t slot = 0; slot < kinds_.size(); ++slot) indexes_[slot]->Swap(fresh[slot]);
   exit_bans_seq_ = seq;
   return Status::Ok();
 }
@@ -50,7 +64,7 @@ bool ExitCheckService::exit_bans_loaded() const {
   return exit_bans_loaded_;
 }
 
-Result<std::optional<ExitCheckService::IndexChange>> ExitCheckService::ExitBanChangeOf(const Event& event) {
+Result<std::optional<ExitCheckService::IndexChange>> ExitCheckService::ExitBanChangeOf(const Event& event) const {
   // The payloads Impose and LiftAll write; a lift needs no effective_at.
   const bool banned = event.type == "restriction.imposed";
   auto bad = [&](std::string_view what) {
@@ -64,13 +78,14 @@ Result<std::optional<ExitCheckService::IndexChange>> ExitCheckService::ExitBanCh
   };
   const std::string* kind = text("kind");
   if (kind == nullptr) return bad("no kind");
-  if (*kind != kExitBan) return std::optional<IndexChange>();
+  const size_t slot = SlotOf(*kind);
+  if (slot == kinds_.size()) return std::optional<IndexChange>();
   const std::string* national_id = text("national_id");
   auto id = payload.find("restriction_id");
   if (national_id == nullptr || id == payload.end() || !id->is_number_integer()) {
     return bad("no national_id or restriction_id");
   }
-  IndexChange change{*national_id, id->get<int64_t>(), banned, Timestamp{}};
+  IndexChange change{slot, *national_id, id->get<int64_t>(), banned, Timestamp{}};
   if (banned) {
     const std::string* effective_at = text("effective_at");
     if (effective_at == nullptr) return bad("no effective_at");
@@ -109,9 +124,9 @@ Status ExitCheckService::FollowExitBans(bool from_replica) {
       for (const auto& [seq, c] : changes) {
         if (seq <= exit_bans_seq_) continue;
         if (c.banned) {
-          exit_bans_.Add(c.national_id, c.restriction_id, c.effective_at);
+          indexes_[c.slot]->Add(c.national_id, c.restriction_id, c.effective_at);
         } else {
-          exit_bans_.Remove(c.national_id, c.restriction_id);
+          indexes_[c.slot]->Remove(c.national_id, c.restriction_id);
         }
       }
       exit_bans_seq_ = std::max(exit_bans_seq_, through);
@@ -121,13 +136,27 @@ Status ExitCheckService::FollowExitBans(bool from_replica) {
 }
 
 Result<ExitCheckAnswer> ExitCheckService::ExitCheck(std::string_view national_id, std::string_view asked_by) {
+  return Check(0, national_id, asked_by);
+}
+
+Result<ExitCheckAnswer> ExitCheckService::RestrictionCheck(std::string_view kind, std::string_view national_id,
+                                                           std::string_view asked_by) {
+  const size_t slot = SlotOf(kind);
+  if (slot == kinds_.size()) {
+    return Status::NotFound("kind", fmt::format("'{}' is not a restriction kind of the policy", kind));
+  }
+  return Check(slot, national_id, asked_by);
+}
+
+Result<ExitCheckAnswer> ExitCheckService::Check(size_t slot, std::string_view national_id, std::string_view asked_by) {
   MUSTER_RETURN_IF_ERROR(policy_.national_id.Validate(national_id).WithField("national_id"));
   Timestamp now = clock_.Now();
   ExitCheckAnswer answer;
-  answer.allow = !exit_bans_.Barred(national_id, now);
+  answer.allow = !indexes_[slot]->Barred(national_id, now);
   uint64_t n = check_counter_.fetch_add(1, std::memory_order_relaxed);
   FormatReference(answer, now, n);
-  check_records_.Append({std::string(national_id), answer.allow, std::string(asked_by), now, n});
+  check_records_.Append(
+      {std::string(national_id), answer.allow, static_cast<uint8_t>(slot), std::string(asked_by), now, n});
   return answer;
 }
 
@@ -164,7 +193,7 @@ Status ExitCheckService::FlushExitChecks() {
       ExitCheckAnswer reference;
       for (const ExitCheckRecord& r : batch) {
         FormatReference(reference, r.at, r.counter);
-        MUSTER_RETURN_IF_ERROR(tx.restrictions().InsertExitCheck(reference.reference(), r.national_id,
+        MUSTER_RETURN_IF_ERROR(tx.restrictions().InsertExitCheck(reference.reference(), kinds_[r.kind], r.national_id,
                                                                  r.allow ? "allow" : "deny", r.asked_by, r.at));
       }
       return Status::Ok();

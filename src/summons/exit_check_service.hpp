@@ -1,5 +1,9 @@
-// The exit check: the border's question "may this person leave?", answered from an in-memory
-// index of the exit bans in force, which follows the restriction events of every process.
+// Restriction checks: an agency's question "does a restriction of this kind bar this person
+// now?", answered from an in-memory index per kind of the restrictions in force, which follows
+// the restriction events of every process. The border's exit check ("may this person leave?")
+// is the kind exit_ban of the same mechanism. A restriction bars from its effective_at on (the
+// policy's after_days after the no-show); the answer is allow or deny with a reference, never
+// the reason.
 #pragma once
 
 #include <absl/base/thread_annotations.h>
@@ -8,9 +12,11 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/policy.hpp"
 #include "core/status.hpp"
@@ -21,7 +27,7 @@
 
 namespace muster {
 
-// The kind of restriction the border enforces.
+// The kind of restriction the border enforces: the exit check's.
 inline constexpr std::string_view kExitBan = "exit_ban";
 
 struct ExitCheckAnswer {
@@ -37,8 +43,8 @@ class ExitCheckService {
  public:
   ExitCheckService(Store& store, const Policy& policy, const Clock& clock);
 
-  // Builds the exit-ban index from the store (a replica when it has one). Call once before
-  // ExitCheck.
+  // Builds the index of every restriction kind from the store (a replica when it has one). Call
+  // once before ExitCheck or RestrictionCheck.
   Status LoadExitBans();
   // Applies the exit bans imposed and lifted since the last event read, by any process: the
   // index follows the `restriction.imposed` and `restriction.lifted` events (EventPort::ListOfTypes),
@@ -49,7 +55,9 @@ class ExitCheckService {
   // each, in order. FailedPrecondition before LoadExitBans; a process that never loads the index
   // (a one-shot command) never follows.
   Status FollowExitBans(bool from_replica = true);
-  const ExitBanIndex& exit_bans() const { return exit_bans_; }
+  const ExitBanIndex& exit_bans() const { return *indexes_.front(); }
+  // The restriction kinds indexed: exit_ban first, then the policy's others in its order.
+  const std::vector<std::string>& kinds() const { return kinds_; }
   // The seq of the last event the index has read.
   int64_t exit_bans_seq() const;
   bool exit_bans_loaded() const;
@@ -58,6 +66,11 @@ class ExitCheckService {
   // a bounded backlog (summons/exit_check_backlog.hpp; a record beyond its capacity is dropped
   // and counted). InvalidArgument for an ID the policy rejects. `asked_by`: the border key's actor.
   Result<ExitCheckAnswer> ExitCheck(std::string_view national_id, std::string_view asked_by);
+  // The same question about a restriction of `kind` (one of kinds(); NotFound naming "kind" for
+  // another), recorded in the same audit trail with its kind. Whether the asker may ask about
+  // `kind` is the caller's to decide (api/restriction_check.cpp: the agency key's kinds).
+  Result<ExitCheckAnswer> RestrictionCheck(std::string_view kind, std::string_view national_id,
+                                           std::string_view asked_by);
   // Writes the recorded exit checks to the store, a transaction per batch of at most
   // ExitCheckBacklog::batch() records; on failure the unwritten stay for the next call. The
   // server calls this every second and once more at shutdown; one-shot commands before exit.
@@ -69,14 +82,19 @@ class ExitCheckService {
   // An exit ban imposed (banned) or lifted, as the index applies it: FollowExitBans reads them
   // from the restriction events (ExitBanChangeOf).
   struct IndexChange {
+    size_t slot = 0;  // the kind's index in kinds_
     std::string national_id;
     int64_t restriction_id = 0;
     bool banned = true;
     Timestamp effective_at;  // when the ban takes effect
   };
-  // The exit-ban change a `restriction.imposed` or `restriction.lifted` event records; nullopt
-  // for another kind of restriction. Internal for a payload the lifecycle did not write.
-  static Result<std::optional<IndexChange>> ExitBanChangeOf(const Event& event);
+  // The change a `restriction.imposed` or `restriction.lifted` event records; nullopt for a kind
+  // not indexed. Internal for a payload the lifecycle did not write.
+  Result<std::optional<IndexChange>> ExitBanChangeOf(const Event& event) const;
+  // The slot of `kind` in kinds_, or kinds_.size().
+  size_t SlotOf(std::string_view kind) const;
+  // The one code path of ExitCheck and RestrictionCheck, for an indexed kind.
+  Result<ExitCheckAnswer> Check(size_t slot, std::string_view national_id, std::string_view asked_by);
   // Replaces the index with the bans in force and reads on from the last event.
   Status ReloadExitBans(bool from_replica) ABSL_EXCLUSIVE_LOCKS_REQUIRED(feed_mu_);
   void FormatReference(ExitCheckAnswer& answer, Timestamp at, uint64_t counter) const;
@@ -84,8 +102,10 @@ class ExitCheckService {
   Store& store_;
   const Policy& policy_;
   const Clock& clock_;
-  ExitBanIndex exit_bans_;
-  // Guards applying changes to exit_bans_ and the seq of the last event read (an in-process
+  // By slot; the indexes' own locks make them safe to read while feed_mu_ is held by a writer.
+  std::vector<std::string> kinds_;
+  std::vector<std::unique_ptr<ExitBanIndex>> indexes_;
+  // Guards applying changes to indexes_ and the seq of the last event read (an in-process
   // order only: the events' seq order comes from the store).
   mutable absl::Mutex feed_mu_;
   int64_t exit_bans_seq_ ABSL_GUARDED_BY(feed_mu_) = 0;

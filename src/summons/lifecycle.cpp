@@ -188,7 +188,7 @@ Status SummonsLifecycle::Impose(Tx& tx, const Summons& s, const RestrictionRule&
       .Int(r.id)
       .EndObject();
   MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "restriction.imposed", at, actor, s.number, std::move(payload)));
-  if (r.kind == kExitBan) changes.changed = true;
+  changes.changed = true;  // every kind is indexed (ExitCheckService)
   return Status::Ok();
 }
 
@@ -203,7 +203,7 @@ Status SummonsLifecycle::LiftAll(Tx& tx, const Summons& s, Timestamp at, std::st
     MUSTER_RETURN_IF_ERROR(EmitEvent(
         tx, "restriction.lifted", at, actor, s.number,
         {{"restriction_id", r.id}, {"kind", r.kind}, {"national_id", s.national_id}, {"reason", r.lift_reason}}));
-    if (r.kind == kExitBan) changes.changed = true;
+    changes.changed = true;  // every kind is indexed (ExitCheckService)
   }
   return Status::Ok();
 }

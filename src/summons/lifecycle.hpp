@@ -46,7 +46,8 @@ class SummonsLifecycle {
   const Policy& policy() const { return policy_; }
   const Clock& clock() const { return clock_; }
 
-  // Set by Impose and LiftAll when a write imposes or lifts an exit ban.
+  // Set by Impose and LiftAll when a write imposes or lifts a restriction (of any kind: the
+  // restriction checks index them all).
   struct ExitBanWrites {
     bool changed = false;
   };

@@ -23,7 +23,7 @@ import time
 
 MUSTER = os.environ["MUSTER"]
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROLES = ["anonymous", "citizen", "officer", "supervisor", "auditor", "admin", "border"]
+ROLES = ["anonymous", "citizen", "officer", "supervisor", "auditor", "admin", "border", "agency"]
 
 checks = 0
 failures = []
@@ -326,7 +326,7 @@ class Office:
     """The registry most HTTP tests start from: offices D01 and D02, 40 persons in D01 (d01) and 10
     in D02 (d02), a person not registered (unknown), staff with the password PASSWORD (officers
     olga, oleg and tess of D01 and nina of D02, supervisor sam of D01, auditor ada, admin root) and a
-    border key (border_key)."""
+    border key (border_key) and an agency key for exit_ban (agency_key)."""
 
     STAFF = [("olga", "officer", ["D01"]), ("oleg", "officer", ["D01"]), ("nina", "officer", ["D02"]),
              ("sam", "supervisor", ["D01"]), ("ada", "auditor", []), ("root", "admin", []),
@@ -341,10 +341,13 @@ class Office:
                       [person(n) for n in self.d01] + [person(n, "D02", "Orlov", "Gleb", 22) for n in self.d02],
                       self.STAFF)
         self.border_key = run("--db", self.db, "apikey", "create", "--role", "border", "--name", "gate1")
+        self.agency_key = run("--db", self.db, "apikey", "create", "--role", "agency", "--kinds", "exit_ban",
+                              "--name", "traffic-police")
 
     def tokens(self, port):
         """A token for each role of ROLES (None for anonymous); the citizen is d01[0], activated."""
-        tokens = {"anonymous": None, "border": self.border_key, "citizen": activate(port, self.db, self.d01[0])}
+        tokens = {"anonymous": None, "border": self.border_key, "agency": self.agency_key,
+                  "citizen": activate(port, self.db, self.d01[0])}
         for role, name in [("officer", "olga"), ("supervisor", "sam"), ("auditor", "ada"), ("admin", "root")]:
             tokens[role] = login(port, name)
         return tokens

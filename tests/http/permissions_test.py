@@ -34,7 +34,7 @@ def main():
         staff_login = {"citizen": office.d01[0], "officer": "olga", "supervisor": "sam", "auditor": "ada",
                        "admin": "root"}
         matrix = read_matrix()
-        fill = {"{national_id}": office.d02[0], "{number}": "26-99999999-9", "{id}": "999"}
+        fill = {"{national_id}": office.d02[0], "{number}": "26-99999999-9", "{id}": "999", "{kind}": "exit_ban"}
         for method, path, roles, (status, field) in matrix:
             concrete = path
             for k, v in fill.items():
@@ -68,7 +68,7 @@ def main():
 
         # Nothing leaks whether a person exists to a role that may not read persons ...
         d01, officer2 = office.d01, login(port, "nina")
-        for role in ("citizen", "auditor", "admin", "border"):
+        for role in ("citizen", "auditor", "admin", "border", "agency"):
             a = request(port, "GET", f"/api/v1/persons/{d01[1]}", token=tokens[role])
             b = request(port, "GET", f"/api/v1/persons/{office.unknown}", token=tokens[role])
             check(a[0] == b[0] == 403 and a[1] == b[1], f"{role}: same answer for existing and unknown person")

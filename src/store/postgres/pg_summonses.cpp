@@ -70,17 +70,18 @@ Status PgRestrictions::ForEachActive(std::string_view kind, const std::function<
   });
 }
 
-Status PgRestrictions::InsertExitCheck(std::string_view reference, std::string_view national_id,
+Status PgRestrictions::InsertExitCheck(std::string_view reference, std::string_view kind, std::string_view national_id,
                                        std::string_view decision, std::string_view asked_by, Timestamp asked_at) {
   Params params;
-  params.Add(reference).Add(national_id).Add(decision).Add(asked_by).Add(Millis(asked_at));
+  params.Add(reference).Add(national_id).Add(decision).Add(asked_by).Add(Millis(asked_at)).Add(kind);
   // Exit checks are written by the thousand (ExitCheckService::FlushExitChecks): a multi-row INSERT.
   // A batch written again after a COMMIT whose answer was lost is not an error.
-  return pg_.AddRow(kExitCheckRows,
-                    "INSERT INTO exit_checks (reference, national_id, decision, asked_by, asked_at) SELECT * FROM "
-                    "unnest($1::text::text[], $2::text::text[], $3::text::text[], $4::text::text[], "
-                    "$5::text::bigint[]) ON CONFLICT (reference) DO NOTHING",
-                    params);
+  return pg_.AddRow(
+      kExitCheckRows,
+      "INSERT INTO exit_checks (reference, national_id, decision, asked_by, asked_at, kind) SELECT * FROM "
+      "unnest($1::text::text[], $2::text::text[], $3::text::text[], $4::text::text[], "
+      "$5::text::bigint[], $6::text::text[]) ON CONFLICT (reference) DO NOTHING",
+      params);
 }
 
 Status PgRestrictions::NotifyExitBanChange() {

@@ -33,8 +33,8 @@ class PgRestrictions final : public sql::SqlRestrictions {
 
   Result<int64_t> Insert(const Restriction& restriction) override;
   Status ForEachActive(std::string_view kind, const std::function<void(const Restriction&)>& fn) override;
-  Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
-                         std::string_view asked_by, Timestamp asked_at) override;
+  Status InsertExitCheck(std::string_view reference, std::string_view kind, std::string_view national_id,
+                         std::string_view decision, std::string_view asked_by, Timestamp asked_at) override;
   Status NotifyExitBanChange() override;
 
  private:

@@ -54,6 +54,7 @@ ApiKey ReadApiKey(const Row& r) {
   k.created_by = r.Text(4);
   k.created_at = FromMillis(r.Int(5));
   k.revoked_at = OptTime(r, 6);
+  k.kinds = Split(r.View(7));
   return k;
 }
 
@@ -172,12 +173,13 @@ Result<int64_t> SqlAuth::RevokeAccountSessions(int64_t account_id, Timestamp at)
 }
 
 Result<int64_t> SqlAuth::InsertApiKey(const ApiKey& k) {
+  const std::string kinds = Join(k.kinds);
   Args args;
   args.Add(k.name).Add(RoleName(k.role)).Add(k.key_hash).Add(k.created_by).Add(Millis(k.created_at));
-  args.Add(OptMillis(k.revoked_at));
+  args.Add(OptMillis(k.revoked_at)).Add(kinds);
   auto id = InsertReturningId(conn_,
-                              "INSERT INTO api_keys (name, role, key_hash, created_by, created_at, revoked_at) "
-                              "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                              "INSERT INTO api_keys (name, role, key_hash, created_by, created_at, revoked_at, kinds) "
+                              "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                               args);
   if (id.status().IsAlreadyExists()) return Status::AlreadyExists("name", fmt::format("API key '{}' exists", k.name));
   return id;
@@ -185,7 +187,7 @@ Result<int64_t> SqlAuth::InsertApiKey(const ApiKey& k) {
 
 Result<ApiKey> SqlAuth::GetApiKeyByHash(std::string_view key_hash) {
   return One<ApiKey>(conn_,
-                     "SELECT id, name, role, key_hash, created_by, created_at, revoked_at FROM api_keys "
+                     "SELECT id, name, role, key_hash, created_by, created_at, revoked_at, kinds FROM api_keys "
                      "WHERE key_hash = $1",
                      Args().Add(key_hash), ReadApiKey, "api key not found");
 }

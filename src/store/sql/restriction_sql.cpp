@@ -87,15 +87,15 @@ Status SqlRestrictions::ForEachActive(std::string_view kind, const std::function
       .status();
 }
 
-Status SqlRestrictions::InsertExitCheck(std::string_view reference, std::string_view national_id,
+Status SqlRestrictions::InsertExitCheck(std::string_view reference, std::string_view kind, std::string_view national_id,
                                         std::string_view decision, std::string_view asked_by, Timestamp asked_at) {
   // A batch written again (ExitCheckService::FlushExitChecks) is not an error.
   Args args;
-  args.Add(reference).Add(national_id).Add(decision).Add(asked_by).Add(Millis(asked_at));
+  args.Add(reference).Add(national_id).Add(decision).Add(asked_by).Add(Millis(asked_at)).Add(kind);
   return conn_
       .Run(
-          "INSERT INTO exit_checks (reference, national_id, decision, asked_by, asked_at) "
-          "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (reference) DO NOTHING",
+          "INSERT INTO exit_checks (reference, national_id, decision, asked_by, asked_at, kind) "
+          "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (reference) DO NOTHING",
           args)
       .status();
 }

@@ -21,8 +21,8 @@ class SqlRestrictions : public RestrictionPort {
   Result<std::vector<Restriction>> ListOfSummons(int64_t summons_id) override;
   Result<std::vector<Restriction>> ListOfPerson(std::string_view national_id) override;
   Status ForEachActive(std::string_view kind, const std::function<void(const Restriction&)>& fn) override;
-  Status InsertExitCheck(std::string_view reference, std::string_view national_id, std::string_view decision,
-                         std::string_view asked_by, Timestamp asked_at) override;
+  Status InsertExitCheck(std::string_view reference, std::string_view kind, std::string_view national_id,
+                         std::string_view decision, std::string_view asked_by, Timestamp asked_at) override;
   // Nothing: servers that cannot be woken poll.
   Status NotifyExitBanChange() override;
 
