@@ -72,6 +72,9 @@ void LedgerConsistencyProof(Call& call);
 void LedgerEntries(Call& call);
 // notifications.cpp
 void ReportNotificationStatus(Call& call);
+void PersonNotifications(Call& call);
+void MySummonsNotifications(Call& call);
+void ListUnreachable(Call& call);
 // ops.cpp
 void Healthz(Call& call);
 void Readyz(Call& call);

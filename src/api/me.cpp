@@ -71,10 +71,20 @@ void MyReceipt(Call& call) {
   if (!own->delivered_at) {
     return Fail(call, Status::FailedPrecondition("number", "the summons has not been delivered yet"));
   }
+  // ?notification=ID: the receipt of that message's final status instead (notify/proof.hpp).
+  bool for_notification = false;
+  uint64_t notification_id = 0;
+  if (!UintQuery(call, "notification", notification_id, false, &for_notification)) return;
   // A write: the receipt may need the pending events appended and a checkpoint that covers it.
   ledger::Receipt receipt;
   Status st = call.services.store.Write([&](Tx& tx) -> Status {
-    MUSTER_ASSIGN_OR_RETURN(receipt, call.services.ledger->DeliveryReceipt(tx, own->number, SummonsDocument(*own)));
+    if (for_notification) {
+      MUSTER_ASSIGN_OR_RETURN(
+          receipt, call.services.ledger->NotificationReceipt(tx, own->number, static_cast<int64_t>(notification_id),
+                                                             SummonsDocument(*own)));
+    } else {
+      MUSTER_ASSIGN_OR_RETURN(receipt, call.services.ledger->DeliveryReceipt(tx, own->number, SummonsDocument(*own)));
+    }
     return Status::Ok();
   });
   if (!st.ok()) return Fail(call, st);

@@ -20,6 +20,7 @@ const std::vector<RouteSpec>& Routes() {
   static const auth::RoleSet kCitizen = {R::kCitizen};
   static const auth::RoleSet kSupervisor = {R::kSupervisor};
   static const auth::RoleSet kCampaignReaders = {R::kSupervisor, R::kAuditor};
+  static const auth::RoleSet kOfficeReaders = {R::kOfficer, R::kSupervisor, R::kAuditor};
   static const auth::RoleSet kBorder = {R::kBorder};
   static const auth::RoleSet kAgency = {R::kAgency};
   static const auth::RoleSet kAdmin = {R::kAdmin};
@@ -69,7 +70,12 @@ const std::vector<RouteSpec>& Routes() {
       {M::kGet, "/api/v1/me/summonses/{number}", false, kCitizen, MySummons,
        "Open one of my summonses (records viewed_at the first time)", nullptr, 200},
       {M::kGet, "/api/v1/me/summonses/{number}/receipt", false, kCitizen, MyReceipt,
-       "The delivery receipt of one of my summonses, to check offline with `muster verify-receipt`", nullptr, 200},
+       "The delivery receipt of one of my summonses, to check offline with `muster verify-receipt`; with "
+       "?notification=ID, the receipt of that message's sending (its channel and time) instead",
+       nullptr, 200, "notification:integer"},
+      {M::kGet, "/api/v1/me/summonses/{number}/notifications", false, kCitizen, MySummonsNotifications,
+       "The messages that told me of one of my summonses: channel, template, status, attempts, updated_at", nullptr,
+       200},
       {M::kGet, "/api/v1/me/restrictions", false, kCitizen, MyRestrictions, "My restrictions (paged)", nullptr, 200,
        kPaged},
       {M::kGet, "/api/v1/me/appeals", false, kCitizen, MyAppeals, "My appeals (paged)", nullptr, 200, kPaged},
@@ -91,6 +97,8 @@ const std::vector<RouteSpec>& Routes() {
        "after,limit:integer,district,q"},
       {M::kGet, "/api/v1/persons/{national_id}", false, auth::kOffice, GetPerson,
        "A person of my offices with deferments, summonses, restrictions and history", nullptr, 200},
+      {M::kGet, "/api/v1/persons/{national_id}/notifications", false, auth::kOffice, PersonNotifications,
+       "The messages to a person of my offices: channel, template, status, attempts, updated_at", nullptr, 200},
       {M::kGet, "/api/v1/persons/{national_id}/eligibility", false, auth::kOffice, PersonEligibility,
        "May the person be summoned (?kind=…&appear_at=…)? {eligible, reasons}", nullptr, 200},
       {M::kPost, "/api/v1/summonses", false, auth::kOffice, IssueSummons, "Issue a summons",
@@ -152,6 +160,8 @@ const std::vector<RouteSpec>& Routes() {
       {M::kGet, "/api/v1/ledger/entries", false, kAuditor, LedgerEntries,
        "Leaves with index in [from, to), at most 1000 per answer: {tree_size, from, to, items, next_from}", nullptr,
        200, "from:integer,to:integer"},
+      {M::kGet, "/api/v1/notifications/unreachable", false, kOfficeReaders, ListUnreachable,
+       "Summonses of my offices that no step of the escalation ladder reached (?office=…)", nullptr, 200, "office"},
       {M::kPost,
        "/api/v1/notifications/{id}/status",
        true,

@@ -12,6 +12,7 @@ Domain::Domain(WritePath& writes, const Policy& policy, const Clock& clock)
       sweep_(lifecycle_),
       deferments_(writes, policy, clock),
       corrections_(writes, clock),
-      persons_(writes.store(), policy) {}
+      persons_(writes.store(), policy),
+      notifications_(writes.store(), summons_, persons_) {}
 
 }  // namespace muster::app

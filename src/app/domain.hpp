@@ -6,6 +6,7 @@
 
 #include "core/policy.hpp"
 #include "core/time.hpp"
+#include "notify/notification_service.hpp"
 #include "registry/correction_service.hpp"
 #include "registry/deferment_service.hpp"
 #include "registry/person_service.hpp"
@@ -36,6 +37,7 @@ class Domain {
   registry::DefermentService& deferments() { return deferments_; }
   registry::CorrectionService& corrections() { return corrections_; }
   registry::PersonService& persons() { return persons_; }
+  notify::NotificationService& notifications() { return notifications_; }
 
  private:
   ExitCheckService exit_checks_;
@@ -48,6 +50,7 @@ class Domain {
   registry::DefermentService deferments_;
   registry::CorrectionService corrections_;
   registry::PersonService persons_;
+  notify::NotificationService notifications_;
 };
 
 }  // namespace muster::app

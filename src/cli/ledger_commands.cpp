@@ -193,7 +193,11 @@ void AddVerifyReceiptCommand(CLI::App& app, Context& ctx, int& exit_code) {
                  {"root", ledger::HexEncode(v.checkpoint.root)},
                  {"key", v.key_name}});
     } else {
-      fmt::print("receipt verified: summons {} delivered at {}, leaf {} of {}\n", number, time, v.leaf_index,
+      // A delivery's receipt, or one of a message's sending (notify/proof.hpp).
+      const std::string what = v.event_type.empty() || v.event_type == "summons.delivered"
+                                   ? std::string("delivered")
+                                   : fmt::format("{}", v.event_type);
+      fmt::print("receipt verified: summons {} {} at {}, leaf {} of {}\n", number, what, time, v.leaf_index,
                  v.tree_size);
     }
   });
@@ -217,6 +221,7 @@ struct StoreArgs {
   uint64_t from = 0;
   std::optional<uint64_t> to;
   std::string number;
+  int64_t notification = 0;
 };
 
 void AddStoreCommands(CLI::App& app, CLI::App& ledger_cmd, Context& ctx, int& exit_code) {
@@ -359,6 +364,8 @@ void AddStoreCommands(CLI::App& app, CLI::App& ledger_cmd, Context& ctx, int& ex
   auto* receipt = app.add_subcommand(
       "receipt", "print the delivery receipt of a summons (JSON; check it with `muster verify-receipt`)");
   receipt->add_option("NUMBER", args->number, "summons number")->required();
+  receipt->add_option("--notification", args->notification,
+                      "the receipt of this message's sending (notify list) instead of the delivery's");
   receipt->callback([&ctx, &exit_code, args] {
     auto number = SummonsNumber::Parse(args->number);
     if (!number.ok()) {
@@ -374,7 +381,11 @@ void AddStoreCommands(CLI::App& app, CLI::App& ledger_cmd, Context& ctx, int& ex
       ledger::Receipt r;
       MUSTER_RETURN_IF_ERROR(store.Write([&](Tx& tx) {
         MUSTER_ASSIGN_OR_RETURN(Summons s, tx.summonses().Get(*number));
-        MUSTER_ASSIGN_OR_RETURN(r, ledger->DeliveryReceipt(tx, s.number, SummonsDocument(s)));
+        if (args->notification != 0) {
+          MUSTER_ASSIGN_OR_RETURN(r, ledger->NotificationReceipt(tx, s.number, args->notification, SummonsDocument(s)));
+        } else {
+          MUSTER_ASSIGN_OR_RETURN(r, ledger->DeliveryReceipt(tx, s.number, SummonsDocument(s)));
+        }
         return Status::Ok();
       }));
       PrintJson(r.ToJson());

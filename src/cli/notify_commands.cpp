@@ -1,11 +1,13 @@
-// notify run, notify list, notify preview (notify/).
+// notify run, notify list, notify show, notify unreachable, notify preview (notify/).
 #include <fmt/format.h>
 
 #include <memory>
 
 #include "app/app.hpp"
 #include "cli/cli.hpp"
+#include "codec/json.hpp"
 #include "notify/dispatcher.hpp"
+#include "notify/escalation.hpp"
 #include "notify/outbox.hpp"
 #include "notify/templates.hpp"
 
@@ -17,13 +19,16 @@ struct RunArgs {
   std::string lang = "en";
 };
 
-// One pass: the outbox queues what the events since its cursor call for, then the dispatcher
-// sends what is due through the configured channels.
+// One pass: the escalation takes the steps due (with the policy's [escalation]), the outbox
+// queues what the events since its cursor call for, then the dispatcher sends what is due
+// through the configured channels.
 Status Run(Context& ctx, Store& store, const Policy& policy, const RunArgs& args) {
   MUSTER_ASSIGN_OR_RETURN(Deployment deployment, ctx.LoadDeployment());
   MUSTER_RETURN_IF_ERROR(notify::FindTemplate(notify::TemplateKinds().front(), args.lang).status());
   MUSTER_ASSIGN_OR_RETURN(
       auto app, app::App::Build(store, policy, ctx.clock, {.load_ledger = [&ctx] { return ctx.LoadLedger(); }}));
+  notify::Escalator escalator(app->writes(), ctx.clock, policy);
+  MUSTER_ASSIGN_OR_RETURN(notify::EscalationCounts escalated, escalator.Pass());
   notify::Outbox outbox(app->writes(), ctx.clock, policy, {.lang = args.lang});
   MUSTER_RETURN_IF_ERROR(outbox.Round());
   notify::Dispatcher dispatcher(app->writes(), ctx.clock, notify::ChannelsOf(deployment, ctx.clock),
@@ -37,7 +42,9 @@ Status Run(Context& ctx, Store& store, const Policy& policy, const RunArgs& args
   if (ctx.json) {
     nlohmann::json by_status = nlohmann::json::object();
     for (const auto& [status, n] : statuses) by_status[std::string(NotificationStatusName(status))] = n;
-    PrintJson({{"queued_now", outbox.queued()},
+    PrintJson({{"escalated", escalated.stepped},
+               {"unreachable", escalated.unreachable},
+               {"queued_now", outbox.queued()},
                {"channels", dispatcher.has_channels()},
                {"claimed", sent.claimed},
                {"delivered", sent.delivered},
@@ -46,6 +53,9 @@ Status Run(Context& ctx, Store& store, const Policy& policy, const RunArgs& args
                {"lost_leases", sent.lost_leases},
                {"statuses", by_status}});
     return Status::Ok();
+  }
+  if (policy.escalation.enabled()) {
+    fmt::print("Escalated {} unopened summonses; {} unreachable\n", escalated.stepped, escalated.unreachable);
   }
   fmt::print("Queued {} notifications\n", outbox.queued());
   if (!dispatcher.has_channels()) {
@@ -62,18 +72,11 @@ Status Run(Context& ctx, Store& store, const Policy& policy, const RunArgs& args
   return Status::Ok();
 }
 
+// The API's form, with the Message-ID the receivers see.
 nlohmann::json NotificationJson(const Notification& n) {
-  return {{"id", n.id},
-          {"summons_number", n.summons_number},
-          {"channel", NotificationChannelName(n.channel)},
-          {"template", n.templ},
-          {"lang", n.lang},
-          {"status", NotificationStatusName(n.status)},
-          {"attempts", n.attempts},
-          {"reason", n.reason},
-          {"message_id", n.message_id},
-          {"created_at", FormatTimestamp(n.created_at)},
-          {"updated_at", FormatTimestamp(n.updated_at)}};
+  nlohmann::json j = ToJson(n);
+  j["message_id"] = n.message_id;
+  return j;
 }
 
 struct ListArgs {
@@ -143,6 +146,25 @@ Status Show(const Context& ctx, Store& store, int64_t id) {
   return Status::Ok();
 }
 
+// The unreachable summonses of one office, or of all.
+Status Unreachable(Context& ctx, app::App& app, const std::string& office) {
+  std::optional<std::string> only;
+  if (!office.empty()) only = office;
+  MUSTER_ASSIGN_OR_RETURN(std::vector<Escalation> list, app.domain().notifications().Unreachable(ctx.Acting(), only));
+  if (ctx.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const Escalation& e : list) out.push_back(ToJson(e));
+    PrintJson(out);
+    return Status::Ok();
+  }
+  for (const Escalation& e : list) {
+    fmt::print("{}  {:<8}  {:<7}  {}\n", e.summons_number, e.office, e.step,
+               FormatTimestamp(e.unreachable_at.value_or(e.stepped_at)));
+  }
+  if (list.empty()) fmt::print("No unreachable summonses\n");
+  return Status::Ok();
+}
+
 Status Preview(const Context& ctx, const std::string& kind, const std::string& lang) {
   MUSTER_ASSIGN_OR_RETURN(const notify::Template* t, notify::FindTemplate(kind, lang));
   MUSTER_ASSIGN_OR_RETURN(notify::Rendered r, notify::Render(*t, notify::SampleParams()));
@@ -185,12 +207,24 @@ void AddNotifyCommands(CLI::App& app, Context& ctx, int& exit_code) {
     WithStore(ctx, exit_code, [&](Store& store, const Policy&) { return Show(ctx, store, *show_id); });
   });
 
+  auto* unreachable =
+      notify->add_subcommand("unreachable", "summonses that no step of the [escalation] ladder reached");
+  auto office = std::make_shared<std::string>();
+  unreachable->add_option("--office", *office, "of this office (default: every office)");
+  unreachable->callback([&ctx, &exit_code, office] {
+    WithStore(ctx, exit_code, [&](Store& store, const Policy& policy) -> Status {
+      MUSTER_ASSIGN_OR_RETURN(
+          auto app, app::App::Build(store, policy, ctx.clock, {.load_ledger = [&ctx] { return ctx.LoadLedger(); }}));
+      return Unreachable(ctx, *app, *office);
+    });
+  });
+
   auto* preview = notify->add_subcommand("preview", "print a template filled with sample values");
   auto kind = std::make_shared<std::string>();
   auto lang = std::make_shared<std::string>("en");
   preview
       ->add_option("KIND", *kind,
-                   "summons_delivered, restriction_imposed, restriction_lifted, appeal_granted, "
+                   "summons_delivered, summons_reminder, restriction_imposed, restriction_lifted, appeal_granted, "
                    "appeal_denied, correction_approved, correction_rejected")
       ->required();
   preview->add_option("--lang", *lang, "en or ru")->capture_default_str();

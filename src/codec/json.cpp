@@ -258,4 +258,24 @@ nlohmann::json ToJson(const DistrictRow& r) {
           {"restrictions_active", r.restrictions_active}};
 }
 
+nlohmann::json ToJson(const Notification& n) {
+  return {{"id", n.id},
+          {"summons_number", n.summons_number},
+          {"channel", NotificationChannelName(n.channel)},
+          {"template", n.templ},
+          {"lang", n.lang},
+          {"status", NotificationStatusName(n.status)},
+          {"attempts", n.attempts},
+          {"reason", n.reason},
+          {"created_at", FormatTimestamp(n.created_at)},
+          {"updated_at", FormatTimestamp(n.updated_at)}};
+}
+
+nlohmann::json ToJson(const Escalation& e) {
+  return {{"summons_number", e.summons_number},
+          {"office", e.office},
+          {"last_step", e.step},
+          {"unreachable_at", FormatTimestamp(e.unreachable_at.value_or(e.stepped_at))}};
+}
+
 }  // namespace muster

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "core/json_writer.hpp"
+#include "core/notification.hpp"
 #include "core/person.hpp"
 #include "core/policy.hpp"
 #include "core/summons.hpp"
@@ -34,6 +35,10 @@ nlohmann::json ToJson(const CorrectionRequest& request);
 nlohmann::json ToJson(const Funnel& funnel);
 nlohmann::json ToJson(const TimelineDay& day);
 nlohmann::json ToJson(const DistrictRow& row);
+// A message as officers and citizens read it: never its address or its placeholder values.
+nlohmann::json ToJson(const Notification& notification);
+// An unreachable summons (its escalation's last step and when none was left).
+nlohmann::json ToJson(const Escalation& escalation);
 
 // The same JSON as ToJson(summons).dump() and ToJson(summons, policy, office_timezone).dump(),
 // byte for byte, through the appending writer: for the hot answers (the citizen's cabinet).

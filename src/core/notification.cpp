@@ -8,12 +8,14 @@ std::string_view NotificationChannelName(NotificationChannel channel) {
       return "email";
     case NotificationChannel::kWebhook:
       return "webhook";
+    case NotificationChannel::kPaper:
+      return "paper";
   }
   return "email";
 }
 
 std::optional<NotificationChannel> ParseNotificationChannel(std::string_view name) {
-  for (auto c : {NotificationChannel::kEmail, NotificationChannel::kWebhook}) {
+  for (auto c : {NotificationChannel::kEmail, NotificationChannel::kWebhook, NotificationChannel::kPaper}) {
     if (NotificationChannelName(c) == name) return c;
   }
   return std::nullopt;

@@ -9,6 +9,10 @@
 //     └──────(next_attempt_at)──── temporary-failure
 //
 // A `sending` message whose lease ran out (its dispatcher died) is taken up again.
+//
+// A message of channel `paper` is the print queue's entry for a paper summons (the escalation's
+// last step, notify/escalation.hpp): no dispatcher sends it; the print queue renders it and
+// records its fate with the same statuses.
 #pragma once
 
 #include <cstdint>
@@ -20,8 +24,8 @@
 
 namespace muster {
 
-enum class NotificationChannel { kEmail, kWebhook };
-std::string_view NotificationChannelName(NotificationChannel channel);  // "email", "webhook"
+enum class NotificationChannel { kEmail, kWebhook, kPaper };
+std::string_view NotificationChannelName(NotificationChannel channel);  // "email", "webhook", "paper"
 std::optional<NotificationChannel> ParseNotificationChannel(std::string_view name);
 
 enum class NotificationStatus { kQueued, kSending, kDelivered, kTemporaryFailure, kPermanentFailure };
@@ -38,7 +42,7 @@ struct Notification {
   std::string templ;  // the template's kind, e.g. "summons_delivered" (notify/templates.hpp)
   int template_version = 1;
   std::string lang;     // "en", "ru"
-  std::string address;  // an e-mail address, or the phone number a webhook is told
+  std::string address;  // an e-mail address, the phone number a webhook is told, or a postal address
   std::string params;   // the template's placeholder values, a JSON object of strings
   NotificationStatus status = NotificationStatus::kQueued;
   int attempts = 0;  // attempts finished (NotificationPort::Finish)
@@ -57,6 +61,18 @@ struct NotificationAttempt {
   Timestamp at;
   NotificationStatus outcome = NotificationStatus::kDelivered;  // delivered or a failure
   std::string answer;  // the server's answer ("250 2.0.0 OK", "connection refused", "HTTP 503")
+};
+
+// Where the escalation of an unopened summons has got to (notify/escalation.hpp): the last step
+// of the policy's [escalation] ladder taken, and when; `unreachable_at` once no step was left.
+struct Escalation {
+  int64_t summons_id = 0;
+  std::string summons_number;
+  std::string office;
+  int64_t person_id = 0;
+  std::string step;      // a ladder step ("email", "sms", "paper"); "" before any (the delivery)
+  Timestamp stepped_at;  // when that step was taken (the delivery's time before any)
+  std::optional<Timestamp> unreachable_at;
 };
 
 }  // namespace muster

@@ -30,6 +30,27 @@ int ParseClock(TomlReader& r, const toml::table& root, std::string_view path, co
 
 }  // namespace
 
+std::string_view EscalationStepName(EscalationStep step) {
+  switch (step) {
+    case EscalationStep::kAccount:
+      return "account";
+    case EscalationStep::kEmail:
+      return "email";
+    case EscalationStep::kSms:
+      return "sms";
+    case EscalationStep::kPaper:
+      return "paper";
+  }
+  return "account";
+}
+
+std::optional<EscalationStep> ParseEscalationStep(std::string_view name) {
+  for (auto s : {EscalationStep::kAccount, EscalationStep::kEmail, EscalationStep::kSms, EscalationStep::kPaper}) {
+    if (EscalationStepName(s) == name) return s;
+  }
+  return std::nullopt;
+}
+
 bool Policy::IsFitnessCategory(std::string_view f) const { return Contains(fitness_categories, f); }
 bool Policy::IsDefermentKind(std::string_view k) const { return Contains(deferment_kinds, k); }
 bool Policy::IsCampaignKind(std::string_view k) const { return age.find(k) != age.end(); }
@@ -186,6 +207,28 @@ Result<Policy> ParsePolicy(std::string_view toml_text, std::string_view source) 
             "is before schedule.first_appointment");
   }
   r.Read("schedule.skip_weekends", policy.skip_weekends);
+
+  if (root.at_path("escalation").node() != nullptr) {
+    if (r.Read("escalation.unread_days", policy.escalation.unread_days) && policy.escalation.unread_days < 1) {
+      r.Error("escalation.unread_days", root.at_path("escalation.unread_days").node(), "must be at least 1");
+    }
+    std::vector<std::string> ladder;
+    if (r.Read("escalation.ladder", ladder)) {
+      const toml::node* node = root.at_path("escalation.ladder").node();
+      if (ladder.empty()) r.Error("escalation.ladder", node, "names no step");
+      for (const std::string& name : ladder) {
+        std::optional<EscalationStep> step = ParseEscalationStep(name);
+        if (!step) {
+          r.Error("escalation.ladder", node, fmt::format("'{}' is not a step: account, email, sms or paper", name));
+        } else if (std::find(policy.escalation.ladder.begin(), policy.escalation.ladder.end(), *step) !=
+                   policy.escalation.ladder.end()) {
+          r.Error("escalation.ladder", node, fmt::format("'{}' is named twice", name));
+        } else {
+          policy.escalation.ladder.push_back(*step);
+        }
+      }
+    }
+  }
 
   MUSTER_RETURN_IF_ERROR(r.Finish());
   return policy;

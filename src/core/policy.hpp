@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,21 @@ enum class LeapDayBirthday { kFeb28, kMar1 };
 struct RestrictionRule {
   std::string kind;    // "exit_ban", "driving", ...
   int after_days = 0;  // days after the no-show before it takes effect
+};
+
+// A rung of the escalation ladder: where an unopened summons is told again. `account` is the
+// personal account itself (the delivery); `sms` is the webhook's channel, to the person's phone.
+enum class EscalationStep { kAccount, kEmail, kSms, kPaper };
+std::string_view EscalationStepName(EscalationStep step);  // "account", "email", "sms", "paper"
+std::optional<EscalationStep> ParseEscalationStep(std::string_view name);
+
+// [escalation]: a summons delivered and not opened within unread_days of its last step goes out
+// again through the next step of the ladder (the delivery is the ladder's first step); with no
+// step left it is unreachable. Off when the policy has no [escalation].
+struct EscalationRule {
+  int unread_days = 0;
+  std::vector<EscalationStep> ladder;
+  bool enabled() const { return ladder.size() > 1; }
 };
 
 struct AgeRange {
@@ -49,6 +65,8 @@ struct Policy {
   int first_appointment_minutes = 9 * 60;  // office-local minutes after midnight
   int last_appointment_minutes = 17 * 60;
   bool skip_weekends = true;
+
+  EscalationRule escalation;
 
   bool IsFitnessCategory(std::string_view f) const;
   bool IsDefermentKind(std::string_view k) const;

@@ -46,6 +46,21 @@ TEST(PolicyTest, DefaultPolicyLoads) {
   EXPECT_TRUE(p.IsDefermentKind("study"));
   EXPECT_FALSE(p.IsDefermentKind("bribe"));
   EXPECT_EQ(&DefaultPolicy(), &DefaultPolicy());
+  EXPECT_FALSE(p.escalation.enabled());
+}
+
+TEST(PolicyTest, EscalationLadder) {
+  auto parsed = ParsePolicy(
+      Edited("[schedule]",
+             "[escalation]\nunread_days = 3\nladder = [\"account\", \"email\", \"sms\", \"paper\"]\n[schedule]"),
+      "p.toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_EQ(parsed->escalation.unread_days, 3);
+  EXPECT_EQ(parsed->escalation.ladder, (std::vector<EscalationStep>{EscalationStep::kAccount, EscalationStep::kEmail,
+                                                                    EscalationStep::kSms, EscalationStep::kPaper}));
+  EXPECT_TRUE(parsed->escalation.enabled());
+  for (auto step : parsed->escalation.ladder) EXPECT_EQ(ParseEscalationStep(EscalationStepName(step)), step);
+  EXPECT_FALSE(ParseEscalationStep("fax"));
 }
 
 TEST(PolicyTest, VariantsThatAreValid) {
@@ -131,6 +146,21 @@ TEST(PolicyTest, EveryBadKeyIsReportedWithPathAndLine) {
       {"last before first", "last_appointment = \"17:00\"", "last_appointment = \"08:00\"", "last_appointment",
        "schedule.last_appointment: is before schedule.first_appointment"},
       {"missing key", "grace_hours = 24", "", "", "deadline.grace_hours: missing"},
+      {"escalation: unknown step", "[schedule]",
+       "[escalation]\nunread_days = 3\nladder = [\"account\", \"fax\"]\n[schedule]", "ladder",
+       "escalation.ladder: 'fax' is not a step: account, email, sms or paper"},
+      {"escalation: step twice", "[schedule]",
+       "[escalation]\nunread_days = 3\nladder = [\"email\", \"email\"]\n[schedule]", "ladder",
+       "escalation.ladder: 'email' is named twice"},
+      {"escalation: empty ladder", "[schedule]", "[escalation]\nunread_days = 3\nladder = []\n[schedule]", "ladder",
+       "escalation.ladder: names no step"},
+      {"escalation: no days", "[schedule]", "[escalation]\nladder = [\"account\"]\n[schedule]", "",
+       "escalation.unread_days: missing"},
+      {"escalation: zero days", "[schedule]", "[escalation]\nunread_days = 0\nladder = [\"account\"]\n[schedule]",
+       "unread_days", "escalation.unread_days: must be at least 1"},
+      {"escalation: unknown key", "[schedule]",
+       "[escalation]\nunread_days = 3\nladder = [\"account\"]\nretries = 2\n[schedule]", "retries",
+       "escalation.retries: unknown key"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);

@@ -34,11 +34,11 @@ using nlohmann::json;
 constexpr std::string_view kKeyPrefix = "MUSTER-PSEUDONYM-KEY+";
 // Payload members whose string values stay in clear: identifiers, codes, states and times that
 // the services write (leaf.hpp). Sorted, for binary search.
-constexpr std::array<std::string_view, 22> kClearKeys = {
-    "appeal_id",   "appear_at",  "appeared_at",  "approved_by",    "campaign_id",    "correction_id",
-    "deadline",    "decision",   "deferment_id", "delivered_at",   "effective_at",   "field",
-    "kind",        "number",     "office",       "override_id",    "restriction_id", "state",
-    "summons",     "summons_sha256", "until",    "viewed_at",
+constexpr std::array<std::string_view, 26> kClearKeys = {
+    "appeal_id", "appear_at",      "appeared_at",  "approved_by",  "campaign_id",    "channel", "correction_id",
+    "deadline",  "decision",       "deferment_id", "delivered_at", "effective_at",   "field",   "kind",
+    "last_step", "number",         "office",       "override_id",  "restriction_id", "state",   "step",
+    "summons",   "summons_sha256", "template",     "until",        "viewed_at",
 };
 static_assert(std::is_sorted(kClearKeys.begin(), kClearKeys.end()));
 

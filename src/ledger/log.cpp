@@ -344,10 +344,33 @@ Result<Receipt> Ledger::DeliveryReceipt(Tx& tx, std::string_view number, const n
   std::string missing = fmt::format("summons {} has no delivery recorded in the ledger", number);
   MUSTER_ASSIGN_OR_RETURN(std::optional<Event> delivery, tx.events().FindFirst(number, "summons.delivered"));
   if (!delivery) return Status::NotFound(missing);
-  MUSTER_ASSIGN_OR_RETURN(std::optional<LedgerTile> tile, tx.ledger().FindLeafTile(delivery->seq));
-  if (!tile || tile->last_seq < delivery->seq) return Status::NotFound(missing);
+  return EventReceipt(tx, *delivery, document, missing);
+}
+
+Result<Receipt> Ledger::NotificationReceipt(Tx& tx, std::string_view number, int64_t notification_id,
+                                            const nlohmann::json& document) const {
+  MUSTER_RETURN_IF_ERROR(AppendPending(tx).status());
+  std::string missing =
+      fmt::format("summons {} has no final status of notification {} in the ledger", number, notification_id);
+  // A summons has a handful of events: its issue, delivery, opening, messages, appearance.
+  MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, tx.events().ListAbout({std::string(number)}, 1000));
+  for (const Event& e : events) {
+    if (e.type != "notification.sent" && e.type != "notification.failed") continue;
+    auto payload = nlohmann::json::parse(e.payload, nullptr, /*allow_exceptions=*/false);
+    auto id = payload.is_object() ? payload.find("notification") : payload.end();
+    if (payload.is_object() && id != payload.end() && *id == notification_id) {
+      return EventReceipt(tx, e, document, missing);
+    }
+  }
+  return Status::NotFound(missing);
+}
+
+Result<Receipt> Ledger::EventReceipt(Tx& tx, const Event& event, const nlohmann::json& document,
+                                     const std::string& missing) const {
+  MUSTER_ASSIGN_OR_RETURN(std::optional<LedgerTile> tile, tx.ledger().FindLeafTile(event.seq));
+  if (!tile || tile->last_seq < event.seq) return Status::NotFound(missing);
   MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, TileEvents(tx, *tile));
-  auto at = std::find_if(events.begin(), events.end(), [&](const Event& e) { return e.seq == delivery->seq; });
+  auto at = std::find_if(events.begin(), events.end(), [&](const Event& e) { return e.seq == event.seq; });
   if (at == events.end()) return Status::NotFound(missing);
   uint64_t index = tile->id.index * kLedgerTileWidth + static_cast<uint64_t>(at - events.begin());
   MUSTER_ASSIGN_OR_RETURN(LedgerHead head, tx.ledger().Head());

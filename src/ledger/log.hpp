@@ -151,6 +151,11 @@ class Ledger {
   // leaf and an inclusion proof against the latest checkpoint, written first when none covers
   // the leaf. `tx` must be a write transaction.
   Result<Receipt> DeliveryReceipt(Tx& tx, std::string_view number, const nlohmann::json& document) const;
+  // The same for the event that recorded the final status of message `notification_id` about
+  // summons `number` (notify/proof.hpp: notification.sent or notification.failed): proof that
+  // it was sent at the leaf's time through the leaf's channel. NotFound when there is none.
+  Result<Receipt> NotificationReceipt(Tx& tx, std::string_view number, int64_t notification_id,
+                                      const nlohmann::json& document) const;
 
   // Leaves [from, to) of the log (to at most its size), each recomputed from its event and
   // checked against its tile hash: Corruption naming the event that no longer matches, or the
@@ -160,6 +165,9 @@ class Ledger {
  private:
   class Appending;
   Result<StoredCheckpoint> StoreCheckpoint(Tx& tx, uint64_t size, const Hash& root) const;
+  // The receipt of `event`, appended already; NotFound(`missing`) when its leaf is not found.
+  Result<Receipt> EventReceipt(Tx& tx, const Event& event, const nlohmann::json& document,
+                               const std::string& missing) const;
 
   SignerKey signer_;
   PseudonymKey pseudonyms_;

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "notify/proof.hpp"
+
 namespace muster::notify {
 
 std::chrono::milliseconds Backoff(int attempts, const DispatcherOptions& o) {
@@ -77,7 +79,14 @@ Result<DispatchCounts> Dispatcher::Batch() {
         outcome.next_attempt_at = outcome.at + Backoff(n.attempts + 1, options_);
       }
     }
-    Status st = writes_.Write([&](Tx& tx) { return tx.notifications().Finish(n.id, options_.owner, outcome); });
+    // The final status and its event (notify/proof.hpp) commit together; their leaf is appended
+    // as a bulk batch's are.
+    Status st = writes_.Write(
+        [&](Tx& tx) -> Status {
+          MUSTER_RETURN_IF_ERROR(tx.notifications().Finish(n.id, options_.owner, outcome));
+          return RecordFinalStatus(tx, n, outcome.status, outcome.at, n.attempts + 1, kDispatcherActor);
+        },
+        WritePath::Kind::kBulk);
     if (st.IsFailedPrecondition()) {
       ++counts.lost_leases;
       continue;

@@ -1,7 +1,8 @@
 // The dispatcher: claims a batch of due notifications under a lease (NotificationPort::Claim),
 // renders each with its template, sends it through its channel and records the attempt
 // (NotificationPort::Finish), one write per message so that a crash repeats at most the message
-// being sent. Only the channels it was given are claimed: without [smtp] the e-mails stay queued.
+// being sent. A final status is recorded with its event (notify/proof.hpp) in the same write. Only the channels it was
+// given are claimed: without [smtp] the e-mails stay queued.
 //
 // A temporary failure is tried again after Backoff(attempts); after max_attempts it becomes a
 // permanent failure. A message whose template cannot be rendered fails permanently.
@@ -23,6 +24,9 @@
 #include "store/write_path.hpp"
 
 namespace muster::notify {
+
+// Who the events of a message's final status (notify/proof.hpp) name as the actor.
+inline constexpr std::string_view kDispatcherActor = "system:notify";
 
 struct DispatcherOptions {
   std::string owner;  // the lease holder's name: unique among running dispatchers

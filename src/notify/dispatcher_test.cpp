@@ -46,8 +46,10 @@ class DispatcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(db_.status().ok()) << db_.status().ToString();
-    Status st =
-        db_.store().Write([](Tx& tx) { return tx.persons().Upsert(testing::TestPerson("12345678964")).status(); });
+    Status st = db_.store().Write([](Tx& tx) -> Status {
+      MUSTER_RETURN_IF_ERROR(tx.persons().Upsert(testing::TestPerson("12345678964")).status());
+      return tx.summonses().Insert(testing::TestSummons(1, "26-00000001-5", "12345678964", kT0));
+    });
     ASSERT_TRUE(st.ok()) << st.ToString();
   }
 
@@ -110,6 +112,24 @@ TEST_F(DispatcherTest, SendsWhatIsDueOnItsChannelsAndRecordsEachAttempt) {
   // Delivered once: the next pass sends nothing.
   ASSERT_TRUE(d.Pass().ok());
   EXPECT_EQ(smtp->sent.size(), 1u);
+  // The sending is an event of the summons, with its channel and the summons document's hash,
+  // never the address.
+  std::vector<Event> events;
+  ASSERT_TRUE(db_.store()
+                  .Read([&](Tx& tx) -> Status {
+                    MUSTER_ASSIGN_OR_RETURN(events, tx.events().List(0, 10));
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type, "notification.sent");
+  EXPECT_EQ(events[0].subject, "26-00000001-5");
+  EXPECT_EQ(events[0].at, kT0);
+  EXPECT_EQ(events[0].actor, kDispatcherActor);
+  EXPECT_NE(events[0].payload.find(fmt::format(R"("channel":"email","notification":{})", email)), std::string::npos)
+      << events[0].payload;
+  EXPECT_NE(events[0].payload.find(R"("summons_sha256":")"), std::string::npos) << events[0].payload;
+  EXPECT_EQ(events[0].payload.find("example.org"), std::string::npos) << events[0].payload;
 }
 
 TEST_F(DispatcherTest, RetriesTemporaryFailuresWithBackoffThenGivesUp) {

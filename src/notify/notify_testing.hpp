@@ -1,6 +1,6 @@
 // For the notify tests only: a fresh, migrated SQLite file in the temporary folder, named after
 // the running test and removed with the object, holding office D01 ("Central office", Moscow);
-// and a person of that office.
+// a person of that office, and a summons.
 #pragma once
 
 #include <fmt/format.h>
@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "core/summons.hpp"
 #include "store/open.hpp"
 #include "store/write_path.hpp"
 
@@ -27,6 +28,25 @@ inline Person TestPerson(std::string national_id, std::string given_name = "Ivan
   p.category = "conscript";
   p.fitness = "A";
   return p;
+}
+
+// Summons `id`, `number`, of office D01 to `national_id`, issued and delivered at `at`, due on
+// 2027-01-15.
+inline Summons TestSummons(int64_t id, std::string number, std::string national_id, Timestamp at) {
+  Summons s;
+  s.id = id;
+  s.number = std::move(number);
+  s.national_id = std::move(national_id);
+  s.office = "D01";
+  s.kind = "conscription";
+  s.appear_at = *ParseTimestamp("2027-01-15T06:00:00Z");
+  s.place = "Room 4";
+  s.purpose = "Medical board";
+  s.state = SummonsState::kDelivered;
+  s.issued_at = at;
+  s.issued_by = "officer:olga";
+  s.delivered_at = at;
+  return s;
 }
 
 class TempStore {

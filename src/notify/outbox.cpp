@@ -7,12 +7,23 @@
 #include <nlohmann/json.hpp>
 
 #include "core/time.hpp"
+#include "notify/escalation.hpp"
 
 namespace muster::notify {
 namespace {
 
-const std::vector<std::string> kEventTypes = {"summons.delivered", "restriction.imposed", "restriction.lifted",
-                                              "appeal.decided",    "person.corrected",    "person.correction_rejected"};
+const std::vector<std::string> kEventTypes = {"summons.delivered",         "summons.escalated", "restriction.imposed",
+                                              "restriction.lifted",        "appeal.decided",    "person.corrected",
+                                              "person.correction_rejected"};
+
+// The string member `key` of an event's payload; nullopt when it has none.
+std::optional<std::string> PayloadString(const Event& e, std::string_view key) {
+  auto payload = nlohmann::json::parse(e.payload, nullptr, /*allow_exceptions=*/false);
+  if (!payload.is_object()) return std::nullopt;
+  auto it = payload.find(key);
+  if (it == payload.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
 
 std::string LocalTime(Timestamp t, const Office& office) {
   return fmt::format("{} ({})", FormatLocalTime(t, office.timezone), office.timezone);
@@ -22,17 +33,15 @@ std::string LocalTime(Timestamp t, const Office& office) {
 
 std::optional<std::string_view> TemplateFor(const Event& e) {
   if (e.type == "summons.delivered") return "summons_delivered";
+  if (e.type == "summons.escalated") return "summons_reminder";
   if (e.type == "restriction.imposed") return "restriction_imposed";
   if (e.type == "restriction.lifted") return "restriction_lifted";
   if (e.type == "person.corrected") return "correction_approved";
   if (e.type == "person.correction_rejected") return "correction_rejected";
   if (e.type == "appeal.decided") {
-    auto payload = nlohmann::json::parse(e.payload, nullptr, /*allow_exceptions=*/false);
-    if (!payload.is_object()) return std::nullopt;
-    auto decision = payload.find("decision");
-    if (decision == payload.end() || !decision->is_string()) return std::nullopt;
-    if (*decision == "granted") return "appeal_granted";
-    if (*decision == "denied") return "appeal_denied";
+    std::optional<std::string> decision = PayloadString(e, "decision");
+    if (decision == "granted") return "appeal_granted";
+    if (decision == "denied") return "appeal_denied";
   }
   return std::nullopt;
 }
@@ -60,12 +69,24 @@ std::string NewMessageId(int64_t event_seq, NotificationChannel channel) {
   return fmt::format("<n{}.{}.{}@muster>", event_seq, NotificationChannelName(channel), hex);
 }
 
+std::optional<NotificationChannel> EscalatedChannel(const Event& event) {
+  if (event.type != "summons.escalated") return std::nullopt;
+  std::optional<std::string> name = PayloadString(event, "step");
+  std::optional<EscalationStep> step = name ? ParseEscalationStep(*name) : std::nullopt;
+  return step ? ChannelOfStep(*step) : std::nullopt;
+}
+
 std::vector<Notification> NotificationsFor(const Event& event, std::string_view templ, const Person& person,
                                            const Params& params, std::string_view lang, Timestamp now) {
   std::vector<Notification> out;
   if (person.status == PersonStatus::kDeceased) return out;
+  // An escalation's step goes through its one channel; anything else through every channel the
+  // person has but paper.
+  const bool escalated = event.type == "summons.escalated";
+  const std::optional<NotificationChannel> only = EscalatedChannel(event);
+  if (escalated && !only) return out;
   auto add = [&](NotificationChannel channel, const std::string& address) {
-    if (address.empty()) return;
+    if (address.empty() || (only ? channel != *only : channel == NotificationChannel::kPaper)) return;
     Notification n;
     n.event_seq = event.seq;
     auto number = params.find("summons_number");
@@ -85,6 +106,7 @@ std::vector<Notification> NotificationsFor(const Event& event, std::string_view 
   };
   add(NotificationChannel::kEmail, person.email);
   add(NotificationChannel::kWebhook, person.phone);
+  add(NotificationChannel::kPaper, person.address);
   return out;
 }
 

@@ -7,6 +7,8 @@
 //
 //   event                          template
 //   summons.delivered              summons_delivered
+//   summons.escalated              summons_reminder, on the escalation step's one channel
+//                                  (notify/escalation.hpp; `paper`: the print queue's entry)
 //   restriction.imposed / lifted   restriction_imposed / restriction_lifted
 //   appeal.decided                 appeal_granted / appeal_denied
 //   person.corrected               correction_approved
@@ -45,8 +47,12 @@ Params ParamsFor(const Person& person, const Office& office, const Summons* summ
 // that every attempt at the message carries it.
 std::string NewMessageId(int64_t event_seq, NotificationChannel channel);
 
-// The notifications `event` queues for `person`, one per channel the person has; none for a
-// person who is deceased.
+// The channel of an escalation's step (summons.escalated); nullopt for any other event.
+std::optional<NotificationChannel> EscalatedChannel(const Event& event);
+
+// The notifications `event` queues for `person`, one per channel the person has (e-mail, the
+// webhook), or for summons.escalated the one on its step's channel (paper: to the registered
+// address); none for a person who is deceased.
 std::vector<Notification> NotificationsFor(const Event& event, std::string_view templ, const Person& person,
                                            const Params& params, std::string_view lang, Timestamp now);
 

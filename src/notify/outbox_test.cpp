@@ -25,20 +25,7 @@ class OutboxTest : public ::testing::Test {
         if (i == 1) p.phone = "+79990000001";
         if (i == 3) p.status = PersonStatus::kDeceased;
         MUSTER_RETURN_IF_ERROR(tx.persons().Upsert(p).status());
-        Summons s;
-        s.id = i;
-        s.number = Number(i);
-        s.national_id = p.national_id;
-        s.office = "D01";
-        s.kind = "conscription";
-        s.appear_at = *ParseTimestamp("2027-01-15T06:00:00Z");
-        s.place = "Room 4";
-        s.purpose = "Medical board";
-        s.state = SummonsState::kDelivered;
-        s.issued_at = kT0;
-        s.issued_by = "officer:olga";
-        s.delivered_at = kT0;
-        MUSTER_RETURN_IF_ERROR(tx.summonses().Insert(s));
+        MUSTER_RETURN_IF_ERROR(tx.summonses().Insert(testing::TestSummons(i, Number(i), p.national_id, kT0)));
       }
       return Status::Ok();
     });

@@ -6,6 +6,10 @@ bool AddNotificationSubscribers(events::Runner& runner, WritePath& writes, const
                                 const Deployment& deployment, OutboxOptions outbox, DispatcherOptions dispatcher) {
   runner.Add(std::make_unique<Outbox>(writes, clock, policy, std::move(outbox)),
              {.every = kOutboxPoll, .on_commit = true});
+  if (policy.escalation.enabled()) {
+    runner.Add(std::make_unique<EscalationSubscriber>(std::make_unique<Escalator>(writes, clock, policy)),
+               {.every = kEscalationPoll});
+  }
   auto channels = ChannelsOf(deployment, clock);
   if (channels.empty()) return false;
   runner.Add(

@@ -42,6 +42,24 @@ constexpr Template kTemplates[] = {
      "Откройте личный кабинет, чтобы прочитать повестку и скачать квитанцию о её вручении. Если вы считаете "
      "повестку ошибочной (болезнь, отсрочка, другое лицо), вы можете подать жалобу в личном кабинете на "
      "странице повестки до {deadline}." MUSTER_DELIVERY_NOTE_RU},
+    {"summons_reminder", "en", 1, "Reminder: a summons is waiting in your personal account (summons {summons_number})",
+     "Dear {given_name},\n\n"
+     "A summons, number {summons_number}, from {office_name} ({office_region}) has been waiting in your personal "
+     "account and has not been opened yet.\n\n"
+     "Appointment: {appear_at}, {place}, {office_name}.\n"
+     "Deadline for appearing or appealing: {deadline}.\n\n"
+     "Open your personal account to read the summons. If you believe the summons is wrong (illness, a "
+     "deferment, another person), you can file an appeal in your personal account, on the summons's page, "
+     "before {deadline}." MUSTER_DELIVERY_NOTE_EN},
+    {"summons_reminder", "ru", 1, "Напоминание: в личном кабинете вас ожидает повестка (№ {summons_number})",
+     "Здравствуйте, {given_name}!\n\n"
+     "В вашем личном кабинете размещена повестка № {summons_number} от {office_name} ({office_region}), и она "
+     "ещё не открыта.\n\n"
+     "Явка: {appear_at}, {place}, {office_name}.\n"
+     "Крайний срок явки или подачи жалобы: {deadline}.\n\n"
+     "Откройте личный кабинет, чтобы прочитать повестку. Если вы считаете повестку ошибочной (болезнь, "
+     "отсрочка, другое лицо), вы можете подать жалобу в личном кабинете на странице повестки до "
+     "{deadline}." MUSTER_DELIVERY_NOTE_RU},
     {"restriction_imposed", "en", 1, "A new notice in your personal account (summons {summons_number})",
      "Dear {given_name},\n\n"
      "A restriction related to summons {summons_number} from {office_name} has been recorded. What it is and "

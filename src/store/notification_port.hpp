@@ -84,6 +84,21 @@ class NotificationPort {
   virtual Result<std::vector<NotificationAttempt>> Attempts(int64_t id) = 0;
   // How many messages are in each status, for the statuses that have any, by status name.
   virtual Result<std::vector<std::pair<NotificationStatus, int64_t>>> CountByStatus() = 0;
+
+  // The escalation of unopened summonses (notify/escalation.hpp).
+  //
+  // The summonses delivered and not opened, not unreachable, whose last escalation step (their
+  // delivery, before any) was taken at or before `stepped_before`: by summons id, those above
+  // `after_summons_id`, at most `limit`. One with no step yet has step "" and stepped_at its
+  // delivery.
+  virtual Result<std::vector<Escalation>> ListUnopened(Timestamp stepped_before, int64_t after_summons_id,
+                                                       size_t limit) = 0;
+  // Records the step `e` took for its summons (made the first time, replaced after).
+  virtual Status SetEscalation(const Escalation& e) = 0;
+  // The unreachable summonses of `office` (of every office when nullopt), by summons id, those
+  // above `after_summons_id`, at most `limit` (all when 0).
+  virtual Result<std::vector<Escalation>> ListUnreachable(const std::optional<std::string>& office,
+                                                          int64_t after_summons_id, size_t limit) = 0;
 };
 
 }  // namespace muster

@@ -319,7 +319,7 @@ def storage_failure(tmp):
         st, _, _, _ = issue(persons[0])
         check(st == 201, f"a summons while there is room: {st}")
         filler = os.path.join(mnt, "filler")
-        with open(filler, "wb") as f:
+        with open(filler, "wb", buffering=0) as f:  # unbuffered: nothing left to fail at close
             try:
                 while True:
                     f.write(b"\0" * 65536)

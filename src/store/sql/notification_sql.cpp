@@ -41,6 +41,16 @@ Notification ReadNotification(const Row& r) {
   return n;
 }
 
+Escalation ReadEscalation(const Row& r) {
+  return Escalation{.summons_id = r.Int(0),
+                    .summons_number = r.Text(1),
+                    .office = r.Text(2),
+                    .person_id = r.Int(3),
+                    .step = r.Text(4),
+                    .stepped_at = FromMillis(r.Int(5)),
+                    .unreachable_at = OptTime(r, 6)};
+}
+
 int64_t Limit(size_t limit) { return limit ? static_cast<int64_t>(limit) : std::numeric_limits<int64_t>::max(); }
 
 }  // namespace
@@ -171,6 +181,51 @@ Result<std::vector<std::pair<NotificationStatus, int64_t>>> SqlNotifications::Co
                                   })
                              .status());
   return out;
+}
+
+Result<std::vector<Escalation>> SqlNotifications::ListUnopened(Timestamp stepped_before, int64_t after_summons_id,
+                                                               size_t limit) {
+  // Along the index of the summonses due to appear (summonses_due, whose WHERE clause is repeated
+  // word for word), in id order.
+  Args args;
+  args.Add(Millis(stepped_before)).Add(after_summons_id).Add(Limit(limit));
+  return Collect<Escalation>(
+      conn_,
+      "SELECT s.id, s.number, s.office, s.person_id, COALESCE(e.step, ''), COALESCE(e.stepped_at, s.delivered_at), "
+      "e.unreachable_at FROM summonses s LEFT JOIN escalations e ON e.summons_id = s.id "
+      "WHERE s.state IN ('delivered', 'viewed') AND s.state = 'delivered' AND s.viewed_at IS NULL AND s.id > $2 "
+      "AND e.unreachable_at IS NULL AND COALESCE(e.stepped_at, s.delivered_at) <= $1 ORDER BY s.id LIMIT $3",
+      args, ReadEscalation);
+}
+
+Status SqlNotifications::SetEscalation(const Escalation& e) {
+  Args args;
+  args.Add(e.summons_id).Add(e.summons_number).Add(e.office).Add(e.person_id).Add(e.step).Add(Millis(e.stepped_at));
+  args.Add(OptMillis(e.unreachable_at));
+  return conn_
+      .Run(
+          "INSERT INTO escalations (summons_id, summons_number, office, person_id, step, stepped_at, unreachable_at) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (summons_id) DO UPDATE SET step = excluded.step, "
+          "stepped_at = excluded.stepped_at, unreachable_at = excluded.unreachable_at",
+          args)
+      .status();
+}
+
+Result<std::vector<Escalation>> SqlNotifications::ListUnreachable(const std::optional<std::string>& office,
+                                                                  int64_t after_summons_id, size_t limit) {
+  Args args;
+  if (office) {
+    args.Add(*office);
+  } else {
+    args.Null();
+  }
+  args.Add(after_summons_id).Add(Limit(limit));
+  return Collect<Escalation>(
+      conn_,
+      "SELECT summons_id, summons_number, office, person_id, step, stepped_at, unreachable_at FROM escalations "
+      "WHERE unreachable_at IS NOT NULL AND (CAST($1 AS TEXT) IS NULL OR office = CAST($1 AS TEXT)) AND "
+      "summons_id > $2 ORDER BY summons_id LIMIT $3",
+      args, ReadEscalation);
 }
 
 }  // namespace muster::sql

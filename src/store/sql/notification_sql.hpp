@@ -19,6 +19,11 @@ class SqlNotifications final : public NotificationPort {
   Result<std::vector<Notification>> List(const NotificationFilter& filter) override;
   Result<std::vector<NotificationAttempt>> Attempts(int64_t id) override;
   Result<std::vector<std::pair<NotificationStatus, int64_t>>> CountByStatus() override;
+  Result<std::vector<Escalation>> ListUnopened(Timestamp stepped_before, int64_t after_summons_id,
+                                               size_t limit) override;
+  Status SetEscalation(const Escalation& e) override;
+  Result<std::vector<Escalation>> ListUnreachable(const std::optional<std::string>& office, int64_t after_summons_id,
+                                                  size_t limit) override;
 
  private:
   Connection& conn_;
