@@ -25,6 +25,7 @@
 #include "http/router.hpp"
 #include "ledger/log.hpp"
 #include "store/store.hpp"
+#include "summons/stoplist_service.hpp"
 
 namespace muster::api {
 
@@ -45,6 +46,7 @@ struct Services {
   size_t campaign_batch = 5000;                        // summonses per transaction of a campaign issue job
   const http::ConnectionStats* connections = nullptr;  // the server's, for /metrics
   const std::string* webhook_secret = nullptr;         // [webhook]'s, for its status callback; 503 without it
+  StopListService* stoplist = nullptr;                 // the border posts' stop-list; 503 without it
 };
 
 struct Call {

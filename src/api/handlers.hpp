@@ -75,6 +75,9 @@ void ReportNotificationStatus(Call& call);
 void PersonNotifications(Call& call);
 void MySummonsNotifications(Call& call);
 void ListUnreachable(Call& call);
+// stoplist.cpp
+void StopListSnapshot(Call& call);
+void StopListDelta(Call& call);
 // ops.cpp
 void Healthz(Call& call);
 void Readyz(Call& call);

@@ -30,6 +30,13 @@ const std::vector<RouteSpec>& Routes() {
   static const std::vector<RouteSpec> routes = {
       {M::kGet, "/api/v1/exit-check/{national_id}", false, kBorder, ExitCheck,
        "May this person leave the country? allow or deny with a reference, never the reason", nullptr, 200},
+      {M::kGet, "/api/v1/stoplist", false, kBorder, StopListSnapshot,
+       "The signed offline stop-list: keyed hashes of everyone barred now or within its validity, for border "
+       "posts (format in docs/deploy.md)",
+       nullptr, 200, nullptr, "application/octet-stream", true},
+      {M::kGet, "/api/v1/stoplist/delta", false, kBorder, StopListDelta,
+       "The signed changes to the stop-list since the one that ends at event `since`", nullptr, 200, "since!:integer",
+       "application/octet-stream", true},
       {M::kGet, "/api/v1/restriction-check/{kind}/{national_id}", false, kAgency, RestrictionCheck,
        "Does a restriction of this kind (one the agency key names) bar this person now? allow or deny with a "
        "reference, never the reason",

@@ -59,6 +59,11 @@ ledger::LedgerKeyPaths Context::LedgerKeyPaths() const {
   return paths;
 }
 
+std::string Context::StopListKeyPath() const {
+  if (!stoplist_key.empty()) return stoplist_key;
+  return fmt::format("{}.stoplist.key", postgres::IsPostgresUrl(db) ? postgres::PostgresDatabaseName(db) : db);
+}
+
 Result<ledger::Ledger> Context::LoadLedger() const { return ledger::Ledger::Load(LedgerKeyPaths(), clock); }
 
 int ExitCode(const Status& status) {

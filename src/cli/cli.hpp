@@ -47,6 +47,7 @@ struct Context {
   std::string actor;        // --as; default "cli:<system user>"
   std::string ledger_key;     // --ledger-key; default "<db>.ledger.key"
   std::string ledger_secret;  // --ledger-secret; default "<db>.ledger.secret"
+  std::string stoplist_key;   // --stoplist-key; default "<db>.stoplist.key"
   bool json = false;
   CliClock clock;
 
@@ -60,6 +61,8 @@ struct Context {
   // The database fit to print: a PostgreSQL URL's password masked as ***.
   std::string DisplayDb() const;
   ledger::LedgerKeyPaths LedgerKeyPaths() const;
+  // The key the stop-list hashes national IDs under (summons/stoplist.hpp).
+  std::string StopListKeyPath() const;
   // The ledger with its keys; FailedPrecondition naming the missing key file.
   Result<ledger::Ledger> LoadLedger() const;
 };
@@ -110,5 +113,6 @@ void AddLifecycleCommands(CLI::App& app, Context& ctx, int& exit_code);
 void AddUserCommands(CLI::App& app, Context& ctx, int& exit_code);
 void AddServeCommand(CLI::App& app, Context& ctx, int& exit_code);
 void AddNotifyCommands(CLI::App& app, Context& ctx, int& exit_code);
+void AddStopListCommands(CLI::App& app, Context& ctx, int& exit_code);
 
 }  // namespace muster::cli

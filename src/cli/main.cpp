@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   app.add_option("--ledger-key", ctx.ledger_key, "the ledger's Ed25519 signing key file (default <db>.ledger.key)");
   app.add_option("--ledger-secret", ctx.ledger_secret,
                  "the ledger's pseudonym (HMAC) key file (default <db>.ledger.secret)");
+  app.add_option("--stoplist-key", ctx.stoplist_key,
+                 "the key the stop-list hashes national IDs under, for border posts (default <db>.stoplist.key)");
 
   int exit_code = kExitOk;
   AddRegistryCommands(app, ctx, exit_code);
@@ -32,6 +34,7 @@ int main(int argc, char** argv) {
   AddUserCommands(app, ctx, exit_code);
   AddServeCommand(app, ctx, exit_code);
   AddNotifyCommands(app, ctx, exit_code);
+  AddStopListCommands(app, ctx, exit_code);
 
   try {
     app.parse(argc, argv);

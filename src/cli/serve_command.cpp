@@ -22,6 +22,7 @@
 #include "events/runner.hpp"
 #include "http/server.hpp"
 #include "notify/subscribers.hpp"
+#include "summons/stoplist_service.hpp"
 
 namespace muster::cli {
 namespace {
@@ -156,6 +157,13 @@ Status Serve(Context& ctx, const ServeArgs& args) {
   services.campaign_batch = args.batch_size;
   services.connections = &connection_stats;
   if (deployment.webhook) services.webhook_secret = &deployment.webhook->secret;
+  // The border posts' stop-list: signed by the ledger's key, national IDs hashed under a key of
+  // its own that the posts hold (made on first start).
+  MUSTER_ASSIGN_OR_RETURN(ledger::SignerKey stoplist_signer,
+                          ledger::ReadSignerKeyFile(ctx.LedgerKeyPaths().signer_key));
+  MUSTER_ASSIGN_OR_RETURN(StopListHashKey stoplist_hash_key, StopListHashKey::ReadOrCreate(ctx.StopListKeyPath()));
+  StopListService stoplist(exit_checks, policy, ctx.clock, stoplist_signer, stoplist_hash_key);
+  services.stoplist = &stoplist;
   api::Api api(services, api_options);
 
   http::Server server(

@@ -230,6 +230,24 @@ Result<Policy> ParsePolicy(std::string_view toml_text, std::string_view source) 
     }
   }
 
+  if (r.Read("stoplist.valid_hours", policy.stoplist.valid_hours) &&
+      (policy.stoplist.valid_hours < 1 || policy.stoplist.valid_hours > 24 * 31)) {
+    r.Error("stoplist.valid_hours", root.at_path("stoplist.valid_hours").node(), "must be from 1 to 744 (31 days)");
+  }
+  std::string when_expired;
+  if (r.Read("stoplist.when_expired", when_expired)) {
+    if (when_expired == "deny") {
+      policy.stoplist.when_expired = WhenExpired::kDeny;
+    } else if (when_expired == "allow") {
+      policy.stoplist.when_expired = WhenExpired::kAllow;
+    } else if (when_expired == "refuse") {
+      policy.stoplist.when_expired = WhenExpired::kRefuse;
+    } else {
+      r.Error("stoplist.when_expired", root.at_path("stoplist.when_expired").node(),
+              "expected \"deny\", \"allow\" or \"refuse\"");
+    }
+  }
+
   MUSTER_RETURN_IF_ERROR(r.Finish());
   return policy;
 }

@@ -39,6 +39,17 @@ struct EscalationRule {
   bool enabled() const { return ladder.size() > 1; }
 };
 
+// What a border post answers from an expired stop-list ([stoplist] when_expired): deny everyone,
+// allow everyone, or refuse to answer until it is synced.
+enum class WhenExpired { kDeny, kAllow, kRefuse };
+
+// [stoplist]: the offline stop-list for border posts. A snapshot or a delta is good for
+// valid_hours from its issue; a post past that answers as when_expired says.
+struct StopListRule {
+  int valid_hours = 24;
+  WhenExpired when_expired = WhenExpired::kRefuse;
+};
+
 struct AgeRange {
   int min = 0;  // inclusive
   int max = 0;  // inclusive
@@ -67,6 +78,7 @@ struct Policy {
   bool skip_weekends = true;
 
   EscalationRule escalation;
+  StopListRule stoplist;
 
   bool IsFitnessCategory(std::string_view f) const;
   bool IsDefermentKind(std::string_view k) const;

@@ -65,6 +65,8 @@ Status CheckNoteCharacters(std::string_view text) {
   return Status::Ok();
 }
 
+}  // namespace
+
 Status WriteFileExclusive(const std::string& path, std::string_view data, mode_t mode, bool exclusive) {
   int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : O_TRUNC);
   int fd = ::open(path.c_str(), flags, mode);
@@ -126,8 +128,6 @@ Result<std::string> ReadKeyText(const std::string& path, bool private_file) {
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
   return text;
 }
-
-}  // namespace
 
 Status CheckKeyName(std::string_view name) {
   if (name.empty()) return Status::InvalidArgument("key name is empty");

@@ -28,6 +28,8 @@
 // note, and a note with no signature of the expected key is rejected.
 #pragma once
 
+#include <sys/types.h>
+
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -92,6 +94,11 @@ Status WriteSignerKeyFile(const std::string& path, const SignerKey& key);
 Result<SignerKey> ReadSignerKeyFile(const std::string& path);
 Status WriteVerifierKeyFile(const std::string& path, const VerifierKey& key);
 Result<VerifierKey> ReadVerifierKeyFile(const std::string& path);
+// What the key files above are written and read with, for other keys: `data` written with
+// `mode` and fsynced (with `exclusive`, AlreadyExists rather than overwrite); the text read
+// without trailing white space, FailedPrecondition when `private_file` and others may read it.
+Status WriteFileExclusive(const std::string& path, std::string_view data, mode_t mode, bool exclusive);
+Result<std::string> ReadKeyText(const std::string& path, bool private_file);
 
 // Signs `text`, which must be a valid note text (non-empty, ends in "\n", UTF-8, no control
 // characters but newline, no blank line at the end), and returns the signed note.

@@ -64,4 +64,17 @@ size_t ExitBanIndex::size() const {
   return bans_.size();
 }
 
+std::optional<Timestamp> ExitBanIndex::Earliest(std::string_view national_id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = bans_.find(Key(national_id));
+  if (it == bans_.end()) return std::nullopt;
+  return it->second.earliest;
+}
+
+void ExitBanIndex::ForEach(const std::function<void(std::string_view, Timestamp)>& fn) const {
+  absl::ReaderMutexLock lock(&mu_);
+  for (const auto& [national_id, entry] : bans_)
+    fn(std::string_view(national_id.data(), national_id.size()), entry.earliest);
+}
+
 }  // namespace muster

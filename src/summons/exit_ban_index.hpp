@@ -9,6 +9,8 @@
 #include <absl/synchronization/mutex.h>
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +33,11 @@ class ExitBanIndex {
   // True when some ban of `national_id` is in effect at `now`.
   bool Barred(std::string_view national_id, Timestamp now) const;
   size_t size() const;
+  // The time the earliest ban of `national_id` bars from; nullopt when it has none.
+  std::optional<Timestamp> Earliest(std::string_view national_id) const;
+  // Calls `fn` with each barred person's national ID and earliest ban, in no order, holding the
+  // index's lock: `fn` must not call back into the index.
+  void ForEach(const std::function<void(std::string_view national_id, Timestamp earliest)>& fn) const;
 
  private:
   struct Ban {

@@ -1,5 +1,6 @@
 #include "summons/exit_check_service.hpp"
 
+#include <absl/container/flat_hash_set.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -133,6 +134,42 @@ Status ExitCheckService::FollowExitBans(bool from_replica) {
     }
     if (events.size() < kPage) return Status::Ok();
   }
+}
+
+int64_t ExitCheckService::ForEachExitBan(const std::function<void(std::string_view, Timestamp)>& fn) const {
+  absl::MutexLock lock(&feed_mu_);  // no change is applied meanwhile
+  indexes_.front()->ForEach(fn);
+  return exit_bans_seq_;
+}
+
+Result<std::vector<std::string>> ExitCheckService::ExitBansChanged(int64_t after, int64_t through, size_t limit) const {
+  constexpr size_t kPage = 10000;
+  static constexpr std::string_view kTypes[] = {"restriction.imposed", "restriction.lifted"};
+  const int64_t since = after;
+  absl::flat_hash_set<std::string> seen;
+  std::vector<std::string> changed;
+  while (after < through) {
+    std::vector<Event> events;
+    MUSTER_RETURN_IF_ERROR(store_.Read([&](Tx& tx) {
+      MUSTER_ASSIGN_OR_RETURN(events, tx.events().ListOfTypes(after, kTypes, kPage));
+      return Status::Ok();
+    }));
+    for (const Event& e : events) {
+      if (e.seq > through) return changed;
+      MUSTER_ASSIGN_OR_RETURN(std::optional<IndexChange> change, ExitBanChangeOf(e));
+      if (change && change->slot == 0 && seen.insert(change->national_id).second) {
+        if (changed.size() == limit) {
+          return Status::FailedPrecondition(
+              "since", fmt::format("more than {} persons' exit bans changed since event {}: fetch the whole list",
+                                   limit, since));
+        }
+        changed.push_back(change->national_id);
+      }
+    }
+    if (events.size() < kPage) break;
+    after = events.back().seq;
+  }
+  return changed;
 }
 
 Result<ExitCheckAnswer> ExitCheckService::ExitCheck(std::string_view national_id, std::string_view asked_by) {

@@ -12,6 +12,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,6 +62,14 @@ class ExitCheckService {
   // The seq of the last event the index has read.
   int64_t exit_bans_seq() const;
   bool exit_bans_loaded() const;
+
+  // For the offline stop-list (summons/stoplist_service.hpp). Calls `fn` for every person the
+  // index bars (now or later), with their earliest exit ban, under one view of the index, and
+  // returns the seq of the last event that view includes.
+  int64_t ForEachExitBan(const std::function<void(std::string_view national_id, Timestamp earliest)>& fn) const;
+  // The national IDs whose exit bans events in (after, through] imposed or lifted, read from the
+  // primary, each once. FailedPrecondition naming "since" when there are more than `limit`.
+  Result<std::vector<std::string>> ExitBansChanged(int64_t after, int64_t through, size_t limit) const;
 
   // Answers from the in-memory index (no SQL) and records the question for the audit trail in
   // a bounded backlog (summons/exit_check_backlog.hpp; a record beyond its capacity is dropped

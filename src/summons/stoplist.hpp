@@ -19,6 +19,23 @@
 //
 // 1,000,000 bans take 12,000,104 bytes. Decode checks the size, the magic, the order and the
 // signature; a file with any byte changed is refused.
+//
+// A delta (the changes since a list's last_seq, GET /api/v1/stoplist/delta?since=SEQ):
+//
+//   magic        8 bytes   "MSTOPD01"
+//   issued_at    8 bytes   signed, Unix seconds
+//   expires_at   8 bytes   signed, Unix seconds: the list with this delta applied is not to be
+//                          trusted after
+//   since_seq    8 bytes   signed: the last_seq of the list it applies to
+//   last_seq     8 bytes   signed: the last event it covers
+//   count        8 bytes   unsigned
+//   entries      12 bytes each, strictly ascending by hash: the hash and the time its ban bars
+//                from now, or 0xFFFFFFFF when it no longer bars (lifted, or not within the window)
+//   signature    64 bytes  Ed25519 of "muster stoplist delta v1\n" followed by every byte above
+//
+// A post keeps the snapshot and the deltas applied to it after one another in a second file
+// (FILE.deltas; each delta carries its own length in its count), so that every byte it relies
+// on is one the key signed.
 #pragma once
 
 #include <array>
@@ -27,6 +44,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/policy.hpp"
 #include "core/status.hpp"
 #include "core/time.hpp"
 #include "ledger/checkpoint.hpp"
@@ -41,6 +59,11 @@ class StopListHashKey {
   static Result<StopListHashKey> Parse(std::string_view text);
   std::string Encode() const;
   uint64_t Hash(std::string_view national_id) const;
+
+  // The key file (mode 0600): read, or created when it does not exist yet.
+  static Result<StopListHashKey> ReadOrCreate(const std::string& path);
+  // Read only: NotFound when it does not exist.
+  static Result<StopListHashKey> Read(const std::string& path);
 
  private:
   std::array<uint8_t, 16> key_{};
@@ -57,13 +80,35 @@ struct StopListHeader {
   int64_t last_seq = 0;
 };
 
+// The effective time of a delta's entry that no longer bars.
+inline constexpr uint32_t kStopListRemoved = 0xFFFFFFFF;
+
+struct StopListDeltaHeader {
+  Timestamp issued_at;
+  Timestamp expires_at;
+  int64_t since_seq = 0;
+  int64_t last_seq = 0;
+};
+
+// A decoded, verified delta.
+struct StopListDelta {
+  StopListDeltaHeader header;
+  std::vector<StopListEntry> entries;  // ascending by hash, one per hash
+
+  // As StopList::Decode, for a delta: InvalidArgument "malformed stop-list delta: ...",
+  // Corruption "signature: ...". `size`, when not null, receives the bytes it took: a delta may be
+  // followed by others (a post's FILE.deltas).
+  static Result<StopListDelta> Decode(std::string_view bytes, const ledger::VerifierKey& key, size_t* size = nullptr);
+};
+
 // The signed file of `entries` (any order; entries of one hash are merged, the earliest time
 // kept).
 std::string EncodeStopList(const StopListHeader& header, std::vector<StopListEntry> entries,
                            const ledger::SignerKey& key);
 
-// What the post answers when its list has expired (the policy's [stoplist] when_expired).
-enum class WhenExpired { kDeny, kAllow, kRefuse };
+// The signed delta of `entries` (any order; for one hash the last is kept).
+std::string EncodeStopListDelta(const StopListDeltaHeader& header, std::vector<StopListEntry> entries,
+                                const ledger::SignerKey& key);
 
 // A decoded, verified stop-list, ready for lookups. Immutable: share it between threads.
 class StopList {
@@ -71,6 +116,15 @@ class StopList {
   // InvalidArgument "malformed stop-list: ..." for a file of the wrong shape; Corruption
   // "signature: ..." when `key` did not sign it.
   static Result<StopList> Decode(std::string_view bytes, const ledger::VerifierKey& key);
+
+  // The snapshot `snapshot` with every delta in `deltas` (FILE.deltas: none or several, one after
+  // another) applied in order, each checked as Decode checks the snapshot.
+  static Result<StopList> Load(std::string_view snapshot, std::string_view deltas, const ledger::VerifierKey& key);
+
+  // This list with `delta` applied: its entries replace or remove those of their hashes, its
+  // times and last_seq become the list's. FailedPrecondition naming "since" unless the delta
+  // starts at this list's last_seq.
+  Result<StopList> Apply(const StopListDelta& delta) const;
 
   const StopListHeader& header() const { return header_; }
   size_t size() const { return hashes_.size(); }
@@ -83,6 +137,9 @@ class StopList {
                      WhenExpired when_expired) const;
 
  private:
+  // Builds the bucket table over hashes_ (sorted, unique).
+  void Index();
+
   StopListHeader header_;
   std::vector<uint64_t> hashes_;
   std::vector<uint32_t> effective_;

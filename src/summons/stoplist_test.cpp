@@ -98,5 +98,44 @@ TEST(StopListTest, AnEmptyListBarsNobody) {
   EXPECT_TRUE(*list->Allow(f.hash_key, "11223344595", At(50), WhenExpired::kRefuse));
 }
 
+TEST(StopListTest, DeltasAddChangeAndRemoveBansInTurn) {
+  Fixture f;
+  const uint64_t a = f.hash_key.Hash("11223344595"), b = f.hash_key.Hash("12345678964"),
+                 c = f.hash_key.Hash("23456789099");
+  // Seq 42 → 50: a lifted, b now from 4,000 s, c new from 6,000 s; valid to 20,000 s.
+  std::string first = EncodeStopListDelta({At(200), At(20000), 42, 50},
+                                          {{c, 9000}, {a, kStopListRemoved}, {b, 4000}, {c, 6000}}, f.signer);
+  EXPECT_EQ(first.size(), 48u + 3 * 12 + 64);
+  // Seq 50 → 60: a barred again.
+  std::string second = EncodeStopListDelta({At(300), At(30000), 50, 60}, {{a, 7000}}, f.signer);
+  auto list = StopList::Load(f.file, first, f.signer.Verifier());
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  EXPECT_EQ(list->size(), 2u);
+  EXPECT_EQ(list->header().last_seq, 50);
+  EXPECT_EQ(list->header().expires_at, At(20000));
+  EXPECT_TRUE(*list->Allow(f.hash_key, "11223344595", At(8000), WhenExpired::kRefuse));
+  EXPECT_FALSE(*list->Allow(f.hash_key, "12345678964", At(4000), WhenExpired::kRefuse));
+  EXPECT_TRUE(*list->Allow(f.hash_key, "23456789099", At(5999), WhenExpired::kRefuse));
+  EXPECT_FALSE(*list->Allow(f.hash_key, "23456789099", At(6000), WhenExpired::kRefuse)) << "the last entry counts";
+  auto both = StopList::Load(f.file, first + second, f.signer.Verifier());
+  ASSERT_TRUE(both.ok()) << both.status().ToString();
+  EXPECT_EQ(both->header().last_seq, 60);
+  EXPECT_FALSE(*both->Allow(f.hash_key, "11223344595", At(8000), WhenExpired::kRefuse));
+  // Out of turn: the second without the first, or the first twice.
+  for (const std::string& deltas : {second, first + first}) {
+    auto refused = StopList::Load(f.file, deltas, f.signer.Verifier());
+    ASSERT_FALSE(refused.ok());
+    EXPECT_TRUE(refused.status().IsFailedPrecondition()) << refused.status().ToString();
+  }
+  // Every changed byte of a delta is refused, and so is a list's magic where a delta's belongs.
+  for (size_t i = 0; i < first.size(); ++i) {
+    std::string tampered = first;
+    tampered[i] = static_cast<char>(tampered[i] ^ 0x01);
+    EXPECT_FALSE(StopList::Load(f.file, tampered, f.signer.Verifier()).ok()) << "byte " << i;
+  }
+  EXPECT_FALSE(StopList::Load(f.file, f.file, f.signer.Verifier()).ok());
+  EXPECT_FALSE(StopList::Load(f.file, first + "x", f.signer.Verifier()).ok());
+}
+
 }  // namespace
 }  // namespace muster

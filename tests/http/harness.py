@@ -199,7 +199,7 @@ def request(port, method, path, body=None, token=None, headers=None, raw=None):
         h.setdefault("Content-Type", "application/json")
     conn.request(method, path, body=data, headers=h)
     r = conn.getresponse()
-    text = r.read().decode()
+    text = r.read().decode(errors="replace")  # a binary answer (the stop-list) reads as replacement characters
     conn.close()
     try:
         j = json.loads(text) if text else None
