@@ -71,14 +71,24 @@ void MyReceipt(Call& call) {
   if (!own->delivered_at) {
     return Fail(call, Status::FailedPrecondition("number", "the summons has not been delivered yet"));
   }
-  // ?notification=ID: the receipt of that message's final status instead (notify/proof.hpp).
-  bool for_notification = false;
-  uint64_t notification_id = 0;
+  // ?notification=ID: the receipt of that message's final status instead (notify/proof.hpp);
+  // ?restriction=ID: of that restriction's lifting, to show at a border post whose list is stale.
+  bool for_notification = false, for_lifting = false;
+  uint64_t notification_id = 0, restriction_id = 0;
   if (!UintQuery(call, "notification", notification_id, false, &for_notification)) return;
+  if (!UintQuery(call, "restriction", restriction_id, false, &for_lifting)) return;
+  if (for_notification && for_lifting) {
+    return Fail(call,
+                Status::InvalidArgument("restriction", "ask for a notification's receipt or a lifting's, not both"));
+  }
   // A write: the receipt may need the pending events appended and a checkpoint that covers it.
   ledger::Receipt receipt;
   Status st = call.services.store.Write([&](Tx& tx) -> Status {
-    if (for_notification) {
+    if (for_lifting) {
+      MUSTER_ASSIGN_OR_RETURN(receipt,
+                              call.services.ledger->LiftedReceipt(tx, own->number, static_cast<int64_t>(restriction_id),
+                                                                  SummonsDocument(*own)));
+    } else if (for_notification) {
       MUSTER_ASSIGN_OR_RETURN(
           receipt, call.services.ledger->NotificationReceipt(tx, own->number, static_cast<int64_t>(notification_id),
                                                              SummonsDocument(*own)));

@@ -78,8 +78,9 @@ const std::vector<RouteSpec>& Routes() {
        "Open one of my summonses (records viewed_at the first time)", nullptr, 200},
       {M::kGet, "/api/v1/me/summonses/{number}/receipt", false, kCitizen, MyReceipt,
        "The delivery receipt of one of my summonses, to check offline with `muster verify-receipt`; with "
-       "?notification=ID, the receipt of that message's sending (its channel and time) instead",
-       nullptr, 200, "notification:integer"},
+       "?notification=ID, the receipt of that message's sending (its channel and time) instead; with "
+       "?restriction=ID, of that restriction's lifting (to show at a border post whose stop-list is stale)",
+       nullptr, 200, "notification:integer,restriction:integer"},
       {M::kGet, "/api/v1/me/summonses/{number}/notifications", false, kCitizen, MySummonsNotifications,
        "The messages that told me of one of my summonses: channel, template, status, attempts, updated_at", nullptr,
        200},

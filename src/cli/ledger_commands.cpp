@@ -222,6 +222,7 @@ struct StoreArgs {
   std::optional<uint64_t> to;
   std::string number;
   int64_t notification = 0;
+  int64_t lifted = 0;
 };
 
 void AddStoreCommands(CLI::App& app, CLI::App& ledger_cmd, Context& ctx, int& exit_code) {
@@ -366,6 +367,10 @@ void AddStoreCommands(CLI::App& app, CLI::App& ledger_cmd, Context& ctx, int& ex
   receipt->add_option("NUMBER", args->number, "summons number")->required();
   receipt->add_option("--notification", args->notification,
                       "the receipt of this message's sending (notify list) instead of the delivery's");
+  receipt
+      ->add_option("--lifted", args->lifted,
+                   "the receipt of the lifting of this restriction (restriction list) instead of the delivery's")
+      ->excludes("--notification");
   receipt->callback([&ctx, &exit_code, args] {
     auto number = SummonsNumber::Parse(args->number);
     if (!number.ok()) {
@@ -381,7 +386,9 @@ void AddStoreCommands(CLI::App& app, CLI::App& ledger_cmd, Context& ctx, int& ex
       ledger::Receipt r;
       MUSTER_RETURN_IF_ERROR(store.Write([&](Tx& tx) {
         MUSTER_ASSIGN_OR_RETURN(Summons s, tx.summonses().Get(*number));
-        if (args->notification != 0) {
+        if (args->lifted != 0) {
+          MUSTER_ASSIGN_OR_RETURN(r, ledger->LiftedReceipt(tx, s.number, args->lifted, SummonsDocument(s)));
+        } else if (args->notification != 0) {
           MUSTER_ASSIGN_OR_RETURN(r, ledger->NotificationReceipt(tx, s.number, args->notification, SummonsDocument(s)));
         } else {
           MUSTER_ASSIGN_OR_RETURN(r, ledger->DeliveryReceipt(tx, s.number, SummonsDocument(s)));

@@ -349,18 +349,31 @@ Result<Receipt> Ledger::DeliveryReceipt(Tx& tx, std::string_view number, const n
 
 Result<Receipt> Ledger::NotificationReceipt(Tx& tx, std::string_view number, int64_t notification_id,
                                             const nlohmann::json& document) const {
+  return ReceiptOfEvent(
+      tx, number, {"notification.sent", "notification.failed"}, "notification", notification_id, document,
+      fmt::format("summons {} has no final status of notification {} in the ledger", number, notification_id));
+}
+
+Result<Receipt> Ledger::LiftedReceipt(Tx& tx, std::string_view number, int64_t restriction_id,
+                                      const nlohmann::json& document) const {
+  return ReceiptOfEvent(tx, number, {"restriction.lifted"}, "restriction_id", restriction_id, document,
+                        fmt::format("summons {} has no lifting of restriction {} in the ledger that names the "
+                                    "summons document",
+                                    number, restriction_id));
+}
+
+Result<Receipt> Ledger::ReceiptOfEvent(Tx& tx, std::string_view number, std::initializer_list<std::string_view> types,
+                                       std::string_view id_key, int64_t id, const nlohmann::json& document,
+                                       const std::string& missing) const {
   MUSTER_RETURN_IF_ERROR(AppendPending(tx).status());
-  std::string missing =
-      fmt::format("summons {} has no final status of notification {} in the ledger", number, notification_id);
   // A summons has a handful of events: its issue, delivery, opening, messages, appearance.
   MUSTER_ASSIGN_OR_RETURN(std::vector<Event> events, tx.events().ListAbout({std::string(number)}, 1000));
   for (const Event& e : events) {
-    if (e.type != "notification.sent" && e.type != "notification.failed") continue;
+    if (std::find(types.begin(), types.end(), e.type) == types.end()) continue;
     auto payload = nlohmann::json::parse(e.payload, nullptr, /*allow_exceptions=*/false);
-    auto id = payload.is_object() ? payload.find("notification") : payload.end();
-    if (payload.is_object() && id != payload.end() && *id == notification_id) {
-      return EventReceipt(tx, e, document, missing);
-    }
+    if (!payload.is_object() || !payload.contains("summons_sha256")) continue;
+    auto found = payload.find(id_key);
+    if (found != payload.end() && *found == id) return EventReceipt(tx, e, document, missing);
   }
   return Status::NotFound(missing);
 }

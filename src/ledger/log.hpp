@@ -156,6 +156,12 @@ class Ledger {
   // it was sent at the leaf's time through the leaf's channel. NotFound when there is none.
   Result<Receipt> NotificationReceipt(Tx& tx, std::string_view number, int64_t notification_id,
                                       const nlohmann::json& document) const;
+  // The same for the lifting of restriction `restriction_id` of summons `number` (its
+  // restriction.lifted event, which names the summons document): proof, for a border post whose
+  // stop-list is stale, that the restriction no longer bars. NotFound when it was not lifted, or
+  // was lifted by an older version, whose lifting events did not name the document.
+  Result<Receipt> LiftedReceipt(Tx& tx, std::string_view number, int64_t restriction_id,
+                                const nlohmann::json& document) const;
 
   // Leaves [from, to) of the log (to at most its size), each recomputed from its event and
   // checked against its tile hash: Corruption naming the event that no longer matches, or the
@@ -166,6 +172,11 @@ class Ledger {
   class Appending;
   Result<StoredCheckpoint> StoreCheckpoint(Tx& tx, uint64_t size, const Hash& root) const;
   // The receipt of `event`, appended already; NotFound(`missing`) when its leaf is not found.
+  // The receipt of the first event about summons `number` of one of `types` whose payload's
+  // `id_key` is `id`.
+  Result<Receipt> ReceiptOfEvent(Tx& tx, std::string_view number, std::initializer_list<std::string_view> types,
+                                 std::string_view id_key, int64_t id, const nlohmann::json& document,
+                                 const std::string& missing) const;
   Result<Receipt> EventReceipt(Tx& tx, const Event& event, const nlohmann::json& document,
                                const std::string& missing) const;
 

@@ -195,14 +195,21 @@ Status SummonsLifecycle::Impose(Tx& tx, const Summons& s, const RestrictionRule&
 Status SummonsLifecycle::LiftAll(Tx& tx, const Summons& s, Timestamp at, std::string_view reason,
                                  std::string_view actor, ExitBanWrites& changes) {
   MUSTER_ASSIGN_OR_RETURN(auto restrictions, tx.restrictions().ListOfSummons(s.id));
+  std::string document_sha256;  // named in each lifting, so that it has a receipt (Ledger::LiftedReceipt)
   for (Restriction& r : restrictions) {
     if (r.lifted_at) continue;
+    if (document_sha256.empty()) {
+      MUSTER_ASSIGN_OR_RETURN(document_sha256, SummonsDocumentSha256(s));
+    }
     r.lifted_at = at;
     r.lift_reason = std::string(reason);
     MUSTER_RETURN_IF_ERROR(tx.restrictions().Update(r));
-    MUSTER_RETURN_IF_ERROR(EmitEvent(
-        tx, "restriction.lifted", at, actor, s.number,
-        {{"restriction_id", r.id}, {"kind", r.kind}, {"national_id", s.national_id}, {"reason", r.lift_reason}}));
+    MUSTER_RETURN_IF_ERROR(EmitEvent(tx, "restriction.lifted", at, actor, s.number,
+                                     {{"restriction_id", r.id},
+                                      {"kind", r.kind},
+                                      {"national_id", s.national_id},
+                                      {"reason", r.lift_reason},
+                                      {"summons_sha256", document_sha256}}));
     changes.changed = true;  // every kind is indexed (ExitCheckService)
   }
   return Status::Ok();

@@ -22,7 +22,8 @@ expect_exit 0 muster import persons "$TMP/persons.csv"
 ISSUE=(--office D01 --kind conscription --appear-at "$(in_days 10)" --place "Room 4" --purpose "Medical board")
 expect_exit 0 muster --as alice --json summons issue $A "${ISSUE[@]}"
 NA=$(echo "$OUT" | json_field '["number"]')
-expect_exit 0 muster --as alice summons issue $B "${ISSUE[@]}"
+expect_exit 0 muster --as alice --json summons issue $B "${ISSUE[@]}"
+NB=$(echo "$OUT" | json_field '["number"]')
 AFTER=$(date -u -d '+12 days' +%Y-%m-%dT12:00:00Z)
 expect_exit 0 muster sweep --now "$AFTER"
 export MUSTER_NOW=$AFTER
@@ -102,6 +103,21 @@ assert_contains "a delta out of turn refused" "$OUT" "delta 2"
 printf 'x' >> "$LIST.deltas"
 expect_exit 2 "$MUSTER" "${POST[@]}" "$LIST" $A
 rm "$LIST.deltas"
+
+# The lifting's receipt: proof, for a post whose list is stale, that A's ban no longer bars.
+expect_exit 0 muster --json restriction list $A
+RA=$(echo "$OUT" | json_field '[0]["id"]')
+expect_exit 0 muster receipt "$NA" --lifted "$RA"
+echo "$OUT" > "$TMP/lifted.json"
+assert_contains "a restriction.lifted leaf" "$(json_field '["leaf"]' < "$TMP/lifted.json")" '"type":"restriction.lifted"'
+expect_exit 0 "$MUSTER" verify-receipt "$TMP/lifted.json" --pubkey "$TMP/post/ledger.pub"
+assert_contains "verified offline" "$OUT" "summons $NA restriction.lifted at"
+expect_exit 0 muster --json restriction list $B
+RB=$(echo "$OUT" | json_field '[0]["id"]')
+expect_exit 2 muster receipt "$NA" --lifted "$RB"
+assert_contains "another summons' restriction" "$OUT" "no lifting of restriction"
+expect_exit 2 muster receipt "$NB" --lifted "$RB"
+assert_contains "a ban still in force has none" "$OUT" "no lifting of restriction"
 expect_exit 2 muster stoplist delta --since 999999 --out "$TMP/d.bin"
 assert_contains "a since after the last event is named" "$OUT" "since"
 

@@ -118,6 +118,23 @@ def main():
         code, out = muster(*sync)
         check(code == 0 and "applied a delta of 0 changes" in out, f"nothing new: {out}")
 
+        # A's receipt of the lifting, from the cabinet: a restriction.lifted leaf that verifies.
+        citizen = h.activate(port, db, a)
+        rid = __import__("json").loads(h.run("--db", db, "--json", "restriction", "list", a))[0]["id"]
+        rid_b = __import__("json").loads(h.run("--db", db, "--json", "restriction", "list", b))[0]["id"]
+        path = f"/api/v1/me/summonses/{numbers[a]}/receipt"
+        st, j, _, text = h.request(port, "GET", f"{path}?restriction={rid}", token=citizen)
+        check(st == 200 and '"type":"restriction.lifted"' in j["leaf"], f"the lifting's receipt: {st} {text[:300]}")
+        receipt = os.path.join(tmp, "lifted.json")
+        with open(receipt, "w") as f:
+            f.write(text)
+        code, out = h.verify_receipt(receipt, "--pubkey", pub)
+        check(code == 0 and "restriction.lifted" in out, f"it verifies offline: {out}")
+        st, j, _, text = h.request(port, "GET", f"{path}?restriction={rid_b}", token=citizen)
+        check(st == 404, f"another person's restriction: 404, got {st} {text}")
+        st, j, _, text = h.request(port, "GET", f"{path}?restriction={rid}&notification=1", token=citizen)
+        check(st == 400 and j.get("field") == "restriction", f"both asked: 400 naming restriction: {st} {text}")
+
         # A changed byte in the post's copy: the next sync fetches the whole list again.
         with open(copy, "r+b") as f:
             f.seek(50)
