@@ -1,5 +1,7 @@
 #include "api/jobs.hpp"
 
+#include "core/thread_priority.hpp"
+
 namespace muster::api {
 
 std::string_view JobStateName(JobState state) {
@@ -53,6 +55,7 @@ void JobRunner::Drain() {
 }
 
 void JobRunner::Loop() {
+  EnterBulkPriority();  // a campaign's issue never starves the requests
   while (true) {
     std::pair<int64_t, Work> next;
     {

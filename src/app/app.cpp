@@ -28,7 +28,7 @@ Result<std::unique_ptr<App>> App::Build(Store& store, const Policy& policy, cons
     if (app->options_.bulk_follower) {
       // The ledger is never replaced once read, so the follower may keep a reference to it.
       app->follower_ = std::make_unique<ledger::Follower>(*app->ledger_, store);
-      app->runner_.Add(*app->follower_, {.on_commit = true});
+      app->runner_.Add(*app->follower_, {.on_commit = true, .bulk = true});
     }
   }
   return app;

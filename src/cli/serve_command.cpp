@@ -19,6 +19,7 @@
 #include "app/subscribers.hpp"
 #include "auth/auth_service.hpp"
 #include "cli/cli.hpp"
+#include "core/thread_priority.hpp"
 #include "events/runner.hpp"
 #include "http/server.hpp"
 #include "notify/subscribers.hpp"
@@ -36,6 +37,7 @@ struct ServeArgs {
   double header_timeout = 10;
   double idle_timeout = 60;
   double sweep_interval = 60;
+  int bulk_nice = 10;
   int auth_workers = 2;
   int auth_queue = 32;
   size_t batch_size = 5000;
@@ -103,6 +105,7 @@ Status Serve(Context& ctx, const ServeArgs& args) {
   http::ConnectionStats connection_stats;
   options.stats = &connection_stats;
   if (args.exit_check_backlog < 1) return Status::InvalidArgument("exit-check-backlog: must be at least 1");
+  SetBulkNice(args.bulk_nice);
 
   MUSTER_ASSIGN_OR_RETURN(Policy policy, ctx.LoadPolicy());
   // Read at start, so that a mistake in it stops the server before it listens.
@@ -190,7 +193,7 @@ Status Serve(Context& ctx, const ServeArgs& args) {
                                                            "restrictions\n",
                                                            done.delivered, done.no_show, done.restrictions_imposed);
                                               }),
-               {.every = Millis(args.sweep_interval)});
+               {.every = Millis(args.sweep_interval), .bulk = true});
   }
   runner.Add(std::make_unique<app::LedgerCheckpoints>(ledger, *store), {.every = app::kLedgerTick});
   AddNotifications(*app, policy, deployment, ctx.clock);
@@ -232,6 +235,11 @@ void AddServeCommand(CLI::App& app, Context& ctx, int& exit_code) {
   serve->add_option("--header-timeout", args->header_timeout, "seconds a request's header may take (default 10)");
   serve->add_option("--idle-timeout", args->idle_timeout, "seconds an idle connection is kept (default 60)");
   serve->add_option("--sweep-interval", args->sweep_interval, "seconds between sweeps (default 60; 0: never)");
+  serve
+      ->add_option("--bulk-nice", args->bulk_nice,
+                   "how much lower bulk work (campaign jobs, the sweep, notifications, the ledger's bulk appends) "
+                   "runs than the threads answering requests, as a nice value 0..19 (default 10; 0: the same)")
+      ->check(CLI::Range(0, 19));
   serve->add_option("--session-ttl", args->session_ttl, "seconds a login lasts (default 43200)");
   serve->add_option("--auth-cache-ttl", args->auth_cache_ttl,
                     "seconds a server trusts a session or API key it has checked before asking the database again; "

@@ -2,6 +2,8 @@
 
 #include <absl/time/time.h>
 
+#include "core/thread_priority.hpp"
+
 namespace muster::events {
 
 struct Runner::Slot {
@@ -43,6 +45,7 @@ void Runner::Add(std::unique_ptr<Subscriber> owned, Subscriber& subscriber, Sche
 }
 
 void Runner::Loop(Slot& slot) {
+  if (slot.schedule.bulk) EnterBulkPriority();
   // A day stands for "only when woken": the thread still looks at stop.
   const absl::Duration period =
       slot.schedule.every.count() > 0 ? absl::FromChrono(slot.schedule.every) : absl::Hours(24);

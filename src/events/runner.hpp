@@ -32,6 +32,9 @@ struct Schedule {
   // (Store::WatchExitBanChanges); the thread then waits on it instead of a timer, for `every`
   // at the longest.
   std::unique_ptr<ChangeWaiter> waiter;
+  // Bulk work (a sweep, the notifications, the ledger's bulk appends): its thread runs at the
+  // lower priority of core/thread_priority.hpp, below the threads that answer requests.
+  bool bulk = false;
 };
 
 class Runner {
